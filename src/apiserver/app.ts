@@ -1,0 +1,172 @@
+// The hono app: filters (request info, authentication), non-resource endpoints, discovery and resources.
+import { Hono, type Context } from 'hono';
+import { StatusError, internalError, unauthorized } from '../apimachinery/errors.js';
+import type { Registry } from '../registry/index.js';
+import { authenticate, type Authenticator } from '../auth/authenticators.js';
+import { isSuperuser } from '../registry/resources/reviews.js';
+import type { Env } from './env.js';
+import { parseRequestInfo } from './request-info.js';
+import { handleResource } from './handlers.js';
+import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, groupVersions, legacyAPIVersions } from './discovery.js';
+import { parseMediaTypes } from './negotiation.js';
+import { forbidden } from '../apimachinery/errors.js';
+
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+  emulationMajor?: string;
+  emulationMinor?: string;
+  minCompatibilityMajor?: string;
+  minCompatibilityMinor?: string;
+}
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<string | undefined> | string | undefined;
+}
+
+export interface AppOptions {
+  registry: Registry;
+  authenticators: Authenticator[];
+  version: VersionInfo;
+  shutdown: AbortSignal;
+  /** host:port clients use (legacy /api document). */
+  serverAddress: () => string;
+  healthChecks: HealthCheck[];
+  isReady: () => boolean;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
+
+function statusResponse(c: Context<Env>, err: StatusError): Response {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(err.headers ?? {}) };
+  return c.body(JSON.stringify(err.toStatus()), err.code as 400, headers);
+}
+
+function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+  for (const mt of parseMediaTypes(accept)) {
+    if (mt.type === 'application/json' && mt.params.g === 'apidiscovery.k8s.io' && mt.params.as === 'APIGroupDiscoveryList') {
+      if (mt.params.v === 'v2' || mt.params.v === 'v2beta1') return mt.params.v;
+    }
+    if (mt.type === 'application/json' && !mt.params.as) return undefined;
+  }
+  return undefined;
+}
+
+function json(c: Context<Env>, body: unknown, status = 200, contentType = 'application/json'): Response {
+  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': contentType });
+}
+
+export function createApp(opts: AppOptions): Hono<Env> {
+  const app = new Hono<Env>();
+  const gvs = groupVersions(opts.registry.defs);
+  const deps = { registry: opts.registry, shutdown: opts.shutdown };
+
+  app.onError((err, c) => {
+    if (err instanceof StatusError) return statusResponse(c, err);
+    console.error('minikapi: internal error:', err);
+    return statusResponse(c, internalError(err));
+  });
+
+  app.use('*', async function withRequestInfoAndAuthn(c, next) {
+    const url = new URL(c.req.url);
+    c.set('requestInfo', parseRequestInfo(c.req.method, url.pathname, url.searchParams));
+    c.set('warnings', []);
+    const user = authenticate(opts.authenticators, c.env.incoming);
+    if (user === 'invalid' || user === undefined) {
+      if (user === undefined && (PUBLIC_PATHS.has(url.pathname) || url.pathname.startsWith('/livez/') || url.pathname.startsWith('/readyz/') || url.pathname.startsWith('/healthz/'))) {
+        c.set('user', { username: 'system:anonymous', groups: ['system:unauthenticated'] });
+        return next();
+      }
+      throw unauthorized();
+    }
+    c.set('user', user);
+    return next();
+  });
+
+  app.get('/version', (c) => json(c, opts.version));
+
+  const health = (kind: 'healthz' | 'livez' | 'readyz') => async (c: Context<Env>) => {
+    const url = new URL(c.req.url);
+    const only = c.req.param('check');
+    const excluded = new Set(c.req.queries('exclude') ?? []);
+    const checks: HealthCheck[] = [{ name: 'ping', check: () => undefined }, { name: 'log', check: () => undefined }, ...opts.healthChecks];
+    if (kind === 'readyz') checks.push({ name: 'shutdown', check: () => (opts.shutdown.aborted ? 'process is shutting down' : undefined) }, { name: 'informer-sync', check: () => (opts.isReady() ? undefined : 'not ready') });
+    if (only) {
+      const ch = checks.find((x) => x.name === only);
+      if (!ch) return c.text('404 page not found\n', 404);
+      const err = await ch.check();
+      if (err) return c.text(`internal server error: ${err}\n`, 500);
+      return c.text('ok', 200);
+    }
+    const lines: string[] = [];
+    let failed = false;
+    for (const ch of checks) {
+      if (excluded.has(ch.name)) {
+        lines.push(`[+]${ch.name} excluded: ok`);
+        continue;
+      }
+      const err = await ch.check();
+      if (err) {
+        failed = true;
+        lines.push(`[-]${ch.name} failed: reason withheld`);
+      } else lines.push(`[+]${ch.name} ok`);
+    }
+    const verbose = url.searchParams.has('verbose');
+    if (failed) return c.text(`${lines.join('\n')}\n${kind} check failed\n`, 500);
+    if (verbose) return c.text(`${lines.join('\n')}\n${kind} check passed\n`, 200);
+    return c.text('ok', 200);
+  };
+  for (const kind of ['healthz', 'livez', 'readyz'] as const) {
+    app.get(`/${kind}`, health(kind));
+    app.get(`/${kind}/:check`, health(kind));
+  }
+
+  app.get('/api', (c) => {
+    const v = discoveryTarget(c.req.header('accept'));
+    if (v) return json(c, aggregatedDiscovery(gvs, true, v), 200, `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
+    return json(c, legacyAPIVersions(opts.serverAddress()));
+  });
+  app.get('/apis', (c) => {
+    const v = discoveryTarget(c.req.header('accept'));
+    if (v) return json(c, aggregatedDiscovery(gvs, false, v), 200, `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
+    return json(c, apiGroupList(gvs));
+  });
+  app.get('/api/v1', (c) => json(c, apiResourceList(gvs.find((g) => g.group === '' && g.version === 'v1')!)));
+  app.get('/apis/:group', (c) => {
+    const g = apiGroup(gvs, c.req.param('group'));
+    if (!g) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    return json(c, g);
+  });
+  app.get('/apis/:group/:version', (c) => {
+    const gv = gvs.find((g) => g.group === c.req.param('group') && g.version === c.req.param('version'));
+    if (!gv) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    return json(c, apiResourceList(gv));
+  });
+
+  // kubectl 1.27+ accept an empty gnostic Document: it then skips client-side schema validation.
+  const emptyOpenAPIv2 = (c: Context<Env>) => c.body(null, 200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' });
+  app.get('/openapi/v2', emptyOpenAPIv2);
+  app.get('/swagger-2.0.0.pb-v1', emptyOpenAPIv2);
+
+  const resource = (c: Context<Env>) => handleResource(c, deps);
+  app.all('/api/v1/*', resource);
+  app.all('/apis/:group/:version/*', resource);
+
+  app.notFound((c) => {
+    const p = c.req.path;
+    if (p.startsWith('/api/') || p.startsWith('/apis/')) return statusResponse(c, new StatusError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    const user = c.get('user');
+    if (user && !isSuperuser(user) && user.username === 'system:anonymous')
+      return statusResponse(c, forbidden({ group: '', resource: '' }, '', `User "system:anonymous" cannot get path "${p}"`));
+    return c.text('404 page not found\n', 404);
+  });
+  return app;
+}

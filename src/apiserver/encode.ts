@@ -1,0 +1,75 @@
+// Response encoding: JSON, YAML, Table and PartialObjectMetadata forms of objects and lists.
+import { stringify as toYAML } from 'yaml';
+import type { Context } from 'hono';
+import { badRequest } from '../apimachinery/errors.js';
+import type { KObject, ResourceDef } from '../registry/types.js';
+import { printerFor } from '../registry/printers/index.js';
+import type { Target } from './negotiation.js';
+import type { Env } from './env.js';
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function parseIncludeObject(v: string | undefined): IncludeObject {
+  if (v === undefined || v === '' || v === 'Metadata') return 'Metadata';
+  if (v === 'None' || v === 'Object') return v;
+  throw badRequest(`invalid value for includeObject: ${JSON.stringify(v)}; must be one of "None", "Metadata", "Object"`);
+}
+
+function partial(obj: KObject, version: string): KObject {
+  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
+}
+
+export interface TableOptions {
+  version: 'v1' | 'v1beta1';
+  include: IncludeObject;
+  noHeaders?: boolean;
+}
+
+export function toTable(def: ResourceDef, items: KObject[], listMeta: KObject, opts: TableOptions): KObject {
+  const printer = printerFor(def.group, def.resource);
+  const now = Date.now();
+  const rows = items.map((o) => {
+    const r = printer.row(o, now);
+    const row: KObject = { cells: r.cells };
+    if (r.conditions) row.conditions = r.conditions;
+    if (opts.include === 'Metadata') row.object = partial(o, opts.version);
+    else if (opts.include === 'Object') row.object = o;
+    return row;
+  });
+  const t: KObject = { kind: 'Table', apiVersion: `meta.k8s.io/${opts.version}`, metadata: listMeta };
+  if (!opts.noHeaders) t.columnDefinitions = printer.columns;
+  t.rows = rows;
+  return t;
+}
+
+export function listObject(def: ResourceDef, items: KObject[], listMeta: KObject): KObject {
+  return { kind: `${def.kind}List`, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, metadata: listMeta, items };
+}
+
+/** Encode one object (or list) for the negotiated target. */
+export function encodeResult(def: ResourceDef, target: Target, value: { object?: KObject; items?: KObject[]; listMeta?: KObject }, query: (k: string) => string | undefined): KObject {
+  if (target.kind === 'table') {
+    const include = parseIncludeObject(query('includeObject'));
+    if (value.items) return toTable(def, value.items, value.listMeta ?? {}, { version: target.version, include });
+    return toTable(def, [value.object!], { resourceVersion: value.object!.metadata?.resourceVersion }, { version: target.version, include });
+  }
+  if (target.kind === 'partial') {
+    if (value.items)
+      return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${target.version}`, metadata: value.listMeta ?? {}, items: value.items.map((o) => partial(o, target.version)) };
+    return partial(value.object!, target.version);
+  }
+  if (value.items) return listObject(def, value.items, value.listMeta ?? {});
+  return value.object!;
+}
+
+export function send(c: Context<Env>, status: number, body: unknown, target: Target = { kind: 'json' }): Response {
+  const headers: Record<string, string> = {};
+  const warnings = c.get('warnings');
+  if (warnings?.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+  if (target.kind === 'yaml') {
+    headers['Content-Type'] = 'application/yaml';
+    return c.body(toYAML(body), status as 200, headers);
+  }
+  headers['Content-Type'] = 'application/json';
+  return c.body(JSON.stringify(body), status as 200, headers);
+}

@@ -1,0 +1,12 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { RequestInfo } from './request-info.js';
+import type { UserInfo } from '../registry/types.js';
+
+export type Env = {
+  Bindings: HttpBindings;
+  Variables: {
+    requestInfo: RequestInfo;
+    user: UserInfo;
+    warnings: string[];
+  };
+};

@@ -1,0 +1,332 @@
+// Resource handlers: one function per verb, all going through the registry's generic store.
+import type { Context } from 'hono';
+import {
+  StatusError,
+  badRequest,
+  forbidden,
+  methodNotAllowed,
+  methodNotSupported,
+  notFound,
+  requestEntityTooLarge,
+  unsupportedMediaType,
+} from '../apimachinery/errors.js';
+import { formatLabelSelector } from '../apimachinery/selectors.js';
+import { jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.js';
+import type { Registry } from '../registry/index.js';
+import type { Store, DeleteOptions } from '../registry/store.js';
+import type { KObject, ResourceDef, StrategyContext, Verb } from '../registry/types.js';
+import { isSuperuser } from '../registry/resources/reviews.js';
+import type { Env } from './env.js';
+import { encodeResult, send } from './encode.js';
+import { baseContentType, decodeBody, negotiate, parseJSONObject } from './negotiation.js';
+import type { RequestInfo } from './request-info.js';
+import { serveWatch } from './watch.js';
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+export interface HandlerDeps {
+  registry: Registry;
+  /** Signalled when the server shuts down, so watches end cleanly. */
+  shutdown: AbortSignal;
+}
+
+async function readBody(c: Context<Env>): Promise<Buffer> {
+  const len = Number(c.req.header('content-length') ?? '0');
+  if (len > MAX_BODY) throw requestEntityTooLarge('the request body is too large');
+  const ab = await c.req.arrayBuffer();
+  if (ab.byteLength > MAX_BODY) throw requestEntityTooLarge('the request body is too large');
+  return Buffer.from(ab);
+}
+
+function q(c: Context<Env>, k: string): string | undefined {
+  return c.req.query(k);
+}
+
+function dryRunOf(c: Context<Env>, body?: KObject): boolean {
+  const vals = c.req.queries('dryRun') ?? (Array.isArray(body?.dryRun) ? (body!.dryRun as string[]) : []);
+  for (const v of vals) if (v !== 'All') throw badRequest(`Invalid dryRun value: ${JSON.stringify(v)}; only "All" is supported`);
+  return vals.length > 0;
+}
+
+function strategyCtx(c: Context<Env>, deps: HandlerDeps, dryRun: boolean): Omit<StrategyContext, 'namespace'> {
+  return { user: c.get('user'), dryRun, warnings: c.get('warnings'), services: deps.registry.services };
+}
+
+function checkTypeMeta(def: ResourceDef, obj: KObject, sub: string): void {
+  if (sub) return;
+  const expectVersion = def.group ? `${def.group}/${def.version}` : def.version;
+  if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== def.kind)
+    throw badRequest(`the object provided is unrecognized (must be of type ${def.kind}): ${obj.kind} in version "${obj.apiVersion ?? ''}" cannot be handled as a ${def.kind}`);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== expectVersion)
+    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${expectVersion})`);
+}
+
+function authorize(c: Context<Env>, info: RequestInfo, def: ResourceDef): void {
+  const user = c.get('user');
+  if (isSuperuser(user)) return;
+  if (def.createOnly && def.resource.startsWith('selfsubject')) return;
+  const res = info.subresource ? `${def.resource}/${info.subresource}` : def.resource;
+  const where = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
+  throw forbidden({ group: def.group, resource: res }, info.name, `User "${user.username}" cannot ${info.verb} resource "${res}" in API group "${def.group}" ${where}`);
+}
+
+export function findDef(deps: HandlerDeps, info: RequestInfo): { def: ResourceDef; store: Store } | undefined {
+  const store = deps.registry.store(info.apiGroup, info.apiVersion, info.resource);
+  if (!store) return undefined;
+  return { def: store.def, store };
+}
+
+export async function handleResource(c: Context<Env>, deps: HandlerDeps): Promise<Response> {
+  const info = c.get('requestInfo');
+  const found = findDef(deps, info);
+  if (!found) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  const { def, store } = found;
+  if (info.parts.length > 3 || (info.subresource && !def.subresources.some((s) => s.name === info.subresource)))
+    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  // namespaced resources need a namespace for everything but list/watch across namespaces
+  if (def.namespaced && !info.namespace && (info.name || (info.verb !== 'list' && info.verb !== 'watch'))) throw methodNotAllowed();
+  if (!def.namespaced && info.parts[0] !== 'namespaces' && c.req.path.includes('/namespaces/'))
+    throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+  const verb = info.verb as Verb;
+  const allowed = info.subresource ? def.subresources.find((s) => s.name === info.subresource)!.verbs : def.verbs;
+  if (!allowed.includes(verb) && !(verb === 'watch' && allowed.includes('list'))) {
+    if (!allowed.includes(verb)) throw methodNotSupported({ group: def.group, resource: def.resource }, verb);
+  }
+  authorize(c, info, def);
+  const ns = def.namespaced ? info.namespace : '';
+  if (info.subresource) return handleSubresource(c, deps, def, store, ns, info);
+  switch (verb) {
+    case 'get':
+      return handleGet(c, def, store, ns, info.name);
+    case 'list':
+      return handleList(c, def, store, ns);
+    case 'watch':
+      return serveWatch(c, def, store, ns, info.name, deps.shutdown);
+    case 'create':
+      return handleCreate(c, deps, def, store, ns);
+    case 'update':
+      return handleUpdate(c, deps, def, store, ns, info.name, '');
+    case 'patch':
+      return handlePatch(c, deps, def, store, ns, info.name, '');
+    case 'delete':
+      return handleDelete(c, deps, def, store, ns, info.name);
+    case 'deletecollection':
+      return handleDeleteCollection(c, deps, def, store, ns);
+  }
+  throw methodNotAllowed();
+}
+
+async function handleGet(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  const obj = await store.get(ns, name, q(c, 'resourceVersion'));
+  return send(c, 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+}
+
+function parseLimit(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid limit: ${v}`);
+  return Number(v);
+}
+
+async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: true });
+  const r = await store.list(ns, {
+    labelSelector: q(c, 'labelSelector'),
+    fieldSelector: q(c, 'fieldSelector'),
+    limit: parseLimit(q(c, 'limit')),
+    continue: q(c, 'continue'),
+    resourceVersion: q(c, 'resourceVersion'),
+    resourceVersionMatch: q(c, 'resourceVersionMatch'),
+  });
+  const listMeta: KObject = { resourceVersion: r.resourceVersion };
+  if (r.continue) listMeta.continue = r.continue;
+  if (r.remainingItemCount !== undefined) listMeta.remainingItemCount = r.remainingItemCount;
+  return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
+}
+
+async function handleCreate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  const body = decodeBody(c.req.header('content-type'), await readBody(c));
+  checkTypeMeta(def, body, '');
+  const dryRun = dryRunOf(c);
+  if (def.createOnly) {
+    const out = await def.createOnly(body, { ...strategyCtx(c, deps, dryRun), namespace: ns });
+    return send(c, 201, out, target);
+  }
+  const obj = await store.create(ns, body, strategyCtx(c, deps, dryRun));
+  return send(c, 201, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+}
+
+async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  const body = decodeBody(c.req.header('content-type'), await readBody(c));
+  checkTypeMeta(def, body, sub);
+  const { obj, created } = await store.update(ns, name, body, strategyCtx(c, deps, dryRunOf(c)), sub);
+  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+}
+
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+
+function applyPatchBody(ct: string, cur: KObject, body: Buffer): KObject {
+  let patch: unknown;
+  try {
+    patch = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw badRequest(`error decoding patch: ${(e as Error).message}`);
+  }
+  let out: unknown;
+  if (ct === 'application/json-patch+json') out = jsonPatch(cur, patch);
+  else if (ct === 'application/merge-patch+json') out = mergePatch(cur, patch);
+  else out = strategicMergePatch(cur, patch);
+  if (!out || typeof out !== 'object' || Array.isArray(out)) throw badRequest('the patch produced an invalid object');
+  return out as KObject;
+}
+
+async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  const ct = baseContentType(c.req.header('content-type'));
+  if (!PATCH_TYPES.includes(ct)) throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+  const body = await readBody(c);
+  const ctx = strategyCtx(c, deps, dryRunOf(c));
+  const full = { ...ctx, namespace: ns };
+  const { obj } = await store.guaranteedUpdate(
+    ns,
+    name,
+    async (cur) => {
+      if (!cur) throw notFound(store.gr, name);
+      const patched = applyPatchBody(ct, cur, body);
+      if (patched.metadata?.name !== undefined && patched.metadata.name !== name)
+        throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
+      // a resourceVersion in the patch is a precondition; otherwise the read revision is used
+      return store.prepareUpdate(ns, name, patched, cur, full, sub);
+    },
+    { dryRun: ctx.dryRun },
+  );
+  return send(c, 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+}
+
+function deleteOptionsFrom(c: Context<Env>, body: Buffer): DeleteOptions {
+  let opts: DeleteOptions = {};
+  if (body.length > 0) {
+    const o = parseJSONObject(body) as DeleteOptions & { kind?: string };
+    opts = o;
+  }
+  const gp = q(c, 'gracePeriodSeconds');
+  if (gp !== undefined) opts.gracePeriodSeconds = Number(gp);
+  const pp = q(c, 'propagationPolicy');
+  if (pp !== undefined) opts.propagationPolicy = pp;
+  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy))
+    throw badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
+  return opts;
+}
+
+async function handleDelete(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: false, listy: false });
+  const body = await readBody(c);
+  const opts = deleteOptionsFrom(c, body);
+  const dryRun = dryRunOf(c, opts as KObject);
+  const { obj, gone } = await store.delete(ns, name, opts, strategyCtx(c, deps, dryRun));
+  if (!gone) return send(c, 202, obj, target);
+  if (def.returnDeletedObject) return send(c, 200, obj, target);
+  return send(c, 200, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name, group: def.group, kind: def.resource, uid: obj.metadata.uid },
+  }, target);
+}
+
+async function handleDeleteCollection(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: false, listy: true });
+  const body = await readBody(c);
+  const opts = deleteOptionsFrom(c, body);
+  const dryRun = dryRunOf(c, opts as KObject);
+  const l = await store.list(ns, { labelSelector: q(c, 'labelSelector'), fieldSelector: q(c, 'fieldSelector') });
+  const items: KObject[] = [];
+  for (const o of l.items) {
+    try {
+      const r = await store.delete(o.metadata.namespace ?? '', o.metadata.name, opts, strategyCtx(c, deps, dryRun));
+      items.push(r.obj);
+    } catch (e) {
+      if (!(e instanceof StatusError && e.code === 404)) throw e;
+    }
+  }
+  return send(c, 200, { kind: `${def.kind}List`, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, metadata: { resourceVersion: l.resourceVersion }, items }, target);
+}
+
+function toScale(def: ResourceDef, obj: KObject): KObject {
+  const sel = obj.spec?.selector;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: { name: obj.metadata.name, namespace: obj.metadata.namespace, uid: obj.metadata.uid, resourceVersion: obj.metadata.resourceVersion, creationTimestamp: obj.metadata.creationTimestamp },
+    spec: { replicas: obj.spec?.replicas ?? 0 },
+    status: { replicas: obj.status?.replicas ?? 0, selector: sel && (sel.matchLabels || sel.matchExpressions) ? formatLabelSelector(sel) : typeof sel === 'object' ? formatLabelSelector({ matchLabels: sel }) : '' },
+  };
+  void def;
+}
+
+async function handleSubresource(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, info: RequestInfo): Promise<Response> {
+  const sub = info.subresource;
+  const name = info.name;
+  const verb = info.verb;
+  if (sub === 'status') {
+    if (verb === 'get') return handleGet(c, def, store, ns, name);
+    if (verb === 'update') return handleUpdate(c, deps, def, store, ns, name, 'status');
+    if (verb === 'patch') return handlePatch(c, deps, def, store, ns, name, 'status');
+  }
+  if (sub === 'scale') return handleScale(c, deps, def, store, ns, name, verb);
+  if (sub === 'finalize' && def.kind === 'Namespace' && verb === 'update') {
+    const body = decodeBody(c.req.header('content-type'), await readBody(c));
+    const finalizers: string[] = (body as KObject).spec?.finalizers ?? [];
+    const { obj } = await store.guaranteedUpdate(ns, name, async (cur) => {
+      if (!cur) throw notFound(store.gr, name);
+      cur.spec = { ...(cur.spec ?? {}), finalizers };
+      return cur;
+    }, { dryRun: dryRunOf(c) });
+    if (obj.metadata.deletionTimestamp && finalizers.length === 0 && (obj.metadata.finalizers ?? []).length === 0) await store.finalizeNamespace(name);
+    return send(c, 200, obj);
+  }
+  if (def.kind === 'Pod' && ['log', 'exec', 'attach', 'portforward', 'proxy'].includes(sub)) {
+    const pod = await store.get(ns, name);
+    const container = q(c, 'container') || pod.spec?.containers?.[0]?.name || '';
+    if (sub === 'log') throw badRequest(`container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
+    throw badRequest(`minikapi simulates pods: pod "${name}" has no running containers, so ${sub} is not possible`);
+  }
+  throw new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`, {});
+}
+
+async function handleScale(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, verb: string): Promise<Response> {
+  if (verb === 'get') return send(c, 200, toScale(def, await store.get(ns, name)));
+  if (verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
+  const ct = baseContentType(c.req.header('content-type'));
+  const body = await readBody(c);
+  const ctx = { ...strategyCtx(c, deps, dryRunOf(c)), namespace: ns };
+  const { obj } = await store.guaranteedUpdate(
+    ns,
+    name,
+    async (cur) => {
+      if (!cur) throw notFound(store.gr, name);
+      const curScale = toScale(def, cur);
+      let scale: KObject;
+      if (verb === 'update') scale = decodeBody(ct, body) as KObject;
+      else {
+        if (!PATCH_TYPES.includes(ct)) throw unsupportedMediaType(PATCH_TYPES);
+        scale = applyPatchBody(ct, curScale, body);
+      }
+      const rv = scale.metadata?.resourceVersion;
+      const replicas = scale.spec?.replicas;
+      if (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas))
+        throw new StatusError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, {
+          name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }],
+        });
+      const next = structuredClone(cur);
+      next.spec = { ...(next.spec ?? {}), replicas };
+      if (rv) next.metadata.resourceVersion = rv;
+      return store.prepareUpdate(ns, name, next, cur, ctx);
+    },
+    { dryRun: ctx.dryRun },
+  );
+  return send(c, 200, toScale(def, obj));
+}

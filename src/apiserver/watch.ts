@@ -1,0 +1,143 @@
+// Watch streams: newline-delimited JSON events over a chunked response, as kube-apiserver writes them.
+import type { Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { StatusError, badRequest, invalidError } from '../apimachinery/errors.js';
+import type { Store, WatchHandle } from '../registry/store.js';
+import type { KObject, ResourceDef } from '../registry/types.js';
+import { apiVersionOf } from '../registry/types.js';
+import type { Env } from './env.js';
+import { parseIncludeObject, toTable } from './encode.js';
+import { negotiate } from './negotiation.js';
+
+/** Bytes a watcher may have unread before it is cut off (a slow reader must not grow memory). */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+const BOOKMARK_INTERVAL_MS = 60_000;
+
+function boolParam(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0' || v === '') return false;
+  throw badRequest(`invalid boolean value: ${v}`);
+}
+
+export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string, shutdown: AbortSignal): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: true });
+  const q = (k: string) => c.req.query(k);
+  const include = target.kind === 'table' ? parseIncludeObject(q('includeObject')) : 'Metadata';
+  let fieldSelector = q('fieldSelector');
+  if (name) fieldSelector = fieldSelector ? `${fieldSelector},metadata.name=${name}` : `metadata.name=${name}`;
+  const allowBookmarks = boolParam(q('allowWatchBookmarks')) ?? false;
+  const sendInitialEvents = boolParam(q('sendInitialEvents'));
+  const rvMatch = q('resourceVersionMatch');
+  if (sendInitialEvents !== undefined) {
+    const errs = [];
+    if (rvMatch !== 'NotOlderThan') errs.push({ type: 'FieldValueForbidden' as const, field: 'sendInitialEvents', detail: `sendInitialEvents is forbidden for watch unless resourceVersionMatch is set to ${'NotOlderThan'}` });
+    if (sendInitialEvents && !allowBookmarks) errs.push({ type: 'FieldValueForbidden' as const, field: 'allowWatchBookmarks', detail: 'allowWatchBookmarks must be set to true when sendInitialEvents is set' });
+    if (errs.length) throw invalidError({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', errs);
+  } else if (rvMatch) {
+    throw invalidError({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [{ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' }]);
+  }
+  const ts = q('timeoutSeconds');
+  let timeoutMs: number;
+  if (ts !== undefined && ts !== '') {
+    if (!/^\d+$/.test(ts)) throw badRequest(`invalid timeoutSeconds: ${ts}`);
+    timeoutMs = Number(ts) * 1000;
+  } else {
+    // as upstream: a random duration between the minimum request timeout and twice it
+    timeoutMs = (1800 + Math.random() * 1800) * 1000;
+  }
+
+  store.checkSelectors(q('labelSelector'), fieldSelector);
+  const res = c.env.outgoing;
+  const sock = c.env.incoming.socket;
+  const contentType = target.kind === 'table' ? `application/json;as=Table;v=${target.version};g=meta.k8s.io` : 'application/json';
+  res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  sock.setNoDelay(true);
+
+  const apiVersion = apiVersionOf(def);
+  let closed = false;
+  let sentHeaders = false;
+  let lastRV = 0;
+  let handle: WatchHandle | undefined;
+  const timers: NodeJS.Timeout[] = [];
+
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    for (const t of timers) clearTimeout(t);
+    handle?.stop();
+    shutdown.removeEventListener('abort', finish);
+    if (!res.writableEnded) res.end();
+  };
+
+  const write = (type: string, obj: KObject) => {
+    if (closed) return;
+    let payload = obj;
+    if (target.kind === 'table' && type !== 'ERROR' && type !== 'BOOKMARK') {
+      payload = toTable(def, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: target.version, include, noHeaders: sentHeaders });
+      sentHeaders = true;
+    } else if (target.kind === 'partial' && type !== 'ERROR' && type !== 'BOOKMARK') {
+      payload = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${target.version}`, metadata: obj.metadata };
+    }
+    res.write(`{"type":"${type}","object":${JSON.stringify(payload)}}\n`);
+    if (res.writableLength > MAX_BUFFERED) {
+      finish();
+      sock.destroy();
+    }
+  };
+
+  const bookmark = (annotations?: Record<string, string>) => {
+    const meta: KObject = { resourceVersion: String(lastRV), creationTimestamp: null };
+    if (annotations) meta.annotations = annotations;
+    write('BOOKMARK', { kind: def.kind, apiVersion, metadata: meta });
+  };
+
+  res.on('close', finish);
+  shutdown.addEventListener('abort', finish);
+  timers.push(
+    setTimeout(() => {
+      if (allowBookmarks) bookmark();
+      finish();
+    }, timeoutMs),
+  );
+
+  try {
+    handle = await store.watch(
+      ns,
+      {
+        labelSelector: q('labelSelector'),
+        fieldSelector,
+        resourceVersion: q('resourceVersion'),
+        resourceVersionMatch: rvMatch,
+        sendInitialEvents,
+      },
+      {
+        event(type, obj, revision) {
+          if (revision > lastRV) lastRV = revision;
+          write(type, obj);
+        },
+        error(err: StatusError) {
+          write('ERROR', err.toStatus() as unknown as KObject);
+          finish();
+        },
+      },
+    );
+    if (closed) handle.stop();
+    lastRV = Math.max(lastRV, handle.startRevision);
+    if (sendInitialEvents && allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+    if (allowBookmarks) {
+      const tick = () => {
+        if (closed) return;
+        bookmark();
+        timers.push(setTimeout(tick, BOOKMARK_INTERVAL_MS).unref());
+      };
+      timers.push(setTimeout(tick, BOOKMARK_INTERVAL_MS).unref());
+    }
+  } catch (e) {
+    const se = e instanceof StatusError ? e : new StatusError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
+    write('ERROR', se.toStatus() as unknown as KObject);
+    finish();
+  }
+  return RESPONSE_ALREADY_SENT;
+}

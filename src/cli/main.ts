@@ -1,0 +1,108 @@
+// The `minikapi` command line: up, kubeconfig, status.
+import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
+import { StorageError } from '../storage/backend.js';
+import { clusterStatus } from './status.js';
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
+  return n;
+}
+
+function parseStorage(v: string): 'sqlite' | 'memory' {
+  if (v !== 'sqlite' && v !== 'memory') throw new InvalidArgumentError('must be "sqlite" or "memory"');
+  return v;
+}
+
+function fail(msg: string): never {
+  process.stderr.write(`minikapi: ${msg}\n`);
+  process.exit(1);
+}
+
+const program = new Command();
+program.name('minikapi').description('A Kubernetes API server in one Node.js process.').version('0.1.0');
+
+program
+  .command('up')
+  .description('start the API server and write a kubeconfig')
+  .option('--name <cluster>', 'cluster, user and context name', 'minikapi')
+  .option('--data-dir <dir>', 'where PKI, kubeconfig and state live (default: ~/.minikapi/<name>)')
+  .option('--host <addr>', 'address to listen on', '127.0.0.1')
+  .option('--port <n>', 'port to listen on; 0 picks a free port', parsePort, 6443)
+  .option('--storage <kind>', 'sqlite (file <data-dir>/state.db) or memory (nothing kept after exit)', parseStorage, 'sqlite')
+  .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
+  .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
+  .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
+  .action(async (o) => {
+    const t0 = performance.now();
+    const out = (s: string) => process.stdout.write(s + '\n');
+    let cluster;
+    try {
+      cluster = await startCluster({
+        name: o.name,
+        dataDir: o.dataDir,
+        host: o.host,
+        port: o.port,
+        storage: o.storage,
+        kubeconfig: o.kubeconfig,
+        tokenAuthFile: o.tokenAuthFile,
+        serviceClusterIPRange: o.serviceClusterIpRange,
+        onPhase: (p, ms) => out(`  ${p.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms`),
+      });
+    } catch (e) {
+      if (e instanceof StartupError || e instanceof StorageError) fail((e as Error).message);
+      fail(`failed to start: ${(e as Error).message}`);
+    }
+    const c = cluster!;
+    out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
+    out(`export KUBECONFIG=${c.kubeconfigPath}`);
+    let stopping = false;
+    const onSignal = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      out(`minikapi: ${sig} received, stopping`);
+      c.stop().then(
+        () => process.exit(0),
+        (e) => fail(`error while stopping: ${(e as Error).message}`),
+      );
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+  });
+
+program
+  .command('kubeconfig')
+  .description('print the kubeconfig of a cluster')
+  .option('--name <cluster>', 'cluster name', 'minikapi')
+  .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
+  .action((o) => {
+    const dir = resolve(o.dataDir ?? defaultDataDir(o.name));
+    const stateFile = join(dir, 'minikapi.json');
+    let path = join(dir, 'kubeconfig');
+    if (existsSync(stateFile)) {
+      try {
+        path = JSON.parse(readFileSync(stateFile, 'utf8')).kubeconfig ?? path;
+      } catch {
+        /* fall back to the default path */
+      }
+    }
+    if (!existsSync(path)) fail(`no kubeconfig for cluster "${o.name}" at ${path}; start it with: minikapi up --name ${o.name}`);
+    process.stdout.write(readFileSync(path, 'utf8'));
+  });
+
+program
+  .command('status')
+  .description('tell whether a cluster is running, where, since when, and how many objects it holds')
+  .option('--name <cluster>', 'cluster name', 'minikapi')
+  .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
+  .action(async (o) => {
+    const dir = resolve(o.dataDir ?? defaultDataDir(o.name));
+    const r = await clusterStatus(o.name, dir);
+    process.stdout.write(r.text + '\n');
+    process.exit(r.running ? 0 : 3);
+  });
+
+program.parseAsync(process.argv).catch((e) => fail((e as Error).message));

@@ -1,0 +1,45 @@
+import { dirname } from 'node:path';
+import { stringify } from 'yaml';
+import { ensureDir, writeFileAtomic } from './atomic-write.js';
+
+export interface KubeconfigInput {
+  /** Name of the cluster, user and context alike. */
+  name: string;
+  /** API server URL, e.g. https://127.0.0.1:6443. */
+  server: string;
+  caPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+}
+
+/** A kubeconfig with one cluster, user and context, all named `name`, credentials embedded as base64 data. */
+export function renderKubeconfig(input: KubeconfigInput): string {
+  const { name } = input;
+  if (!name) throw new Error('renderKubeconfig: name is required');
+  const b64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name, cluster: { server: input.server, 'certificate-authority-data': b64(input.caPem) } }],
+    users: [
+      {
+        name,
+        user: {
+          'client-certificate-data': b64(input.clientCertPem),
+          'client-key-data': b64(input.clientKeyPem),
+        },
+      },
+    ],
+    contexts: [{ name, context: { cluster: name, user: name } }],
+    'current-context': name,
+    preferences: {},
+  };
+  // lineWidth 0: never fold the long base64 scalars.
+  return stringify(doc, { lineWidth: 0 });
+}
+
+/** Writes a kubeconfig atomically (temp file + rename) with mode 0600, creating parent directories. */
+export async function writeKubeconfig(path: string, content: string): Promise<void> {
+  await ensureDir(dirname(path), 0o700);
+  await writeFileAtomic(path, content, 0o600);
+}

@@ -1,0 +1,49 @@
+import { ALL_VERBS, type ResourceDef, type Strategy, type SubresourceDef, type Verb } from './types.js';
+
+export interface ResourceSpec {
+  group?: string;
+  version?: string;
+  resource: string;
+  kind: string;
+  singular?: string;
+  namespaced?: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs?: Verb[];
+  subresources?: SubresourceDef[];
+  strategy?: Strategy;
+  keyPrefix?: string;
+  generation?: boolean;
+  statusSubresource?: boolean;
+  allowCreateOnUpdate?: boolean;
+  returnDeletedObject?: boolean;
+  nameValidation?: ResourceDef['nameValidation'];
+  createOnly?: ResourceDef['createOnly'];
+}
+
+export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
+export const SCALE: SubresourceDef = { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+
+export function defineResource(s: ResourceSpec): ResourceDef {
+  const subresources = s.subresources ?? (s.statusSubresource ? [STATUS] : []);
+  return {
+    group: s.group ?? '',
+    version: s.version ?? 'v1',
+    resource: s.resource,
+    kind: s.kind,
+    singular: s.singular ?? s.kind.toLowerCase(),
+    namespaced: s.namespaced ?? true,
+    shortNames: s.shortNames,
+    categories: s.categories,
+    verbs: s.verbs ?? (s.createOnly ? ['create'] : ALL_VERBS),
+    subresources,
+    strategy: s.strategy ?? {},
+    keyPrefix: s.keyPrefix ?? `/registry/${s.resource}/`,
+    generation: s.generation ?? false,
+    statusSubresource: s.statusSubresource ?? subresources.some((r) => r.name === 'status'),
+    allowCreateOnUpdate: s.allowCreateOnUpdate ?? false,
+    returnDeletedObject: s.returnDeletedObject ?? false,
+    nameValidation: s.nameValidation ?? 'subdomain',
+    createOnly: s.createOnly,
+  };
+}

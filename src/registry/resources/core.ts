@@ -1,0 +1,379 @@
+// core/v1 kinds of the walking skeleton.
+import { type FieldError, invalid, notSupported, required, forbiddenField } from '../../apimachinery/errors.js';
+import { deepEqual } from '../util.js';
+import { defineResource, STATUS } from '../define.js';
+import { generateNameSuffix } from '../store.js';
+import type { KObject, ResourceDef, StrategyContext } from '../types.js';
+import { defaultPodSpec, qosClass, validatePodSpec } from './pod-spec.js';
+
+const configKeyRe = /^[-._a-zA-Z0-9]+$/;
+const CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+
+function validateConfigKeys(data: unknown, path: string, errs: FieldError[]): void {
+  if (!data || typeof data !== 'object') return;
+  for (const k of Object.keys(data)) {
+    if (k.length > 253) errs.push(invalid(`${path}[${k}]`, k, 'must be no more than 253 characters'));
+    if (!configKeyRe.test(k)) errs.push(invalid(`${path}[${k}]`, k, CONFIG_KEY_MSG));
+    if (k === '.' || k === '..' || k.startsWith('..')) errs.push(invalid(`${path}[${k}]`, k, k === '.' ? "must not be '.'" : k === '..' ? "must not be '..'" : "must not start with '..'"));
+  }
+}
+
+function immutableDataErrors(obj: KObject, old: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  if (old.immutable === true) {
+    if (obj.immutable !== true) errs.push(forbiddenField('immutable', 'field is immutable when `immutable` is set'));
+    if (!deepEqual(obj.data, old.data)) errs.push(forbiddenField('data', 'field is immutable when `immutable` is set'));
+    if (!deepEqual(obj.binaryData, old.binaryData) && old.kind === 'ConfigMap') errs.push(forbiddenField('binaryData', 'field is immutable when `immutable` is set'));
+  }
+  return errs;
+}
+
+const base64Re = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export const namespaces = defineResource({
+  resource: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+  shortNames: ['ns'],
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  subresources: [{ name: 'finalize', verbs: ['update'] }, STATUS],
+  nameValidation: 'label',
+  returnDeletedObject: true,
+  strategy: {
+    prepareForCreate(obj) {
+      obj.spec = { ...(obj.spec ?? {}) };
+      obj.spec.finalizers ??= ['kubernetes'];
+      obj.status = { phase: 'Active' };
+      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+    },
+    prepareForUpdate(obj, old) {
+      obj.spec = structuredClone(old.spec ?? {});
+      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+    },
+    selectableFields: (o) => ({ 'status.phase': o.status?.phase ?? '' }),
+  },
+});
+
+export const configmaps = defineResource({
+  resource: 'configmaps',
+  kind: 'ConfigMap',
+  shortNames: ['cm'],
+  strategy: {
+    validate(obj) {
+      const errs: FieldError[] = [];
+      validateConfigKeys(obj.data, 'data', errs);
+      validateConfigKeys(obj.binaryData, 'binaryData', errs);
+      for (const k of Object.keys(obj.data ?? {})) if (obj.binaryData && k in obj.binaryData) errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
+      return errs;
+    },
+    validateUpdate(obj, old) {
+      const errs = immutableDataErrors(obj, old);
+      validateConfigKeys(obj.data, 'data', errs);
+      return errs;
+    },
+  },
+});
+
+const secretTypes: Record<string, string[]> = {
+  'kubernetes.io/service-account-token': [],
+  'kubernetes.io/dockercfg': ['.dockercfg'],
+  'kubernetes.io/dockerconfigjson': ['.dockerconfigjson'],
+  'kubernetes.io/basic-auth': [],
+  'kubernetes.io/ssh-auth': ['ssh-privatekey'],
+  'kubernetes.io/tls': ['tls.crt', 'tls.key'],
+  'bootstrap.kubernetes.io/token': [],
+};
+
+function validateSecret(obj: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  validateConfigKeys(obj.data, 'data', errs);
+  for (const [k, v] of Object.entries(obj.data ?? {})) {
+    if (typeof v !== 'string' || !base64Re.test(v)) errs.push(invalid(`data[${k}]`, '<secret contents redacted>', 'must be a base64 encoded string'));
+  }
+  const need = secretTypes[obj.type];
+  for (const key of need ?? []) if (!obj.data || !(key in obj.data)) errs.push(required(`data[${key}]`));
+  if (obj.type === 'kubernetes.io/service-account-token' && !obj.metadata.annotations?.['kubernetes.io/service-account.name'])
+    errs.push(required("metadata.annotations[kubernetes.io/service-account.name]"));
+  if (obj.type === 'kubernetes.io/basic-auth' && obj.data && !('username' in obj.data) && !('password' in obj.data))
+    errs.push(required('data[username]'), required('data[password]'));
+  return errs;
+}
+
+export const secrets = defineResource({
+  resource: 'secrets',
+  kind: 'Secret',
+  strategy: {
+    prepareForCreate(obj) {
+      obj.type ??= 'Opaque';
+      mergeStringData(obj);
+    },
+    prepareForUpdate(obj, old) {
+      obj.type ??= old.type;
+      mergeStringData(obj);
+    },
+    validate: validateSecret,
+    validateUpdate(obj, old) {
+      const errs = validateSecret(obj);
+      if (obj.type !== old.type) errs.push(invalid('type', obj.type, 'field is immutable'));
+      errs.push(...immutableDataErrors(obj, old));
+      return errs;
+    },
+    selectableFields: (o) => ({ type: o.type ?? '' }),
+  },
+});
+
+function mergeStringData(obj: KObject): void {
+  if (obj.stringData && typeof obj.stringData === 'object') {
+    obj.data ??= {};
+    for (const [k, v] of Object.entries(obj.stringData)) obj.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  }
+  delete obj.stringData;
+}
+
+export const serviceaccounts = defineResource({
+  resource: 'serviceaccounts',
+  kind: 'ServiceAccount',
+  shortNames: ['sa'],
+  subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
+  returnDeletedObject: true,
+});
+
+function podSelectableFields(o: KObject): Record<string, string> {
+  return {
+    'spec.nodeName': o.spec?.nodeName ?? '',
+    'spec.restartPolicy': o.spec?.restartPolicy ?? '',
+    'spec.schedulerName': o.spec?.schedulerName ?? '',
+    'spec.serviceAccountName': o.spec?.serviceAccountName ?? '',
+    'spec.hostNetwork': String(o.spec?.hostNetwork ?? false),
+    'status.phase': o.status?.phase ?? '',
+    'status.podIP': o.status?.podIP ?? '',
+    'status.podIPs': o.status?.podIP ?? '',
+    'status.nominatedNodeName': o.status?.nominatedNodeName ?? '',
+  };
+}
+
+const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** What the ServiceAccount and DefaultTolerationSeconds admission plugins add to a new pod. */
+function admitPod(obj: KObject): void {
+  const spec = obj.spec;
+  if (spec.serviceAccountName === undefined && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+  spec.serviceAccountName ??= 'default';
+  spec.serviceAccount = spec.serviceAccountName;
+  if (spec.automountServiceAccountToken !== false && !(spec.containers ?? []).some((c: KObject) => (c.volumeMounts ?? []).some((m: KObject) => m.mountPath === SA_MOUNT))) {
+    const volName = `kube-api-access-${generateNameSuffix()}`;
+    spec.volumes = [
+      ...(spec.volumes ?? []),
+      {
+        name: volName,
+        projected: {
+          defaultMode: 420,
+          sources: [
+            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ],
+        },
+      },
+    ];
+    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+      c.volumeMounts = [...(c.volumeMounts ?? []), { name: volName, readOnly: true, mountPath: SA_MOUNT }];
+    }
+  }
+  const tolerations: KObject[] = spec.tolerations ?? [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (!tolerations.some((t) => (t.key === key || (t.operator === 'Exists' && !t.key)) && (!t.effect || t.effect === 'NoExecute')))
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  spec.tolerations = tolerations;
+  spec.priority ??= 0;
+  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+}
+
+export const pods = defineResource({
+  resource: 'pods',
+  kind: 'Pod',
+  shortNames: ['po'],
+  categories: ['all'],
+  returnDeletedObject: true,
+  subresources: [
+    { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+    { name: 'binding', kind: 'Binding', verbs: ['create'] },
+    { name: 'ephemeralcontainers', verbs: ['get', 'patch', 'update'] },
+    { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+    { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+    { name: 'log', kind: 'Pod', verbs: ['get'] },
+    { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    { name: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+    { name: 'resize', verbs: ['get', 'patch', 'update'] },
+    STATUS,
+  ],
+  statusSubresource: true,
+  strategy: {
+    prepareForCreate(obj) {
+      obj.spec ??= {};
+      defaultPodSpec(obj.spec);
+      admitPod(obj);
+      obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
+    },
+    validate(obj) {
+      return validatePodSpec(obj.spec, 'spec');
+    },
+    validateUpdate(obj, old) {
+      const errs = validatePodSpec(obj.spec, 'spec');
+      const strip = (s: KObject) => {
+        const c = structuredClone(s ?? {});
+        for (const x of [...(c.containers ?? []), ...(c.initContainers ?? [])]) delete x.image;
+        delete c.activeDeadlineSeconds;
+        delete c.tolerations;
+        delete c.terminationGracePeriodSeconds;
+        delete c.schedulingGates;
+        return c;
+      };
+      if (!deepEqual(strip(obj.spec), strip(old.spec)))
+        errs.push(forbiddenField('spec', 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)'));
+      return errs;
+    },
+    selectableFields: podSelectableFields,
+  },
+});
+
+const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+
+async function prepareService(obj: KObject, ctx: StrategyContext, old?: KObject): Promise<void> {
+  const spec = (obj.spec ??= {});
+  spec.type ??= 'ClusterIP';
+  if (spec.type !== 'ExternalName') {
+    spec.sessionAffinity ??= 'None';
+    spec.internalTrafficPolicy ??= 'Cluster';
+    for (const p of spec.ports ?? []) {
+      p.protocol ??= 'TCP';
+      if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
+    }
+    if (old?.spec?.clusterIP && !spec.clusterIP) spec.clusterIP = old.spec.clusterIP;
+    if (spec.clusterIP === undefined || spec.clusterIP === '') {
+      spec.clusterIP = await ctx.services.allocateClusterIP();
+    } else if (spec.clusterIP !== 'None' && spec.clusterIP !== old?.spec?.clusterIP) {
+      spec.clusterIP = await ctx.services.allocateClusterIP(spec.clusterIP);
+    }
+    spec.clusterIPs = [spec.clusterIP];
+    if (spec.clusterIP === 'None') {
+      spec.ipFamilyPolicy ??= 'SingleStack';
+    } else spec.ipFamilyPolicy ??= 'SingleStack';
+    spec.ipFamilies ??= ['IPv4'];
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+      spec.externalTrafficPolicy ??= 'Cluster';
+      if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+      for (const p of spec.ports ?? []) {
+        const prev = (old?.spec?.ports ?? []).find((q: KObject) => q.port === p.port && q.protocol === p.protocol);
+        if (!p.nodePort && prev?.nodePort) p.nodePort = prev.nodePort;
+        else if (!p.nodePort) p.nodePort = await ctx.services.allocateNodePort();
+        else if (p.nodePort !== prev?.nodePort) p.nodePort = await ctx.services.allocateNodePort(p.nodePort);
+      }
+    }
+  }
+  if (!old) obj.status = { loadBalancer: {} };
+}
+
+function validateService(obj: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const spec = obj.spec ?? {};
+  if (!serviceTypes.includes(spec.type)) errs.push(notSupported('spec.type', spec.type, serviceTypes));
+  if (spec.type === 'ExternalName') {
+    if (!spec.externalName) errs.push(required('spec.externalName'));
+  } else if (spec.clusterIP !== 'None' && (!Array.isArray(spec.ports) || spec.ports.length === 0)) {
+    errs.push(required('spec.ports'));
+  }
+  const names = new Set<string>();
+  (spec.ports ?? []).forEach((p: KObject, i: number) => {
+    const pp = `spec.ports[${i}]`;
+    if ((spec.ports.length > 1 || p.name) && !p.name) errs.push(required(`${pp}.name`));
+    if (p.name) {
+      if (names.has(p.name)) errs.push({ type: 'FieldValueDuplicate', field: `${pp}.name`, badValue: p.name });
+      names.add(p.name);
+    }
+    if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) errs.push(invalid(`${pp}.port`, p.port, 'must be between 1 and 65535, inclusive'));
+    if (p.protocol && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) errs.push(notSupported(`${pp}.protocol`, p.protocol, ['SCTP', 'TCP', 'UDP']));
+    if (typeof p.targetPort === 'number' && (p.targetPort < 1 || p.targetPort > 65535)) errs.push(invalid(`${pp}.targetPort`, p.targetPort, 'must be between 1 and 65535, inclusive'));
+    if (p.nodePort !== undefined && spec.type === 'ClusterIP') errs.push(forbiddenField(`${pp}.nodePort`, 'may not be used when `type` is \'ClusterIP\''));
+  });
+  return errs;
+}
+
+export const services = defineResource({
+  resource: 'services',
+  kind: 'Service',
+  shortNames: ['svc'],
+  categories: ['all'],
+  nameValidation: 'dns1035',
+  returnDeletedObject: true,
+  subresources: [{ name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }, STATUS],
+  strategy: {
+    prepareForCreate: (obj, ctx) => prepareService(obj, ctx),
+    prepareForUpdate: (obj, old, ctx) => prepareService(obj, ctx, old),
+    validate: validateService,
+    validateUpdate(obj, old) {
+      const errs = validateService(obj);
+      if (old.spec?.clusterIP && old.spec.clusterIP !== obj.spec?.clusterIP && old.spec.type !== 'ExternalName' && obj.spec?.type !== 'ExternalName')
+        errs.push(invalid('spec.clusterIPs[0]', obj.spec?.clusterIP, 'may not change once set'));
+      return errs;
+    },
+    afterDelete(obj, ctx) {
+      if (obj.spec?.clusterIP && obj.spec.clusterIP !== 'None') ctx.services.releaseClusterIP(obj.spec.clusterIP);
+      for (const p of obj.spec?.ports ?? []) if (p.nodePort) ctx.services.releaseNodePort(p.nodePort);
+    },
+  },
+});
+
+export const endpoints = defineResource({
+  resource: 'endpoints',
+  kind: 'Endpoints',
+  singular: 'endpoints',
+  shortNames: ['ep'],
+  allowCreateOnUpdate: true,
+});
+
+export const events = defineResource({
+  resource: 'events',
+  kind: 'Event',
+  shortNames: ['ev'],
+  allowCreateOnUpdate: true,
+  strategy: {
+    validate(obj) {
+      const errs: FieldError[] = [];
+      const io = obj.involvedObject ?? {};
+      if (io.namespace && io.namespace !== obj.metadata.namespace) errs.push(invalid('involvedObject.namespace', io.namespace, 'does not match event.namespace'));
+      return errs;
+    },
+    selectableFields: (o) => ({
+      'involvedObject.kind': o.involvedObject?.kind ?? '',
+      'involvedObject.namespace': o.involvedObject?.namespace ?? '',
+      'involvedObject.name': o.involvedObject?.name ?? '',
+      'involvedObject.uid': o.involvedObject?.uid ?? '',
+      'involvedObject.apiVersion': o.involvedObject?.apiVersion ?? '',
+      'involvedObject.resourceVersion': o.involvedObject?.resourceVersion ?? '',
+      'involvedObject.fieldPath': o.involvedObject?.fieldPath ?? '',
+      reason: o.reason ?? '',
+      reportingComponent: o.reportingComponent ?? '',
+      source: o.source?.component || o.reportingComponent || '',
+      type: o.type ?? '',
+    }),
+  },
+});
+
+export const nodes = defineResource({
+  resource: 'nodes',
+  kind: 'Node',
+  namespaced: false,
+  shortNames: ['no'],
+  subresources: [{ name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }, STATUS],
+  strategy: {
+    prepareForCreate(obj) {
+      obj.spec ??= {};
+      obj.status ??= {};
+    },
+    selectableFields: (o) => ({ 'spec.unschedulable': String(o.spec?.unschedulable ?? false) }),
+  },
+});
+
+export const coreResources: ResourceDef[] = [namespaces, configmaps, secrets, serviceaccounts, pods, services, endpoints, events, nodes];

@@ -1,0 +1,147 @@
+// Pod spec defaulting and validation shared by pods and every kind with a pod template.
+import { type FieldError, invalid, notSupported, required, duplicate } from '../../apimachinery/errors.js';
+import { dns1123LabelErrors } from '../../apimachinery/validation.js';
+import type { KObject } from '../types.js';
+
+function imagePullPolicyFor(image: string | undefined): string {
+  if (!image) return 'IfNotPresent';
+  if (image.includes('@')) return 'IfNotPresent';
+  const lastSlash = image.lastIndexOf('/');
+  const tagIdx = image.indexOf(':', lastSlash + 1);
+  if (tagIdx < 0) return 'Always';
+  return image.slice(tagIdx + 1) === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function defaultContainer(c: KObject): void {
+  c.terminationMessagePath ??= '/dev/termination-log';
+  c.terminationMessagePolicy ??= 'File';
+  c.imagePullPolicy ??= imagePullPolicyFor(c.image);
+  c.resources ??= {};
+  for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+    if (!probe) continue;
+    probe.timeoutSeconds ??= 1;
+    probe.periodSeconds ??= 10;
+    probe.successThreshold ??= 1;
+    probe.failureThreshold ??= 3;
+    if (probe.httpGet) {
+      probe.httpGet.path ??= '/';
+      probe.httpGet.scheme ??= 'HTTP';
+    }
+  }
+  for (const e of c.env ?? []) {
+    if (e.valueFrom?.fieldRef) e.valueFrom.fieldRef.apiVersion ??= 'v1';
+  }
+}
+
+/** SetDefaults for a PodSpec (pods and templates). */
+export function defaultPodSpec(spec: KObject): void {
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.securityContext ??= {};
+  for (const c of spec.containers ?? []) defaultContainer(c);
+  for (const c of spec.initContainers ?? []) defaultContainer(c);
+  for (const v of spec.volumes ?? []) {
+    if (v.secret) v.secret.defaultMode ??= 420;
+    if (v.configMap) v.configMap.defaultMode ??= 420;
+    if (v.projected) v.projected.defaultMode ??= 420;
+    if (v.downwardAPI) v.downwardAPI.defaultMode ??= 420;
+    if (v.hostPath) v.hostPath.type ??= '';
+    if (v.emptyDir === null) v.emptyDir = {};
+  }
+}
+
+/** A pod template (deployments, replicasets, jobs, …): defaults on its spec and `creationTimestamp: null`. */
+export function defaultPodTemplate(tpl: KObject | undefined): void {
+  if (!tpl) return;
+  tpl.metadata ??= {};
+  if (tpl.metadata.creationTimestamp === undefined) tpl.metadata.creationTimestamp = null;
+  tpl.spec ??= {};
+  defaultPodSpec(tpl.spec);
+}
+
+const restartPolicies = ['Always', 'OnFailure', 'Never'];
+const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
+const protocols = ['SCTP', 'TCP', 'UDP'];
+
+function validateContainers(list: unknown, path: string, names: Set<string>, errs: FieldError[], requireOne: boolean): void {
+  if (!Array.isArray(list) || list.length === 0) {
+    if (requireOne) errs.push(required(path));
+    return;
+  }
+  list.forEach((c: KObject, i: number) => {
+    const p = `${path}[${i}]`;
+    if (!c || typeof c !== 'object') {
+      errs.push(invalid(p, c, 'must be an object'));
+      return;
+    }
+    if (!c.name) errs.push(required(`${p}.name`));
+    else {
+      for (const m of dns1123LabelErrors(c.name)) errs.push(invalid(`${p}.name`, c.name, m));
+      if (names.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
+      names.add(c.name);
+    }
+    if (!c.image) errs.push(required(`${p}.image`));
+    if (c.imagePullPolicy && !pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, pullPolicies));
+    const portNames = new Set<string>();
+    (c.ports ?? []).forEach((port: KObject, j: number) => {
+      const pp = `${p}.ports[${j}]`;
+      const n = port.containerPort;
+      if (n === undefined || n === 0) errs.push(required(`${pp}.containerPort`));
+      else if (!Number.isInteger(n) || n < 1 || n > 65535) errs.push(invalid(`${pp}.containerPort`, n, 'must be between 1 and 65535, inclusive'));
+      if (port.hostPort !== undefined && port.hostPort !== 0 && (port.hostPort < 1 || port.hostPort > 65535)) errs.push(invalid(`${pp}.hostPort`, port.hostPort, 'must be between 1 and 65535, inclusive'));
+      if (port.protocol && !protocols.includes(port.protocol)) errs.push(notSupported(`${pp}.protocol`, port.protocol, protocols));
+      if (port.name) {
+        if (portNames.has(port.name)) errs.push(duplicate(`${pp}.name`, port.name));
+        portNames.add(port.name);
+      }
+    });
+  });
+}
+
+export function validatePodSpec(spec: KObject | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!spec || typeof spec !== 'object') {
+    errs.push(required(`${path}.containers`));
+    return errs;
+  }
+  const names = new Set<string>();
+  validateContainers(spec.containers, `${path}.containers`, names, errs, true);
+  validateContainers(spec.initContainers, `${path}.initContainers`, names, errs, false);
+  if (spec.restartPolicy && !restartPolicies.includes(spec.restartPolicy)) errs.push(notSupported(`${path}.restartPolicy`, spec.restartPolicy, restartPolicies));
+  if (spec.dnsPolicy && !dnsPolicies.includes(spec.dnsPolicy)) errs.push(notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, dnsPolicies));
+  const volNames = new Set<string>();
+  (spec.volumes ?? []).forEach((v: KObject, i: number) => {
+    const vp = `${path}.volumes[${i}]`;
+    if (!v?.name) errs.push(required(`${vp}.name`));
+    else {
+      for (const m of dns1123LabelErrors(v.name)) errs.push(invalid(`${vp}.name`, v.name, m));
+      if (volNames.has(v.name)) errs.push(duplicate(`${vp}.name`, v.name));
+      volNames.add(v.name);
+    }
+  });
+  if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0)
+    errs.push(invalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
+  return errs;
+}
+
+/** QoS class as upstream computes it from requests and limits. */
+export function qosClass(spec: KObject): string {
+  const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  let anySet = false;
+  let guaranteed = true;
+  for (const c of all) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) anySet = true;
+    for (const r of ['cpu', 'memory']) {
+      if (lim[r] === undefined) guaranteed = false;
+      else if (req[r] !== undefined && String(req[r]) !== String(lim[r])) guaranteed = false;
+    }
+  }
+  if (!anySet) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}

@@ -1,0 +1,86 @@
+// Resource definitions and strategies: what the generic store needs to know about one kind.
+import type { FieldError } from '../apimachinery/errors.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type KObject = Record<string, any>;
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+export const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export interface SubresourceDef {
+  name: string;
+  /** The kind the subresource speaks (defaults to the parent's). */
+  group?: string;
+  version?: string;
+  kind?: string;
+  verbs: Verb[];
+}
+
+export interface StrategyContext {
+  user: UserInfo;
+  dryRun: boolean;
+  namespace: string;
+  warnings: string[];
+  /** Allocators and lookups for strategies that need them (services). */
+  services: StrategyServices;
+}
+
+export interface StrategyServices {
+  allocateClusterIP(requested?: string): Promise<string>;
+  releaseClusterIP(ip: string): void;
+  allocateNodePort(requested?: number): Promise<number>;
+  releaseNodePort(port: number): void;
+}
+
+export interface Strategy {
+  /** Defaults and normalisation on create (after metadata is filled, before validation). */
+  prepareForCreate?(obj: KObject, ctx: StrategyContext): void | Promise<void>;
+  validate?(obj: KObject, ctx: StrategyContext): FieldError[];
+  /** On update of the main resource (not a subresource): e.g. keep status. */
+  prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void | Promise<void>;
+  validateUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): FieldError[];
+  /** Selectable fields beyond metadata.name and metadata.namespace. */
+  selectableFields?(obj: KObject): Record<string, string>;
+  /** Called after the object is gone from storage (release allocations). */
+  afterDelete?(obj: KObject, ctx: StrategyContext): void;
+}
+
+export interface ResourceDef {
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs: Verb[];
+  subresources: SubresourceDef[];
+  strategy: Strategy;
+  /** Storage key prefix, ending in '/'. */
+  keyPrefix: string;
+  /** metadata.generation is set to 1 on create and bumped on spec changes. */
+  generation: boolean;
+  /** The main resource keeps status on update; /status keeps everything but status (and labels/annotations). */
+  statusSubresource: boolean;
+  /** PUT on a missing object creates it. */
+  allowCreateOnUpdate: boolean;
+  /** DELETE returns the object instead of a Success Status. */
+  returnDeletedObject: boolean;
+  /** Name validation: DNS-1123 subdomain (default), label, or path segment. */
+  nameValidation: 'subdomain' | 'label' | 'path' | 'dns1035';
+  /** Objects of this kind are created/updated without storage (review kinds). */
+  createOnly?: (obj: KObject, ctx: StrategyContext) => Promise<KObject> | KObject;
+}
+
+export function apiVersionOf(def: { group: string; version: string }): string {
+  return def.group ? `${def.group}/${def.version}` : def.version;
+}

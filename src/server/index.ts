@@ -1,0 +1,202 @@
+// Composition root: options → storage → registry → auth → apiserver → controllers → HTTPS listener.
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, writeFileSync, rmSync, accessSync, constants as fsConstants } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
+import { openBackend, type Backend } from '../storage/index.js';
+import { Registry } from '../registry/index.js';
+import { createApp, type VersionInfo } from '../apiserver/app.js';
+import { X509Authenticator, TokenFileAuthenticator, type Authenticator } from '../auth/authenticators.js';
+import { setProtobufDecoder } from '../apiserver/negotiation.js';
+import { decodeProtobufObject } from '../apiserver/protobuf/decode.js';
+import { NamespaceControllers } from '../controllers/namespaces.js';
+import { bootstrap } from './bootstrap.js';
+import { VERSION } from './version.js';
+
+export interface ClusterOptions {
+  /** Cluster, user and context name (default `minikapi`). */
+  name?: string;
+  /** Where PKI, kubeconfig and the database live (default `~/.minikapi/<name>`). */
+  dataDir?: string;
+  host?: string;
+  /** 0 picks a free port (default 6443). */
+  port?: number;
+  storage?: 'sqlite' | 'memory';
+  /** Where to write the kubeconfig (default `<dataDir>/kubeconfig`). */
+  kubeconfig?: string;
+  /** Upstream-format static token file (token,user,uid,"groups"). */
+  tokenAuthFile?: string;
+  serviceClusterIPRange?: string;
+  /** How often the SQLite backend polls for other processes' writes. */
+  pollIntervalMs?: number;
+  /** Called once per start-up phase with its duration. */
+  onPhase?: (phase: string, ms: number) => void;
+}
+
+export interface Cluster {
+  name: string;
+  url: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  kubeconfigPath: string;
+  kubeconfig: string;
+  caCertPem: string;
+  /** The admin client credentials (system:masters). */
+  adminCertPem: string;
+  adminKeyPem: string;
+  pki: Pki;
+  registry: Registry;
+  backend: Backend;
+  startedAt: Date;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+export function defaultDataDir(name: string): string {
+  return join(homedir(), '.minikapi', name);
+}
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
+  const name = opts.name ?? 'minikapi';
+  const dataDir = resolve(opts.dataDir ?? defaultDataDir(name));
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? 6443;
+  const storage = opts.storage ?? 'sqlite';
+  const kubeconfigPath = resolve(opts.kubeconfig ?? join(dataDir, 'kubeconfig'));
+  const phase = opts.onPhase ?? (() => {});
+  const startedAt = new Date();
+  let t = performance.now();
+  const mark = (p: string) => {
+    const now = performance.now();
+    phase(p, now - t);
+    t = now;
+  };
+
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    accessSync(dataDir, fsConstants.W_OK);
+  } catch (e) {
+    throw new StartupError(`cannot write the data directory ${dataDir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); choose another with --data-dir or fix its permissions`);
+  }
+  const pki = await ensurePki(join(dataDir, 'pki'), { hosts: [host] });
+  mark(pki.generated ? 'pki (new CA)' : 'pki (reused)');
+
+  let backend: Backend;
+  try {
+    backend = openBackend({ kind: storage, path: join(dataDir, 'state.db'), pollIntervalMs: opts.pollIntervalMs });
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
+  mark(`storage (${storage})`);
+
+  const authenticators: Authenticator[] = [new X509Authenticator()];
+  if (opts.tokenAuthFile) {
+    try {
+      authenticators.push(new TokenFileAuthenticator(opts.tokenAuthFile));
+    } catch (e) {
+      await backend.close();
+      throw new StartupError(`cannot read --token-auth-file: ${(e as Error).message}`);
+    }
+  }
+  setProtobufDecoder(decodeProtobufObject);
+  const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
+  await bootstrap(registry, pki.caCertPem);
+  mark('bootstrap');
+
+  const shutdown = new AbortController();
+  let ready = false;
+  let server: Server | undefined;
+  const serverAddress = () => {
+    const a = server?.address() as AddressInfo | null;
+    const h = host.includes(':') ? `[${host}]` : host;
+    return `${h}:${a?.port ?? port}`;
+  };
+  const version: VersionInfo = VERSION;
+  const app = createApp({
+    registry,
+    authenticators,
+    version,
+    shutdown: shutdown.signal,
+    serverAddress,
+    healthChecks: [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }],
+    isReady: () => ready,
+  });
+  server = createServer(
+    { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
+    getRequestListener(app.fetch),
+  );
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolveListen, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use; stop what is using it or pass --port 0 (or another --port)`));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new StartupError(`cannot listen on ${host}: the address is not on this machine; pass --host 127.0.0.1`));
+      else reject(new StartupError(`cannot listen on ${host}:${port}: ${e.message}`));
+    };
+    server!.once('error', onError);
+    server!.listen(port, host, () => {
+      server!.off('error', onError);
+      resolveListen();
+    });
+  }).catch(async (e) => {
+    await backend.close();
+    throw e;
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `https://${urlHost}:${actualPort}`;
+  mark('listen');
+
+  const controllers = new NamespaceControllers(registry, pki.caCertPem);
+  await controllers.start();
+  ready = true;
+  const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
+  await writeKubeconfig(kubeconfigPath, kubeconfig);
+  const stateFile = join(dataDir, 'minikapi.json');
+  writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url, host, port: actualPort, storage, kubeconfig: kubeconfigPath, startedAt: startedAt.toISOString() }, null, 2) + '\n', { mode: 0o600 });
+  mark('ready');
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      ready = false;
+      shutdown.abort();
+      controllers.stop();
+      await new Promise<void>((r) => {
+        server!.close(() => r());
+        server!.closeIdleConnections();
+        setTimeout(() => server!.closeAllConnections(), 200).unref();
+      });
+      await backend.close();
+      try {
+        rmSync(stateFile, { force: true });
+      } catch {
+        /* already gone */
+      }
+    })());
+
+  return {
+    name,
+    url,
+    host,
+    port: actualPort,
+    dataDir,
+    kubeconfigPath,
+    kubeconfig,
+    caCertPem: pki.caCertPem,
+    adminCertPem: pki.adminCertPem,
+    adminKeyPem: pki.adminKeyPem,
+    pki,
+    registry,
+    backend,
+    startedAt,
+    stop,
+  };
+}
+
+export { hostname };

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { CompactedError, type WatchEvent } from './backend.js';
+import { backendConformance, collect, summary } from './conformance.js';
+import { openBackend } from './index.js';
+import { DatabaseFileError, SqliteBackend } from './sqlite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'minikapi-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const newPath = (): string => join(dir, `db-${++files}.sqlite`);
+const b = (s: string): Buffer => Buffer.from(s);
+
+backendConformance('sqlite', () => new SqliteBackend({ path: newPath(), pollIntervalMs: 10 }));
+
+/** Revisions strictly increasing by one from first: nothing missing, duplicated or reordered. */
+function assertContiguous(events: readonly WatchEvent[], first: number): void {
+  assert.deepEqual(
+    events.map((e) => e.kv.modRevision),
+    Array.from({ length: events.length }, (_, i) => first + i),
+  );
+}
+
+describe('sqlite backend', () => {
+  test('data, revision and compact revision survive close and reopen', async () => {
+    const path = newPath();
+    const one = openBackend({ kind: 'sqlite', path });
+    const a = await one.create('/k/a', b('1'));
+    const a2 = await one.update('/k/a', b('2'), a.modRevision);
+    await one.create('/k/b', b('1'));
+    const gone = await one.delete('/k/b');
+    await one.compact(gone.modRevision);
+    await one.close();
+    const two = openBackend({ kind: 'sqlite', path });
+    try {
+      assert.equal(two.kind, 'sqlite');
+      assert.equal(await two.currentRevision(), gone.modRevision);
+      assert.equal(await two.compactRevision(), gone.modRevision);
+      assert.deepEqual(await two.get('/k/a'), a2);
+      assert.equal(await two.get('/k/b'), undefined);
+      assert.equal((await two.create('/k/c', b('1'))).modRevision, gone.modRevision + 1);
+    } finally {
+      await two.close();
+    }
+  });
+
+  test('a second instance on the same file sees interleaved writes of both, in revision order', async () => {
+    const path = newPath();
+    const one = new SqliteBackend({ path, pollIntervalMs: 10 });
+    const two = new SqliteBackend({ path, pollIntervalMs: 10 });
+    try {
+      const start = await one.currentRevision();
+      const onOne = collect(one, '/x/', start);
+      const onTwo = collect(two, '/x/', start);
+      for (let i = 0; i < 40; i++) {
+        await (i % 3 === 0 ? two : one).create(`/x/o${i}`, b(String(i)));
+        if (i % 7 === 0) await new Promise((r) => setTimeout(r, 3));
+      }
+      await onOne.waitFor(40);
+      await onTwo.waitFor(40);
+      assertContiguous(onOne.events, start + 1);
+      assert.deepEqual(summary(onTwo.events), summary(onOne.events));
+      assert.deepEqual(onOne.events.map((e) => e.kv.key), Array.from({ length: 40 }, (_, i) => `/x/o${i}`));
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  test('a local write after unseen foreign writes delivers the foreign ones first, at once', async () => {
+    const path = newPath();
+    const one = new SqliteBackend({ path, pollIntervalMs: 60_000 });
+    const two = new SqliteBackend({ path, pollIntervalMs: 60_000 });
+    try {
+      const w = collect(two, '/x/', 0);
+      await new Promise((r) => setImmediate(r));
+      const a = await one.create('/x/a', b('1'));
+      await one.update('/x/a', b('2'), a.modRevision);
+      assert.equal(w.events.length, 0);
+      await two.create('/x/b', b('1'));
+      assert.deepEqual(summary(w.events), ['create /x/a=1@1', 'update /x/a=2@2', 'create /x/b=1@3']);
+      assert.deepEqual(w.events[1]!.prevKv, a);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  test('a child process writing to the same file is seen by the watcher, interleaved with local writes', async () => {
+    const path = newPath();
+    const be = new SqliteBackend({ path, pollIntervalMs: 10 });
+    try {
+      const start = await be.currentRevision();
+      const w = collect(be, '/x/', start);
+      const script = `
+        const { SqliteBackend } = await import(process.argv[1]);
+        const be = new SqliteBackend({ path: process.argv[2] });
+        for (let i = 0; i < 100; i++) {
+          await be.create('/x/child/' + i, Buffer.from(String(i)));
+          if (i % 10 === 0) await new Promise((r) => setTimeout(r, 1));
+        }
+        await be.close();`;
+      const moduleUrl = new URL('./sqlite.js', import.meta.url).href;
+      const child = promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, moduleUrl, path]);
+      let local = 0;
+      let childDone = false;
+      void child.finally(() => (childDone = true));
+      while (!childDone || local < 20) {
+        await be.create(`/x/parent/${local++}`, b('p'));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await child;
+      const events = await w.waitFor(100 + local);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(events.length, 100 + local);
+      assertContiguous(events, start + 1);
+      const childKeys = events.filter((e) => e.kv.key.startsWith('/x/child/')).map((e) => e.kv.key);
+      assert.deepEqual(childKeys, Array.from({ length: 100 }, (_, i) => `/x/child/${i}`));
+      assert.equal((await be.count('/x/child/')).count, 100);
+    } finally {
+      await be.close();
+    }
+  });
+
+  test('a watcher that falls behind a compaction by another process ends with CompactedError', async () => {
+    const path = newPath();
+    const one = new SqliteBackend({ path, pollIntervalMs: 10 });
+    const two = new SqliteBackend({ path, pollIntervalMs: 60_000 });
+    try {
+      const w = collect(two, '/x/', 0);
+      await new Promise((r) => setImmediate(r));
+      let kv = await one.create('/x/a', b('0'));
+      for (let i = 1; i < 10; i++) kv = await one.update('/x/a', b(String(i)), kv.modRevision);
+      await one.compact(kv.modRevision);
+      await two.create('/y/b', b('1'));
+      assert.equal(w.events.length, 0);
+      assert.equal(w.errors.length, 1);
+      assert.ok(w.errors[0] instanceof CompactedError);
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  test('compaction works in batches and checkpoints the WAL', async () => {
+    const path = newPath();
+    const be = new SqliteBackend({ path, compactBatch: 50 });
+    try {
+      const kvs = [];
+      for (let i = 0; i < 200; i++) kvs.push(await be.create(`/k/${i}`, b('x'.repeat(2000))));
+      for (const kv of kvs) await be.update(kv.key, b('y'), kv.modRevision);
+      for (const kv of kvs.slice(0, 100)) await be.delete(kv.key);
+      assert.ok(statSync(path + '-wal').size > 0);
+      const removed = await be.compact(await be.currentRevision());
+      assert.equal(removed, 200 + 99 * 2);
+      assert.equal(statSync(path + '-wal').size, 0);
+      assert.equal((await be.count('/k/')).count, 100);
+      assert.equal((await be.list('/k/', { limit: 1 })).items[0]!.value.toString(), 'y');
+    } finally {
+      await be.close();
+    }
+  });
+
+  test('a file that is not a SQLite database fails with a clear DatabaseFileError', () => {
+    const path = newPath();
+    writeFileSync(path, 'this is not a database, just some text that is long enough to look like a header'.repeat(20));
+    assert.throws(
+      () => openBackend({ kind: 'sqlite', path }),
+      (e) => {
+        assert.ok(e instanceof DatabaseFileError);
+        assert.equal(e.path, path);
+        assert.match(e.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a SQLite database or is corrupt .*move it away`));
+        return true;
+      },
+    );
+  });
+
+  test('a database file in a missing directory fails with DatabaseFileError', () => {
+    assert.throws(() => new SqliteBackend({ path: join(dir, 'missing', 'db.sqlite') }), DatabaseFileError);
+  });
+});

@@ -1,0 +1,377 @@
+import Database from 'better-sqlite3';
+import {
+  CompactedError,
+  ConflictError,
+  FutureRevisionError,
+  KeyExistsError,
+  NotFoundError,
+  StorageError,
+  type Backend,
+  type KeyValue,
+  type ListOptions,
+  type ListResult,
+  type WatchEvent,
+  type WatchOptions,
+  type Watcher,
+} from './backend.js';
+import { listRange, prefixEnd, type KeyMatch } from './key-range.js';
+import { COMPACT_KEY, SCHEMA, SQL } from './sqlite-sql.js';
+import { WatchHub, type LogReader } from './watch-hub.js';
+
+export interface SqliteBackendOptions {
+  /** Database file (created when missing); ':memory:' works but cannot be shared. */
+  path: string;
+  /** How often to look for writes by other processes sharing the file (default 100 ms). */
+  pollIntervalMs?: number;
+  /** 'normal' (default) loses nothing on a process crash; 'full' also survives power loss. */
+  synchronous?: 'normal' | 'full';
+  /** Rows examined per compaction transaction (default 1000). */
+  compactBatch?: number;
+}
+
+/** The database file cannot be opened: not SQLite, corrupt, unreadable, or not a minikapi store. */
+export class DatabaseFileError extends StorageError {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+    corrupt: boolean,
+  ) {
+    super(
+      corrupt
+        ? `${path} is not a SQLite database or is corrupt (${reason}); move it away (e.g. mv ${path} ${path}.bad) to start with an empty store`
+        : `cannot open database ${path}: ${reason}`,
+    );
+  }
+}
+
+interface LatestRow {
+  id: number;
+  created: number;
+  deleted: number;
+  create_revision: number;
+  value: Buffer;
+}
+
+interface ListRow {
+  id: number;
+  name: string;
+  created: number;
+  create_revision: number;
+  value: Buffer;
+}
+
+interface EventRow extends ListRow {
+  deleted: number;
+  prev_revision: number;
+  prev_value: Buffer | null;
+}
+
+interface SuccessorRow {
+  id: number;
+  prev_revision: number;
+  deleted: number;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+function kvOf(key: string, row: { id: number; created: number; create_revision: number; value: Buffer }): KeyValue {
+  return { key, value: row.value, createRevision: row.created ? row.id : row.create_revision, modRevision: row.id };
+}
+
+function eventOf(row: EventRow): WatchEvent {
+  const kv = kvOf(row.name, row);
+  if (row.created) return { type: 'create', kv };
+  if (row.deleted) {
+    return { type: 'delete', kv, prevKv: { ...kv, modRevision: row.prev_revision } };
+  }
+  if (row.prev_value === null) return { type: 'update', kv };
+  return { type: 'update', kv, prevKv: { ...kv, value: row.prev_value, modRevision: row.prev_revision } };
+}
+
+function sqliteCode(err: unknown): string | undefined {
+  return err instanceof Database.SqliteError ? err.code : undefined;
+}
+
+function openDatabase(path: string, synchronous: 'normal' | 'full'): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+    // Keeps the WAL file from staying at its high-water mark after checkpoints.
+    db.pragma('journal_size_limit = 67108864');
+    db.transaction(() => db!.exec(SCHEMA)).immediate();
+    return db;
+  } catch (err) {
+    db?.close();
+    const code = sqliteCode(err);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new DatabaseFileError(path, reason, code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT');
+  }
+}
+
+/** The kine-style log in one SQLite file; several processes may share the file. */
+export class SqliteBackend implements Backend {
+  readonly kind = 'sqlite';
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly hub: WatchHub;
+  private readonly poller: NodeJS.Timeout;
+  private readonly compactBatch: number;
+  private closed = false;
+
+  private readonly s: { [K in keyof typeof SQL]: Database.Statement };
+  private readonly read: <T>(fn: () => T) => T;
+  private readonly createTx: (key: string, value: Buffer) => { row: number; prev?: LatestRow };
+  private readonly updateTx: (key: string, value: Buffer, expected: number) => { row: number; prev: LatestRow };
+  private readonly deleteTx: (key: string, expected?: number) => { row: number; prev: LatestRow };
+  private readonly compactStep: (target: number) => { removed: number; done: boolean };
+
+  constructor(opts: SqliteBackendOptions) {
+    this.path = opts.path;
+    this.compactBatch = opts.compactBatch ?? 1000;
+    const db = openDatabase(opts.path, opts.synchronous ?? 'normal');
+    this.db = db;
+    try {
+      this.s = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as typeof this.s;
+    } catch (err) {
+      db.close();
+      throw new DatabaseFileError(opts.path, `not a minikapi store (${(err as Error).message})`, false);
+    }
+    const readTx = db.transaction((fn: () => unknown) => fn());
+    this.read = <T>(fn: () => T) => readTx(fn) as T;
+    this.createTx = db.transaction((key: string, value: Buffer) => {
+      const prev = this.latest(key);
+      if (prev && !prev.deleted) throw new KeyExistsError(key);
+      return { row: this.insert(key, 1, 0, 0, prev?.id ?? 0, value), prev };
+    }).immediate;
+    this.updateTx = db.transaction((key: string, value: Buffer, expected: number) => {
+      const prev = this.live(key, expected);
+      return { row: this.insert(key, 0, 0, kvOf(key, prev).createRevision, prev.id, value), prev };
+    }).immediate;
+    this.deleteTx = db.transaction((key: string, expected?: number) => {
+      const prev = this.live(key, expected);
+      return { row: this.insert(key, 0, 1, kvOf(key, prev).createRevision, prev.id, prev.value), prev };
+    }).immediate;
+    this.compactStep = db.transaction((target: number) => this.compactBatchRows(target)).immediate;
+
+    this.s.head.pluck();
+    this.s.count.pluck();
+    const reader: LogReader = {
+      eventsAfter: (after, limit) => (this.s.eventsAfter.all(after, limit) as EventRow[]).map(eventOf),
+      matchingEvents: (m, after, upTo, limit) => this.matchingEvents(m, after, upTo, limit),
+      compactRevision: () => this.compactState().compact,
+    };
+    this.hub = new WatchHub(reader, this.head());
+    this.poller = setInterval(() => this.poll(), opts.pollIntervalMs ?? 100);
+    this.poller.unref();
+  }
+
+  async currentRevision(): Promise<number> {
+    this.open();
+    return this.head();
+  }
+
+  async compactRevision(): Promise<number> {
+    this.open();
+    return this.compactState().compact;
+  }
+
+  async get(key: string, revision?: number): Promise<KeyValue | undefined> {
+    this.open();
+    const row = revision
+      ? this.read(() => {
+          this.checkRevision(revision, this.head());
+          return this.s.latestAt.get(key, revision) as LatestRow | undefined;
+        })
+      : (this.s.latest.get(key) as LatestRow | undefined);
+    return row && !row.deleted ? kvOf(key, row) : undefined;
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    this.open();
+    const { lo, hi } = listRange(prefix, opts.startAfter);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
+    return this.read(() => {
+      const head = this.head();
+      const rev = opts.revision ? this.checkRevision(opts.revision, head) : head;
+      const rows = this.s.listPage.all({ lo, hi, rev, limit }) as ListRow[];
+      const items = rows.map((r) => kvOf(r.name, r));
+      const last = items.at(-1);
+      const remaining =
+        limit > 0 && last && items.length === limit ? this.countRange(last.key + '\0', hi, rev) : 0;
+      return { items, revision: rev, remaining };
+    });
+  }
+
+  async count(prefix: string): Promise<{ count: number; revision: number }> {
+    this.open();
+    return this.read(() => {
+      const revision = this.head();
+      return { count: this.countRange(prefix, prefixEnd(prefix), revision), revision };
+    });
+  }
+
+  async create(key: string, value: Buffer): Promise<KeyValue> {
+    this.open();
+    if (key === COMPACT_KEY) throw new StorageError(`key ${key} is reserved`);
+    let out;
+    try {
+      out = this.createTx(key, value);
+    } catch (err) {
+      if (sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE') throw new KeyExistsError(key);
+      throw err;
+    }
+    const kv: KeyValue = { key, value, createRevision: out.row, modRevision: out.row };
+    this.hub.committed(out.row, () => ({ type: 'create', kv }));
+    return kv;
+  }
+
+  async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
+    this.open();
+    const out = this.write(key, () => this.updateTx(key, value, expectedModRevision));
+    const prevKv = kvOf(key, out.prev);
+    const kv: KeyValue = { key, value, createRevision: prevKv.createRevision, modRevision: out.row };
+    this.hub.committed(out.row, () => ({ type: 'update', kv, prevKv }));
+    return kv;
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
+    this.open();
+    const out = this.write(key, () => this.deleteTx(key, expectedModRevision));
+    const prevKv = kvOf(key, out.prev);
+    const kv: KeyValue = { ...prevKv, modRevision: out.row };
+    this.hub.committed(out.row, () => ({ type: 'delete', kv, prevKv }));
+    return kv;
+  }
+
+  watch(prefix: string, opts: WatchOptions): Watcher {
+    this.open();
+    return this.hub.watch(prefix, opts);
+  }
+
+  // Keeps the event at the compact revision itself (and its previous value) so that a watch
+  // after compactRevision - 1 loses nothing; everything older is superseded history.
+  async compact(revision: number): Promise<number> {
+    this.open();
+    const head = this.head();
+    if (revision > head) throw new FutureRevisionError(revision, head);
+    // Local watchers must have seen every event that is about to disappear.
+    this.hub.catchUp();
+    const target = this.raiseCompact(revision);
+    let removed = 0;
+    for (;;) {
+      if (this.closed) return removed;
+      const step = this.compactStep(target);
+      removed += step.removed;
+      if (step.done) break;
+      // Let requests run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!this.closed) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.poller);
+    this.hub.closeAll(new StorageError('storage closed'));
+    this.db.close();
+  }
+
+  private matchingEvents(m: KeyMatch, after: number, upTo: number, limit: number): WatchEvent[] {
+    const rows = m.exact
+      ? this.s.keyEvents.all(m.key, after, upTo, limit)
+      : this.s.prefixEvents.all(m.key, prefixEnd(m.key), after, upTo, limit);
+    return (rows as EventRow[]).map(eventOf);
+  }
+
+  private compactState(): { compact: number; cursor: number } {
+    return this.s.compactState.get() as { compact: number; cursor: number };
+  }
+
+  private open(): void {
+    if (this.closed) throw new StorageError('storage closed');
+  }
+
+  private head(): number {
+    return (this.s.head.get() as number | undefined) ?? 0;
+  }
+
+  private checkRevision(revision: number, head: number): number {
+    if (revision > head) throw new FutureRevisionError(revision, head);
+    const compacted = this.compactState().compact;
+    if (revision < compacted) throw new CompactedError(revision, compacted);
+    return revision;
+  }
+
+  private countRange(lo: string, hi: string, rev: number): number {
+    return this.s.count.get({ lo, hi, rev }) as number;
+  }
+
+  private latest(key: string): LatestRow | undefined {
+    return this.s.latest.get(key) as LatestRow | undefined;
+  }
+
+  /** The live row of key, checked against the expected modRevision when one is given. */
+  private live(key: string, expected?: number): LatestRow {
+    const row = this.latest(key);
+    if (!row || row.deleted) throw new NotFoundError(key);
+    if (expected !== undefined && row.id !== expected) throw new ConflictError(key, kvOf(key, row));
+    return row;
+  }
+
+  private insert(key: string, created: number, deleted: number, createRev: number, prevRev: number, value: Buffer): number {
+    return Number(this.s.insert.run(key, created, deleted, createRev, prevRev, value).lastInsertRowid);
+  }
+
+  private write<T>(key: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      // Only a writer that skipped BEGIN IMMEDIATE can lose the race; report the winner.
+      if (sqliteCode(err) !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
+      const row = this.latest(key);
+      if (!row || row.deleted) throw new NotFoundError(key);
+      throw new ConflictError(key, kvOf(key, row));
+    }
+  }
+
+  private raiseCompact(revision: number): number {
+    return this.db
+      .transaction(() => {
+        const { compact } = this.compactState();
+        if (revision <= compact) return compact;
+        this.s.setCompact.run(revision);
+        return revision;
+      })
+      .immediate();
+  }
+
+  private compactBatchRows(target: number): { removed: number; done: boolean } {
+    const { cursor } = this.compactState();
+    const rows = this.s.successors.all(cursor, target, this.compactBatch) as SuccessorRow[];
+    let removed = 0;
+    for (const row of rows) {
+      // Superseded rows go first, so a tombstone never outlives the value it hides.
+      if (row.prev_revision > 0) removed += this.s.deleteRow.run(row.prev_revision).changes;
+      if (row.deleted) removed += this.s.deleteRow.run(row.id).changes;
+    }
+    const done = rows.length < this.compactBatch;
+    const next = done ? target - 1 : rows[rows.length - 1]!.id;
+    if (next > cursor) this.s.setCursor.run(next);
+    return { removed, done };
+  }
+
+  private poll(): void {
+    if (this.closed || this.hub.size === 0) return;
+    try {
+      this.hub.catchUp();
+    } catch (err) {
+      const code = sqliteCode(err);
+      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') return;
+      this.hub.closeAll(err instanceof StorageError ? err : new StorageError(`watch failed: ${(err as Error).message}`));
+    }
+  }
+}
