@@ -26,16 +26,13 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
     return res.newDocument;
   } catch (e) {
     const err = e as { name?: string; message: string; operation?: { op?: string; path?: string } };
-    if (err.name === 'TEST_OPERATION_FAILED') {
-      throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request`, {
-        causes: [{ reason: 'FieldValueInvalid', message: `testing value ${err.operation?.path} failed: test failed`, field: 'patch' }],
-      });
-    }
     const op = err.operation?.op ?? '';
     const path = err.operation?.path ?? '';
     let msg = err.message.split('\n')[0];
-    if (err.name === 'OPERATION_PATH_UNRESOLVABLE' || err.name === 'OPERATION_PATH_CANNOT_ADD') msg = `${op} operation does not apply: doc is missing path: "${path}": missing value`;
-    throw new StatusError(422, 'Invalid', `the server rejected our request due to an error in our request`, { causes: [{ reason: 'FieldValueInvalid', message: msg, field: 'patch' }] });
+    if (err.name === 'TEST_OPERATION_FAILED') msg = `testing value ${path} failed: test failed`;
+    else if (err.name === 'OPERATION_PATH_UNRESOLVABLE' || err.name === 'OPERATION_PATH_CANNOT_ADD') msg = `${op} operation does not apply: doc is missing path: "${path}": missing value`;
+    // upstream answers a failed JSON patch with a generic 422 whose one cause carries the patch library's message
+    throw new StatusError(422, 'Invalid', 'the server rejected our request due to an error in our request', { causes: [{ reason: 'UnexpectedServerResponse', message: msg }] });
   }
 }
 

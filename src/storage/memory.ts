@@ -68,6 +68,7 @@ export class MemoryBackend implements Backend {
         eventsAfter: (after, limit) => this.events(after, Infinity, limit, () => true),
         matchingEvents: (m, after, upTo, limit) => this.matchingEvents(m, after, upTo, limit),
         compactRevision: () => this.compacted,
+        head: () => this.head,
       },
       0,
     );

@@ -39,11 +39,12 @@ export const SQL = {
     VALUES (?, ?, ?, ?, ?, ?)`,
 
   // The newest row per name at a revision comes from the covering index; values only for the page.
+  // CROSS JOIN keeps m as the outer loop, so ORDER BY m.name needs no sort of the values.
   listPage: `SELECT k.id, k.name, k.created, k.create_revision, k.value FROM (
-      SELECT max(id) AS id, deleted FROM kine
+      SELECT max(id) AS id, name, deleted FROM kine
       WHERE name >= @lo AND name < @hi AND id > 0 AND id <= @rev
       GROUP BY name HAVING deleted = 0 ORDER BY name LIMIT @limit
-    ) AS m JOIN kine AS k ON k.id = m.id ORDER BY k.name`,
+    ) AS m CROSS JOIN kine AS k ON k.id = m.id ORDER BY m.name`,
   count: `SELECT count(*) FROM (
       SELECT max(id) AS id, deleted FROM kine
       WHERE name >= @lo AND name < @hi AND id > 0 AND id <= @rev

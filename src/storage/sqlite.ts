@@ -100,14 +100,19 @@ function openDatabase(path: string, synchronous: 'normal' | 'full'): Database.Da
     db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
     // Keeps the WAL file from staying at its high-water mark after checkpoints.
     db.pragma('journal_size_limit = 67108864');
+    db.pragma('cache_size = -32768');
     db.transaction(() => db!.exec(SCHEMA)).immediate();
     return db;
   } catch (err) {
     db?.close();
-    const code = sqliteCode(err);
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new DatabaseFileError(path, reason, code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT');
+    throw fileError(path, err);
   }
+}
+
+function fileError(path: string, err: unknown): DatabaseFileError {
+  const code = sqliteCode(err);
+  const reason = err instanceof Error ? err.message : String(err);
+  return new DatabaseFileError(path, reason, code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT');
 }
 
 /** The kine-style log in one SQLite file; several processes may share the file. */
@@ -132,11 +137,16 @@ export class SqliteBackend implements Backend {
     this.compactBatch = opts.compactBatch ?? 1000;
     const db = openDatabase(opts.path, opts.synchronous ?? 'normal');
     this.db = db;
+    let head: number;
     try {
       this.s = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as typeof this.s;
+      this.s.head.pluck();
+      this.s.count.pluck();
+      head = this.head();
+      this.compactState();
     } catch (err) {
       db.close();
-      throw new DatabaseFileError(opts.path, `not a minikapi store (${(err as Error).message})`, false);
+      throw fileError(opts.path, err);
     }
     const readTx = db.transaction((fn: () => unknown) => fn());
     this.read = <T>(fn: () => T) => readTx(fn) as T;
@@ -155,14 +165,13 @@ export class SqliteBackend implements Backend {
     }).immediate;
     this.compactStep = db.transaction((target: number) => this.compactBatchRows(target)).immediate;
 
-    this.s.head.pluck();
-    this.s.count.pluck();
     const reader: LogReader = {
       eventsAfter: (after, limit) => (this.s.eventsAfter.all(after, limit) as EventRow[]).map(eventOf),
       matchingEvents: (m, after, upTo, limit) => this.matchingEvents(m, after, upTo, limit),
       compactRevision: () => this.compactState().compact,
+      head: () => this.head(),
     };
-    this.hub = new WatchHub(reader, this.head());
+    this.hub = new WatchHub(reader, head);
     this.poller = setInterval(() => this.poll(), opts.pollIntervalMs ?? 100);
     this.poller.unref();
   }

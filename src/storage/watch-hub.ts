@@ -8,6 +8,8 @@ export interface LogReader {
   /** Events on keys matching m with after < revision <= upTo, in revision order, at most limit. */
   matchingEvents(m: KeyMatch, after: number, upTo: number, limit: number): WatchEvent[];
   compactRevision(): number;
+  /** The newest committed revision. */
+  head(): number;
 }
 
 interface Subscription {
@@ -52,6 +54,8 @@ export class WatchHub {
   watch(prefix: string, opts: WatchOptions): Watcher {
     const compacted = this.log.compactRevision();
     if (opts.afterRevision + 1 < compacted) throw new CompactedError(opts.afterRevision, compacted);
+    // An idle hub may lag far behind foreign writes; replay reads only matching keys instead.
+    if (this.subs.size === 0 && !this.draining) this.delivered = Math.max(this.delivered, this.log.head());
     const sub: Subscription = {
       match: keyMatch(prefix),
       last: opts.afterRevision,

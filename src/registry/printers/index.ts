@@ -10,6 +10,11 @@ import {
 } from './core.js';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter } from './core-volumes.js';
 import { defaultPrinter } from './default.js';
+import {
+  clusterTrustBundlePrinter, componentStatusPrinter, csiStorageCapacityPrinter, deviceClassPrinter, ipAddressPrinter, leaseCandidatePrinter,
+  resourceClaimPrinter, resourceClaimTemplatePrinter, resourceSlicePrinter, serviceCIDRPrinter, storageVersionMigrationPrinter,
+  storageVersionPrinter, volumeAttributesClassPrinter,
+} from './extras.js';
 import { eventPrinter, eventsV1Printer } from './events.js';
 import { flowSchemaPrinter, priorityLevelConfigurationPrinter } from './flowcontrol.js';
 import { horizontalPodAutoscalerPrinter } from './autoscaling.js';
@@ -39,6 +44,7 @@ const PRINTERS: Record<string, TablePrinter> = {
   '/persistentvolumeclaims': persistentVolumeClaimPrinter,
   '/configmaps': configMapPrinter,
   '/resourcequotas': resourceQuotaPrinter,
+  '/componentstatuses': componentStatusPrinter,
   'events.k8s.io/events': eventsV1Printer,
   'apps/deployments': deploymentPrinter,
   'apps/replicasets': replicaSetPrinter,
@@ -66,6 +72,18 @@ const PRINTERS: Record<string, TablePrinter> = {
   'flowcontrol.apiserver.k8s.io/flowschemas': flowSchemaPrinter,
   'flowcontrol.apiserver.k8s.io/prioritylevelconfigurations': priorityLevelConfigurationPrinter,
   'apiregistration.k8s.io/apiservices': apiServicePrinter,
+  'networking.k8s.io/servicecidrs': serviceCIDRPrinter,
+  'networking.k8s.io/ipaddresses': ipAddressPrinter,
+  'storage.k8s.io/csistoragecapacities': csiStorageCapacityPrinter,
+  'storage.k8s.io/volumeattributesclasses': volumeAttributesClassPrinter,
+  'resource.k8s.io/deviceclasses': deviceClassPrinter,
+  'resource.k8s.io/resourceclaims': resourceClaimPrinter,
+  'resource.k8s.io/resourceclaimtemplates': resourceClaimTemplatePrinter,
+  'resource.k8s.io/resourceslices': resourceSlicePrinter,
+  'coordination.k8s.io/leasecandidates': leaseCandidatePrinter,
+  'certificates.k8s.io/clustertrustbundles': clusterTrustBundlePrinter,
+  'internal.apiserver.k8s.io/storageversions': storageVersionPrinter,
+  'storagemigration.k8s.io/storageversionmigrations': storageVersionMigrationPrinter,
   'admissionregistration.k8s.io/mutatingwebhookconfigurations': mutatingWebhookPrinter,
   'admissionregistration.k8s.io/validatingwebhookconfigurations': validatingWebhookPrinter,
   'admissionregistration.k8s.io/validatingadmissionpolicies': validatingAdmissionPolicyPrinter,

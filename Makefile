@@ -1,0 +1,25 @@
+# The two commands: `make up` (install, build, start) and `make test` (install, build, run every test).
+.PHONY: up test build bench install clean
+
+STAMP := node_modules/.minikapi-installed
+
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(STAMP)
+
+build: $(STAMP)
+	npx tsc -p tsconfig.json
+
+up: build
+	node bin/minikapi up $(ARGS)
+
+test: build
+	node scripts/run-tests.mjs
+
+bench: build
+	node scripts/bench.mjs
+
+clean:
+	rm -rf dist

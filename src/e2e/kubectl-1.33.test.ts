@@ -1,0 +1,3 @@
+import { kubectlAcceptance } from './kubectl-acceptance.js';
+
+kubectlAcceptance('1.33');
