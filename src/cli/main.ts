@@ -39,7 +39,21 @@ program
   .action(async (o) => {
     const t0 = performance.now();
     const out = (s: string) => process.stdout.write(s + '\n');
-    let cluster;
+    let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+    let stopping = false;
+    const shutdown = (sig: string) => {
+      if (stopping) return;
+      stopping = true;
+      out(`minikapi: ${sig} received, stopping`);
+      if (!cluster) return; // start-up finishes first, then stops
+      cluster.stop().then(
+        () => process.exit(0),
+        (e) => fail(`error while stopping: ${(e as Error).message}`),
+      );
+    };
+    // handlers go in before start-up so that a signal at any moment ends cleanly
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
     try {
       cluster = await startCluster({
         name: o.name,
@@ -59,18 +73,10 @@ program
     const c = cluster!;
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
-    let stopping = false;
-    const onSignal = (sig: string) => {
-      if (stopping) return;
-      stopping = true;
-      out(`minikapi: ${sig} received, stopping`);
-      c.stop().then(
-        () => process.exit(0),
-        (e) => fail(`error while stopping: ${(e as Error).message}`),
-      );
-    };
-    process.on('SIGINT', () => onSignal('SIGINT'));
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    if (stopping) {
+      stopping = false;
+      shutdown('signal during start-up');
+    }
   });
 
 program

@@ -81,9 +81,14 @@ describe('sqlite backend', () => {
       await new Promise((r) => setImmediate(r));
       const a = await one.create('/x/a', b('1'));
       await one.update('/x/a', b('2'), a.modRevision);
+      // More than one page of foreign writes to catch up on.
+      for (let i = 0; i < 1000; i++) await one.create(`/x/n${i}`, b('n'));
       assert.equal(w.events.length, 0);
       await two.create('/x/b', b('1'));
-      assert.deepEqual(summary(w.events), ['create /x/a=1@1', 'update /x/a=2@2', 'create /x/b=1@3']);
+      assert.equal(w.events.length, 1003);
+      assertContiguous(w.events, 1);
+      assert.deepEqual(summary(w.events.slice(0, 2)), ['create /x/a=1@1', 'update /x/a=2@2']);
+      assert.deepEqual(summary(w.events.slice(-1)), ['create /x/b=1@1003']);
       assert.deepEqual(w.events[1]!.prevKv, a);
     } finally {
       await one.close();

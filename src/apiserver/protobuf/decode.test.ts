@@ -85,7 +85,7 @@ test('omitempty: explicit zeros of value fields drop, pointer and non-omitempty 
     kind: 'Deployment', apiVersion: 'apps/v1',
     metadata: { name: 'd' },
     spec: {
-      replicas: 0, revisionHistoryLimit: 0, strategy: {},
+      replicas: 0, selector: null, revisionHistoryLimit: 0, strategy: {},
       template: { metadata: {}, spec: {
         containers: [{ name: '', ports: [{ containerPort: 0 }], resources: {} }],
         automountServiceAccountToken: false, priority: 0,

@@ -121,12 +121,13 @@ function fillObject(s: MessageSpec, msg: Msg | undefined, out: Record<string, un
       else if (set || !f.ptr) {
         const j = messageJson(sub, value as Msg | undefined);
         if (!(f.omitZero && j === null)) out[f.name] = j;
-      }
+      } else if (f.keep) out[f.name] = null;
     } else if (f.scalar === 'y') {
       if (set && (f.keep || (value as Uint8Array).length > 0)) out[f.name] = base64(value as Uint8Array);
       else if (!set && f.keep) out[f.name] = null;
     } else if (f.ptr) {
       if (set) out[f.name] = scalarJson(value);
+      else if (f.keep) out[f.name] = null;
     } else if (f.keep) {
       out[f.name] = set ? scalarJson(value) : zero(f.scalar!);
     } else if (set && !isZero(value)) {

@@ -5,7 +5,7 @@ export const apps: ProtoGroup = {
   kinds: { 'apps/v1': ['Deployment'] },
   messages: {
     Deployment: 'metadata:1:meta.ObjectMeta spec:2:DeploymentSpec status:3:DeploymentStatus',
-    DeploymentSpec: `replicas:1:i* selector:2:meta.LabelSelector* template:3:core.PodTemplateSpec strategy:4:DeploymentStrategy
+    DeploymentSpec: `replicas:1:i* selector:2:meta.LabelSelector*! template:3:core.PodTemplateSpec strategy:4:DeploymentStrategy
       minReadySeconds:5:i revisionHistoryLimit:6:i* paused:7:b progressDeadlineSeconds:9:i*`,
     DeploymentStatus: `observedGeneration:1:l replicas:2:i updatedReplicas:3:i readyReplicas:7:i availableReplicas:4:i
       unavailableReplicas:5:i terminatingReplicas:9:i* conditions:6:[DeploymentCondition] collisionCount:8:i*`,

@@ -30,7 +30,7 @@ export const authentication: ProtoGroup = {
   messages: {
     TokenRequest: 'metadata:1:meta.ObjectMeta spec:2:TokenRequestSpec status:3:TokenRequestStatus',
     SelfSubjectReview: 'metadata:1:meta.ObjectMeta status:2:SelfSubjectReviewStatus',
-    TokenRequestSpec: 'audiences:1:[s]! expirationSeconds:4:l* boundObjectRef:3:BoundObjectReference*',
+    TokenRequestSpec: 'audiences:1:[s]! expirationSeconds:4:l*! boundObjectRef:3:BoundObjectReference*!',
     TokenRequestStatus: 'token:1:s! expirationTimestamp:2:meta.Time',
     SelfSubjectReviewStatus: 'userInfo:1:UserInfo',
     // Upstream's proto field 4 is named uID; its JSON name is uid.

@@ -113,7 +113,7 @@ export const corePod: ProtoGroup = {
     ExecAction: 'command:1:[s]',
     HTTPGetAction: 'path:1:s port:2:intstr.IntOrString host:3:s scheme:4:s httpHeaders:5:[HTTPHeader]',
     TCPSocketAction: 'port:1:intstr.IntOrString host:2:s',
-    GRPCAction: 'port:1:i! service:2:s*',
+    GRPCAction: 'port:1:i! service:2:s*!',
     SleepAction: 'seconds:1:l!',
     ImageVolumeStatus: 'imageRef:1:s',
     HTTPHeader: 'name:1:s! value:2:s!',

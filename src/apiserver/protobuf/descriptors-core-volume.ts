@@ -44,7 +44,7 @@ export const coreVolume: ProtoGroup = {
     PhotonPersistentDiskVolumeSource: 'pdID:1:s! fsType:2:s',
     ProjectedVolumeSource: 'sources:1:[VolumeProjection]! defaultMode:2:i*',
     PortworxVolumeSource: 'volumeID:1:s! fsType:2:s readOnly:3:b',
-    ScaleIOVolumeSource: `gateway:1:s! system:2:s! secretRef:3:LocalObjectReference* sslEnabled:4:b protectionDomain:5:s storagePool:6:s
+    ScaleIOVolumeSource: `gateway:1:s! system:2:s! secretRef:3:LocalObjectReference*! sslEnabled:4:b protectionDomain:5:s storagePool:6:s
       storageMode:7:s volumeName:8:s fsType:9:s readOnly:10:b`,
     StorageOSVolumeSource: 'volumeName:1:s volumeNamespace:2:s fsType:3:s readOnly:4:b secretRef:5:LocalObjectReference*',
     CSIVolumeSource: 'driver:1:s! readOnly:2:b* fsType:3:s* volumeAttributes:4:{s} nodePublishSecretRef:5:LocalObjectReference*',
@@ -69,6 +69,6 @@ export const coreVolume: ProtoGroup = {
       storageClassName:5:s* volumeMode:6:s* dataSource:7:TypedLocalObjectReference*
       dataSourceRef:8:TypedObjectReference* volumeAttributesClassName:9:s*`,
     VolumeResourceRequirements: 'limits:1:{resource.Quantity} requests:2:{resource.Quantity}',
-    TypedObjectReference: 'apiGroup:1:s* kind:2:s! name:3:s! namespace:4:s*',
+    TypedObjectReference: 'apiGroup:1:s*! kind:2:s! name:3:s! namespace:4:s*',
   },
 };

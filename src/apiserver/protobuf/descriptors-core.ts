@@ -59,7 +59,7 @@ export const core: ProtoGroup = {
     DaemonEndpoint: 'Port:1:i!',
     NodeSwapStatus: 'capacity:1:l*',
     NodeRuntimeHandlerFeatures: 'recursiveReadOnlyMounts:1:b* userNamespaces:2:b*',
-    TypedLocalObjectReference: 'apiGroup:1:s* kind:2:s! name:3:s!',
+    TypedLocalObjectReference: 'apiGroup:1:s*! kind:2:s! name:3:s!',
     PortStatus: 'port:1:i! protocol:2:s! error:3:s*',
     NodeSelector: 'nodeSelectorTerms:1:[NodeSelectorTerm]!',
     NodeSelectorTerm: 'matchExpressions:1:[NodeSelectorRequirement] matchFields:2:[NodeSelectorRequirement]',

@@ -17,7 +17,7 @@ export const networking: ProtoGroup = {
     ServiceBackendPort: 'name:1:s number:2:i',
     HTTPIngressRuleValue: 'paths:1:[HTTPIngressPath]!',
     IngressPortStatus: 'port:1:i! protocol:2:s! error:3:s*',
-    HTTPIngressPath: 'path:1:s pathType:3:s* backend:2:IngressBackend',
+    HTTPIngressPath: 'path:1:s pathType:3:s*! backend:2:IngressBackend',
   },
 };
 

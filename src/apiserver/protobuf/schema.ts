@@ -26,9 +26,9 @@ import { autoscaling, autoscaling2 } from './descriptors-autoscaling.js';
  * type: s string, b bool, i int32, l int64, y bytes, or a message (`Name` in this namespace,
  * `ns.Name` elsewhere); `[T]` repeated, `{T}` map<string, T>.
  * Flags mirror the Go struct field: `*` pointer (emitted iff on the wire), `!` no omitempty
- * (emitted even when zero; empty lists/maps/bytes become null), `^` embedded inline in the JSON,
- * `~` omitzero. Unflagged scalars/lists/maps are omitempty; unflagged messages are value structs,
- * which Go always emits.
+ * (emitted even when zero; absent lists/maps/bytes/pointers become null), `^` embedded inline in
+ * the JSON, `~` omitzero. Unflagged scalars/lists/maps are omitempty; unflagged messages are value
+ * structs, which Go always emits.
  */
 export interface ProtoGroup {
   ns: string;

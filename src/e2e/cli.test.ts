@@ -1,0 +1,215 @@
+// The `minikapi` command as a user runs it: start-up lines, restarts, storage kinds, ports, signals, clear errors.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, runKubectl } from '../testing/harness.js';
+import { X509Certificate } from 'node:crypto';
+
+const BIN = join(REPO_ROOT, 'bin', 'minikapi');
+
+interface Running {
+  child: ChildProcess;
+  out: () => string;
+  kubeconfig: string;
+  exit: Promise<number | null>;
+}
+
+function up(args: string[]): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`minikapi up did not become ready:\n${out}`)), 15_000);
+    const check = () => {
+      const m = /export KUBECONFIG=(.+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, out: () => out, kubeconfig: m[1], exit });
+      }
+    };
+    child.stdout!.on('data', check);
+    exit.then((code) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`minikapi up exited with ${code}:\n${out}`), { out, code }));
+    });
+  });
+}
+
+function upFails(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      resolve({ code, out });
+    });
+  });
+}
+
+async function stop(r: Running, sig: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  r.child.kill(sig);
+  return r.exit;
+}
+
+describe('minikapi up', () => {
+  let tmp: string;
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'minikapi-cli-'));
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('prints one line per phase, the ready time and the export line; SIGTERM exits 0', async () => {
+    const dir = join(tmp, 'phases');
+    const r = await up(['--data-dir', dir, '--port', '0', '--name', 'phases']);
+    const out = r.out();
+    for (const p of ['pki (new CA)', 'storage (sqlite)', 'bootstrap', 'listen', 'ready']) assert.match(out, new RegExp(`^ +${p.replace(/[()]/g, '\\$&')} +\\d+\\.\\d ms$`, 'm'));
+    assert.match(out, /^minikapi phases ready at https:\/\/127\.0\.0\.1:\d+ in \d+ ms/m);
+    assert.equal(r.kubeconfig, join(dir, 'kubeconfig'));
+    const kc = readFileSync(r.kubeconfig, 'utf8');
+    assert.match(kc, /current-context: phases/);
+    assert.equal(statSync(r.kubeconfig).mode & 0o777, 0o600);
+    assert.equal(await stop(r), 0);
+    assert.match(r.out(), /SIGTERM received, stopping/);
+  });
+
+  test('data survives a restart and the second start reuses the CA and kubeconfig', async () => {
+    const dir = join(tmp, 'persist');
+    const cache = join(tmp, 'persist-cache');
+    const r1 = await up(['--data-dir', dir, '--port', '0']);
+    const ca1 = new X509Certificate(readFileSync(join(dir, 'pki', 'ca.crt'))).fingerprint256;
+    const k1 = await runKubectl(r1.kubeconfig, cache, ['create', 'configmap', 'survivor', '--from-literal=k=v']);
+    assert.equal(k1.code, 0, k1.stderr);
+    assert.equal(await stop(r1, 'SIGINT'), 0);
+    const oldKubeconfig = readFileSync(r1.kubeconfig, 'utf8');
+    const r2 = await up(['--data-dir', dir, '--port', '0']);
+    assert.match(r2.out(), /pki \(reused\)/);
+    assert.equal(new X509Certificate(readFileSync(join(dir, 'pki', 'ca.crt'))).fingerprint256, ca1);
+    // the old kubeconfig's credentials still work (only the port changed)
+    const newKc = readFileSync(r2.kubeconfig, 'utf8');
+    const port = /server: https:\/\/127\.0\.0\.1:(\d+)/.exec(newKc)![1];
+    const oldWithPort = join(tmp, 'old-kubeconfig');
+    writeFileSync(oldWithPort, oldKubeconfig.replace(/(server: https:\/\/127\.0\.0\.1:)\d+/, `$1${port}`), { mode: 0o600 });
+    const g = await runKubectl(oldWithPort, join(tmp, 'persist-cache2'), ['get', 'configmap', 'survivor', '-o', 'jsonpath={.data.k}']);
+    assert.equal(g.code, 0, g.stderr);
+    assert.equal(g.stdout, 'v');
+    assert.equal(await stop(r2), 0);
+  });
+
+  test('--storage memory keeps nothing after exit', async () => {
+    const dir = join(tmp, 'mem');
+    const r1 = await up(['--data-dir', dir, '--port', '0', '--storage', 'memory']);
+    assert.equal((await runKubectl(r1.kubeconfig, join(tmp, 'mem-c1'), ['create', 'configmap', 'ephemeral'])).code, 0);
+    assert.equal(await stop(r1), 0);
+    const r2 = await up(['--data-dir', dir, '--port', '0', '--storage', 'memory']);
+    const g = await runKubectl(r2.kubeconfig, join(tmp, 'mem-c2'), ['get', 'configmap', 'ephemeral']);
+    assert.equal(g.code, 1);
+    assert.equal(g.stderr.trim(), 'Error from server (NotFound): configmaps "ephemeral" not found');
+    assert.equal(await stop(r2), 0);
+  });
+
+  test('--port 0 runs two clusters at once, each with its own kubeconfig', async () => {
+    const [a, b] = await Promise.all([up(['--data-dir', join(tmp, 'a'), '--port', '0', '--name', 'a']), up(['--data-dir', join(tmp, 'b'), '--port', '0', '--name', 'b'])]);
+    const pa = /server: (.+)/.exec(readFileSync(a.kubeconfig, 'utf8'))![1];
+    const pb = /server: (.+)/.exec(readFileSync(b.kubeconfig, 'utf8'))![1];
+    assert.notEqual(pa, pb);
+    assert.equal((await runKubectl(a.kubeconfig, join(tmp, 'ca'), ['create', 'ns', 'only-in-a'])).code, 0);
+    const inB = await runKubectl(b.kubeconfig, join(tmp, 'cb'), ['get', 'ns', 'only-in-a']);
+    assert.equal(inB.code, 1);
+    assert.equal(await stop(a), 0);
+    assert.equal(await stop(b), 0);
+  });
+
+  test('a busy port is one clear line and a non-zero exit', async () => {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const port = (srv.address() as { port: number }).port;
+    try {
+      const r = await upFails(['--data-dir', join(tmp, 'busy'), '--port', String(port)]);
+      assert.equal(r.code, 1);
+      const lastLine = r.out.trim().split('\n').pop();
+      assert.equal(lastLine, `minikapi: port ${port} on 127.0.0.1 is already in use; stop what is using it or pass --port 0 (or another --port)`);
+      assert.doesNotMatch(r.out, /\n\s+at /);
+    } finally {
+      srv.close();
+    }
+  });
+
+  test('an unwritable data dir is one clear line and a non-zero exit', async () => {
+    const parent = join(tmp, 'ro');
+    rmSync(parent, { recursive: true, force: true });
+    writeFileSync(parent, 'not a directory');
+    const r = await upFails(['--data-dir', join(parent, 'x'), '--port', '0']);
+    assert.equal(r.code, 1);
+    assert.match(r.out.trim(), /^minikapi: cannot write the data directory .*ro\/x \(ENOTDIR\); choose another with --data-dir or fix its permissions$/);
+    chmodSync(parent, 0o600);
+  });
+
+  test('a corrupt database is one clear line and a non-zero exit', async () => {
+    const dir = join(tmp, 'corrupt');
+    const r1 = await up(['--data-dir', dir, '--port', '0']);
+    assert.equal(await stop(r1), 0);
+    writeFileSync(join(dir, 'state.db'), 'this is not a sqlite database, not at all'.repeat(200));
+    rmSync(join(dir, 'state.db-wal'), { force: true });
+    rmSync(join(dir, 'state.db-shm'), { force: true });
+    const r = await upFails(['--data-dir', dir, '--port', '0']);
+    assert.equal(r.code, 1);
+    const last = r.out.trim().split('\n').pop()!;
+    assert.match(last, /^minikapi: .*state\.db/);
+    assert.doesNotMatch(r.out, /\n\s+at /);
+  });
+
+  test('bad flags are rejected by the command line', async () => {
+    const r = await upFails(['--storage', 'floppy']);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /error: option '--storage <kind>' argument 'floppy' is invalid\. must be "sqlite" or "memory"/);
+  });
+});
+
+describe('minikapi status and kubeconfig', () => {
+  test('status reports a running cluster and its object count; kubeconfig prints the file', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'minikapi-status-'));
+    const dir = join(tmp, 'd');
+    const r = await up(['--data-dir', dir, '--port', '0', '--name', 'st']);
+    try {
+      const st = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(process.execPath, [BIN, 'status', '--name', 'st', '--data-dir', dir]);
+        let out = '';
+        c.stdout.on('data', (d) => (out += d));
+        c.on('exit', (code) => resolve({ code, out }));
+      });
+      assert.equal(st.code, 0, st.out);
+      assert.match(st.out, /^cluster "st": running \(pid \d+\)$/m);
+      assert.match(st.out, /^ {2}url: +https:\/\/127\.0\.0\.1:\d+$/m);
+      assert.match(st.out, /^ {2}ready: +ok$/m);
+      // 4 namespaces, the kubernetes service, and per namespace a default ServiceAccount and kube-root-ca.crt
+      assert.match(st.out, /^ {2}objects: +13$/m);
+      const kc = await new Promise<string>((resolve) => {
+        const c = spawn(process.execPath, [BIN, 'kubeconfig', '--name', 'st', '--data-dir', dir]);
+        let out = '';
+        c.stdout.on('data', (d) => (out += d));
+        c.on('exit', () => resolve(out));
+      });
+      assert.equal(kc, readFileSync(r.kubeconfig, 'utf8'));
+    } finally {
+      await stop(r);
+    }
+    const after = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const c = spawn(process.execPath, [BIN, 'status', '--name', 'st', '--data-dir', dir]);
+      let out = '';
+      c.stdout.on('data', (d) => (out += d));
+      c.on('exit', (code) => resolve({ code, out }));
+    });
+    assert.equal(after.code, 3);
+    assert.match(after.out, /cluster "st": not running/);
+    rmSync(tmp, { recursive: true, force: true });
+  });
+});
