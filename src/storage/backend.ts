@@ -68,7 +68,7 @@ export interface Backend {
   delete(key: string, expectedModRevision?: number): Promise<KeyValue>;
   /** Watch keys under prefix (or the exact key when prefix does not end in '/'). CompactedError when afterRevision + 1 is compacted. */
   watch(prefix: string, opts: WatchOptions): Watcher;
-  /** Drop history at and below revision (superseded rows and tombstones); never resurrects deleted keys. Returns rows removed. */
+  /** Drop history below revision (rows superseded before it and tombstones older than it), as etcd does; never resurrects deleted keys. Returns rows removed. */
   compact(revision: number): Promise<number>;
   close(): Promise<void>;
 }

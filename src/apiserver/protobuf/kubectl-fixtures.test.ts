@@ -106,7 +106,7 @@ const podSpec = {
       },
       stdin: true, stdinOnce: true, tty: true,
     },
-    { name: 'second', image: 'b', resources: {}, readinessProbe: { grpc: { port: 50051 } },
+    { name: 'second', image: 'b', resources: {}, readinessProbe: { grpc: { port: 50051, service: null } },
       lifecycle: { preStop: { httpGet: { path: '/stop', port: 80 } } } },
   ],
   ephemeralContainers: [{ name: 'debug', image: 'busybox', resources: {}, stdin: true, targetContainerName: 'main' }],
