@@ -2,9 +2,7 @@
 import type { Backend } from '../storage/backend.js';
 import { Store } from './store.js';
 import type { ResourceDef, StrategyServices } from './types.js';
-import { coreResources } from './resources/core.js';
-import { appsResources } from './resources/apps.js';
-import { reviewResources } from './resources/reviews.js';
+import { builtinResources } from './resources/all.js';
 import { IPAllocator, PortAllocator } from './allocators.js';
 
 export { Store } from './store.js';
@@ -26,7 +24,7 @@ export class Registry {
     readonly backend: Backend,
     opts: RegistryOptions = {},
   ) {
-    this.defs = [...coreResources, ...appsResources, ...reviewResources];
+    this.defs = [...builtinResources];
     const check = async (ns: string) => {
       const kv = await backend.get(`/registry/namespaces/${ns}`);
       if (!kv) return 'missing' as const;

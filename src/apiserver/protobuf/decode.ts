@@ -87,7 +87,7 @@ function convert<T>(fn: () => T): T {
   }
 }
 
-function spec(key: string): MessageSpec {
+function specOf(key: string): MessageSpec {
   return getSchema().messages.get(key)!;
 }
 
@@ -116,7 +116,7 @@ function fillObject(s: MessageSpec, msg: Msg | undefined, out: Record<string, un
         out[f.name] = obj;
       } else if (f.keep) out[f.name] = null;
     } else if (f.message) {
-      const sub = spec(f.message);
+      const sub = specOf(f.message);
       if (f.inline) fillObject(sub, value as Msg | undefined, out);
       else if (set || !f.ptr) {
         const j = messageJson(sub, value as Msg | undefined);
@@ -137,7 +137,7 @@ function fillObject(s: MessageSpec, msg: Msg | undefined, out: Record<string, un
 }
 
 function elementJson(f: FieldSpec, v: unknown): unknown {
-  if (f.message) return messageJson(spec(f.message), v as Msg);
+  if (f.message) return messageJson(specOf(f.message), v as Msg);
   return f.scalar === 'y' ? base64(v as Uint8Array) : scalarJson(v);
 }
 

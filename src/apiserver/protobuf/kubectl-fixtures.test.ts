@@ -1,38 +1,6 @@
 // Objects served to kubectl 1.33 by kubectl.test.ts, in the canonical JSON form Go would print them.
 // The rich CronJob's job template exercises (nearly) every PodSpec field kubectl 1.33 knows.
 
-const allVerbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
-const res = (name: string, kind: string, namespaced: boolean) => ({ name, singularName: kind.toLowerCase(), namespaced, kind, verbs: allVerbs });
-const sub = (name: string, group: string, version: string, kind: string, namespaced: boolean) =>
-  ({ name, singularName: '', namespaced, group, version, kind, verbs: ['create', 'get', 'update', 'patch'] });
-const list = (groupVersion: string, resources: unknown[]) => ({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources });
-const group = (name: string, versions: string[]) => ({
-  name,
-  versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
-  preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
-});
-
-export const discovery: Record<string, unknown> = {
-  '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
-  '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [
-    group('apps', ['v1']), group('batch', ['v1']), group('autoscaling', ['v2', 'v1']),
-    group('certificates.k8s.io', ['v1']), group('policy', ['v1']),
-  ] },
-  '/api/v1': list('v1', [
-    res('pods', 'Pod', true), sub('pods/eviction', 'policy', 'v1', 'Eviction', true), res('nodes', 'Node', false),
-    res('namespaces', 'Namespace', false), res('serviceaccounts', 'ServiceAccount', true), res('configmaps', 'ConfigMap', true),
-  ]),
-  '/apis/apps/v1': list('apps/v1', [res('deployments', 'Deployment', true), sub('deployments/scale', 'autoscaling', 'v1', 'Scale', true)]),
-  '/apis/batch/v1': list('batch/v1', [res('jobs', 'Job', true), res('cronjobs', 'CronJob', true)]),
-  '/apis/autoscaling/v2': list('autoscaling/v2', [res('horizontalpodautoscalers', 'HorizontalPodAutoscaler', true)]),
-  '/apis/autoscaling/v1': list('autoscaling/v1', [res('horizontalpodautoscalers', 'HorizontalPodAutoscaler', true)]),
-  '/apis/certificates.k8s.io/v1': list('certificates.k8s.io/v1', [
-    res('certificatesigningrequests', 'CertificateSigningRequest', false),
-    sub('certificatesigningrequests/approval', 'certificates.k8s.io', 'v1', 'CertificateSigningRequest', false),
-  ]),
-  '/apis/policy/v1': list('policy/v1', [res('poddisruptionbudgets', 'PodDisruptionBudget', true)]),
-};
-
 const podSpec = {
   volumes: [
     { name: 'empty', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },

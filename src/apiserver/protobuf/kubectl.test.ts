@@ -2,92 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { execFile, execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import forge from 'node-forge';
+import { join } from 'node:path';
 import { decodeProtobufObject, isProtobufContentType } from './decode.js';
-import { csrFixture, discovery, node, podOn, richCronJob, richJobSpec, webDeployment } from './kubectl-fixtures.test.js';
-
-type Obj = Record<string, unknown>;
-
-function findKubectl(): string | undefined {
-  if (process.env['KUBECTL_1_33']) return process.env['KUBECTL_1_33'];
-  try {
-    const onPath = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
-    const exact = join(dirname(realpathSync(onPath)), 'kubectl.1.33');
-    return existsSync(exact) ? exact : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function selfSignedCert(): { key: string; cert: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
-  const attrs = [{ name: 'commonName', value: '127.0.0.1' }];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
-  return { key: privateKey, cert: forge.pki.certificateToPem(cert) };
-}
-
-interface Captured { method: string; path: string; contentType: string; decoded?: Obj; json?: Obj; error?: string }
-
-const status = (code: number, reason: string) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason, code });
-
-// Answers what kubectl needs to finish each command; protobuf bodies are decoded and echoed back as JSON.
-function respond(method: string, path: string, decoded: Obj | undefined): [number, unknown] {
-  if (method === 'GET') {
-    if (discovery[path]) return [200, discovery[path]];
-    if (path === '/apis/batch/v1/namespaces/default/cronjobs/rich') return [200, richCronJob];
-    if (path === '/apis/certificates.k8s.io/v1/certificatesigningrequests/csr1') return [200, csrFixture];
-    if (path === '/apis/apps/v1/namespaces/default/deployments/web') return [200, webDeployment];
-    const n = /^\/api\/v1\/nodes\/(n\d)$/.exec(path);
-    if (n) return [200, node(n[1]!)];
-    return [404, status(404, 'NotFound')];
-  }
-  if (method === 'PATCH' && path.startsWith('/api/v1/nodes/')) return [200, node(path.split('/')[4]!)];
-  if (!decoded) return [400, status(400, 'BadRequest')];
-  if (method === 'DELETE') return [200, podOn('n2')];
-  if (path.startsWith('/apis/autoscaling/v2/')) return [404, status(404, 'NotFound')]; // makes kubectl fall back to v1
-  switch (decoded['kind']) {
-    case 'SelfSubjectAccessReview': return [201, { ...decoded, status: { allowed: true } }];
-    case 'SelfSubjectRulesReview':
-      return [201, { ...decoded, status: { resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }], nonResourceRules: [], incomplete: false } }];
-    case 'SelfSubjectReview': return [201, { ...decoded, status: { userInfo: { username: 'tester', groups: ['system:authenticated'] } } }];
-    case 'TokenRequest': return [201, { ...decoded, status: { token: 'h.p.s', expirationTimestamp: '2030-01-01T00:00:00Z' } }];
-    case 'Eviction': return [201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }];
-  }
-  const meta = decoded['metadata'] as Obj;
-  return [method === 'PUT' ? 200 : 201, { ...decoded, metadata: { ...meta, name: meta['name'] || 'generated' } }];
-}
-
-function podList(path: string, query: URLSearchParams): unknown {
-  const m = /spec\.nodeName=(n\d)/.exec(query.get('fieldSelector') ?? '');
-  return path === '/api/v1/pods' && m ? { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [podOn(m[1]!)] } : undefined;
-}
-
-// kubectl 1.33 still prints creationTimestamp: null; upstream made it omitzero in 1.35, which the decoder follows.
-function dropNullCreationTimestamps(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(dropNullCreationTimestamps);
-  if (v && typeof v === 'object') {
-    const out: Obj = {};
-    for (const [k, x] of Object.entries(v)) if (!(k === 'creationTimestamp' && x === null)) out[k] = dropNullCreationTimestamps(x);
-    return out;
-  }
-  return v;
-}
+import { csrFixture, richJobSpec } from './kubectl-fixtures.test.js';
+import {
+  dropNullCreationTimestamps, findKubectl, podList, respond, selfSignedCert, type Captured, type Obj,
+} from './kubectl-server.test.js';
 
 interface Case {
   args: string[];
