@@ -12,6 +12,11 @@ function parsePort(v: string): number {
   return n;
 }
 
+function parseCount(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
+  return Number(v);
+}
+
 function parseStorage(v: string): 'sqlite' | 'memory' {
   if (v !== 'sqlite' && v !== 'memory') throw new InvalidArgumentError('must be "sqlite" or "memory"');
   return v;
@@ -36,6 +41,8 @@ program
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
+  .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
+  .option('--compaction-retention <revisions>', 'how many revisions compaction keeps', parseCount, 1000)
   .action(async (o) => {
     const t0 = performance.now();
     const out = (s: string) => process.stdout.write(s + '\n');
@@ -64,6 +71,8 @@ program
         kubeconfig: o.kubeconfig,
         tokenAuthFile: o.tokenAuthFile,
         serviceClusterIPRange: o.serviceClusterIpRange,
+        compactionIntervalMs: o.compactionInterval * 1000,
+        compactionRetention: o.compactionRetention,
         onPhase: (p, ms) => out(`  ${p.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms`),
       });
     } catch (e) {

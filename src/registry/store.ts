@@ -491,13 +491,26 @@ export class Store {
     }
   }
 
+  /**
+   * Decide whether deletion is deferred: objects with finalizers (after adding the garbage
+   * collector's `orphan`/`foregroundDeletion` finalizers as the propagation policy asks, as upstream
+   * does) and namespaces with spec finalizers get a deletionTimestamp instead of being removed.
+   */
   private gracefulDeletion(cur: KObject, opts: DeleteOptions): { obj: KObject; changed: boolean } | undefined {
-    const finalizers: string[] = [...(cur.metadata.finalizers ?? [])];
+    let finalizers: string[] = [...(cur.metadata.finalizers ?? [])];
+    const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : opts.orphanDependents === false ? 'Background' : undefined);
+    if (policy === 'Orphan') finalizers = [...finalizers.filter((f) => f !== 'foregroundDeletion'), ...(finalizers.includes('orphan') ? [] : ['orphan'])];
+    else if (policy === 'Foreground') finalizers = [...finalizers.filter((f) => f !== 'orphan'), ...(finalizers.includes('foregroundDeletion') ? [] : ['foregroundDeletion'])];
+    else if (policy === 'Background') finalizers = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
     const isNamespace = this.def.kind === 'Namespace';
     const nsFinalizers: string[] = isNamespace ? cur.spec?.finalizers ?? [] : [];
     if (finalizers.length === 0 && nsFinalizers.length === 0) return undefined;
     const obj = structuredClone(cur);
     let changed = false;
+    if (!deepEqual(finalizers, cur.metadata.finalizers ?? [])) {
+      obj.metadata.finalizers = finalizers;
+      changed = true;
+    }
     if (!obj.metadata.deletionTimestamp) {
       obj.metadata.deletionTimestamp = nowRFC3339();
       obj.metadata.deletionGracePeriodSeconds = 0;
@@ -507,7 +520,6 @@ export class Store {
       obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
       changed = true;
     }
-    void opts;
     return { obj, changed };
   }
 

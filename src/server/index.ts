@@ -1,7 +1,7 @@
 // Composition root: options → storage → registry → auth → apiserver → controllers → HTTPS listener.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, writeFileSync, rmSync, accessSync, constants as fsConstants } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
@@ -32,6 +32,10 @@ export interface ClusterOptions {
   serviceClusterIPRange?: string;
   /** How often the SQLite backend polls for other processes' writes. */
   pollIntervalMs?: number;
+  /** How often old revisions are compacted (default 5 minutes; 0 turns compaction off). */
+  compactionIntervalMs?: number;
+  /** How many revisions compaction keeps (default 1000). */
+  compactionRetention?: number;
   /** Called once per start-up phase with its duration. */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -87,12 +91,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   mark(pki.generated ? 'pki (new CA)' : 'pki (reused)');
 
   let backend: Backend;
+  const dbPath = join(dataDir, 'state.db');
+  const existed = storage === 'sqlite' && existsSync(dbPath);
   try {
-    backend = openBackend({ kind: storage, path: join(dataDir, 'state.db'), pollIntervalMs: opts.pollIntervalMs });
+    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs });
   } catch (e) {
     throw new StartupError((e as Error).message);
   }
-  mark(`storage (${storage})`);
+  if (existed) {
+    const size = ['', '-wal'].reduce((n, suffix) => n + (existsSync(dbPath + suffix) ? statSync(dbPath + suffix).size : 0), 0);
+    mark(`storage (sqlite, ${(size / 1024 / 1024).toFixed(1)} MiB, revision ${await backend.currentRevision()})`);
+  } else mark(`storage (${storage})`);
 
   const authenticators: Authenticator[] = [new X509Authenticator()];
   if (opts.tokenAuthFile) {
@@ -154,6 +163,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   const controllers = new NamespaceControllers(registry, pki.caCertPem);
   await controllers.start();
+  const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
   await writeKubeconfig(kubeconfigPath, kubeconfig);
@@ -167,6 +177,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       ready = false;
       shutdown.abort();
       controllers.stop();
+      compactor.stop();
       await new Promise<void>((r) => {
         server!.close(() => r());
         server!.closeIdleConnections();
@@ -197,6 +208,26 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     startedAt,
     stop,
   };
+}
+
+/** Compacts the log on an interval, keeping the newest `retention` revisions. */
+function startCompactor(backend: Backend, intervalMs: number, retention: number): { stop(): void } {
+  if (intervalMs <= 0) return { stop() {} };
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const target = (await backend.currentRevision()) - retention;
+      if (target > (await backend.compactRevision())) await backend.compact(target);
+    } catch (e) {
+      console.error(`minikapi: compaction failed: ${(e as Error).message}`);
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 export { hostname };
