@@ -38,12 +38,14 @@ export class StatusError extends Error {
     message: string,
     readonly details?: StatusDetails,
     readonly headers?: Record<string, string>,
+    /** ListMeta of the Status (e.g. a fresh continue token on an expired one). */
+    readonly listMeta?: Record<string, unknown>,
   ) {
     super(message);
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: this.listMeta ?? {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
     if (this.details) s.details = this.details;
     if (!this.reason) delete s.reason;
     return s;

@@ -19,6 +19,7 @@ export interface ResourceSpec {
   returnDeletedObject?: boolean;
   nameValidation?: ResourceDef['nameValidation'];
   createOnly?: ResourceDef['createOnly'];
+  convert?: ResourceDef['convert'];
 }
 
 export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
@@ -45,5 +46,6 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     returnDeletedObject: s.returnDeletedObject ?? false,
     nameValidation: s.nameValidation ?? 'subdomain',
     createOnly: s.createOnly,
+    convert: s.convert,
   };
 }

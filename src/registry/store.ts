@@ -94,7 +94,7 @@ function encodeContinue(rv: number, lastKey: string): string {
 function decodeContinue(token: string): ContinueToken {
   try {
     const t = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
-    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string') throw new Error('bad');
+    if (t.v !== 'meta.k8s.io/v1' || typeof t.rv !== 'number' || typeof t.start !== 'string' || (t.rv < 1 && t.rv !== -1)) throw new Error('bad');
     return t;
   } catch {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
@@ -135,7 +135,8 @@ export class Store {
   }
 
   decode(kv: KeyValue): KObject {
-    const obj = JSON.parse(kv.value.toString('utf8')) as KObject;
+    let obj = JSON.parse(kv.value.toString('utf8')) as KObject;
+    if (this.def.convert) obj = this.def.convert.fromStorage(obj);
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
   }
@@ -143,7 +144,7 @@ export class Store {
   private encode(obj: KObject): Buffer {
     const rv = obj.metadata.resourceVersion;
     delete obj.metadata.resourceVersion;
-    const buf = Buffer.from(JSON.stringify(obj));
+    const buf = Buffer.from(JSON.stringify(this.def.convert ? this.def.convert.toStorage(obj) : obj));
     if (rv !== undefined) obj.metadata.resourceVersion = rv;
     return buf;
   }
@@ -208,7 +209,8 @@ export class Store {
       const t = decodeContinue(opts.continue);
       if (!t.start.endsWith('\u0000')) throw badRequest('continue key is not valid: invalid start key');
       startAfter = prefix + t.start.slice(0, -1);
-      revision = t.rv;
+      // rv -1: the token handed out with an expired one, which continues at the latest revision
+      revision = t.rv === -1 ? 0 : t.rv;
     } else if (rvStr && rvStr !== '0') {
       const n = parseRV(rvStr);
       const cur = await this.backend.currentRevision();
@@ -258,10 +260,17 @@ export class Store {
       }
     } catch (e) {
       if (e instanceof CompactedError) {
-        if (opts.continue)
-          throw expired(
+        if (opts.continue && startAfter !== undefined) {
+          const fresh: ContinueToken = { v: 'meta.k8s.io/v1', rv: -1, start: startAfter.slice(prefix.length) + '\u0000' };
+          throw new StatusError(
+            410,
+            'Expired',
             'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+            undefined,
+            undefined,
+            { continue: Buffer.from(JSON.stringify(fresh)).toString('base64url') },
           );
+        }
         throw expired(`The resourceVersion for the provided list is too old.`);
       }
       if (e instanceof FutureRevisionError) throw tooLargeResourceVersion(e.requested, e.current);

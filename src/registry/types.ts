@@ -79,6 +79,15 @@ export interface ResourceDef {
   nameValidation: 'subdomain' | 'label' | 'path' | 'dns1035';
   /** Objects of this kind are created/updated without storage (review kinds). */
   createOnly?: (obj: KObject, ctx: StrategyContext) => Promise<KObject> | KObject;
+  /** For a kind served in several versions over one keyPrefix: converts between this version and the storage version. */
+  convert?: StorageConversion;
+}
+
+export interface StorageConversion {
+  /** Served object (this def's apiVersion) to the stored form; must not mutate its input. */
+  toStorage(obj: KObject): KObject;
+  /** Stored form to this def's version (sets apiVersion and kind); may mutate its input. */
+  fromStorage(obj: KObject): KObject;
 }
 
 export function apiVersionOf(def: { group: string; version: string }): string {
