@@ -24,6 +24,7 @@ function cm_body(name, extra)
 end
 
 function done(summary, latency, requests)
+  for i, t in ipairs(threads) do io.write("DBG " .. i .. " tid=" .. tostring(t:get("tid")) .. " n=" .. tostring(t:get("n")) .. " answered=" .. tostring(t:get("answered")) .. " fin=" .. tostring(t:get("finished")) .. "\n") end
   local e = summary.errors
   io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%.1f,"p99_us":%.1f,' ..
     '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}}\\n',
@@ -59,7 +60,7 @@ function response(status, hdrs, body)
   if status ~= 200 then answered = answered + 1 end
   if answered >= quota then
     finished = true
-    io.write("WRKDONE\\n")
+    io.write("WRKDONE " .. tid .. " " .. n .. " " .. answered .. "\\n")
     io.flush()
     wrk.thread:stop()
   end

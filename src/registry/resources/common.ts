@@ -4,6 +4,7 @@ import { labelSelectorFromObject } from '../../apimachinery/selectors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors, qualifiedNameErrors, validateLabels } from '../../apimachinery/validation.js';
 import { deepEqual } from '../util.js';
 import type { KObject } from '../types.js';
+import { validatePodSpec } from './pod-spec.js';
 
 export const IMMUTABLE = 'field is immutable';
 
@@ -11,6 +12,11 @@ export const IMMUTABLE = 'field is immutable';
 export function goMap(m: Record<string, string> | undefined): string {
   const entries = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return `map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(', ')}}`;
+}
+
+/** field.Invalid whose value Go prints unquoted (maps and structs via %#v): the text goes in verbatim. */
+export function invalidRaw(field: string, valueText: string, detail: string): FieldError {
+  return { type: 'FieldValueInvalid', field, omitValue: true, detail: `${valueText}: ${detail}` };
 }
 
 export function isInt(v: unknown): v is number {
@@ -128,12 +134,15 @@ export function quantityValue(v: unknown): number {
   return NaN;
 }
 
-/** Status of a freshly created object: what upstream's strategies reset it to, with Go's non-omitempty zero fields. */
-export function freshStatus(fields: KObject = {}): KObject {
-  return structuredClone(fields);
-}
-
 /** Copies labels onto a template-less object as upstream's "labels default to template labels" rules do. */
 export function defaultLabelsFrom(obj: KObject, labels: Record<string, string> | undefined): void {
   if (labels && Object.keys(labels).length && Object.keys(obj.metadata.labels ?? {}).length === 0) obj.metadata.labels = { ...labels };
+}
+
+/** ValidatePodTemplateSpec: template labels and annotations, then the pod spec. */
+export function validatePodTemplate(tpl: KObject | undefined, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  errs.push(...validateLabels(tpl?.metadata?.labels, `${path}.metadata.labels`));
+  errs.push(...validatePodSpec(tpl?.spec, `${path}.spec`));
+  return errs;
 }
