@@ -39,8 +39,8 @@ const META_TYPES = new Set([
   'ManagedFieldsEntry', 'ObjectMeta', 'OwnerReference', 'Preconditions', 'ServerAddressByClientCIDR', 'Status',
   'StatusCause', 'StatusDetails', 'WatchEvent',
 ]);
-// Kinds served only as subresources, so no collection POST names their group.
-const SUBRESOURCE_KINDS = { V1Scale: 'autoscaling', V1Eviction: 'policy' };
+// Kinds no collection POST names (subresource kinds, read-only componentstatuses): model → group.
+const OTHER_KINDS = { V1Scale: 'autoscaling', V1Eviction: 'policy', AuthenticationV1TokenRequest: 'authentication.k8s.io', V1ComponentStatus: '' };
 // Core types used only by other groups' kinds, so reachability alone would place them wrongly.
 const CORE_ONLY_ELSEWHERE = new Set(['TopologySelectorTerm', 'TopologySelectorLabelRequirement']);
 
@@ -108,11 +108,9 @@ function parseApis() {
 
 async function main() {
   const modelsDir = join(GEN, 'models');
-  const names = readdirSync(modelsDir)
-    .filter((n) => n.endsWith('.js') && n !== 'ObjectSerializer.js' && n !== 'all.js')
-    .map((n) => n.slice(0, -3))
-    .filter(isGA)
-    .sort();
+  // the directory also holds stale models of older releases: only those in the serializer's type map count
+  const serializer = readFileSync(join(modelsDir, 'ObjectSerializer.js'), 'utf8');
+  const names = [...serializer.matchAll(/^    "(\w+)": \w+,$/gm)].map((m) => m[1]).filter(isGA).sort();
   const models = new Map();
   for (const name of names) {
     const mod = await import(pathToFileURL(join(modelsDir, `${name}.js`)).href);
@@ -127,7 +125,7 @@ async function main() {
   }
 
   const kinds = parseApis();
-  for (const [model, group] of Object.entries(SUBRESOURCE_KINDS)) kinds.set(model, { group, version: 'v1', kind: splitModel(model).goName });
+  for (const [model, group] of Object.entries(OTHER_KINDS)) kinds.set(model, { group, version: 'v1', kind: splitModel(model).goName });
   for (const [name, m] of models) {
     const items = m.props.find((p) => p.name === 'items');
     const item = items?.type.startsWith('[]@') ? items.type.slice(3) : undefined;
