@@ -8,12 +8,24 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
-import forge from 'node-forge';
+import type * as Forge from 'node-forge';
 
-const { asn1, pki } = forge;
-type Asn1 = forge.asn1.Asn1;
+type Asn1 = Forge.asn1.Asn1;
+
+const require = createRequire(import.meta.url);
+let forgeModule: typeof Forge | undefined;
+
+// Loaded on first issue only, and just the x509 part (~30 ms instead of ~50 ms): warm starts never need it.
+function forge(): typeof Forge {
+  if (!forgeModule) {
+    require('node-forge/lib/x509');
+    forgeModule = require('node-forge/lib/forge') as typeof Forge;
+  }
+  return forgeModule;
+}
 
 export interface CertAndKey {
   certPem: string;
@@ -56,10 +68,8 @@ const DAY_MS = 86_400_000;
 // Certificates start a minute in the past so a peer with a slightly slow clock accepts them.
 const CLOCK_SKEW_MS = 60_000;
 
-// Internal forge helpers that exist at runtime but are missing from @types/node-forge.
-const forgeInternals = pki as unknown as {
-  certificateExtensionsToAsn1(exts: unknown[]): Asn1;
-};
+// A forge helper that exists at runtime but is missing from @types/node-forge.
+type PkiInternals = { certificateExtensionsToAsn1(exts: unknown[]): Asn1 };
 
 /** A fresh private key from node:crypto; EC P-256 keeps generation in the sub-millisecond range. */
 export function generatePrivateKey(): KeyObject {
@@ -218,6 +228,7 @@ function issueLeaf(
   extKeyUsage: { serverAuth?: true; clientAuth?: true },
   altNames: LeafAltName[] | undefined,
 ): CertAndKey {
+  const { asn1 } = forge();
   const caCert = new X509Certificate(ca.certPem);
   const caKey = createPrivateKey(ca.keyPem);
   if (!caCert.checkPrivateKey(caKey)) throw new Error('CA private key does not match the CA certificate');
@@ -261,6 +272,7 @@ interface DnAttr {
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
 function dnToAsn1(attrs: DnAttr[]): Asn1 {
+  const { asn1, pki } = forge();
   // A forge certificate object fills in attribute OIDs from short names.
   const holder = pki.createCertificate();
   holder.setSubject(
@@ -268,7 +280,7 @@ function dnToAsn1(attrs: DnAttr[]): Asn1 {
       shortName: a.shortName,
       value: a.value,
       // @types/node-forge mistypes valueTagClass as a tag class; forge reads it as the value's tag type.
-      valueTagClass: (PRINTABLE.test(a.value) ? asn1.Type.PRINTABLESTRING : asn1.Type.UTF8) as number as forge.asn1.Class,
+      valueTagClass: (PRINTABLE.test(a.value) ? asn1.Type.PRINTABLESTRING : asn1.Type.UTF8) as number as Forge.asn1.Class,
     })),
   );
   return pki.distinguishedNameToAsn1(holder.subject);
@@ -280,6 +292,7 @@ function spkiAsn1(publicKey: KeyObject): Asn1 {
 }
 
 function fromDer(der: Buffer): Asn1 {
+  const { asn1 } = forge();
   // decodeBitStrings:false keeps BIT STRING contents as raw bytes instead of guessing nested ASN.1.
   const parse = asn1.fromDer as unknown as (b: string, o: { decodeBitStrings: boolean }) => Asn1;
   return parse(der.toString('binary'), { decodeBitStrings: false });
@@ -292,6 +305,7 @@ function keyIdentifier(spki: Asn1): string {
 }
 
 function subjectKeyIdExtension(spki: Asn1): Record<string, unknown> {
+  const { asn1 } = forge();
   return {
     name: 'subjectKeyIdentifier',
     value: asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, keyIdentifier(spki)),
@@ -302,6 +316,7 @@ const OID_SUBJECT_KEY_ID = '2.5.29.14';
 
 /** The CA's raw subject (so issuer bytes match exactly) and its key identifier for authorityKeyIdentifier. */
 function caCertParts(caCert: X509Certificate): { subject: Asn1; keyId: string } {
+  const { asn1 } = forge();
   const tbs = (fromDer(caCert.raw).value as Asn1[])[0]!;
   const fields = tbs.value as Asn1[];
   const hasVersion = fields[0]!.tagClass === asn1.Class.CONTEXT_SPECIFIC && fields[0]!.type === 0;
@@ -341,12 +356,14 @@ function signatureAlgorithmFor(key: KeyObject): SignatureAlgorithm {
 }
 
 function algorithmIdentifier(alg: SignatureAlgorithm): Asn1 {
+  const { asn1 } = forge();
   const parts = [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(alg.oid).getBytes())];
   if (alg.nullParams) parts.push(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''));
   return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts);
 }
 
 function timeAsn1(date: Date): Asn1 {
+  const { asn1 } = forge();
   // RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
   const d = new Date(Math.floor(date.getTime() / 1000) * 1000);
   return d.getUTCFullYear() < 2050
@@ -376,6 +393,7 @@ interface CertificateSpec {
  * forge can only sign with RSA keys and RSA key generation would cost most of the start-up budget.
  */
 function buildCertificate(spec: CertificateSpec): string {
+  const { asn1, pki } = forge();
   const alg = signatureAlgorithmFor(spec.signingKey);
   const holder = pki.createCertificate();
   holder.setExtensions(spec.extensions as object[]);
@@ -389,7 +407,7 @@ function buildCertificate(spec: CertificateSpec): string {
     asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [timeAsn1(spec.notBefore), timeAsn1(spec.notAfter)]),
     spec.subject,
     spec.spki,
-    forgeInternals.certificateExtensionsToAsn1(holder.extensions),
+    (pki as unknown as PkiInternals).certificateExtensionsToAsn1(holder.extensions),
   ]);
   const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
   const signature = sign(alg.hash, tbsDer, spec.signingKey);

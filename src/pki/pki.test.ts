@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createPrivateKey, createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import forge from 'node-forge';
 import { parse } from 'yaml';
 import {
   createCa,
@@ -153,7 +154,7 @@ describe('ensurePki', () => {
     assert.equal(await mode(join(dir, 'server.key')), 0o600);
   });
 
-  test('missing or mismatched leaf files are re-issued, sa.pub is restored from sa.key', async () => {
+  test('a missing admin key re-issues the admin pair; sa.pub is restored from sa.key', async () => {
     await rm(join(dir, 'admin.key'));
     await rm(join(dir, 'sa.pub'));
     const again = await ensurePki(dir, { hosts: ['198.51.100.7'] });
@@ -213,6 +214,26 @@ describe('issueClientCert', () => {
   });
 });
 
+/** An RSA CA built and signed entirely by forge, standing in for a CA made by another tool. */
+function foreignRsaCa(): CertAndKey {
+  const keyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
+  const key = forge.pki.privateKeyFromPem(keyPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  cert.serialNumber = '0a';
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000 * 30);
+  const name = [{ name: 'commonName', value: 'other-ca' }, { name: 'organizationName', value: 'Elsewhere' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'keyUsage', keyCertSign: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(key, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem };
+}
+
 interface Seen {
   authorized: boolean;
   cn?: string | string[];
@@ -241,6 +262,40 @@ async function startRecordingServer(pki: { caCertPem: string; serverCertPem: str
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+describe('existing RSA CA', () => {
+  test('ensurePki reuses a CA made elsewhere and signs leaves with it', async () => {
+    const d = join(root, 'rsa-ca');
+    const ca = foreignRsaCa();
+    await ensurePki(join(d, 'seed'));
+    await writeFile(join(d, 'ca.crt'), ca.certPem, { mode: 0o600 });
+    await writeFile(join(d, 'ca.key'), ca.keyPem, { mode: 0o600 });
+    const p = await ensurePki(d);
+    assert.equal(p.generated, false);
+    assert.equal(p.caCertPem, ca.certPem);
+    const caCert = x509(ca.certPem);
+    for (const pem of [p.serverCertPem, p.adminCertPem]) {
+      const c = x509(pem);
+      assert.ok(c.checkIssued(caCert) && c.verify(caCert.publicKey));
+      assert.notEqual(Date.parse(c.validTo), NaN);
+      assert.ok(Date.parse(c.validTo) <= Date.parse(caCert.validTo), 'leaf does not outlive its CA');
+    }
+    const srv = await startRecordingServer(p);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        https
+          .get({ host: '127.0.0.1', port: srv.port, path: '/', ca: p.caCertPem, cert: p.adminCertPem, key: p.adminKeyPem, agent: false }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          })
+          .on('error', reject);
+      });
+      assert.equal(srv.seen.at(-1)?.authorized, true);
+    } finally {
+      await srv.close();
+    }
+  });
+});
 
 describe('TLS with the generated certificates', () => {
   let pki: Pki;

@@ -365,11 +365,14 @@ export class Store {
       if (bytes.equals(kv!.value)) return { obj: cur, created: false };
       if (opts.dryRun) return { obj: next, created: false };
       try {
+        // an update that empties the finalizers of an object being deleted deletes it instead (no write of the emptied object)
+        if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && this.def.kind !== 'Namespace') {
+          const out = await this.backend.delete(key, kv!.modRevision);
+          next.metadata.resourceVersion = String(out.modRevision);
+          return { obj: next, created: false };
+        }
         const out = await this.backend.update(key, bytes, kv!.modRevision);
         next.metadata.resourceVersion = String(out.modRevision);
-        if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && this.def.kind !== 'Namespace') {
-          return { obj: await this.finishDelete(ns, next), created: false };
-        }
         return { obj: next, created: false };
       } catch (e) {
         if (e instanceof ConflictError && attempt < 50) continue;
@@ -530,17 +533,6 @@ export class Store {
       changed = true;
     }
     return { obj, changed };
-  }
-
-  /** Remove an object whose deletion started and whose finalizers are all gone. */
-  private async finishDelete(ns: string, obj: KObject): Promise<KObject> {
-    try {
-      const out = await this.backend.delete(this.key(ns, obj.metadata.name), Number(obj.metadata.resourceVersion));
-      obj.metadata.resourceVersion = String(out.modRevision);
-    } catch (e) {
-      if (!(e instanceof ConflictError) && !(e instanceof NotFoundError)) throw e;
-    }
-    return obj;
   }
 
   /** Namespaces: called by the namespace controller once content is gone. */

@@ -31,6 +31,7 @@ export function api(c: Creds, method: string, path: string, body?: unknown, head
     const data = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const h: Record<string, string> = { Accept: 'application/json', ...headers };
     if (data !== undefined && !h['Content-Type']) h['Content-Type'] = 'application/json';
+    if (data !== undefined) h['Content-Length'] = String(Buffer.byteLength(data));
     if (c.token) h.Authorization = `Bearer ${c.token}`;
     const req = request(c.url + path, { method, agent: agentFor(c), headers: h }, (res) => {
       const chunks: Buffer[] = [];

@@ -1,0 +1,211 @@
+// A set of field paths stored as a tree (structured-merge-diff's fieldpath.Set) and its FieldsV1 form.
+import { comparePE, parsePE, serializePE, type Path, type PathElement } from './path-element.js';
+
+interface Node {
+  pe: PathElement;
+  set: FieldSet;
+}
+
+export type FieldsV1 = { [k: string]: FieldsV1 };
+
+export class FieldSet {
+  /** Path elements that are themselves members, keyed by their serialized form. */
+  readonly members = new Map<string, PathElement>();
+  /** Subtrees that hold members below a path element. */
+  readonly children = new Map<string, Node>();
+
+  static of(...paths: Path[]): FieldSet {
+    const s = new FieldSet();
+    for (const p of paths) s.insert(p);
+    return s;
+  }
+
+  insert(p: Path): void {
+    if (p.length === 0) return;
+    let s: FieldSet = this;
+    for (let i = 0; i < p.length - 1; i++) s = s.descend(p[i]);
+    s.members.set(serializePE(p[p.length - 1]), p[p.length - 1]);
+  }
+
+  descend(pe: PathElement): FieldSet {
+    const k = serializePE(pe);
+    let n = this.children.get(k);
+    if (!n) {
+      n = { pe, set: new FieldSet() };
+      this.children.set(k, n);
+    }
+    return n.set;
+  }
+
+  has(p: Path): boolean {
+    if (p.length === 0) return false;
+    let s: FieldSet | undefined = this;
+    for (let i = 0; i < p.length - 1 && s; i++) s = s.children.get(serializePE(p[i]))?.set;
+    return !!s && s.members.has(serializePE(p[p.length - 1]));
+  }
+
+  hasMember(pe: PathElement): boolean {
+    return this.members.has(serializePE(pe));
+  }
+
+  withPrefix(pe: PathElement): FieldSet {
+    return this.children.get(serializePE(pe))?.set ?? new FieldSet();
+  }
+
+  empty(): boolean {
+    if (this.members.size) return false;
+    for (const n of this.children.values()) if (!n.set.empty()) return false;
+    return true;
+  }
+
+  copy(): FieldSet {
+    return this.union(new FieldSet());
+  }
+
+  union(o: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) out.members.set(k, pe);
+    for (const [k, pe] of o.members) out.members.set(k, pe);
+    for (const [k, n] of this.children) {
+      const m = o.children.get(k);
+      out.children.set(k, { pe: n.pe, set: m ? n.set.union(m.set) : n.set.copyDeep() });
+    }
+    for (const [k, n] of o.children) if (!this.children.has(k)) out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+    return out;
+  }
+
+  private copyDeep(): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) out.members.set(k, pe);
+    for (const [k, n] of this.children) out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+    return out;
+  }
+
+  intersection(o: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) if (o.members.has(k)) out.members.set(k, pe);
+    for (const [k, n] of this.children) {
+      const m = o.children.get(k);
+      if (!m) continue;
+      const r = n.set.intersection(m.set);
+      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+    }
+    return out;
+  }
+
+  /** Members of this set not in o; a parent minus a child stays, a child minus a parent goes only if o holds that child. */
+  difference(o: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, n] of this.children) {
+      const m = o.children.get(k);
+      if (!m) {
+        out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+        continue;
+      }
+      const r = n.set.difference(m.set);
+      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+    }
+    return out;
+  }
+
+  /** Like difference, but a member of o also removes everything below it. */
+  recursiveDifference(o: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, n] of this.children) {
+      if (o.members.has(k)) continue;
+      const m = o.children.get(k);
+      if (!m) {
+        out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+        continue;
+      }
+      const r = n.set.recursiveDifference(m.set);
+      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+    }
+    return out;
+  }
+
+  /** Only the members that have no members below them. */
+  leaves(): FieldSet {
+    const out = new FieldSet();
+    for (const [k, pe] of this.members) if (!this.children.has(k) || this.children.get(k)!.set.empty()) out.members.set(k, pe);
+    for (const [k, n] of this.children) {
+      const r = n.set.leaves();
+      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+    }
+    return out;
+  }
+
+  equals(o: FieldSet): boolean {
+    return this.difference(o).empty() && o.difference(this).empty();
+  }
+
+  private sortedMembers(): PathElement[] {
+    return [...this.members.values()].sort(comparePE);
+  }
+
+  private sortedChildren(): Node[] {
+    return [...this.children.values()].sort((a, b) => comparePE(a.pe, b.pe));
+  }
+
+  /** Every member path, members before children, each in upstream's path-element order. */
+  paths(prefix: Path = []): Path[] {
+    const out: Path[] = [];
+    for (const pe of this.sortedMembers()) out.push([...prefix, pe]);
+    for (const n of this.sortedChildren()) out.push(...n.set.paths([...prefix, n.pe]));
+    return out;
+  }
+
+  toFieldsV1(): FieldsV1 {
+    return this.emit(false);
+  }
+
+  private emit(includeSelf: boolean): FieldsV1 {
+    const out: FieldsV1 = {};
+    const hasContent = this.members.size > 0 || [...this.children.values()].some((n) => !n.set.empty());
+    if (includeSelf && hasContent) out['.'] = {};
+    const entries: { pe: PathElement; member: boolean; child?: FieldSet }[] = [];
+    for (const [k, pe] of this.members) entries.push({ pe, member: true, child: this.children.get(k)?.set });
+    for (const [k, n] of this.children) if (!this.members.has(k)) entries.push({ pe: n.pe, member: false, child: n.set });
+    entries.sort((a, b) => comparePE(a.pe, b.pe));
+    for (const e of entries) {
+      const childEmpty = !e.child || e.child.empty();
+      if (!e.member && childEmpty) continue;
+      out[serializePE(e.pe)] = childEmpty ? {} : e.child!.emit(e.member);
+    }
+    return out;
+  }
+
+  static fromFieldsV1(v: unknown): FieldSet {
+    const s = new FieldSet();
+    if (v === null || v === undefined) return s;
+    if (typeof v !== 'object' || Array.isArray(v)) throw new Error('FieldsV1 must be an object');
+    readInto(s, v as Record<string, unknown>);
+    return s;
+  }
+}
+
+/** Fills parent from a FieldsV1 object; returns whether the object marks its own path as a member. */
+function readInto(parent: FieldSet, obj: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === '.') continue;
+    let pe: PathElement;
+    try {
+      pe = parsePE(k);
+    } catch (e) {
+      if ((e as Error).message === 'unknown path element type') continue;
+      throw e;
+    }
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`parsing key as path element: ${k}`);
+    const child = v as Record<string, unknown>;
+    const keys = Object.keys(child);
+    const isMember = keys.length === 0 || keys.includes('.');
+    if (isMember) parent.members.set(serializePE(pe), pe);
+    if (keys.some((x) => x !== '.')) {
+      const sub = parent.descend(pe);
+      readInto(sub, child);
+      if (sub.empty()) parent.children.delete(serializePE(pe));
+    }
+  }
+}
