@@ -8,7 +8,9 @@ import type { Env } from './env.js';
 import { parseRequestInfo } from './request-info.js';
 import { handleResource } from './handlers.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, groupVersions, legacyAPIVersions } from './discovery.js';
-import { parseMediaTypes } from './negotiation.js';
+import { openapiRoutes } from '../openapi/index.js';
+import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
+import { loadYAML } from './lazy.js';
 import { forbidden } from '../apimachinery/errors.js';
 
 export interface VersionInfo {
@@ -88,6 +90,10 @@ export function createApp(opts: AppOptions): Hono<Env> {
       throw unauthorized();
     }
     c.set('user', user);
+    const ct = c.req.header('content-type') ?? '';
+    const accept = c.req.header('accept') ?? '';
+    if (ct.includes('yaml') || accept.includes('yaml')) await loadYAML();
+    if (ct.includes('protobuf')) await loadProtobufDecoder();
     return next();
   });
 
@@ -151,10 +157,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
     return json(c, apiResourceList(gv));
   });
 
-  // kubectl 1.27+ accept an empty gnostic Document: it then skips client-side schema validation.
-  const emptyOpenAPIv2 = (c: Context<Env>) => c.body(null, 200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' });
-  app.get('/openapi/v2', emptyOpenAPIv2);
-  app.get('/swagger-2.0.0.pb-v1', emptyOpenAPIv2);
+  openapiRoutes(app, opts.registry, { gitVersion: opts.version.gitVersion });
 
   const resource = (c: Context<Env>) => handleResource(c, deps);
   app.all('/api/v1/*', resource);

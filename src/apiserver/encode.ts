@@ -1,5 +1,5 @@
 // Response encoding: JSON, YAML, Table and PartialObjectMetadata forms of objects and lists.
-import { stringify as toYAML } from 'yaml';
+import { yaml } from './lazy.js';
 import type { Context } from 'hono';
 import { badRequest } from '../apimachinery/errors.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
@@ -68,7 +68,7 @@ export function send(c: Context<Env>, status: number, body: unknown, target: Tar
   if (warnings?.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
   if (target.kind === 'yaml') {
     headers['Content-Type'] = 'application/yaml';
-    return c.body(toYAML(body), status as 200, headers);
+    return c.body(yaml().stringify(body), status as 200, headers);
   }
   headers['Content-Type'] = 'application/json';
   return c.body(JSON.stringify(body), status as 200, headers);

@@ -11,7 +11,12 @@ import {
   unsupportedMediaType,
 } from '../apimachinery/errors.js';
 import { formatLabelSelector } from '../apimachinery/selectors.js';
-import { jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.js';
+import { goValue, jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.js';
+import { FIELD_MANAGER_MAX_LENGTH, applyConfiguration, isPrintable, managerOrUserAgent, typeFor, updateManagedFields, type FieldManagerScope, type TypeNode } from '../apimachinery/managedfields/index.js';
+import { FIELD_VALIDATION_VALUES, fieldValidationOf, jsonStrictErrors, pruneUnknownFields, yamlDuplicateErrors, yamlStrictError, type FieldValidation } from '../apimachinery/field-validation.js';
+import { forbiddenField, invalid, invalidError, notSupported, required, tooLong, conflict, type FieldError } from '../apimachinery/errors.js';
+import { unknownFields } from '../schema/index.js';
+import { parse as parseYAML } from 'yaml';
 import type { Registry } from '../registry/index.js';
 import type { Store, DeleteOptions } from '../registry/store.js';
 import type { KObject, ResourceDef, StrategyContext, Verb } from '../registry/types.js';
@@ -144,65 +149,263 @@ async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: s
   return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
 }
 
+interface WriteOpts {
+  dryRun: boolean;
+  /** The manager recorded in managedFields: fieldManager, else the User-Agent's first token. */
+  manager: string;
+  fieldManager: string;
+  validation: FieldValidation;
+  force: boolean;
+}
+
+/** Query options of create/update/patch, validated as upstream's Validate{Create,Update,Patch}Options (422). */
+function writeOptions(c: Context<Env>, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions', apply = false): WriteOpts {
+  const fieldManager = q(c, 'fieldManager') ?? '';
+  const fieldValidation = q(c, 'fieldValidation') ?? '';
+  const forceRaw = q(c, 'force');
+  let force: boolean | undefined;
+  if (forceRaw !== undefined) {
+    const v = forceRaw.toLowerCase();
+    if (['1', 't', 'true'].includes(v)) force = true;
+    else if (['0', 'f', 'false'].includes(v)) force = false;
+    else throw badRequest(`strconv.ParseBool: parsing ${JSON.stringify(forceRaw)}: invalid syntax`);
+  }
+  const errs: FieldError[] = [];
+  if (kind === 'PatchOptions') {
+    if (apply && !fieldManager) errs.push(required('fieldManager', 'is required for apply patch'));
+    if (!apply && force !== undefined) errs.push(forbiddenField('force', 'may not be specified for non-apply patch'));
+  }
+  if (Buffer.byteLength(fieldManager) > FIELD_MANAGER_MAX_LENGTH) errs.push(tooLong('fieldManager', FIELD_MANAGER_MAX_LENGTH));
+  let pos = 0;
+  for (const ch of fieldManager) {
+    if (!isPrintable(ch)) errs.push(invalid('fieldManager', fieldManager, `invalid character U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (at position ${pos})`));
+    pos += Buffer.byteLength(ch);
+  }
+  const dryRunVals = c.req.queries('dryRun') ?? [];
+  if (dryRunVals.some((v) => v !== 'All'))
+    errs.push({ type: 'FieldValueNotSupported', field: 'dryRun', badValue: `[]string{${dryRunVals.map((v) => JSON.stringify(v)).join(', ')}}`, detail: 'supported values: "All"', omitValue: false });
+  if (!FIELD_VALIDATION_VALUES.includes(fieldValidation)) errs.push(notSupported('fieldValidation', fieldValidation, FIELD_VALIDATION_VALUES));
+  if (errs.length) throw invalidError({ group: 'meta.k8s.io', kind }, '', errs);
+  return {
+    dryRun: dryRunOf(c),
+    manager: managerOrUserAgent(fieldManager, c.req.header('user-agent')),
+    fieldManager,
+    validation: fieldValidationOf(fieldValidation),
+    force: force ?? false,
+  };
+}
+
+/** Custom resources speak no strategic merge patch and have no built-in schema (flag set by their registry). */
+function isCustomResource(def: ResourceDef): boolean {
+  return (def as ResourceDef & { customResource?: boolean }).customResource === true;
+}
+
+const APPLY_PATCH = 'application/apply-patch+yaml';
+const SMP = 'application/strategic-merge-patch+json';
+
+function patchTypesFor(def: ResourceDef): string[] {
+  return isCustomResource(def) ? PATCH_TYPES.filter((t) => t !== SMP) : PATCH_TYPES;
+}
+
+/** Who may own what through this endpoint: the main resource never owns status, /status never spec. */
+function fieldManagerScope(def: ResourceDef, sub: string): FieldManagerScope {
+  const resetFields = sub === 'status' ? [['spec']] : def.statusSubresource && !sub ? [['status']] : [];
+  return { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields };
+}
+
+function schemaNode(def: ResourceDef): TypeNode | undefined {
+  if (isCustomResource(def)) return undefined;
+  const t = typeFor(def.group, def.version, def.kind);
+  return t.deduced ? undefined : t.node;
+}
+
+function unknownOf(def: ResourceDef, obj: unknown): string[] {
+  return isCustomResource(def) ? [] : unknownFields(obj, def.group, def.version, def.kind);
+}
+
+/** Strict decoding of a create/update body: 400 (Strict) or warnings (Warn); unknown fields are dropped as typed decoding does. */
+function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, raw: Buffer, body: KObject, validation: FieldValidation): void {
+  const node = schemaNode(def);
+  if (validation !== 'Ignore' && (ct === '' || ct === 'application/json' || ct === 'application/yaml')) {
+    const unknown = unknownOf(def, body);
+    const errs = ct === 'application/yaml' ? unknown.map((u) => `unknown field "${u}"`) : jsonStrictErrors(raw.toString('utf8'), unknown);
+    if (errs.length && validation === 'Strict') {
+      const kind = typeof body.kind === 'string' && body.kind ? body.kind : def.kind;
+      const gv = typeof body.apiVersion === 'string' && body.apiVersion ? body.apiVersion : def.version;
+      const version = gv.slice(gv.indexOf('/') + 1);
+      throw badRequest(`${kind} in version "${version}" cannot be handled as a ${def.kind}: strict decoding error: ${errs.join(', ')}`);
+    }
+    c.get('warnings').push(...errs);
+  }
+  if (node) pruneUnknownFields(body, node);
+}
+
+/** The 422 upstream answers when a JSON, merge or strategic patch meets fieldValidation=Strict. */
+function strictPatchError(value: string, errs: string[]): StatusError {
+  const detail = `strict decoding error: ${errs.join(', ')}`;
+  const body = `Invalid value: ${JSON.stringify(value)}: ${detail}`;
+  return new StatusError(422, 'Invalid', ` "" is invalid: patch: ${body}`, { name: '', group: '', kind: '', causes: [{ reason: 'FieldValueInvalid', message: body, field: 'patch' }] });
+}
+
+const JSON_PATCH_OP_FIELDS = new Set(['op', 'path', 'from', 'value']);
+
+/** Strictness problems of the patch document itself (duplicate keys; unknown keys of JSON patch operations). */
+function patchDocumentErrors(ct: string, text: string, patch: unknown): string[] {
+  if (ct === 'application/json-patch+json') {
+    const unknown: string[] = [];
+    if (Array.isArray(patch))
+      patch.forEach((op, i) => {
+        if (op && typeof op === 'object' && !Array.isArray(op)) for (const k of Object.keys(op)) if (!JSON_PATCH_OP_FIELDS.has(k)) unknown.push(`[${i}].${k}`);
+      });
+    return jsonStrictErrors(text, unknown, 'json patch ');
+  }
+  return jsonStrictErrors(text, []);
+}
+
+function parsePatchJSON(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw badRequest(`error decoding patch: ${(e as Error).message}`);
+  }
+}
+
+/** Applies a JSON, merge or strategic merge patch (schema: merge keys and strategies for SMP). */
+function applyPatchBody(ct: string, cur: KObject, body: Buffer, schema?: TypeNode, parsed?: unknown): KObject {
+  if (ct === APPLY_PATCH) throw unsupportedMediaType(PATCH_TYPES.filter((t) => t !== APPLY_PATCH));
+  const patch = parsed ?? parsePatchJSON(body);
+  let out: unknown;
+  if (ct === 'application/json-patch+json') out = jsonPatch(cur, patch);
+  else if (ct === 'application/merge-patch+json') out = mergePatch(cur, patch);
+  else out = strategicMergePatch(cur, patch, schema);
+  if (!out || typeof out !== 'object' || Array.isArray(out)) throw badRequest('the patch produced an invalid object');
+  return out as KObject;
+}
+
+function parseApplyConfig(body: Buffer): KObject {
+  let v: unknown;
+  try {
+    v = parseYAML(body.toString('utf8'), { uniqueKeys: false });
+  } catch (e) {
+    throw badRequest(`error decoding YAML: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw badRequest(`error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go value of type map[string]interface {}`);
+  return v as KObject;
+}
+
 async function handleCreate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
-  const body = decodeBody(c.req.header('content-type'), await readBody(c));
+  const ct = baseContentType(c.req.header('content-type'));
+  const raw = await readBody(c);
+  const opts = writeOptions(c, 'CreateOptions');
+  const body: KObject = decodeBody(c.req.header('content-type'), raw);
   checkTypeMeta(def, body, '');
-  const dryRun = dryRunOf(c);
   if (def.createOnly) {
-    const out = await def.createOnly(body, { ...strategyCtx(c, deps, dryRun), namespace: ns });
+    const out = await def.createOnly(body, { ...strategyCtx(c, deps, opts.dryRun), namespace: ns });
     return send(c, 201, out, target);
   }
-  const obj = await store.create(ns, body, strategyCtx(c, deps, dryRun));
+  checkStrictBody(c, def, ct, raw, body, opts.validation);
+  const scope = fieldManagerScope(def, '');
+  const obj = await store.create(ns, body, strategyCtx(c, deps, opts.dryRun), (o) => updateManagedFields(scope, undefined, o, opts.manager));
   return send(c, 201, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }
 
 async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
-  const body = decodeBody(c.req.header('content-type'), await readBody(c));
+  const ct = baseContentType(c.req.header('content-type'));
+  const raw = await readBody(c);
+  const opts = writeOptions(c, 'UpdateOptions');
+  const body: KObject = decodeBody(c.req.header('content-type'), raw);
   checkTypeMeta(def, body, sub);
-  const { obj, created } = await store.update(ns, name, body, strategyCtx(c, deps, dryRunOf(c)), sub);
+  checkStrictBody(c, def, ct, raw, body, opts.validation);
+  if (body.metadata?.name !== undefined && body.metadata.name !== name)
+    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  const ctx = strategyCtx(c, deps, opts.dryRun);
+  const full = { ...ctx, namespace: ns };
+  const scope = fieldManagerScope(def, sub);
+  const { obj, created } = await store.guaranteedUpdate(
+    ns,
+    name,
+    async (cur) => {
+      if (!cur) {
+        if (!def.allowCreateOnUpdate || sub) throw notFound(store.gr, name);
+        return structuredClone(body);
+      }
+      const next = await store.prepareUpdate(ns, name, structuredClone(body), cur, full, sub);
+      updateManagedFields(scope, cur, next, opts.manager);
+      return next;
+    },
+    {
+      dryRun: opts.dryRun,
+      onCreate: async (o) => {
+        if (o.metadata?.resourceVersion) throw notFound(store.gr, name);
+        return store.create(ns, o, ctx, (x) => updateManagedFields(fieldManagerScope(def, ''), undefined, x, opts.manager));
+      },
+    },
+  );
   return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }
 
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
-
-function applyPatchBody(ct: string, cur: KObject, body: Buffer): KObject {
-  let patch: unknown;
-  try {
-    patch = JSON.parse(body.toString('utf8'));
-  } catch (e) {
-    throw badRequest(`error decoding patch: ${(e as Error).message}`);
-  }
-  let out: unknown;
-  if (ct === 'application/json-patch+json') out = jsonPatch(cur, patch);
-  else if (ct === 'application/merge-patch+json') out = mergePatch(cur, patch);
-  else out = strategicMergePatch(cur, patch);
-  if (!out || typeof out !== 'object' || Array.isArray(out)) throw badRequest('the patch produced an invalid object');
-  return out as KObject;
-}
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', SMP, APPLY_PATCH];
 
 async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
   const ct = baseContentType(c.req.header('content-type'));
-  if (!PATCH_TYPES.includes(ct)) throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+  const types = patchTypesFor(def);
+  if (!types.includes(ct)) throw unsupportedMediaType(types);
+  const isApply = ct === APPLY_PATCH;
+  const opts = writeOptions(c, 'PatchOptions', isApply);
   const body = await readBody(c);
-  const ctx = strategyCtx(c, deps, dryRunOf(c));
+  const text = body.toString('utf8');
+  const config = isApply ? parseApplyConfig(body) : undefined;
+  const patch = isApply ? undefined : parsePatchJSON(body);
+  const ctx = strategyCtx(c, deps, opts.dryRun);
   const full = { ...ctx, namespace: ns };
-  const { obj } = await store.guaranteedUpdate(
+  const scope = fieldManagerScope(def, sub);
+  const node = schemaNode(def);
+  const checkName = (o: KObject) => {
+    if (o.metadata?.name !== undefined && o.metadata.name !== name)
+      throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
+  };
+  const { obj, created } = await store.guaranteedUpdate(
     ns,
     name,
     async (cur) => {
+      if (isApply) {
+        if (!cur && config!.metadata?.uid)
+          throw conflict(store.gr, name, `uid mismatch: the provided object specified uid ${config!.metadata.uid}, and no existing object was found`);
+        if (!cur && sub) throw notFound(store.gr, name);
+        const next = applyConfiguration(scope, cur, config!, opts.fieldManager, opts.force);
+        checkName(next);
+        next.metadata ??= {};
+        next.metadata.name ??= name;
+        if (!cur) return next;
+        return store.prepareUpdate(ns, name, next, cur, full, sub);
+      }
       if (!cur) throw notFound(store.gr, name);
-      const patched = applyPatchBody(ct, cur, body);
-      if (patched.metadata?.name !== undefined && patched.metadata.name !== name)
-        throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
+      const patched = applyPatchBody(ct, cur, body, node, structuredClone(patch));
+      if (opts.validation !== 'Ignore') {
+        const before = new Set(unknownOf(def, cur));
+        const errs = [...patchDocumentErrors(ct, text, patch), ...unknownOf(def, patched).filter((u) => !before.has(u)).map((u) => `unknown field "${u}"`)];
+        if (errs.length && opts.validation === 'Strict') throw strictPatchError(ct === SMP ? goValue(patch) : JSON.stringify(patched), errs);
+        c.get('warnings').push(...errs);
+      }
+      if (node) pruneUnknownFields(patched, node);
+      checkName(patched);
       // a resourceVersion in the patch is a precondition; otherwise the read revision is used
-      return store.prepareUpdate(ns, name, patched, cur, full, sub);
+      const next = await store.prepareUpdate(ns, name, patched, cur, full, sub);
+      updateManagedFields(scope, cur, next, opts.manager);
+      return next;
     },
-    { dryRun: ctx.dryRun },
+    { dryRun: opts.dryRun, onCreate: isApply ? (o) => store.create(ns, o, ctx) : undefined },
   );
-  return send(c, 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+  if (isApply && opts.validation !== 'Ignore') {
+    const dups = yamlDuplicateErrors(text);
+    if (dups.length && opts.validation === 'Strict') throw badRequest(`error strict decoding YAML: ${yamlStrictError(dups)}`);
+    c.get('warnings').push(...dups);
+  }
+  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }
 
 function deleteOptionsFrom(c: Context<Env>, body: Buffer): DeleteOptions {

@@ -1,5 +1,5 @@
 // Content negotiation: what the client accepts (JSON, YAML, Table, PartialObjectMetadata) and what it sent.
-import { parse as parseYAML } from 'yaml';
+import { yaml } from './lazy.js';
 import { StatusError, badRequest, notAcceptable, unsupportedMediaType } from '../apimachinery/errors.js';
 
 export interface MediaType {
@@ -67,9 +67,15 @@ export function baseContentType(ct: string | undefined | null): string {
 export type ProtobufDecoder = (body: Uint8Array) => Record<string, unknown>;
 
 let protobufDecoder: ProtobufDecoder | undefined;
+let protobufLoader: (() => Promise<ProtobufDecoder>) | undefined;
 
-export function setProtobufDecoder(d: ProtobufDecoder): void {
-  protobufDecoder = d;
+/** The protobuf decoder is large; it is loaded on the first protobuf request (see the app's filter). */
+export function setProtobufDecoderLoader(load: () => Promise<ProtobufDecoder>): void {
+  protobufLoader = load;
+}
+
+export async function loadProtobufDecoder(): Promise<void> {
+  if (!protobufDecoder && protobufLoader) protobufDecoder = await protobufLoader();
 }
 
 /** Decode a create/update body: JSON, YAML or protobuf. */
@@ -79,7 +85,7 @@ export function decodeBody(contentType: string | undefined | null, body: Buffer)
   if (ct === 'application/yaml') {
     let v: unknown;
     try {
-      v = parseYAML(body.toString('utf8'));
+      v = yaml().parse(body.toString('utf8'));
     } catch (e) {
       throw badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
     }

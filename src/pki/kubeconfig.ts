@@ -1,5 +1,4 @@
 import { dirname } from 'node:path';
-import { stringify } from 'yaml';
 import { ensureDir, writeFileAtomic } from './atomic-write.js';
 
 export interface KubeconfigInput {
@@ -17,25 +16,30 @@ export function renderKubeconfig(input: KubeconfigInput): string {
   const { name } = input;
   if (!name) throw new Error('renderKubeconfig: name is required');
   const b64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
-  const doc = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name, cluster: { server: input.server, 'certificate-authority-data': b64(input.caPem) } }],
-    users: [
-      {
-        name,
-        user: {
-          'client-certificate-data': b64(input.clientCertPem),
-          'client-key-data': b64(input.clientKeyPem),
-        },
-      },
-    ],
-    contexts: [{ name, context: { cluster: name, user: name } }],
-    'current-context': name,
-    preferences: {},
-  };
-  // lineWidth 0: never fold the long base64 scalars.
-  return stringify(doc, { lineWidth: 0 });
+  // a fixed shape, so it is written directly: loading a YAML library would cost start-up time
+  const q = (v: string) => (/^[A-Za-z0-9._:/@-]+$/.test(v) && !/^(true|false|null|yes|no|on|off|~|[-+.\d].*)$/i.test(v) ? v : JSON.stringify(v));
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `  - name: ${q(name)}`,
+    '    cluster:',
+    `      server: ${q(input.server)}`,
+    `      certificate-authority-data: ${b64(input.caPem)}`,
+    'users:',
+    `  - name: ${q(name)}`,
+    '    user:',
+    `      client-certificate-data: ${b64(input.clientCertPem)}`,
+    `      client-key-data: ${b64(input.clientKeyPem)}`,
+    'contexts:',
+    `  - name: ${q(name)}`,
+    '    context:',
+    `      cluster: ${q(name)}`,
+    `      user: ${q(name)}`,
+    `current-context: ${q(name)}`,
+    'preferences: {}',
+    '',
+  ].join('\n');
 }
 
 /** Writes a kubeconfig atomically (temp file + rename) with mode 0600, creating parent directories. */

@@ -1,6 +1,10 @@
-// Objects every cluster has from its first start: the four system namespaces and the `kubernetes` service.
+// Objects every cluster has from its first start: the four system namespaces, the `kubernetes` service and
+// ServiceCIDR, the system priority classes, the local APIServices and the mandatory flow-control objects.
 import { StatusError } from '../apimachinery/errors.js';
 import type { Registry } from '../registry/index.js';
+import { localAPIServices } from '../registry/resources/apiregistration.js';
+import { mandatoryFlowControl } from '../registry/resources/flowcontrol.js';
+import { SYSTEM_PRIORITY_CLASSES } from '../registry/resources/policy-scheduling.js';
 import type { KObject } from '../registry/types.js';
 
 const SYSTEM = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
@@ -30,4 +34,24 @@ export async function bootstrap(registry: Registry, caCertPem: string): Promise<
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { type: 'ClusterIP', clusterIP: registry.serviceIPAllocator.firstIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None' },
   });
+  await ensure(registry, 'networking.k8s.io', 'servicecidrs', '', {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'ServiceCIDR',
+    metadata: { name: 'kubernetes' },
+    spec: { cidrs: [registry.serviceIPAllocator.cidr] },
+  });
+  for (const pc of SYSTEM_PRIORITY_CLASSES)
+    await ensure(registry, 'scheduling.k8s.io', 'priorityclasses', '', {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: pc.name },
+      value: pc.value,
+      description: pc.description,
+    });
+  const gvs = new Map<string, { group: string; version: string }>();
+  for (const d of registry.defs) gvs.set(`${d.group}/${d.version}`, { group: d.group, version: d.version });
+  for (const svc of localAPIServices([...gvs.values()])) await ensure(registry, 'apiregistration.k8s.io', 'apiservices', '', svc);
+  const fc = mandatoryFlowControl();
+  for (const plc of fc.plcs) await ensure(registry, 'flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', '', plc);
+  for (const fs of fc.flowSchemas) await ensure(registry, 'flowcontrol.apiserver.k8s.io', 'flowschemas', '', fs);
 }

@@ -10,8 +10,7 @@ import { openBackend, type Backend } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
 import { createApp, type VersionInfo } from '../apiserver/app.js';
 import { X509Authenticator, TokenFileAuthenticator, type Authenticator } from '../auth/authenticators.js';
-import { setProtobufDecoder } from '../apiserver/negotiation.js';
-import { decodeProtobufObject } from '../apiserver/protobuf/decode.js';
+import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { NamespaceControllers } from '../controllers/namespaces.js';
 import { bootstrap } from './bootstrap.js';
 import { VERSION } from './version.js';
@@ -112,7 +111,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       throw new StartupError(`cannot read --token-auth-file: ${(e as Error).message}`);
     }
   }
-  setProtobufDecoder(decodeProtobufObject);
+  setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
   await bootstrap(registry, pki.caCertPem);
   mark('bootstrap');
