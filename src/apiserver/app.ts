@@ -78,12 +78,14 @@ export function createApp(opts: AppOptions): Hono<Env> {
   });
 
   app.use('*', async function withRequestInfoAndAuthn(c, next) {
-    const url = new URL(c.req.url);
-    c.set('requestInfo', parseRequestInfo(c.req.method, url.pathname, url.searchParams));
+    const rawUrl = c.req.url;
+    const qi = rawUrl.indexOf('?');
+    const pathname = c.req.path;
+    c.set('requestInfo', parseRequestInfo(c.req.method, pathname, new URLSearchParams(qi >= 0 ? rawUrl.slice(qi + 1) : '')));
     c.set('warnings', []);
     const user = authenticate(opts.authenticators, c.env.incoming);
     if (user === 'invalid' || user === undefined) {
-      if (user === undefined && (PUBLIC_PATHS.has(url.pathname) || url.pathname.startsWith('/livez/') || url.pathname.startsWith('/readyz/') || url.pathname.startsWith('/healthz/'))) {
+      if (user === undefined && (PUBLIC_PATHS.has(pathname) || pathname.startsWith('/livez/') || pathname.startsWith('/readyz/') || pathname.startsWith('/healthz/'))) {
         c.set('user', { username: 'system:anonymous', groups: ['system:unauthenticated'] });
         return next();
       }

@@ -9,8 +9,18 @@ export interface Authenticator {
 }
 
 export class X509Authenticator implements Authenticator {
+  // the peer certificate cannot change on a TLS connection, so its answer is kept per socket
+  private readonly cache = new WeakMap<object, UserInfo | undefined | 'invalid'>();
+
   authenticate(req: IncomingMessage): UserInfo | undefined | 'invalid' {
     const sock = req.socket as TLSSocket;
+    if (this.cache.has(sock)) return this.cache.get(sock);
+    const r = this.fromSocket(sock);
+    this.cache.set(sock, r);
+    return r;
+  }
+
+  private fromSocket(sock: TLSSocket): UserInfo | undefined | 'invalid' {
     if (typeof sock.getPeerCertificate !== 'function') return undefined;
     const cert = sock.getPeerCertificate();
     if (!cert || Object.keys(cert).length === 0) return undefined;
