@@ -2,7 +2,7 @@
 // Derives compact schemas for every GA built-in kind from @kubernetes/client-node's generated models
 // (attributeTypeMap for names/types/formats, the .d.ts doc comments for descriptions and required fields,
 // the generated API classes for which group/version/resource each kind belongs to).
-// Writes src/schema/generated/models.ts; patch strategies, list types, enums and Quantity fields are
+// Writes src/schema/generated/models.cts; patch strategies, list types, enums and Quantity fields are
 // not in the package and come from src/schema/facts.ts at run time.
 // Usage: node scripts/gen-schemas.mjs [--check]   (--check: exit 1 when the committed file is stale)
 import { readFileSync, readdirSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -15,7 +15,8 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PKG_DIR = dirname(require.resolve('@kubernetes/client-node/package.json'));
 const PKG_VERSION = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8')).version;
 const GEN = join(PKG_DIR, 'dist', 'gen');
-const OUT = join(REPO, 'src', 'schema', 'generated', 'models.ts');
+// a CommonJS module, so that schema/index.ts can require() it synchronously on first use instead of at import
+const OUT = join(REPO, 'src', 'schema', 'generated', 'models.cts');
 
 // Model-name prefixes the generator adds when two groups share a Go type name.
 const PREFIX_GROUP = {
@@ -77,6 +78,8 @@ function typeOf(t, format) {
       return format === 'double' ? 'number/double' : `integer/${format || 'int64'}`;
     case 'Date':
       return format === 'date-time-micro' ? '@MicroTime' : '@Time';
+    case 'V1MicroTime':
+      return '@MicroTime';
     case 'IntOrString':
       return '@IntOrString';
     case 'any':
@@ -119,7 +122,9 @@ async function main() {
     const props = [];
     for (const a of cls.attributeTypeMap ?? []) {
       const doc = dts.fields[a.name] ?? {};
-      props.push({ name: a.baseName, type: typeOf(a.type, a.format), description: doc.description, required: doc.required });
+      // the package documents IntOrString/MicroTime fields with the type's text, not the field's
+      const description = a.type === 'IntOrString' || a.type === 'V1MicroTime' ? undefined : doc.description;
+      props.push({ name: a.baseName, type: typeOf(a.type, a.format), description, required: doc.required });
     }
     models.set(name, { name, description: dts.description, props });
   }
@@ -182,7 +187,11 @@ async function main() {
     const p = {};
     const required = [];
     for (const prop of m.props) {
-      const type = prop.type.replace(/@(\w+)$/, (_, r) => `@${LEAF[r] ?? fullName(r) ?? r}`);
+      const type = prop.type.replace(/@(\w+)$/, (_, r) => {
+        const full = LEAF[r] ?? fullName(r);
+        if (!full) throw new Error(`gen-schemas: ${name}.${prop.name} refers to ${r}, which is no model`);
+        return `@${full}`;
+      });
       p[prop.name] = prop.description ? [type, prop.description] : [type];
       if (prop.required) required.push(prop.name);
     }
@@ -204,7 +213,7 @@ async function main() {
   if (process.argv.includes('--check')) {
     const cur = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
     if (cur !== text) {
-      console.error('gen-schemas: src/schema/generated/models.ts is stale; run node scripts/gen-schemas.mjs');
+      console.error('gen-schemas: src/schema/generated/models.cts is stale; run node scripts/gen-schemas.mjs');
       process.exit(1);
     }
     return;

@@ -27,10 +27,14 @@ export interface ListOptions {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Answer with rawItems (JSON bytes) when the kind allows it. */
+  raw?: boolean;
 }
 
 export interface ListResult {
   items: KObject[];
+  /** With ListOptions.raw: the items as JSON bytes (items is then empty). */
+  rawItems?: Buffer[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -69,6 +73,7 @@ export interface WatchHandle {
 export type NamespaceCheck = (ns: string) => Promise<'active' | 'missing' | 'terminating'>;
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+const RAW_PREFIX = Buffer.from('{"metadata":{');
 
 export function generateNameSuffix(): string {
   let s = '';
@@ -141,12 +146,39 @@ export class Store {
     return obj;
   }
 
+  /**
+   * The stored bytes as the JSON answer, with resourceVersion spliced in: objects are stored with
+   * `metadata` first so reads need no parse and no re-serialisation. Undefined when conversion is needed.
+   */
+  raw(kv: KeyValue): Buffer | undefined {
+    if (this.def.convert) return undefined;
+    const v = kv.value;
+    if (v.length < RAW_PREFIX.length + 1 || v.compare(RAW_PREFIX, 0, RAW_PREFIX.length, 0, RAW_PREFIX.length) !== 0) return undefined;
+    const empty = v[RAW_PREFIX.length] === 0x7d; // '}': metadata has no other field
+    return Buffer.concat([RAW_PREFIX, Buffer.from(`"resourceVersion":"${kv.modRevision}"${empty ? '' : ','}`), v.subarray(RAW_PREFIX.length)]);
+  }
+
   private encode(obj: KObject): Buffer {
     const rv = obj.metadata.resourceVersion;
     delete obj.metadata.resourceVersion;
-    const buf = Buffer.from(JSON.stringify(this.def.convert ? this.def.convert.toStorage(obj) : obj));
+    const { metadata, ...rest } = this.def.convert ? this.def.convert.toStorage(obj) : obj;
+    const restJSON = JSON.stringify(rest);
+    const buf = Buffer.from(restJSON === '{}' ? `{"metadata":${JSON.stringify(metadata)}}` : `{"metadata":${JSON.stringify(metadata)},${restJSON.slice(1)}`);
     if (rv !== undefined) obj.metadata.resourceVersion = rv;
     return buf;
+  }
+
+  /** GET as JSON bytes (undefined when the kind needs conversion: use get()). */
+  async getRaw(ns: string, name: string, resourceVersion?: string): Promise<Buffer | undefined> {
+    if (this.def.convert) return undefined;
+    if (resourceVersion && resourceVersion !== '0') {
+      const n = parseRV(resourceVersion);
+      const cur = await this.backend.currentRevision();
+      if (n > cur) throw tooLargeResourceVersion(n, cur);
+    }
+    const kv = await this.backend.get(this.key(ns, name));
+    if (!kv) throw notFound(this.gr, name);
+    return this.raw(kv) ?? Buffer.from(JSON.stringify(this.decode(kv)));
   }
 
   selectableFields(obj: KObject): Record<string, string> {
@@ -221,6 +253,21 @@ export class Store {
     // Narrow to one key when the field selector names the object (watches and waits do this).
     const onlyName = fieldSel.requiredValue('metadata.name');
     const items: KObject[] = [];
+    const wantRaw = !!opts.raw && !this.def.convert;
+    const rawItems: Buffer[] = [];
+    // adds the item if it matches; raw answers skip parsing unless a selector needs the object
+    const take = (kv: KeyValue): boolean => {
+      if (wantRaw) {
+        if (pred && !pred(this.decode(kv))) return false;
+        rawItems.push(this.raw(kv) ?? Buffer.from(JSON.stringify(this.decode(kv))));
+        return true;
+      }
+      const o = this.decode(kv);
+      if (pred && !pred(o)) return false;
+      items.push(o);
+      return true;
+    };
+    const taken = () => (wantRaw ? rawItems.length : items.length);
     let readRev = revision;
     let lastKey: string | undefined;
     let more = false;
@@ -229,10 +276,7 @@ export class Store {
       if (onlyName !== undefined && (this.def.namespaced ? ns : true) && !opts.continue) {
         const kv = await this.backend.get(this.key(ns, onlyName), revision || undefined);
         readRev = revision || (await this.backend.currentRevision());
-        if (kv) {
-          const o = this.decode(kv);
-          if (!pred || pred(o)) items.push(o);
-        }
+        if (kv) take(kv);
       } else {
         const batch = limit > 0 ? Math.max(limit, pred ? 256 : limit) : 0;
         for (;;) {
@@ -241,17 +285,13 @@ export class Store {
           let stopped = false;
           for (let i = 0; i < r.items.length; i++) {
             const kv = r.items[i];
-            const o = this.decode(kv);
-            if (!pred || pred(o)) {
-              items.push(o);
-              if (limit > 0 && items.length === limit) {
-                lastKey = kv.key;
-                const left = r.items.length - i - 1 + r.remaining;
-                more = left > 0;
-                remaining = left;
-                stopped = true;
-                break;
-              }
+            if (take(kv) && limit > 0 && taken() === limit) {
+              lastKey = kv.key;
+              const left = r.items.length - i - 1 + r.remaining;
+              more = left > 0;
+              remaining = left;
+              stopped = true;
+              break;
             }
           }
           if (stopped || r.remaining === 0 || r.items.length === 0) break;
@@ -277,6 +317,7 @@ export class Store {
       throw e;
     }
     const res: ListResult = { items, resourceVersion: String(readRev) };
+    if (wantRaw) res.rawItems = rawItems;
     if (more && lastKey) {
       res.continue = encodeContinue(readRev, lastKey.slice(prefix.length));
       if (!pred) res.remainingItemCount = remaining;
@@ -324,10 +365,12 @@ export class Store {
       throw forbidden(this.gr, '', `unable to create new content in namespace ${ns} because it is being terminated`);
   }
 
-  async create(ns: string, obj: KObject, base: Omit<StrategyContext, 'namespace'>): Promise<KObject> {
+  /** beforeWrite sees the prepared object just before it is stored (the handler records managedFields there). */
+  async create(ns: string, obj: KObject, base: Omit<StrategyContext, 'namespace'>, beforeWrite?: (obj: KObject) => void): Promise<KObject> {
     const ctx = this.ctxFor(ns, base);
     await this.prepareCreate(ns, obj, ctx);
     await this.ensureNamespace(obj.metadata.namespace);
+    beforeWrite?.(obj);
     if (ctx.dryRun) return obj;
     try {
       const kv = await this.backend.create(this.key(obj.metadata.namespace ?? '', obj.metadata.name), this.encode(obj));

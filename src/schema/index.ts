@@ -1,7 +1,9 @@
 // Schemas of the built-in kinds: the generated model data (from @kubernetes/client-node) plus the facts table.
-// Parsed lazily on first use, so importing this module costs nothing at start-up.
-import { MODELS_JSON } from './generated/models.js';
+// Loaded and parsed on first use (tens of milliseconds), so importing this module costs nothing at start-up.
+import { createRequire } from 'node:module';
 import { FACTS } from './facts.js';
+
+const require = createRequire(import.meta.url);
 
 export interface GVK {
   group: string;
@@ -146,6 +148,7 @@ function applyFacts(types: Map<string, TypeSchema>): void {
 
 function load(): Loaded {
   if (loaded) return loaded;
+  const { MODELS_JSON } = require('./generated/models.cjs') as { MODELS_JSON: string };
   const data = JSON.parse(MODELS_JSON) as Models;
   const types = new Map<string, TypeSchema>();
   for (const [name, m] of Object.entries(data.types)) {
