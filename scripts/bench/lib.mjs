@@ -16,6 +16,9 @@ const children = new Set();
 const tempDirs = new Set();
 let cleaning;
 
+/** True once clean-up began (Ctrl-C or the end): nothing new may start. */
+export const stopping = () => cleaning !== undefined;
+
 /** Kills every child still running (TERM, then KILL after 2 s) and removes the temp dirs. */
 export function cleanup() {
   return (cleaning ??= (async () => {
@@ -54,6 +57,7 @@ export function removeDir(d) {
 
 /** spawn() that registers the child for clean-up. */
 export function spawnTracked(cmd, args, opts = {}) {
+  if (stopping()) throw new Error('stopping: no new processes');
   const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
   children.add(c);
   c.exited = new Promise((r) => c.once('exit', (code, signal) => r({ code, signal })));
@@ -120,7 +124,9 @@ export async function startMinikapi({ dataDir, tokenFile, storage, timeoutMs = 2
   }
   const readyMs = performance.now() - t0;
   const ca = readFileSync(join(dataDir, 'pki', 'ca.crt'));
-  return { proc, pid: proc.pid, url, port: Number(new URL(url).port), dataDir, readyMs, ca, output: () => out + err };
+  // "ready at URL in N ms (process up M ms)": N is startCluster() alone, M includes node and module loading
+  const m = /ready at \S+ in (\d+) ms \(process up (\d+) ms\)/.exec(out);
+  return { proc, pid: proc.pid, url, port: Number(new URL(url).port), dataDir, readyMs, startClusterMs: m ? Number(m[1]) : NaN, processUpMs: m ? Number(m[2]) : NaN, ca, output: () => out + err };
 }
 
 export async function stopMinikapi(s) {
@@ -137,6 +143,20 @@ function procStatus(pid, field) {
     return NaN;
   }
 }
+let clkTck;
+/** CPU time (user + system) a process used so far, in ms; NaN when it is gone. */
+export function cpuMs(pid) {
+  clkTck ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after "(comm)": state is field 3, utime 14 and stime 15
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / clkTck;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Resident set size in MiB. */
 export const rssMB = (pid) => procStatus(pid, 'VmRSS');
 /** Peak resident set size in MiB. */
@@ -245,7 +265,8 @@ export function ensureWrk(log) {
  * Runs wrk with a Lua script (its done() prints one `WRKJSON {...}` line) and returns
  * { rps, requests, p50, p99 (ms), errors, seconds }.
  */
-export async function runWrk({ url, script, connections, threads = 2, seconds = 5, args = [], timeoutS = 10, untilDone = false }) {
+export async function runWrk({ url, script, connections, threads = 2, seconds = 5, args = [], timeoutS = 10, untilDone = false, serverPid }) {
+  const cpu0 = serverPid ? cpuMs(serverPid) : NaN;
   const argv = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeoutS}s`, '-s', script, url];
   if (args.length) argv.push('--', ...args.map(String));
   const p = spawnTracked('wrk', argv);
@@ -269,6 +290,7 @@ export async function runWrk({ url, script, connections, threads = 2, seconds = 
   if (code !== 0 || !m) throw new Error(`wrk failed (exit ${code}):\n${out}${err}`);
   const j = JSON.parse(m[1]);
   const ok = j.requests - j.errors.status;
+  const cpu = serverPid ? cpuMs(serverPid) - cpu0 : NaN;
   return {
     requests: j.requests,
     ok,
@@ -277,7 +299,8 @@ export async function runWrk({ url, script, connections, threads = 2, seconds = 
     p50: j.p50_us / 1000,
     p99: j.p99_us / 1000,
     errors: j.errors,
-    extra: j.extra,
+    // server CPU per answered request: unlike req/s, hardly moved by other load on the machine
+    cpuUsPerReq: (cpu * 1000) / j.requests,
   };
 }
 
@@ -328,7 +351,7 @@ export function printHeader(title, extra = {}) {
 export function table(headers, rows) {
   const all = [headers, ...rows].map((r) => r.map((c) => (c === undefined || c === null ? '' : String(c))));
   const w = headers.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
-  const right = (s) => /^[-+~<≥≤>]?\s*[\d.,]+\s*(ms|s|MiB|%|\/s|×)?$/.test(s);
+  const right = (s) => /^[-+~<≥≤>]?\s*[\d.,]+\s*(ms|µs|s|MiB|%|\/s|×)?$/.test(s);
   const fmt = (r) =>
     r
       .map((c, i) => {

@@ -14,9 +14,9 @@ import { formatLabelSelector } from '../apimachinery/selectors.js';
 import { goValue, jsonPatch, mergePatch, strategicMergePatch } from '../apimachinery/patch.js';
 import { FIELD_MANAGER_MAX_LENGTH, applyConfiguration, isPrintable, managerOrUserAgent, typeFor, updateManagedFields, type FieldManagerScope, type TypeNode } from '../apimachinery/managedfields/index.js';
 import { FIELD_VALIDATION_VALUES, fieldValidationOf, jsonStrictErrors, pruneUnknownFields, yamlDuplicateErrors, yamlStrictError, type FieldValidation } from '../apimachinery/field-validation.js';
-import { forbiddenField, invalid, invalidError, notSupported, required, tooLong, conflict, type FieldError } from '../apimachinery/errors.js';
+import { forbiddenField, invalidError, notSupported, required, tooLong, conflict, type FieldError } from '../apimachinery/errors.js';
 import { unknownFields } from '../schema/index.js';
-import { parse as parseYAML } from 'yaml';
+import { yaml } from './lazy.js';
 import type { Registry } from '../registry/index.js';
 import type { Store, DeleteOptions } from '../registry/store.js';
 import type { KObject, ResourceDef, StrategyContext, Verb } from '../registry/types.js';
@@ -123,6 +123,10 @@ export async function handleResource(c: Context<Env>, deps: HandlerDeps): Promis
 
 async function handleGet(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  if (target.kind === 'json' && !c.get('warnings').length) {
+    const raw = await store.getRaw(ns, name, q(c, 'resourceVersion'));
+    if (raw) return c.body(raw as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "application/json" });
+  }
   const obj = await store.get(ns, name, q(c, 'resourceVersion'));
   return send(c, 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }
@@ -142,11 +146,151 @@ async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: s
     continue: q(c, 'continue'),
     resourceVersion: q(c, 'resourceVersion'),
     resourceVersionMatch: q(c, 'resourceVersionMatch'),
+    raw: target.kind === 'json',
   });
   const listMeta: KObject = { resourceVersion: r.resourceVersion };
   if (r.continue) listMeta.continue = r.continue;
   if (r.remainingItemCount !== undefined) listMeta.remainingItemCount = r.remainingItemCount;
+  if (r.rawItems) {
+    // the list is assembled from stored bytes: no parse and no re-serialisation of the items
+    const head = `{"kind":"${def.kind}List","apiVersion":"${def.group ? `${def.group}/${def.version}` : def.version}","metadata":${JSON.stringify(listMeta)},"items":[`;
+    const parts: Buffer[] = [Buffer.from(head)];
+    for (let i = 0; i < r.rawItems.length; i++) {
+      if (i) parts.push(COMMA);
+      parts.push(r.rawItems[i]);
+    }
+    parts.push(CLOSE_LIST);
+    return c.body(Buffer.concat(parts) as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "application/json" });
+  }
   return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
+}
+
+const COMMA = Buffer.from(',');
+const CLOSE_LIST = Buffer.from(']}');
+
+async function handleCreate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  const ct = baseContentType(c.req.header('content-type'));
+  const raw = await readBody(c);
+  const opts = writeOptions(c, 'CreateOptions');
+  const body: KObject = decodeBody(c.req.header('content-type'), raw);
+  checkTypeMeta(def, body, '');
+  if (def.createOnly) {
+    const out = await def.createOnly(body, { ...strategyCtx(c, deps, opts.dryRun), namespace: ns });
+    return send(c, 201, out, target);
+  }
+  checkStrictBody(c, def, ct, raw, body, opts.validation);
+  const scope = fieldManagerScope(def, '');
+  const obj = await store.create(ns, body, strategyCtx(c, deps, opts.dryRun), (o) => updateManagedFields(scope, undefined, o, opts.manager));
+  return send(c, 201, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+}
+
+async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  const ct = baseContentType(c.req.header('content-type'));
+  const raw = await readBody(c);
+  const opts = writeOptions(c, 'UpdateOptions');
+  const body: KObject = decodeBody(c.req.header('content-type'), raw);
+  checkTypeMeta(def, body, sub);
+  checkStrictBody(c, def, ct, raw, body, opts.validation);
+  if (body.metadata?.name !== undefined && body.metadata.name !== name)
+    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  const ctx = strategyCtx(c, deps, opts.dryRun);
+  const full = { ...ctx, namespace: ns };
+  const scope = fieldManagerScope(def, sub);
+  const { obj, created } = await store.guaranteedUpdate(
+    ns,
+    name,
+    async (cur) => {
+      if (!cur) {
+        if (!def.allowCreateOnUpdate || sub) throw notFound(store.gr, name);
+        return structuredClone(body);
+      }
+      const next = await store.prepareUpdate(ns, name, structuredClone(body), cur, full, sub);
+      updateManagedFields(scope, cur, next, opts.manager);
+      return next;
+    },
+    {
+      dryRun: opts.dryRun,
+      onCreate: async (o) => {
+        if (o.metadata?.resourceVersion) throw notFound(store.gr, name);
+        return store.create(ns, o, ctx, (x) => updateManagedFields(fieldManagerScope(def, ''), undefined, x, opts.manager));
+      },
+    },
+  );
+  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+}
+
+const APPLY_PATCH = 'application/apply-patch+yaml';
+const SMP = 'application/strategic-merge-patch+json';
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', SMP, APPLY_PATCH];
+
+async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  const ct = baseContentType(c.req.header('content-type'));
+  const types = patchTypesFor(def);
+  if (!types.includes(ct)) throw unsupportedMediaType(types);
+  const isApply = ct === APPLY_PATCH;
+  const opts = writeOptions(c, 'PatchOptions', isApply);
+  const body = await readBody(c);
+  const text = body.toString('utf8');
+  const config = isApply ? parseApplyConfig(body) : undefined;
+  const patch = isApply ? undefined : parsePatchJSON(body);
+  const ctx = strategyCtx(c, deps, opts.dryRun);
+  const full = { ...ctx, namespace: ns };
+  const scope = fieldManagerScope(def, sub);
+  const node = schemaNode(def);
+  const checkName = (o: KObject) => {
+    if (o.metadata?.name !== undefined && o.metadata.name !== name)
+      throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
+  };
+  // warnings of the attempt that wins (a lost compare-and-swap runs the patch again)
+  let warnings: string[] = [];
+  const { obj, created } = await store.guaranteedUpdate(
+    ns,
+    name,
+    async (cur) => {
+      warnings = [];
+      if (isApply) {
+        if (!cur && config!.metadata?.uid)
+          throw conflict(store.gr, name, `uid mismatch: the provided object specified uid ${config!.metadata.uid}, and no existing object was found`);
+        if (!cur && sub) throw notFound(store.gr, name);
+        const next = applyConfiguration(scope, cur, config!, opts.fieldManager, opts.force);
+        checkName(next);
+        next.metadata ??= {};
+        next.metadata.name ??= name;
+        if (!cur) return next;
+        const managedFields = next.metadata.managedFields;
+        const prepared = await store.prepareUpdate(ns, name, next, cur, full, sub);
+        // a /status write keeps the stored metadata; the apply's ownership must survive that
+        if (managedFields) prepared.metadata.managedFields = managedFields;
+        else delete prepared.metadata.managedFields;
+        return prepared;
+      }
+      if (!cur) throw notFound(store.gr, name);
+      const patched = applyPatchBody(ct, cur, body, node, structuredClone(patch));
+      if (opts.validation !== 'Ignore') {
+        const before = new Set(unknownOf(def, cur));
+        const errs = [...patchDocumentErrors(ct, text, patch), ...unknownOf(def, patched).filter((u) => !before.has(u)).map((u) => `unknown field "${u}"`)];
+        if (errs.length && opts.validation === 'Strict') throw strictPatchError(ct === SMP ? goValue(patch) : JSON.stringify(patched), errs);
+        warnings = errs;
+      }
+      if (node) pruneUnknownFields(patched, node, cur);
+      checkName(patched);
+      // a resourceVersion in the patch is a precondition; otherwise the read revision is used
+      const next = await store.prepareUpdate(ns, name, patched, cur, full, sub);
+      updateManagedFields(scope, cur, next, opts.manager);
+      return next;
+    },
+    { dryRun: opts.dryRun, onCreate: isApply ? (o) => store.create(ns, o, ctx) : undefined },
+  );
+  c.get('warnings').push(...warnings);
+  if (isApply && opts.validation !== 'Ignore') {
+    const dups = yamlDuplicateErrors(yaml(), text);
+    if (dups.length && opts.validation === 'Strict') throw badRequest(`error strict decoding YAML: ${yamlStrictError(dups)}`);
+    c.get('warnings').push(...dups);
+  }
+  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }
 
 interface WriteOpts {
@@ -178,12 +322,13 @@ function writeOptions(c: Context<Env>, kind: 'CreateOptions' | 'UpdateOptions' |
   if (Buffer.byteLength(fieldManager) > FIELD_MANAGER_MAX_LENGTH) errs.push(tooLong('fieldManager', FIELD_MANAGER_MAX_LENGTH));
   let pos = 0;
   for (const ch of fieldManager) {
-    if (!isPrintable(ch)) errs.push(invalid('fieldManager', fieldManager, `invalid character U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (at position ${pos})`));
+    if (!isPrintable(ch))
+      errs.push({ type: 'FieldValueInvalid', field: 'fieldManager', omitValue: true, detail: `${goQuote(fieldManager)}: invalid character U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (at position ${pos})` });
     pos += Buffer.byteLength(ch);
   }
   const dryRunVals = c.req.queries('dryRun') ?? [];
   if (dryRunVals.some((v) => v !== 'All'))
-    errs.push({ type: 'FieldValueNotSupported', field: 'dryRun', badValue: `[]string{${dryRunVals.map((v) => JSON.stringify(v)).join(', ')}}`, detail: 'supported values: "All"', omitValue: false });
+    errs.push({ type: 'FieldValueNotSupported', field: 'dryRun', omitValue: true, detail: `[]string{${dryRunVals.map(goQuote).join(', ')}}: supported values: "All"` });
   if (!FIELD_VALIDATION_VALUES.includes(fieldValidation)) errs.push(notSupported('fieldValidation', fieldValidation, FIELD_VALIDATION_VALUES));
   if (errs.length) throw invalidError({ group: 'meta.k8s.io', kind }, '', errs);
   return {
@@ -195,13 +340,25 @@ function writeOptions(c: Context<Env>, kind: 'CreateOptions' | 'UpdateOptions' |
   };
 }
 
+const GO_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
+
+/** Go's %q of a string (how upstream prints bad values). */
+function goQuote(v: string): string {
+  let out = '"';
+  for (const ch of v) {
+    const cp = ch.codePointAt(0)!;
+    if (GO_ESCAPES[ch]) out += GO_ESCAPES[ch];
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (!isPrintable(ch)) out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out + '"';
+}
+
 /** Custom resources speak no strategic merge patch and have no built-in schema (flag set by their registry). */
 function isCustomResource(def: ResourceDef): boolean {
   return (def as ResourceDef & { customResource?: boolean }).customResource === true;
 }
-
-const APPLY_PATCH = 'application/apply-patch+yaml';
-const SMP = 'application/strategic-merge-patch+json';
 
 function patchTypesFor(def: ResourceDef): string[] {
   return isCustomResource(def) ? PATCH_TYPES.filter((t) => t !== SMP) : PATCH_TYPES;
@@ -285,127 +442,13 @@ function applyPatchBody(ct: string, cur: KObject, body: Buffer, schema?: TypeNod
 function parseApplyConfig(body: Buffer): KObject {
   let v: unknown;
   try {
-    v = parseYAML(body.toString('utf8'), { uniqueKeys: false });
+    v = yaml().parse(body.toString('utf8'), { uniqueKeys: false });
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message}`);
   }
   if (!v || typeof v !== 'object' || Array.isArray(v))
     throw badRequest(`error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v} into Go value of type map[string]interface {}`);
   return v as KObject;
-}
-
-async function handleCreate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string): Promise<Response> {
-  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
-  const ct = baseContentType(c.req.header('content-type'));
-  const raw = await readBody(c);
-  const opts = writeOptions(c, 'CreateOptions');
-  const body: KObject = decodeBody(c.req.header('content-type'), raw);
-  checkTypeMeta(def, body, '');
-  if (def.createOnly) {
-    const out = await def.createOnly(body, { ...strategyCtx(c, deps, opts.dryRun), namespace: ns });
-    return send(c, 201, out, target);
-  }
-  checkStrictBody(c, def, ct, raw, body, opts.validation);
-  const scope = fieldManagerScope(def, '');
-  const obj = await store.create(ns, body, strategyCtx(c, deps, opts.dryRun), (o) => updateManagedFields(scope, undefined, o, opts.manager));
-  return send(c, 201, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
-}
-
-async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
-  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
-  const ct = baseContentType(c.req.header('content-type'));
-  const raw = await readBody(c);
-  const opts = writeOptions(c, 'UpdateOptions');
-  const body: KObject = decodeBody(c.req.header('content-type'), raw);
-  checkTypeMeta(def, body, sub);
-  checkStrictBody(c, def, ct, raw, body, opts.validation);
-  if (body.metadata?.name !== undefined && body.metadata.name !== name)
-    throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
-  const ctx = strategyCtx(c, deps, opts.dryRun);
-  const full = { ...ctx, namespace: ns };
-  const scope = fieldManagerScope(def, sub);
-  const { obj, created } = await store.guaranteedUpdate(
-    ns,
-    name,
-    async (cur) => {
-      if (!cur) {
-        if (!def.allowCreateOnUpdate || sub) throw notFound(store.gr, name);
-        return structuredClone(body);
-      }
-      const next = await store.prepareUpdate(ns, name, structuredClone(body), cur, full, sub);
-      updateManagedFields(scope, cur, next, opts.manager);
-      return next;
-    },
-    {
-      dryRun: opts.dryRun,
-      onCreate: async (o) => {
-        if (o.metadata?.resourceVersion) throw notFound(store.gr, name);
-        return store.create(ns, o, ctx, (x) => updateManagedFields(fieldManagerScope(def, ''), undefined, x, opts.manager));
-      },
-    },
-  );
-  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
-}
-
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', SMP, APPLY_PATCH];
-
-async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
-  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
-  const ct = baseContentType(c.req.header('content-type'));
-  const types = patchTypesFor(def);
-  if (!types.includes(ct)) throw unsupportedMediaType(types);
-  const isApply = ct === APPLY_PATCH;
-  const opts = writeOptions(c, 'PatchOptions', isApply);
-  const body = await readBody(c);
-  const text = body.toString('utf8');
-  const config = isApply ? parseApplyConfig(body) : undefined;
-  const patch = isApply ? undefined : parsePatchJSON(body);
-  const ctx = strategyCtx(c, deps, opts.dryRun);
-  const full = { ...ctx, namespace: ns };
-  const scope = fieldManagerScope(def, sub);
-  const node = schemaNode(def);
-  const checkName = (o: KObject) => {
-    if (o.metadata?.name !== undefined && o.metadata.name !== name)
-      throw badRequest(`the name of the object (${o.metadata.name}) does not match the name on the URL (${name})`);
-  };
-  const { obj, created } = await store.guaranteedUpdate(
-    ns,
-    name,
-    async (cur) => {
-      if (isApply) {
-        if (!cur && config!.metadata?.uid)
-          throw conflict(store.gr, name, `uid mismatch: the provided object specified uid ${config!.metadata.uid}, and no existing object was found`);
-        if (!cur && sub) throw notFound(store.gr, name);
-        const next = applyConfiguration(scope, cur, config!, opts.fieldManager, opts.force);
-        checkName(next);
-        next.metadata ??= {};
-        next.metadata.name ??= name;
-        if (!cur) return next;
-        return store.prepareUpdate(ns, name, next, cur, full, sub);
-      }
-      if (!cur) throw notFound(store.gr, name);
-      const patched = applyPatchBody(ct, cur, body, node, structuredClone(patch));
-      if (opts.validation !== 'Ignore') {
-        const before = new Set(unknownOf(def, cur));
-        const errs = [...patchDocumentErrors(ct, text, patch), ...unknownOf(def, patched).filter((u) => !before.has(u)).map((u) => `unknown field "${u}"`)];
-        if (errs.length && opts.validation === 'Strict') throw strictPatchError(ct === SMP ? goValue(patch) : JSON.stringify(patched), errs);
-        c.get('warnings').push(...errs);
-      }
-      if (node) pruneUnknownFields(patched, node);
-      checkName(patched);
-      // a resourceVersion in the patch is a precondition; otherwise the read revision is used
-      const next = await store.prepareUpdate(ns, name, patched, cur, full, sub);
-      updateManagedFields(scope, cur, next, opts.manager);
-      return next;
-    },
-    { dryRun: opts.dryRun, onCreate: isApply ? (o) => store.create(ns, o, ctx) : undefined },
-  );
-  if (isApply && opts.validation !== 'Ignore') {
-    const dups = yamlDuplicateErrors(text);
-    if (dups.length && opts.validation === 'Strict') throw badRequest(`error strict decoding YAML: ${yamlStrictError(dups)}`);
-    c.get('warnings').push(...dups);
-  }
-  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }
 
 function deleteOptionsFrom(c: Context<Env>, body: Buffer): DeleteOptions {

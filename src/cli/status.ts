@@ -58,12 +58,13 @@ export async function clusterStatus(name: string, dir: string): Promise<{ runnin
         }
       }
     }
-    const counts = await Promise.all(lists.map(async (p) => {
-      const r = await get(`${st.url}${p}?limit=1`, creds);
-      const l = JSON.parse(r.body);
-      return (l.items?.length ?? 0) + (l.metadata?.remainingItemCount ?? 0);
+    // resources served in two versions (events, HPAs) share objects: count distinct uids
+    const uids = new Set<string>();
+    await Promise.all(lists.map(async (p) => {
+      const r = await get(`${st.url}${p}`, creds, 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json');
+      for (const o of JSON.parse(r.body).items ?? []) if (o.metadata?.uid) uids.add(o.metadata.uid);
     }));
-    objects = counts.reduce((a, b) => a + b, 0);
+    objects = uids.size;
     lines.push(`cluster "${name}": running (pid ${st.pid})`, `  url:        ${st.url}`, `  ready:      ${ready.body.trim()}`, `  since:      ${st.startedAt}`, `  storage:    ${st.storage}`, `  objects:    ${objects}`, `  kubeconfig: ${st.kubeconfig}`);
   } catch (e) {
     lines.push(`cluster "${name}": process ${st.pid} is up but the API at ${st.url} does not answer (${(e as Error).message})`);

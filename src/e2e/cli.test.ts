@@ -190,8 +190,9 @@ describe('minikapi status and kubeconfig', () => {
       assert.match(st.out, /^cluster "st": running \(pid \d+\)$/m);
       assert.match(st.out, /^ {2}url: +https:\/\/127\.0\.0\.1:\d+$/m);
       assert.match(st.out, /^ {2}ready: +ok$/m);
-      // 4 namespaces, the kubernetes service, and per namespace a default ServiceAccount and kube-root-ca.crt
-      assert.match(st.out, /^ {2}objects: +13$/m);
+      // 4 namespaces with a default ServiceAccount and kube-root-ca.crt each, the kubernetes service and its
+      // ServiceCIDR, 2 system priority classes, 21 local APIServices and 4 mandatory flow-control objects
+      assert.match(st.out, /^ {2}objects: +41$/m);
       const kc = await new Promise<string>((resolve) => {
         const c = spawn(process.execPath, [BIN, 'kubeconfig', '--name', 'st', '--data-dir', dir]);
         let out = '';

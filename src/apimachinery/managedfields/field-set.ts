@@ -186,7 +186,7 @@ export class FieldSet {
   }
 }
 
-/** Fills parent from a FieldsV1 object; returns whether the object marks its own path as a member. */
+/** Fills parent from a FieldsV1 object (`.` or an empty object marks the path itself as a member). */
 function readInto(parent: FieldSet, obj: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(obj)) {
     if (k === '.') continue;

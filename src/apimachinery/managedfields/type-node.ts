@@ -1,6 +1,6 @@
 // The list/map semantics that server-side apply and strategic merge patch need from a schema.
-// `ListSemantics` is bound to the built-in schemas when they exist; until then a table of
-// upstream's list types and merge keys by field name stands in, and unknown kinds are deduced.
+// `ListSemantics` is bound to the built-in schemas in schema-binding.ts; the table here of upstream's
+// list types and merge keys by field name covers built-in kinds the schemas miss.
 import type { Value } from './path-element.js';
 
 export type ListType = { type: 'atomic' } | { type: 'set' } | { type: 'map'; keys: readonly string[] };
@@ -142,16 +142,3 @@ export const FALLBACK_SEMANTICS: ListSemantics = {
     return BUILTIN_GROUPS.has(group) ? new BuiltinNode(kind, []) : undefined;
   },
 };
-
-let bound: ListSemantics | undefined;
-
-/** Installs the schema-backed semantics (called once the built-in schemas are loaded). */
-export function bindListSemantics(s: ListSemantics | undefined): void {
-  bound = s;
-}
-
-/** The type of a kind: the bound schema, else the built-in table, else deduced. */
-export function typeFor(group: string, version: string, kind: string): { node: TypeNode; deduced: boolean } {
-  const n = bound?.root(group, version, kind) ?? FALLBACK_SEMANTICS.root(group, version, kind);
-  return n ? { node: n, deduced: false } : { node: DEDUCED, deduced: true };
-}

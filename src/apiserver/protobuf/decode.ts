@@ -157,8 +157,18 @@ function base64(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 }
 
+function fieldSpec(s: MessageSpec, name: string): FieldSpec {
+  return s.fields.find((f) => f.name === name)!;
+}
+
 function field(s: MessageSpec, msg: Msg | undefined, name: string): { set: boolean; value: unknown } {
-  return get(msg, s.fields.find((f) => f.name === name)!);
+  return get(msg, fieldSpec(s, name));
+}
+
+/** The JSON of a set message field, or undefined when it is absent. */
+function subJson(s: MessageSpec, msg: Msg | undefined, name: string): unknown {
+  const { set, value } = field(s, msg, name);
+  return set ? messageJson(specOf(fieldSpec(s, name).message!), value as Msg) : undefined;
 }
 
 // Quantity grammar as enforced by resource.ParseQuantity's first pass.
@@ -205,6 +215,21 @@ function specialJson(s: MessageSpec, msg: Msg | undefined): unknown {
     case 'list': {
       const items = field(s, msg, 'items');
       return items.set ? [...(items.value as string[])] : null;
+    }
+    // apiextensions' JSONSchemaPropsOr* marshal as whichever alternative is set (see its marshal.go).
+    case 'orbool': {
+      const schema = subJson(s, msg, 'schema');
+      return schema !== undefined ? schema : field(s, msg, 'allows').value === true;
+    }
+    case 'orarray': {
+      const list = field(s, msg, 'jSONSchemas');
+      if (list.set) return (list.value as Msg[]).map((e) => messageJson(specOf(fieldSpec(s, 'jSONSchemas').message!), e));
+      return subJson(s, msg, 'schema') ?? null;
+    }
+    case 'orstringarray': {
+      const list = field(s, msg, 'property');
+      if (list.set) return [...(list.value as string[])];
+      return subJson(s, msg, 'schema') ?? null;
     }
   }
   throw new Error(`unhandled special ${s.special}`);

@@ -2,7 +2,7 @@ import type { ProtoGroup } from './schema.js';
 
 export const apps: ProtoGroup = {
   ns: 'apps',
-  kinds: { 'apps/v1': ['Deployment'] },
+  kinds: { 'apps/v1': ['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'] },
   messages: {
     Deployment: 'metadata:1:meta.ObjectMeta spec:2:DeploymentSpec status:3:DeploymentStatus',
     DeploymentSpec: `replicas:1:i* selector:2:meta.LabelSelector*! template:3:core.PodTemplateSpec strategy:4:DeploymentStrategy
@@ -12,6 +12,35 @@ export const apps: ProtoGroup = {
     DeploymentStrategy: 'type:1:s rollingUpdate:2:RollingUpdateDeployment*',
     DeploymentCondition: 'type:1:s! status:2:s! lastUpdateTime:6:meta.Time lastTransitionTime:7:meta.Time reason:4:s message:5:s',
     RollingUpdateDeployment: 'maxUnavailable:1:intstr.IntOrString* maxSurge:2:intstr.IntOrString*',
+    ControllerRevision: 'metadata:1:meta.ObjectMeta data:2:runtime.RawExtension revision:3:l!',
+    DaemonSet: 'metadata:1:meta.ObjectMeta spec:2:DaemonSetSpec status:3:DaemonSetStatus',
+    ReplicaSet: 'metadata:1:meta.ObjectMeta spec:2:ReplicaSetSpec status:3:ReplicaSetStatus',
+    StatefulSet: 'metadata:1:meta.ObjectMeta spec:2:StatefulSetSpec status:3:StatefulSetStatus',
+    DaemonSetSpec: `selector:1:meta.LabelSelector*! template:2:core.PodTemplateSpec updateStrategy:3:DaemonSetUpdateStrategy
+      minReadySeconds:4:i revisionHistoryLimit:6:i*`,
+    DaemonSetStatus: `currentNumberScheduled:1:i! numberMisscheduled:2:i! desiredNumberScheduled:3:i! numberReady:4:i!
+      observedGeneration:5:l updatedNumberScheduled:6:i numberAvailable:7:i numberUnavailable:8:i collisionCount:9:i*
+      conditions:10:[DaemonSetCondition]`,
+    ReplicaSetSpec: 'replicas:1:i* minReadySeconds:4:i selector:2:meta.LabelSelector*! template:3:core.PodTemplateSpec',
+    ReplicaSetStatus: `replicas:1:i! fullyLabeledReplicas:2:i readyReplicas:4:i availableReplicas:5:i
+      terminatingReplicas:7:i* observedGeneration:3:l conditions:6:[ReplicaSetCondition]`,
+    StatefulSetSpec: `replicas:1:i* selector:2:meta.LabelSelector*! template:3:core.PodTemplateSpec
+      volumeClaimTemplates:4:[core.PersistentVolumeClaim] serviceName:5:s! podManagementPolicy:6:s
+      updateStrategy:7:StatefulSetUpdateStrategy revisionHistoryLimit:8:i* minReadySeconds:9:i
+      persistentVolumeClaimRetentionPolicy:10:StatefulSetPersistentVolumeClaimRetentionPolicy*
+      ordinals:11:StatefulSetOrdinals*`,
+    StatefulSetStatus: `observedGeneration:1:l replicas:2:i! readyReplicas:3:i currentReplicas:4:i updatedReplicas:5:i
+      currentRevision:6:s updateRevision:7:s collisionCount:9:i* conditions:10:[StatefulSetCondition]
+      availableReplicas:11:i!`,
+    DaemonSetUpdateStrategy: 'type:1:s rollingUpdate:2:RollingUpdateDaemonSet*',
+    DaemonSetCondition: 'type:1:s! status:2:s! lastTransitionTime:3:meta.Time reason:4:s message:5:s',
+    ReplicaSetCondition: 'type:1:s! status:2:s! lastTransitionTime:3:meta.Time reason:4:s message:5:s',
+    StatefulSetUpdateStrategy: 'type:1:s rollingUpdate:2:RollingUpdateStatefulSetStrategy*',
+    StatefulSetPersistentVolumeClaimRetentionPolicy: 'whenDeleted:1:s whenScaled:2:s',
+    StatefulSetOrdinals: 'start:1:i!',
+    StatefulSetCondition: 'type:1:s! status:2:s! lastTransitionTime:3:meta.Time reason:4:s message:5:s',
+    RollingUpdateDaemonSet: 'maxUnavailable:1:intstr.IntOrString* maxSurge:2:intstr.IntOrString*',
+    RollingUpdateStatefulSetStrategy: 'partition:1:i* maxUnavailable:2:intstr.IntOrString*',
   },
 };
 

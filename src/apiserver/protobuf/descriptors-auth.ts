@@ -2,7 +2,9 @@ import type { ProtoGroup } from './schema.js';
 
 export const authorization: ProtoGroup = {
   ns: 'authorization',
-  kinds: { 'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SelfSubjectRulesReview'] },
+  kinds: {
+    'authorization.k8s.io/v1': ['SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview'],
+  },
   messages: {
     SelfSubjectAccessReview: 'metadata:1:meta.ObjectMeta spec:2:SelfSubjectAccessReviewSpec status:3:SubjectAccessReviewStatus',
     SelfSubjectRulesReview: 'metadata:1:meta.ObjectMeta spec:2:SelfSubjectRulesReviewSpec status:3:SubjectRulesReviewStatus',
@@ -17,13 +19,18 @@ export const authorization: ProtoGroup = {
     NonResourceRule: 'verbs:1:[s]! nonResourceURLs:2:[s]',
     FieldSelectorAttributes: 'rawSelector:1:s requirements:2:[meta.FieldSelectorRequirement]',
     LabelSelectorAttributes: 'rawSelector:1:s requirements:2:[meta.LabelSelectorRequirement]',
+    SubjectAccessReview: 'metadata:1:meta.ObjectMeta spec:2:SubjectAccessReviewSpec status:3:SubjectAccessReviewStatus',
+    LocalSubjectAccessReview: 'metadata:1:meta.ObjectMeta spec:2:SubjectAccessReviewSpec status:3:SubjectAccessReviewStatus',
+    SubjectAccessReviewSpec: `resourceAttributes:1:ResourceAttributes* nonResourceAttributes:2:NonResourceAttributes*
+      user:3:s groups:4:[s] extra:5:{ExtraValue} uid:6:s`,
+    ExtraValue: '@list items:1:[s]',
   },
 };
 
 export const authentication: ProtoGroup = {
   ns: 'authentication',
   kinds: {
-    'authentication.k8s.io/v1': ['TokenRequest', 'SelfSubjectReview'],
+    'authentication.k8s.io/v1': ['TokenReview', 'TokenRequest', 'SelfSubjectReview'],
     'authentication.k8s.io/v1beta1': ['SelfSubjectReview'],
     'authentication.k8s.io/v1alpha1': ['SelfSubjectReview'],
   },
@@ -37,6 +44,9 @@ export const authentication: ProtoGroup = {
     BoundObjectReference: 'kind:1:s apiVersion:2:s name:3:s uid:4:s',
     UserInfo: 'username:1:s uid:2:s groups:3:[s] extra:4:{ExtraValue}',
     ExtraValue: '@list items:1:[s]',
+    TokenReview: 'metadata:1:meta.ObjectMeta spec:2:TokenReviewSpec status:3:TokenReviewStatus',
+    TokenReviewSpec: 'token:1:s audiences:2:[s]',
+    TokenReviewStatus: 'authenticated:1:b user:2:UserInfo audiences:4:[s] error:3:s',
   },
 };
 

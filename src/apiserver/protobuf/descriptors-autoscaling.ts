@@ -2,7 +2,7 @@ import type { ProtoGroup } from './schema.js';
 
 export const autoscaling: ProtoGroup = {
   ns: 'autoscaling',
-  kinds: { 'autoscaling/v1': ['HorizontalPodAutoscaler'] },
+  kinds: { 'autoscaling/v1': ['HorizontalPodAutoscaler', 'Scale'] },
   messages: {
     HorizontalPodAutoscaler: 'metadata:1:meta.ObjectMeta spec:2:HorizontalPodAutoscalerSpec status:3:HorizontalPodAutoscalerStatus',
     HorizontalPodAutoscalerSpec: `scaleTargetRef:1:CrossVersionObjectReference minReplicas:2:i* maxReplicas:3:i!
@@ -10,6 +10,9 @@ export const autoscaling: ProtoGroup = {
     HorizontalPodAutoscalerStatus: `observedGeneration:1:l* lastScaleTime:2:meta.Time* currentReplicas:3:i! desiredReplicas:4:i!
       currentCPUUtilizationPercentage:5:i*`,
     CrossVersionObjectReference: 'kind:1:s! name:2:s! apiVersion:3:s',
+    Scale: 'metadata:1:meta.ObjectMeta spec:2:ScaleSpec status:3:ScaleStatus',
+    ScaleSpec: 'replicas:1:i',
+    ScaleStatus: 'replicas:1:i! selector:2:s',
   },
 };
 

@@ -15,18 +15,14 @@ export const corePod: ProtoGroup = {
       readinessGates:28:[PodReadinessGate] runtimeClassName:29:s* enableServiceLinks:30:b* preemptionPolicy:31:s*
       overhead:32:{resource.Quantity} topologySpreadConstraints:33:[TopologySpreadConstraint]
       setHostnameAsFQDN:35:b* os:36:PodOS* hostUsers:37:b* schedulingGates:38:[PodSchedulingGate]
-      resourceClaims:39:[PodResourceClaim] resources:40:ResourceRequirements* hostnameOverride:41:s*
-      schedulingGroup:43:PodSchedulingGroup*`,
+      resourceClaims:39:[PodResourceClaim] resources:40:ResourceRequirements*`,
     PodStatus: `observedGeneration:17:l phase:1:s conditions:2:[PodCondition] message:3:s reason:4:s nominatedNodeName:11:s
       hostIP:5:s hostIPs:16:[HostIP] podIP:6:s podIPs:12:[PodIP] startTime:7:meta.Time*
       initContainerStatuses:10:[ContainerStatus] containerStatuses:8:[ContainerStatus] qosClass:9:s
-      ephemeralContainerStatuses:13:[ContainerStatus] resize:14:s resourceClaimStatuses:15:[PodResourceClaimStatus]
-      extendedResourceClaimStatus:18:PodExtendedResourceClaimStatus* allocatedResources:19:{resource.Quantity}
-      resources:20:ResourceRequirements*
-      nodeAllocatableResourceClaimStatuses:21:[NodeAllocatableResourceClaimStatus]`,
+      ephemeralContainerStatuses:13:[ContainerStatus] resize:14:s resourceClaimStatuses:15:[PodResourceClaimStatus]`,
     Container: `name:1:s! image:2:s command:3:[s] args:4:[s] workingDir:5:s ports:6:[ContainerPort] envFrom:19:[EnvFromSource]
       env:7:[EnvVar] resources:8:ResourceRequirements resizePolicy:23:[ContainerResizePolicy] restartPolicy:24:s*
-      restartPolicyRules:25:[ContainerRestartRule] volumeMounts:9:[VolumeMount] volumeDevices:21:[VolumeDevice]
+      volumeMounts:9:[VolumeMount] volumeDevices:21:[VolumeDevice]
       livenessProbe:10:Probe* readinessProbe:11:Probe* startupProbe:22:Probe* lifecycle:12:Lifecycle*
       terminationMessagePath:13:s terminationMessagePolicy:20:s imagePullPolicy:14:s
       securityContext:15:SecurityContext* stdin:16:b stdinOnce:17:b tty:18:b`,
@@ -47,7 +43,6 @@ export const corePod: ProtoGroup = {
     PodSchedulingGate: 'name:1:s!',
     PodResourceClaim: 'name:1:s! resourceClaimName:3:s* resourceClaimTemplateName:4:s*',
     ResourceRequirements: 'limits:1:{resource.Quantity} requests:2:{resource.Quantity} claims:3:[ResourceClaim]',
-    PodSchedulingGroup: 'podGroupName:1:s*',
     PodCondition: `type:1:s! observedGeneration:7:l status:2:s! lastProbeTime:3:meta.Time lastTransitionTime:4:meta.Time
       reason:5:s message:6:s`,
     HostIP: 'ip:1:s!',
@@ -57,13 +52,11 @@ export const corePod: ProtoGroup = {
       resources:11:ResourceRequirements* volumeMounts:12:[VolumeMountStatus] user:13:ContainerUser*
       allocatedResourcesStatus:14:[ResourceStatus] stopSignal:15:s*`,
     PodResourceClaimStatus: 'name:1:s! resourceClaimName:2:s*',
-    PodExtendedResourceClaimStatus: 'requestMappings:1:[ContainerExtendedResourceRequest]! resourceClaimName:2:s!',
     PodTemplateSpec: 'metadata:1:meta.ObjectMeta spec:2:PodSpec',
     ContainerPort: 'name:1:s hostPort:2:i containerPort:3:i! protocol:4:s hostIP:5:s',
     EnvFromSource: 'prefix:1:s configMapRef:2:ConfigMapEnvSource* secretRef:3:SecretEnvSource*',
     EnvVar: 'name:1:s! value:2:s valueFrom:3:EnvVarSource*',
     ContainerResizePolicy: 'resourceName:1:s! restartPolicy:2:s!',
-    ContainerRestartRule: 'action:1:s exitCodes:2:ContainerRestartRuleOnExitCodes*',
     VolumeMount: 'name:1:s! readOnly:2:b recursiveReadOnly:7:s* mountPath:3:s! subPath:4:s mountPropagation:5:s* subPathExpr:6:s',
     VolumeDevice: 'name:1:s! devicePath:2:s!',
     Probe: `handler:1:ProbeHandler^ initialDelaySeconds:2:i timeoutSeconds:3:i periodSeconds:4:i successThreshold:5:i
@@ -85,15 +78,13 @@ export const corePod: ProtoGroup = {
     PodDNSConfigOption: 'name:1:s value:2:s*',
     ResourceClaim: 'name:1:s! request:2:s',
     ContainerState: 'waiting:1:ContainerStateWaiting* running:2:ContainerStateRunning* terminated:3:ContainerStateTerminated*',
-    VolumeMountStatus: 'name:1:s! mountPath:2:s! readOnly:3:b recursiveReadOnly:4:s* volumeStatus:5:VolumeStatus*',
+    VolumeMountStatus: 'name:1:s! mountPath:2:s! readOnly:3:b recursiveReadOnly:4:s*',
     ContainerUser: 'linux:1:LinuxContainerUser*',
     ResourceStatus: 'name:1:s! resources:2:[ResourceHealth]',
-    ContainerExtendedResourceRequest: 'containerName:1:s! resourceName:2:s! requestName:3:s!',
     ConfigMapEnvSource: 'localObjectReference:1:LocalObjectReference^ optional:2:b*',
     SecretEnvSource: 'localObjectReference:1:LocalObjectReference^ optional:2:b*',
     EnvVarSource: `fieldRef:1:ObjectFieldSelector* resourceFieldRef:2:ResourceFieldSelector*
-      configMapKeyRef:3:ConfigMapKeySelector* secretKeyRef:4:SecretKeySelector* fileKeyRef:5:FileKeySelector*`,
-    ContainerRestartRuleOnExitCodes: 'operator:1:s values:2:[i]',
+      configMapKeyRef:3:ConfigMapKeySelector* secretKeyRef:4:SecretKeySelector*`,
     ProbeHandler: 'exec:1:ExecAction* httpGet:2:HTTPGetAction* tcpSocket:3:TCPSocketAction* grpc:4:GRPCAction*',
     LifecycleHandler: 'exec:1:ExecAction* httpGet:2:HTTPGetAction* tcpSocket:3:TCPSocketAction* sleep:4:SleepAction*',
     Capabilities: 'add:1:[s] drop:2:[s]',
@@ -104,18 +95,15 @@ export const corePod: ProtoGroup = {
     ContainerStateWaiting: 'reason:1:s message:2:s',
     ContainerStateRunning: 'startedAt:1:meta.Time',
     ContainerStateTerminated: 'exitCode:1:i! signal:2:i reason:3:s message:4:s startedAt:5:meta.Time finishedAt:6:meta.Time containerID:7:s',
-    VolumeStatus: 'image:1:ImageVolumeStatus*',
     LinuxContainerUser: 'uid:1:l! gid:2:l! supplementalGroups:3:[l]',
-    ResourceHealth: 'resourceID:1:s! health:2:s message:6:s*',
+    ResourceHealth: 'resourceID:1:s! health:2:s',
     ConfigMapKeySelector: 'localObjectReference:1:LocalObjectReference^ key:2:s! optional:3:b*',
     SecretKeySelector: 'localObjectReference:1:LocalObjectReference^ key:2:s! optional:3:b*',
-    FileKeySelector: 'volumeName:1:s! path:2:s! key:3:s! optional:4:b*',
     ExecAction: 'command:1:[s]',
     HTTPGetAction: 'path:1:s port:2:intstr.IntOrString host:3:s scheme:4:s httpHeaders:5:[HTTPHeader]',
     TCPSocketAction: 'port:1:intstr.IntOrString host:2:s',
     GRPCAction: 'port:1:i! service:2:s*!',
     SleepAction: 'seconds:1:l!',
-    ImageVolumeStatus: 'imageRef:1:s',
     HTTPHeader: 'name:1:s! value:2:s!',
   },
 };

@@ -53,8 +53,7 @@ export const coreVolume: ProtoGroup = {
     KeyToPath: 'key:1:s! path:2:s! mode:3:i*',
     DownwardAPIVolumeFile: 'path:1:s! fieldRef:2:ObjectFieldSelector* resourceFieldRef:3:ResourceFieldSelector* mode:4:i*',
     VolumeProjection: `secret:1:SecretProjection* downwardAPI:2:DownwardAPIProjection* configMap:3:ConfigMapProjection*
-      serviceAccountToken:4:ServiceAccountTokenProjection* clusterTrustBundle:5:ClusterTrustBundleProjection*
-      podCertificate:6:PodCertificateProjection*`,
+      serviceAccountToken:4:ServiceAccountTokenProjection* clusterTrustBundle:5:ClusterTrustBundleProjection*`,
     PersistentVolumeClaimTemplate: 'metadata:1:meta.ObjectMeta spec:2:PersistentVolumeClaimSpec',
     ObjectFieldSelector: 'apiVersion:1:s fieldPath:2:s!',
     ResourceFieldSelector: 'containerName:1:s resource:2:s! divisor:3:resource.Quantity',
@@ -63,8 +62,6 @@ export const coreVolume: ProtoGroup = {
     ConfigMapProjection: 'localObjectReference:1:LocalObjectReference^ items:2:[KeyToPath] optional:4:b*',
     ServiceAccountTokenProjection: 'audience:1:s expirationSeconds:2:l* path:3:s!',
     ClusterTrustBundleProjection: 'name:1:s* signerName:2:s* labelSelector:3:meta.LabelSelector* optional:5:b* path:4:s!',
-    PodCertificateProjection: `signerName:1:s keyType:2:s maxExpirationSeconds:3:i* credentialBundlePath:4:s keyPath:5:s
-      certificateChainPath:6:s userAnnotations:7:{s}`,
     PersistentVolumeClaimSpec: `accessModes:1:[s] selector:4:meta.LabelSelector* resources:2:VolumeResourceRequirements volumeName:3:s
       storageClassName:5:s* volumeMode:6:s* dataSource:7:TypedLocalObjectReference*
       dataSourceRef:8:TypedObjectReference* volumeAttributesClassName:9:s*`,

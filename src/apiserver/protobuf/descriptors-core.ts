@@ -30,13 +30,12 @@ export const core: ProtoGroup = {
     NodeStatus: `capacity:1:{resource.Quantity} allocatable:2:{resource.Quantity} phase:3:s conditions:4:[NodeCondition]
       addresses:5:[NodeAddress] daemonEndpoints:6:NodeDaemonEndpoints nodeInfo:7:NodeSystemInfo
       images:8:[ContainerImage] volumesInUse:9:[s] volumesAttached:10:[AttachedVolume] config:11:NodeConfigStatus*
-      runtimeHandlers:12:[NodeRuntimeHandler] features:13:NodeFeatures* declaredFeatures:14:[s]`,
+      runtimeHandlers:12:[NodeRuntimeHandler] features:13:NodeFeatures*`,
     NamespaceCondition: 'type:1:s! status:2:s! lastTransitionTime:4:meta.Time reason:5:s message:6:s',
     ServicePort: 'name:1:s protocol:2:s appProtocol:6:s* port:3:i! targetPort:4:intstr.IntOrString nodePort:5:i',
     SessionAffinityConfig: 'clientIP:1:ClientIPConfig*',
     LoadBalancerStatus: 'ingress:1:[LoadBalancerIngress]',
     ScopeSelector: 'matchExpressions:1:[ScopedResourceSelectorRequirement]',
-    NodeAllocatableResourceClaimStatus: 'resourceClaimName:1:s! containers:2:[s] resources:3:{resource.Quantity}!',
     Taint: 'key:1:s! value:2:s effect:3:s! timeAdded:4:meta.Time*',
     NodeConfigSource: 'configMap:2:ConfigMapNodeConfigSource*',
     NodeCondition: 'type:1:s! status:2:s! lastHeartbeatTime:3:meta.Time lastTransitionTime:4:meta.Time reason:5:s message:6:s',

@@ -2,7 +2,7 @@ import type { ProtoGroup } from './schema.js';
 
 export const networking: ProtoGroup = {
   ns: 'networking',
-  kinds: { 'networking.k8s.io/v1': ['Ingress'] },
+  kinds: { 'networking.k8s.io/v1': ['Ingress', 'IngressClass', 'NetworkPolicy', 'IPAddress', 'ServiceCIDR'] },
   messages: {
     Ingress: 'metadata:1:meta.ObjectMeta spec:2:IngressSpec status:3:IngressStatus',
     IngressSpec: 'ingressClassName:4:s* defaultBackend:1:IngressBackend* tls:2:[IngressTLS] rules:3:[IngressRule]',
@@ -18,6 +18,23 @@ export const networking: ProtoGroup = {
     HTTPIngressRuleValue: 'paths:1:[HTTPIngressPath]!',
     IngressPortStatus: 'port:1:i! protocol:2:s! error:3:s*',
     HTTPIngressPath: 'path:1:s pathType:3:s*! backend:2:IngressBackend',
+    IngressClass: 'metadata:1:meta.ObjectMeta spec:2:IngressClassSpec',
+    NetworkPolicy: 'metadata:1:meta.ObjectMeta spec:2:NetworkPolicySpec',
+    IPAddress: 'metadata:1:meta.ObjectMeta spec:2:IPAddressSpec',
+    ServiceCIDR: 'metadata:1:meta.ObjectMeta spec:2:ServiceCIDRSpec status:3:ServiceCIDRStatus',
+    IngressClassSpec: 'controller:1:s parameters:2:IngressClassParametersReference*',
+    NetworkPolicySpec: `podSelector:1:meta.LabelSelector ingress:2:[NetworkPolicyIngressRule]
+      egress:3:[NetworkPolicyEgressRule] policyTypes:4:[s]`,
+    IPAddressSpec: 'parentRef:1:ParentReference*',
+    ServiceCIDRSpec: 'cidrs:1:[s]',
+    ServiceCIDRStatus: 'conditions:1:[meta.Condition]',
+    IngressClassParametersReference: 'apiGroup:1:s* kind:2:s! name:3:s! scope:4:s*! namespace:5:s*',
+    NetworkPolicyIngressRule: 'ports:1:[NetworkPolicyPort] from:2:[NetworkPolicyPeer]',
+    NetworkPolicyEgressRule: 'ports:1:[NetworkPolicyPort] to:2:[NetworkPolicyPeer]',
+    ParentReference: 'group:1:s resource:2:s namespace:3:s name:4:s',
+    NetworkPolicyPort: 'protocol:1:s* port:2:intstr.IntOrString* endPort:3:i*',
+    NetworkPolicyPeer: 'podSelector:1:meta.LabelSelector* namespaceSelector:2:meta.LabelSelector* ipBlock:3:IPBlock*',
+    IPBlock: 'cidr:1:s! except:2:[s]',
   },
 };
 

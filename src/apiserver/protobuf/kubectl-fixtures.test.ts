@@ -170,3 +170,35 @@ export const podOn = (nodeName: string) => ({
   spec: { nodeName, containers: [{ name: 'c', image: 'i', resources: {} }] },
   status: { phase: 'Running' },
 });
+
+// Fed to `kubectl auth reconcile`, which creates each object through the typed RBAC client.
+export const rbacManifests = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: monitoring, labels: {rbac.example.com/aggregate: "true"}, annotations: {a: b}}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {rbac.example.com/aggregate-to-monitoring: "true"}
+    matchExpressions: [{key: tier, operator: In, values: [a, b]}]
+rules:
+- {verbs: [get, list], apiGroups: ["", metrics.k8s.io], resources: [pods, nodes], resourceNames: [a]}
+- {verbs: [get], nonResourceURLs: [/metrics]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: monitoring}
+subjects:
+- {kind: ServiceAccount, name: prometheus, namespace: monitoring}
+- {kind: Group, apiGroup: rbac.authorization.k8s.io, name: sre}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: monitoring}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: team}
+rules: [{verbs: [get, watch], apiGroups: [apps], resources: [deployments/scale]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: team}
+subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: alice}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+`;

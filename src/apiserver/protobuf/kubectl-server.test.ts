@@ -23,7 +23,7 @@ const discovery: Record<string, unknown> = {
   '/api': { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] },
   '/apis': { kind: 'APIGroupList', apiVersion: 'v1', groups: [
     group('apps', ['v1']), group('batch', ['v1']), group('autoscaling', ['v2', 'v1']),
-    group('certificates.k8s.io', ['v1']), group('policy', ['v1']),
+    group('certificates.k8s.io', ['v1']), group('policy', ['v1']), group('rbac.authorization.k8s.io', ['v1']),
   ] },
   '/api/v1': list('v1', [
     res('pods', 'Pod', true), sub('pods/eviction', 'policy', 'v1', 'Eviction', true), res('nodes', 'Node', false),
@@ -38,6 +38,8 @@ const discovery: Record<string, unknown> = {
     sub('certificatesigningrequests/approval', 'certificates.k8s.io', 'v1', 'CertificateSigningRequest', false),
   ]),
   '/apis/policy/v1': list('policy/v1', [res('poddisruptionbudgets', 'PodDisruptionBudget', true)]),
+  '/apis/rbac.authorization.k8s.io/v1': list('rbac.authorization.k8s.io/v1', [res('roles', 'Role', true), res('rolebindings', 'RoleBinding', true),
+    res('clusterroles', 'ClusterRole', false), res('clusterrolebindings', 'ClusterRoleBinding', false)]),
 };
 
 export function findKubectl(): string | undefined {

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtobufObject, isProtobufContentType } from './decode.js';
-import { csrFixture, richJobSpec } from './kubectl-fixtures.test.js';
+import { parseAllDocuments } from 'yaml';
+import { csrFixture, rbacManifests, richJobSpec } from './kubectl-fixtures.test.js';
 import {
   dropNullCreationTimestamps, findKubectl, podList, respond, selfSignedCert, type Captured, type Obj,
 } from './kubectl-server.test.js';
@@ -79,6 +80,7 @@ test('kubectl 1.33 protobuf request bodies decode to the JSON kubectl prints', {
   const keyFile = file('tls.key', key);
   const binFile = file('bin', Uint8Array.from([0xff, 0xfe, 0x00, 0x01]));
   const txtFile = file('txt', 'hello\n');
+  const rbacFile = file('rbac.yaml', rbacManifests);
 
   const cases: Record<string, Case> = {
     namespace: { args: ['create', 'namespace', 'ns1'] },
@@ -161,6 +163,31 @@ test('kubectl 1.33 protobuf request bodies decode to the JSON kubectl prints', {
     'drain (delete)': {
       args: ['drain', 'n2', '--force', '--disable-eviction', '--grace-period=3', '--timeout=20s'],
       expect: [{ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 3 }],
+    },
+    // reconcile ensures the namespace exists first, and creates it when the GET answers 404.
+    'auth reconcile': {
+      args: ['auth', 'reconcile', '-f', rbacFile],
+      noDryRun: true,
+      check: (bodies) => {
+        const team = { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'team' }, spec: {}, status: {} };
+        assert.deepEqual(bodies.filter((b) => b['kind'] === 'Namespace'), [team, team]);
+        assert.deepEqual(bodies.filter((b) => b['kind'] !== 'Namespace'), parseAllDocuments(rbacManifests).map((d) => d.toJS()));
+      },
+    },
+    'debug node': {
+      args: ['debug', 'node/n1', '--image=busybox:1.36', '--profile=sysadmin', '--env=A=1'],
+      noDryRun: true,
+      check: (bodies) => {
+        assert.equal(bodies.length, 1);
+        const spec = bodies[0]!['spec'] as Obj;
+        assert.equal(bodies[0]!['kind'], 'Pod');
+        assert.equal(spec['nodeName'], 'n1');
+        assert.deepEqual(spec['volumes'], [{ name: 'host-root', hostPath: { path: '/' } }]);
+        const c = (spec['containers'] as Obj[])[0]!;
+        assert.equal(c['image'], 'busybox:1.36');
+        assert.deepEqual(c['env'], [{ name: 'A', value: '1' }]);
+        assert.deepEqual(c['securityContext'], { privileged: true });
+      },
     },
     'certificate approve': {
       args: ['certificate', 'approve', 'csr1'],

@@ -18,12 +18,18 @@ import { apps, batch } from './descriptors-apps-batch.js';
 import { networking, policy, scheduling, rbac } from './descriptors-networking-policy-rbac.js';
 import { authorization, authentication, certificates } from './descriptors-auth.js';
 import { autoscaling, autoscaling2 } from './descriptors-autoscaling.js';
+import { coreMore } from './descriptors-core-more.js';
+import { admissionregistration } from './descriptors-admission.js';
+import { apiextensions, apiregistration } from './descriptors-apiextensions.js';
+import { coordination, discovery, events, flowcontrol } from './descriptors-cluster.js';
+import { storage, node } from './descriptors-storage-node.js';
 
 /**
  * One namespace of message descriptors in a compact text form: each message is a list of
  * whitespace-separated fields `jsonName:number:type` followed by flags, optionally preceded by
- * `@special` (a type with custom JSON: time, microtime, duration, quantity, intorstring, json, list).
- * type: s string, b bool, i int32, l int64, y bytes, or a message (`Name` in this namespace,
+ * `@special` (a type with custom JSON: time, microtime, duration, quantity, intorstring, json, list, and
+ * apiextensions' orbool, orarray, orstringarray).
+ * type: s string, b bool, i int32, l int64, d double, y bytes, or a message (`Name` in this namespace,
  * `ns.Name` elsewhere); `[T]` repeated, `{T}` map<string, T>.
  * Flags mirror the Go struct field: `*` pointer (emitted iff on the wire), `!` no omitempty
  * (emitted even when zero; absent lists/maps/bytes/pointers become null), `^` embedded inline in
@@ -37,7 +43,7 @@ export interface ProtoGroup {
   messages: Record<string, string>;
 }
 
-export type ScalarCode = 's' | 'b' | 'i' | 'l' | 'y';
+export type ScalarCode = 's' | 'b' | 'i' | 'l' | 'd' | 'y';
 
 export interface FieldSpec {
   name: string;
@@ -68,23 +74,26 @@ export interface Schema {
 
 const groups: ProtoGroup[] = [
   meta, resource, intstr, runtime,
-  core, corePod, coreVolume,
+  core, corePod, coreVolume, coreMore,
   apps, batch, networking, policy, scheduling, rbac,
   authorization, authentication, certificates,
   autoscaling, autoscaling2,
+  admissionregistration, apiextensions, apiregistration,
+  coordination, discovery, events, flowcontrol, storage, node,
 ];
 
-const SPECIALS = new Set(['time', 'microtime', 'duration', 'quantity', 'intorstring', 'json', 'list']);
+const SPECIALS = new Set(['time', 'microtime', 'duration', 'quantity', 'intorstring', 'json', 'list', 'orbool', 'orarray', 'orstringarray']);
 const SCALARS: Record<ScalarCode, PbType> = {
-  s: PbType.STRING, b: PbType.BOOL, i: PbType.INT32, l: PbType.INT64, y: PbType.BYTES,
+  s: PbType.STRING, b: PbType.BOOL, i: PbType.INT32, l: PbType.INT64, d: PbType.DOUBLE, y: PbType.BYTES,
 };
-const FIELD_RE = /^(\w+):(\d+):([[{]?)([\w.]+)([\]}]?)([!*^~]*)$/;
+// JSON names may hold `$` and `-` (JSONSchemaProps' `$ref`, `x-kubernetes-*`).
+const FIELD_RE = /^([\w$-]+):(\d+):([[{]?)([\w.]+)([\]}]?)([!*^~]*)$/;
 const PKG = 'minikapi.k8s';
 
 type ParsedField = Omit<FieldSpec, 'desc'>;
 
 function parseMessage(ns: string, name: string, text: string): { special?: string; fields: ParsedField[] } {
-  const tokens = text.trim().split(/\s+/);
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
   let special: string | undefined;
   if (tokens[0]?.startsWith('@')) {
     special = tokens.shift()!.slice(1);
@@ -109,14 +118,20 @@ function parseMessage(ns: string, name: string, text: string): { special?: strin
       omitZero: flags.includes('~'),
     };
   });
+  const seen = new Set<string>();
+  for (const k of fields.flatMap((f) => [`#${f.number}`, protoName(f.name)])) {
+    if (seen.has(k)) throw new Error(`protobuf schema: ${ns}.${name}: duplicate field ${k}`);
+    seen.add(k);
+  }
   return { special, fields };
 }
 
 const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const protoName = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 function fieldProto(f: ParsedField, typeName: string | undefined, label: Label): FieldDescriptorProto {
   return create(FieldDescriptorProtoSchema, {
-    name: f.name,
+    name: protoName(f.name),
     number: f.number,
     label,
     type: f.scalar ? SCALARS[f.scalar] : PbType.MESSAGE,
@@ -144,7 +159,7 @@ function buildSchema(): Schema {
       const typeName = f.message ? `.${PKG}.${f.message}` : undefined;
       if (f.shape === 'map') {
         const entry = create(DescriptorProtoSchema, {
-          name: `${pascal(f.name)}Entry`,
+          name: `${pascal(protoName(f.name))}Entry`,
           field: [
             fieldProto({ ...f, name: 'key', number: 1, scalar: 's', message: undefined }, undefined, Label.OPTIONAL),
             fieldProto({ ...f, name: 'value', number: 2 }, typeName, Label.OPTIONAL),

@@ -158,12 +158,12 @@ test('replicationcontrollers', () => {
 });
 
 test('resourcequotas split requests and limits, sorted by resource name', () => {
-  assertColumns(resourceQuotaPrinter, [['Name', 0, 'string/name'], ['Request', 0], ['Limit', 0], ['Age', 0]]);
+  assertColumns(resourceQuotaPrinter, [['Name', 0, 'string/name'], ['Age', 0], ['Request', 0], ['Limit', 0]]);
   const rq = {
     metadata: meta('compute'),
     spec: { hard: { pods: '10', 'requests.cpu': '4', 'limits.memory': '8Gi' } },
     status: { hard: { pods: '10', 'requests.cpu': '4', 'limits.memory': '8Gi', 'limits.cpu': '8' }, used: { pods: '3', 'requests.cpu': '1500m', 'limits.memory': '1Gi' } },
   };
-  assert.deepEqual(cells(resourceQuotaPrinter, rq), ['compute', 'pods: 3/10, requests.cpu: 1500m/4', 'limits.cpu: 0/8, limits.memory: 1Gi/8Gi', '3d4h']);
-  assert.deepEqual(cells(resourceQuotaPrinter, { metadata: meta('new') }), ['new', '', '', '3d4h']);
+  assert.deepEqual(cells(resourceQuotaPrinter, rq), ['compute', '3d4h', 'pods: 3/10, requests.cpu: 1500m/4', 'limits.cpu: 0/8, limits.memory: 1Gi/8Gi']);
+  assert.deepEqual(cells(resourceQuotaPrinter, { metadata: meta('new') }), ['new', '3d4h', '', '']);
 });

@@ -202,9 +202,9 @@ export const replicationControllerPrinter: TablePrinter = {
 export const resourceQuotaPrinter: TablePrinter = {
   columns: [
     nameColumn(),
+    ageColumn(),
     col('Request', 'string', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
     col('Limit', 'string', 'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.'),
-    ageColumn(),
   ],
   row(o, now) {
     const status = obj(o?.status);
@@ -217,6 +217,6 @@ export const resourceQuotaPrinter: TablePrinter = {
       const target = pieces.length > 1 && pieces[0] === 'limits' ? limits : requests;
       target.push(`${res}: ${quantity(used[res])}/${quantity(hard[res])}`);
     }
-    return { cells: [name(o), requests.join(', '), limits.join(', '), age(o, now)] };
+    return { cells: [name(o), age(o, now), requests.join(', '), limits.join(', ')] };
   },
 };

@@ -3,7 +3,7 @@ import { type FieldError, forbiddenField, invalid, notSupported, required } from
 import { defineResource, SCALE, STATUS } from '../define.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
-import { goMap, immutable, invalidRaw, nonNegative, oneOf, selectorIsEmpty, selectorMatches, validateLabelSelector, validatePodTemplate } from './common.js';
+import { goMap, goSelector, immutable, invalidRaw, nonNegative, oneOf, selectorIsEmpty, selectorMatches, validateLabelSelector, validatePodTemplate } from './common.js';
 import { defaultPVC, validatePVCSpec } from './core-extra.js';
 import { defaultPodTemplate } from './pod-spec.js';
 
@@ -13,7 +13,7 @@ function validateWorkload(spec: KObject, what: string): FieldError[] {
   if (!spec.selector) errs.push(required('spec.selector'));
   else {
     errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
-    if (selectorIsEmpty(spec.selector)) errs.push(invalid('spec.selector', spec.selector, `empty selector is invalid for ${what}`));
+    if (selectorIsEmpty(spec.selector)) errs.push(invalidRaw('spec.selector', goSelector(spec.selector), `empty selector is invalid for ${what}`));
   }
   const labels = spec.template?.metadata?.labels;
   if (spec.selector && !selectorIsEmpty(spec.selector) && !selectorMatches(spec.selector, labels))
@@ -175,7 +175,7 @@ export const daemonsets = defineResource({
     validate: validateDaemonSet,
     validateUpdate(obj, old) {
       const errs = validateDaemonSet(obj);
-      immutable(obj.spec?.selector, old.spec?.selector, 'spec.selector', errs);
+      if (!deepEqual(obj.spec?.selector, old.spec?.selector)) errs.push(invalidRaw('spec.selector', goSelector(obj.spec?.selector), 'field is immutable'));
       return errs;
     },
   },

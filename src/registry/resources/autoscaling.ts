@@ -38,23 +38,22 @@ function fillRules(from: KObject | undefined, defaults: KObject): KObject {
   return out;
 }
 
-// autoscaling/v1 keeps its metric list in the v2beta1 shape inside an annotation.
+// autoscaling/v1 keeps its metric list in the v2beta1 shape inside annotations, with keys in Go's field order.
+const ref = (r: KObject | undefined) => r && clean({ kind: r.kind, name: r.name, apiVersion: r.apiVersion });
+
 function metricSpecV2ToV1(m: KObject): KObject {
-  const t = m.type;
-  const out: KObject = { type: t };
-  if (m.resource) out.resource = { name: m.resource.name, ...targetV1(m.resource.target, 'targetAverageUtilization', 'targetAverageValue') };
-  if (m.containerResource)
-    out.containerResource = { name: m.containerResource.name, container: m.containerResource.container, ...targetV1(m.containerResource.target, 'targetAverageUtilization', 'targetAverageValue') };
-  if (m.pods) out.pods = clean({ metricName: m.pods.metric?.name, selector: m.pods.metric?.selector, targetAverageValue: m.pods.target?.averageValue });
+  const out: KObject = { type: m.type };
   if (m.object)
-    out.object = clean({ target: m.object.describedObject, metricName: m.object.metric?.name, targetValue: m.object.target?.value, selector: m.object.metric?.selector, averageValue: m.object.target?.averageValue });
+    out.object = clean({ target: ref(m.object.describedObject), metricName: m.object.metric?.name, targetValue: m.object.target?.value, selector: m.object.metric?.selector, averageValue: m.object.target?.averageValue });
+  if (m.pods) out.pods = clean({ metricName: m.pods.metric?.name, targetAverageValue: m.pods.target?.averageValue, selector: m.pods.metric?.selector });
+  if (m.resource) out.resource = clean({ name: m.resource.name, targetAverageUtilization: m.resource.target?.averageUtilization, targetAverageValue: m.resource.target?.averageValue });
+  if (m.containerResource) {
+    const r = m.containerResource;
+    out.containerResource = clean({ name: r.name, targetAverageUtilization: r.target?.averageUtilization, targetAverageValue: r.target?.averageValue, container: r.container });
+  }
   if (m.external)
     out.external = clean({ metricName: m.external.metric?.name, metricSelector: m.external.metric?.selector, targetValue: m.external.target?.value, targetAverageValue: m.external.target?.averageValue });
   return out;
-}
-
-function targetV1(t: KObject | undefined, util: string, avg: string): KObject {
-  return clean({ [util]: t?.averageUtilization, [avg]: t?.averageValue });
 }
 
 function metricSpecV1ToV2(m: KObject): KObject {
@@ -63,15 +62,15 @@ function metricSpecV1ToV2(m: KObject): KObject {
     r.targetAverageUtilization !== undefined
       ? clean({ type: 'Utilization', averageUtilization: r.targetAverageUtilization, averageValue: r.targetAverageValue })
       : clean({ type: 'AverageValue', averageValue: r.targetAverageValue });
-  if (m.resource) out.resource = { name: m.resource.name, target: resTarget(m.resource) };
-  if (m.containerResource) out.containerResource = { name: m.containerResource.name, container: m.containerResource.container, target: resTarget(m.containerResource) };
-  if (m.pods) out.pods = { metric: clean({ name: m.pods.metricName, selector: m.pods.selector }), target: clean({ type: 'AverageValue', averageValue: m.pods.targetAverageValue }) };
   if (m.object)
     out.object = {
-      describedObject: m.object.target,
-      metric: clean({ name: m.object.metricName, selector: m.object.selector }),
+      describedObject: ref(m.object.target),
       target: clean({ type: m.object.averageValue !== undefined ? 'AverageValue' : 'Value', value: m.object.targetValue, averageValue: m.object.averageValue }),
+      metric: clean({ name: m.object.metricName, selector: m.object.selector }),
     };
+  if (m.pods) out.pods = { metric: clean({ name: m.pods.metricName, selector: m.pods.selector }), target: clean({ type: 'AverageValue', averageValue: m.pods.targetAverageValue }) };
+  if (m.resource) out.resource = { name: m.resource.name, target: resTarget(m.resource) };
+  if (m.containerResource) out.containerResource = { name: m.containerResource.name, target: resTarget(m.containerResource), container: m.containerResource.container };
   if (m.external)
     out.external = {
       metric: clean({ name: m.external.metricName, selector: m.external.metricSelector }),
@@ -82,12 +81,14 @@ function metricSpecV1ToV2(m: KObject): KObject {
 
 function metricStatusV2ToV1(m: KObject): KObject {
   const out: KObject = { type: m.type };
-  const cur = (c: KObject | undefined) => clean({ currentAverageUtilization: c?.averageUtilization, currentAverageValue: c?.averageValue });
-  if (m.resource) out.resource = { name: m.resource.name, ...cur(m.resource.current) };
-  if (m.containerResource) out.containerResource = { name: m.containerResource.name, container: m.containerResource.container, ...cur(m.containerResource.current) };
-  if (m.pods) out.pods = clean({ metricName: m.pods.metric?.name, selector: m.pods.metric?.selector, currentAverageValue: m.pods.current?.averageValue });
   if (m.object)
-    out.object = clean({ target: m.object.describedObject, metricName: m.object.metric?.name, currentValue: m.object.current?.value, selector: m.object.metric?.selector, averageValue: m.object.current?.averageValue });
+    out.object = clean({ target: ref(m.object.describedObject), metricName: m.object.metric?.name, currentValue: m.object.current?.value, selector: m.object.metric?.selector, averageValue: m.object.current?.averageValue });
+  if (m.pods) out.pods = clean({ metricName: m.pods.metric?.name, currentAverageValue: m.pods.current?.averageValue, selector: m.pods.metric?.selector });
+  if (m.resource) out.resource = clean({ name: m.resource.name, currentAverageUtilization: m.resource.current?.averageUtilization, currentAverageValue: m.resource.current?.averageValue });
+  if (m.containerResource) {
+    const r = m.containerResource;
+    out.containerResource = clean({ name: r.name, currentAverageUtilization: r.current?.averageUtilization, currentAverageValue: r.current?.averageValue, container: r.container });
+  }
   if (m.external)
     out.external = clean({ metricName: m.external.metric?.name, metricSelector: m.external.metric?.selector, currentValue: m.external.current?.value, currentAverageValue: m.external.current?.averageValue });
   return out;
@@ -95,16 +96,21 @@ function metricStatusV2ToV1(m: KObject): KObject {
 
 function metricStatusV1ToV2(m: KObject): KObject {
   const out: KObject = { type: m.type };
-  const cur = (r: KObject) => clean({ averageUtilization: r.currentAverageUtilization, averageValue: r.currentAverageValue });
-  if (m.resource) out.resource = { name: m.resource.name, current: cur(m.resource) };
-  if (m.containerResource) out.containerResource = { name: m.containerResource.name, container: m.containerResource.container, current: cur(m.containerResource) };
-  if (m.pods) out.pods = { metric: clean({ name: m.pods.metricName, selector: m.pods.selector }), current: clean({ averageValue: m.pods.currentAverageValue }) };
+  const cur = (r: KObject) => clean({ averageValue: r.currentAverageValue, averageUtilization: r.currentAverageUtilization });
   if (m.object)
-    out.object = { describedObject: m.object.target, metric: clean({ name: m.object.metricName, selector: m.object.selector }), current: clean({ value: m.object.currentValue, averageValue: m.object.averageValue }) };
+    out.object = { metric: clean({ name: m.object.metricName, selector: m.object.selector }), current: clean({ value: m.object.currentValue, averageValue: m.object.averageValue }), describedObject: ref(m.object.target) };
+  if (m.pods) out.pods = { metric: clean({ name: m.pods.metricName, selector: m.pods.selector }), current: clean({ averageValue: m.pods.currentAverageValue }) };
+  if (m.resource) out.resource = { name: m.resource.name, current: cur(m.resource) };
+  if (m.containerResource) out.containerResource = { name: m.containerResource.name, current: cur(m.containerResource), container: m.containerResource.container };
   if (m.external)
     out.external = { metric: clean({ name: m.external.metricName, selector: m.external.metricSelector }), current: clean({ value: m.external.currentValue, averageValue: m.external.currentAverageValue }) };
   return out;
 }
+
+const rulesJSON = (r: KObject | undefined) =>
+  r && clean({ stabilizationWindowSeconds: r.stabilizationWindowSeconds, selectPolicy: r.selectPolicy, policies: r.policies?.map((p: KObject) => ({ type: p.type, value: p.value, periodSeconds: p.periodSeconds })), tolerance: r.tolerance });
+const behaviorJSON = (b: KObject) => clean({ scaleUp: rulesJSON(b.scaleUp), scaleDown: rulesJSON(b.scaleDown) });
+const conditionJSON = (c: KObject) => clean({ type: c.type, status: c.status, lastTransitionTime: c.lastTransitionTime, reason: c.reason, message: c.message });
 
 function clean(o: KObject): KObject {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
@@ -125,8 +131,8 @@ export function hpaV2ToV1(v2: KObject): KObject {
   if (other.length) ann[METRICS_ANN] = JSON.stringify(other);
   const current: KObject[] = status.currentMetrics ?? [];
   if (current.length) ann[CURRENT_METRICS_ANN] = JSON.stringify(current.map(metricStatusV2ToV1));
-  if ((status.conditions ?? []).length) ann[CONDITIONS_ANN] = JSON.stringify(status.conditions);
-  if (spec.behavior) ann[BEHAVIOR_ANN] = JSON.stringify(spec.behavior);
+  if ((status.conditions ?? []).length) ann[CONDITIONS_ANN] = JSON.stringify(status.conditions.map(conditionJSON));
+  if (spec.behavior) ann[BEHAVIOR_ANN] = JSON.stringify(behaviorJSON(spec.behavior));
   if (Object.keys(ann).length) meta.annotations = ann;
   else delete meta.annotations;
   const v1Spec: KObject = clean({ scaleTargetRef: spec.scaleTargetRef, minReplicas: spec.minReplicas, maxReplicas: spec.maxReplicas });

@@ -4,7 +4,7 @@ import { dns1123LabelErrors } from '../../apimachinery/validation.js';
 import { defineResource, STATUS } from '../define.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef, StrategyContext } from '../types.js';
-import { goMap, immutable, invalidRaw, nonNegative, selectorMatches, validateLabelSelector, validatePodTemplate } from './common.js';
+import { goMap, goSelector, immutable, invalidRaw, nonNegative, selectorMatches, validateLabelSelector, validatePodTemplate } from './common.js';
 import { cronScheduleError } from './cron.js';
 import { defaultPodTemplate } from './pod-spec.js';
 
@@ -63,7 +63,7 @@ function validateGeneratedSelector(obj: KObject, prefixed: boolean): FieldError[
     if (!(k in labels)) errs.push(required(`spec.template.metadata.labels[${k}]`, `must be '${v}'`));
     else if (labels[k] !== v) errs.push(invalidRaw(`spec.template.metadata.labels[${k}]`, goMap(labels), `must be '${v}'`));
   }
-  if (!selectorMatches(spec.selector, want)) errs.push(invalid('spec.selector', spec.selector, '`selector` not auto-generated'));
+  if (!selectorMatches(spec.selector, want)) errs.push(invalidRaw('spec.selector', goSelector(spec.selector), '`selector` not auto-generated'));
   return errs;
 }
 
@@ -137,7 +137,7 @@ function validateJobUpdate(obj: KObject, old: KObject): FieldError[] {
     if (!deepEqual(spec.completions, os.completions) && spec.completions !== undefined && spec.completions !== spec.parallelism)
       errs.push(invalid('spec.completions', spec.completions, 'can only be modified in tandem with spec.parallelism'));
   } else immutable(spec.completions, os.completions, 'spec.completions', errs);
-  immutable(spec.selector, os.selector, 'spec.selector', errs);
+  if (!deepEqual(spec.selector, os.selector)) errs.push(invalidRaw('spec.selector', goSelector(spec.selector), 'field is immutable'));
   const mutableScheduling = os.suspend === true && !old.status?.startTime;
   const tplNew = mutableScheduling ? schedulingDirectivesStripped(spec.template) : spec.template;
   const tplOld = mutableScheduling ? schedulingDirectivesStripped(os.template) : os.template;

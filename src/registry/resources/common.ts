@@ -6,12 +6,25 @@ import { deepEqual } from '../util.js';
 import type { KObject } from '../types.js';
 import { validatePodSpec } from './pod-spec.js';
 
-export const IMMUTABLE = 'field is immutable';
-
 /** Go's %v of a map[string]string, as upstream prints template labels in errors. */
 export function goMap(m: Record<string, string> | undefined): string {
   const entries = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return `map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(', ')}}`;
+}
+
+/** Go's %#v of a string slice (`[]string{"a", "b"}`), optionally of a named string type. */
+export function goStrings(list: unknown[], type = 'string'): string {
+  return `[]${type}{${list.map((v) => JSON.stringify(String(v))).join(', ')}}`;
+}
+
+/** Go's %#v of a metav1.LabelSelector, as upstream prints it in selector errors. */
+export function goSelector(sel: KObject | undefined | null): string {
+  const ml = sel?.matchLabels ? goMap(sel.matchLabels) : 'map[string]string(nil)';
+  const exprs: KObject[] | undefined = sel?.matchExpressions;
+  const me = exprs
+    ? `[]v1.LabelSelectorRequirement{${exprs.map((e) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key ?? '')}, Operator:${JSON.stringify(e.operator ?? '')}, Values:${e.values ? goStrings(e.values) : '[]string(nil)'}}`).join(', ')}}`
+    : '[]v1.LabelSelectorRequirement(nil)';
+  return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:${me}}`;
 }
 
 /** field.Invalid whose value Go prints unquoted (maps and structs via %#v): the text goes in verbatim. */
@@ -19,16 +32,8 @@ export function invalidRaw(field: string, valueText: string, detail: string): Fi
   return { type: 'FieldValueInvalid', field, omitValue: true, detail: `${valueText}: ${detail}` };
 }
 
-export function isInt(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v);
-}
-
 export function nonNegative(v: unknown, path: string, errs: FieldError[]): void {
   if (v !== undefined && v !== null && (typeof v !== 'number' || v < 0)) errs.push(invalid(path, v, 'must be greater than or equal to 0'));
-}
-
-export function positive(v: unknown, path: string, errs: FieldError[]): void {
-  if (v !== undefined && v !== null && (typeof v !== 'number' || v <= 0)) errs.push(invalid(path, v, 'must be greater than zero'));
 }
 
 export function oneOf(v: unknown, path: string, allowed: string[], errs: FieldError[], requiredIfMissing = false): void {
@@ -40,7 +45,7 @@ export function oneOf(v: unknown, path: string, allowed: string[], errs: FieldEr
 }
 
 export function immutable(obj: unknown, old: unknown, path: string, errs: FieldError[], shown: unknown = obj): void {
-  if (!deepEqual(obj ?? null, old ?? null)) errs.push(invalid(path, shown ?? null, IMMUTABLE));
+  if (!deepEqual(obj ?? null, old ?? null)) errs.push(invalid(path, shown ?? null, 'field is immutable'));
 }
 
 export function subdomain(v: unknown, path: string, errs: FieldError[], isRequired = true): void {
@@ -58,16 +63,6 @@ export function label(v: unknown, path: string, errs: FieldError[], isRequired =
   }
   for (const m of dns1123LabelErrors(String(v))) errs.push(invalid(path, v, m));
 }
-
-export function qualifiedName(v: unknown, path: string, errs: FieldError[], isRequired = true): void {
-  if (v === undefined || v === null || v === '') {
-    if (isRequired) errs.push(required(path));
-    return;
-  }
-  for (const m of qualifiedNameErrors(String(v))) errs.push(invalid(path, v, m));
-}
-
-const selectorOps = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** metav1 LabelSelector validation (unversionedvalidation.ValidateLabelSelector). */
 export function validateLabelSelector(sel: KObject | undefined | null, path: string): FieldError[] {
@@ -132,11 +127,6 @@ export function quantityValue(v: unknown): number {
   if (s in decimalSuffix) return n * decimalSuffix[s];
   if (/^[eE][+-]?\d+$/.test(s)) return n * 10 ** Number(s.slice(1));
   return NaN;
-}
-
-/** Copies labels onto a template-less object as upstream's "labels default to template labels" rules do. */
-export function defaultLabelsFrom(obj: KObject, labels: Record<string, string> | undefined): void {
-  if (labels && Object.keys(labels).length && Object.keys(obj.metadata.labels ?? {}).length === 0) obj.metadata.labels = { ...labels };
 }
 
 /** ValidatePodTemplateSpec: template labels and annotations, then the pod spec. */

@@ -170,6 +170,7 @@ export const persistentvolumeclaims = defineResource({
   resource: 'persistentvolumeclaims',
   kind: 'PersistentVolumeClaim',
   shortNames: ['pvc'],
+  returnDeletedObject: true,
   subresources: [STATUS],
   strategy: {
     prepareForCreate(obj) {
@@ -268,6 +269,7 @@ export const persistentvolumes = defineResource({
   kind: 'PersistentVolume',
   namespaced: false,
   shortNames: ['pv'],
+  returnDeletedObject: true,
   subresources: [STATUS],
   strategy: {
     prepareForCreate(obj) {

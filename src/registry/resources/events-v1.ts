@@ -110,6 +110,9 @@ export const eventsV1 = defineResource({
     fromStorage: coreEventToV1,
   },
   strategy: {
+    // the served object is what a round trip through the stored core form gives back
+    prepareForCreate: (obj) => void Object.assign(obj, coreEventToV1(v1EventToCore(structuredClone(obj)))),
+    prepareForUpdate: (obj) => void Object.assign(obj, coreEventToV1(v1EventToCore(structuredClone(obj)))),
     validate: (obj) => validateStrict(v1EventToCore(structuredClone(obj))),
     validateUpdate(obj, old) {
       const core = v1EventToCore(structuredClone(obj));
