@@ -26,6 +26,7 @@ import { encodeResult, send } from './encode.js';
 import { baseContentType, decodeBody, negotiate, parseJSONObject } from './negotiation.js';
 import type { RequestInfo } from './request-info.js';
 import { serveWatch } from './watch.js';
+import { handleApproval, handleBinding, handleEviction } from './subresources.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
@@ -35,7 +36,7 @@ export interface HandlerDeps {
   shutdown: AbortSignal;
 }
 
-async function readBody(c: Context<Env>): Promise<Buffer> {
+export async function readBody(c: Context<Env>): Promise<Buffer> {
   const len = Number(c.req.header('content-length') ?? '0');
   if (len > MAX_BODY) throw requestEntityTooLarge('the request body is too large');
   const ab = await c.req.arrayBuffer();
@@ -43,17 +44,17 @@ async function readBody(c: Context<Env>): Promise<Buffer> {
   return Buffer.from(ab);
 }
 
-function q(c: Context<Env>, k: string): string | undefined {
+export function q(c: Context<Env>, k: string): string | undefined {
   return c.req.query(k);
 }
 
-function dryRunOf(c: Context<Env>, body?: KObject): boolean {
+export function dryRunOf(c: Context<Env>, body?: KObject): boolean {
   const vals = c.req.queries('dryRun') ?? (Array.isArray(body?.dryRun) ? (body!.dryRun as string[]) : []);
   for (const v of vals) if (v !== 'All') throw badRequest(`Invalid dryRun value: ${JSON.stringify(v)}; only "All" is supported`);
   return vals.length > 0;
 }
 
-function strategyCtx(c: Context<Env>, deps: HandlerDeps, dryRun: boolean): Omit<StrategyContext, 'namespace'> {
+export function strategyCtx(c: Context<Env>, deps: HandlerDeps, dryRun: boolean): Omit<StrategyContext, 'namespace'> {
   return { user: c.get('user'), dryRun, warnings: c.get('warnings'), services: deps.registry.services };
 }
 
@@ -94,11 +95,14 @@ export async function handleResource(c: Context<Env>, deps: HandlerDeps): Promis
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   const verb = info.verb as Verb;
   const allowed = info.subresource ? def.subresources.find((s) => s.name === info.subresource)!.verbs : def.verbs;
-  if (!allowed.includes(verb) && !(verb === 'watch' && allowed.includes('list'))) {
-    if (!allowed.includes(verb)) throw methodNotSupported({ group: def.group, resource: def.resource }, verb);
+  if (!allowed.includes(verb)) {
+    // create-only kinds answer other verbs as a route with no such method does upstream
+    if (def.createOnly || info.subresource) throw methodNotAllowed();
+    throw methodNotSupported({ group: def.group, resource: def.resource }, verb);
   }
   authorize(c, info, def);
   const ns = def.namespaced ? info.namespace : '';
+  if (def.resource === 'bindings' && !def.group && verb === 'create') return handleBinding(c, deps, ns, '');
   if (info.subresource) return handleSubresource(c, deps, def, store, ns, info);
   switch (verb) {
     case 'get':
@@ -534,6 +538,9 @@ async function handleSubresource(c: Context<Env>, deps: HandlerDeps, def: Resour
     if (obj.metadata.deletionTimestamp && finalizers.length === 0 && (obj.metadata.finalizers ?? []).length === 0) await store.finalizeNamespace(name);
     return send(c, 200, obj);
   }
+  if (def.kind === 'Pod' && sub === 'binding' && verb === 'create') return handleBinding(c, deps, ns, name);
+  if (def.kind === 'Pod' && sub === 'eviction' && verb === 'create') return handleEviction(c, deps, ns, name);
+  if (sub === 'approval' && def.kind === 'CertificateSigningRequest') return handleApproval(c, deps, def, store, name, verb);
   if (def.kind === 'Pod' && ['log', 'exec', 'attach', 'portforward', 'proxy'].includes(sub)) {
     const pod = await store.get(ns, name);
     const container = q(c, 'container') || pod.spec?.containers?.[0]?.name || '';

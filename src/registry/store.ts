@@ -519,6 +519,7 @@ export class Store {
         throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
       if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion)
         throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
+      this.def.strategy.beforeDelete?.(cur, ctx);
       const graceful = this.gracefulDeletion(cur, opts);
       if (graceful) {
         if (cur.metadata.deletionTimestamp && !graceful.changed) return { obj: cur, gone: false };

@@ -51,6 +51,8 @@ export interface Strategy {
   selectableFields?(obj: KObject): Record<string, string>;
   /** Called after the object is gone from storage (release allocations). */
   afterDelete?(obj: KObject, ctx: StrategyContext): void;
+  /** Refuses a delete by throwing a StatusError (e.g. system objects). */
+  beforeDelete?(obj: KObject, ctx: StrategyContext): void;
 }
 
 export interface ResourceDef {

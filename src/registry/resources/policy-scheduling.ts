@@ -1,5 +1,5 @@
 // policy/v1 poddisruptionbudgets (and the eviction rules), scheduling.k8s.io/v1 priorityclasses, node.k8s.io/v1 runtimeclasses.
-import { type FieldError, StatusError, forbiddenField, invalid, notSupported } from '../../apimachinery/errors.js';
+import { type FieldError, StatusError, forbiddenField, invalid, notSupported, forbidden } from '../../apimachinery/errors.js';
 import { dns1123LabelErrors, validateLabels } from '../../apimachinery/validation.js';
 import { defineResource, STATUS } from '../define.js';
 import type { Store } from '../store.js';
@@ -145,6 +145,10 @@ export const priorityclasses = defineResource({
   strategy: {
     prepareForCreate: defaultPriorityClass,
     prepareForUpdate: defaultPriorityClass,
+    beforeDelete(obj) {
+      if (SYSTEM_PRIORITY_CLASSES.some((s) => s.name === obj.metadata.name))
+        throw forbidden({ group: 'scheduling.k8s.io', resource: 'priorityclasses' }, obj.metadata.name, 'this is a system priority class and cannot be deleted');
+    },
     validate: validatePriorityClass,
     validateUpdate(obj, old) {
       const errs = validatePriorityClass(obj);

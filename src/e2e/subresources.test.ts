@@ -1,0 +1,72 @@
+// Subresources with their own logic, driven by real kubectl: certificate approval, bindings, eviction
+// (kubectl drain), scale, and system objects that refuse deletion.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startTestCluster, TESTDATA, type TestCluster } from '../testing/harness.js';
+import { api } from '../testing/client.js';
+
+describe('subresources', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster();
+  });
+  after(() => c?.cleanup());
+
+  test('kubectl certificate approve and deny set the conditions through /approval', async () => {
+    await c.k(['create', '-f', join(TESTDATA, 'builtins', 'csr.yaml')]);
+    const name = JSON.parse(await c.k(['create', '-f', join(TESTDATA, 'builtins', 'csr.yaml'), '--dry-run=client', '-o', 'json'])).metadata.name;
+    assert.equal((await c.k(['certificate', 'approve', name])).trim(), `certificatesigningrequest.certificates.k8s.io/${name} approved`);
+    const csr = JSON.parse(await c.k(['get', 'csr', name, '-o', 'json']));
+    assert.equal(csr.status.conditions[0].type, 'Approved');
+    assert.equal(csr.status.conditions[0].status, 'True');
+    assert.equal(csr.status.conditions[0].reason, 'KubectlApprove');
+    const rows = (await c.k(['get', 'csr', name, '--no-headers'])).trim().split(/\s+/);
+    assert.equal(rows[rows.length - 1], 'Approved');
+  });
+
+  test('POST pods/<name>/binding assigns the node; a second binding is 409', async () => {
+    await c.k(['run', 'bindme', '--image=nginx']);
+    const b = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bindme' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } };
+    const r = await api(c, 'POST', '/api/v1/namespaces/default/pods/bindme/binding', b);
+    assert.equal(r.status, 201);
+    assert.equal(r.json.status, 'Success');
+    assert.equal(JSON.parse(await c.k(['get', 'pod', 'bindme', '-o', 'json'])).spec.nodeName, 'node-1');
+    const again = await api(c, 'POST', '/api/v1/namespaces/default/bindings', b);
+    assert.equal(again.status, 409);
+    assert.equal(again.json.reason, 'Conflict');
+  });
+
+  test('kubectl drain evicts pods through pods/<name>/eviction', async () => {
+    await api(c, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-2' } });
+    await c.k(['run', 'evictme', '--image=nginx', '--overrides', '{"spec":{"nodeName":"node-2"}}']);
+    const r = await c.kubectl(['drain', 'node-2', '--force', '--timeout=20s']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /node\/node-2 cordoned/);
+    assert.match(r.stdout, /pod\/evictme evicted/);
+    assert.match(r.stdout, /node\/node-2 drained/);
+    assert.equal((await api(c, 'GET', '/api/v1/namespaces/default/pods/evictme')).status, 404);
+    assert.equal(JSON.parse(await c.k(['get', 'node', 'node-2', '-o', 'json'])).spec.unschedulable, true);
+  });
+
+  test('kubectl scale goes through /scale', async () => {
+    await c.k(['create', 'deployment', 'sc', '--image=nginx']);
+    assert.equal((await c.k(['scale', 'deployment', 'sc', '--replicas=4'])).trim(), 'deployment.apps/sc scaled');
+    assert.equal(JSON.parse(await c.k(['get', 'deploy', 'sc', '-o', 'json'])).spec.replicas, 4);
+    const bad = await api(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/sc/scale', { spec: { replicas: -1 } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.details.causes[0].field, 'spec.replicas');
+  });
+
+  test('system priority classes cannot be deleted', async () => {
+    const r = await c.kubectl(['delete', 'priorityclass', 'system-node-critical']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim(), 'Error from server (Forbidden): priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted');
+  });
+
+  test('create-only kinds refuse other verbs with 405', async () => {
+    const r = await api(c, 'GET', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews');
+    assert.equal(r.status, 405);
+    assert.equal(r.json.message, 'the server does not allow this method on the requested resource');
+  });
+});
