@@ -577,7 +577,9 @@ async function handleScale(c: Context<Env>, deps: HandlerDeps, def: ResourceDef,
       const next = structuredClone(cur);
       next.spec = { ...(next.spec ?? {}), replicas };
       if (rv) next.metadata.resourceVersion = rv;
-      return store.prepareUpdate(ns, name, next, cur, ctx);
+      const updated = await store.prepareUpdate(ns, name, next, cur, ctx);
+      updateManagedFields({ group: def.group, version: def.version, kind: def.kind, subresource: 'scale' }, cur, updated, managerOrUserAgent(q(c, 'fieldManager'), c.req.header('user-agent')));
+      return updated;
     },
     { dryRun: ctx.dryRun },
   );

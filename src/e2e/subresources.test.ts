@@ -52,7 +52,11 @@ describe('subresources', () => {
   test('kubectl scale goes through /scale', async () => {
     await c.k(['create', 'deployment', 'sc', '--image=nginx']);
     assert.equal((await c.k(['scale', 'deployment', 'sc', '--replicas=4'])).trim(), 'deployment.apps/sc scaled');
-    assert.equal(JSON.parse(await c.k(['get', 'deploy', 'sc', '-o', 'json'])).spec.replicas, 4);
+    const d = JSON.parse(await c.k(['get', 'deploy', 'sc', '-o', 'json', '--show-managed-fields']));
+    assert.equal(d.spec.replicas, 4);
+    const scaleEntry = d.metadata.managedFields.find((m: { subresource?: string }) => m.subresource === 'scale');
+    assert.equal(scaleEntry.operation, 'Update');
+    assert.deepEqual(scaleEntry.fieldsV1, { 'f:spec': { 'f:replicas': {} } });
     const bad = await api(c, 'PATCH', '/apis/apps/v1/namespaces/default/deployments/sc/scale', { spec: { replicas: -1 } }, { 'Content-Type': 'application/merge-patch+json' });
     assert.equal(bad.status, 422);
     assert.equal(bad.json.details.causes[0].field, 'spec.replicas');
