@@ -44,6 +44,22 @@ function selectorImmutable(obj: KObject, old: KObject): FieldError[] {
   return [];
 }
 
+/** SetDefaults for a Deployment: the same on create and on update, as upstream's defaulting runs on every decode. */
+function defaultDeployment(obj: KObject): void {
+  const spec = (obj.spec ??= {});
+  spec.replicas ??= 1;
+  spec.strategy ??= {};
+  spec.strategy.type ??= 'RollingUpdate';
+  if (spec.strategy.type === 'RollingUpdate') {
+    spec.strategy.rollingUpdate ??= {};
+    spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+    spec.strategy.rollingUpdate.maxSurge ??= '25%';
+  }
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  defaultPodTemplate(spec.template);
+}
+
 export const deployments = defineResource({
   group: 'apps',
   resource: 'deployments',
@@ -54,33 +70,10 @@ export const deployments = defineResource({
   subresources: [SCALE, STATUS],
   strategy: {
     prepareForCreate(obj) {
-      const spec = (obj.spec ??= {});
-      spec.replicas ??= 1;
-      spec.strategy ??= {};
-      spec.strategy.type ??= 'RollingUpdate';
-      if (spec.strategy.type === 'RollingUpdate') {
-        spec.strategy.rollingUpdate ??= {};
-        spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
-        spec.strategy.rollingUpdate.maxSurge ??= '25%';
-      }
-      spec.revisionHistoryLimit ??= 10;
-      spec.progressDeadlineSeconds ??= 600;
-      defaultPodTemplate(spec.template);
+      defaultDeployment(obj);
       obj.status = {};
     },
-    prepareForUpdate(obj) {
-      const spec = (obj.spec ??= {});
-      spec.replicas ??= 1;
-      spec.strategy ??= { type: 'RollingUpdate' };
-      if (spec.strategy.type === 'RollingUpdate') {
-        spec.strategy.rollingUpdate ??= {};
-        spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
-        spec.strategy.rollingUpdate.maxSurge ??= '25%';
-      }
-      spec.revisionHistoryLimit ??= 10;
-      spec.progressDeadlineSeconds ??= 600;
-      defaultPodTemplate(spec.template);
-    },
+    prepareForUpdate: defaultDeployment,
     validate: (obj) => validateSelectorAndTemplate(obj.spec),
     validateUpdate: (obj, old) => [...validateSelectorAndTemplate(obj.spec), ...selectorImmutable(obj, old)],
   },
