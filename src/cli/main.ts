@@ -4,7 +4,6 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
 import { StorageError } from '../storage/backend.js';
-import { clusterStatus } from './status.js';
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -115,6 +114,8 @@ program
   .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
   .action(async (o) => {
     const dir = resolve(o.dataDir ?? defaultDataDir(o.name));
+    // loaded only for this command: it needs a YAML parser that `up` does not
+    const { clusterStatus } = await import('./status.js');
     const r = await clusterStatus(o.name, dir);
     process.stdout.write(r.text + '\n');
     process.exit(r.running ? 0 : 3);
