@@ -41,7 +41,8 @@ const CREATED: Record<string, Json> = {
   'ClusterRoleBinding/read-secrets-global': {
     subjects: [
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group' },
-      { apiGroup: '', kind: 'ServiceAccount' },
+      // defaulted to "", which omitempty drops (rbac/v1 Subject.APIGroup `json:"apiGroup,omitempty"`)
+      { apiGroup: undefined, kind: 'ServiceAccount' },
     ],
   },
   'ControllerRevision/agent-1': { revision: 1 },
@@ -190,7 +191,8 @@ const CREATED: Record<string, Json> = {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
     subjects: [
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'User' },
-      { apiGroup: '', kind: 'ServiceAccount' },
+      // defaulted to "", which omitempty drops (rbac/v1 Subject.APIGroup `json:"apiGroup,omitempty"`)
+      { apiGroup: undefined, kind: 'ServiceAccount' },
     ],
   },
   'RuntimeClass/gvisor': { handler: 'runsc', overhead: { podFixed: { memory: '120Mi' } } },

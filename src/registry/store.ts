@@ -17,6 +17,7 @@ import {
 } from '../apimachinery/errors.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../apimachinery/selectors.js';
 import { validateObjectMeta } from '../apimachinery/validation.js';
+import { normalizeLikeGo, stripLikeGo } from '../apimachinery/go-json.js';
 import { apiVersionOf, type KObject, type ResourceDef, type StrategyContext } from './types.js';
 import { deepEqual } from './util.js';
 
@@ -351,7 +352,10 @@ export class Store {
     if (this.def.generation) meta.generation = 1;
     else delete meta.generation;
     if (this.def.statusSubresource && this.def.kind !== 'Pod' && this.def.kind !== 'Namespace' && this.def.kind !== 'Node') delete obj.status;
+    // as upstream: decode into the Go type (unset = absent for our defaulting), default, then print as Go does
+    stripLikeGo(obj, this.apiVersion, this.def.kind);
     await this.def.strategy.prepareForCreate?.(obj, ctx);
+    normalizeLikeGo(obj, this.apiVersion, this.def.kind);
     const errs = validateObjectMeta(meta, this.def.namespaced, this.def.nameValidation);
     errs.push(...(this.def.strategy.validate?.(obj, ctx) ?? []));
     if (errs.length) throw invalidError(this.gk, meta.name ?? '', errs);
@@ -427,6 +431,7 @@ export class Store {
 
   /** Carry system fields over from the stored object and run update strategy + validation. */
   async prepareUpdate(ns: string, name: string, obj: KObject, old: KObject, ctx: StrategyContext, subresource = ''): Promise<KObject> {
+    stripLikeGo(obj, this.apiVersion, this.def.kind);
     const meta = (obj.metadata ??= {});
     if (meta.name !== undefined && meta.name !== name)
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
@@ -473,8 +478,10 @@ export class Store {
         else delete obj.status;
       }
       await this.def.strategy.prepareForUpdate?.(obj, old, ctx);
-      if (this.def.generation && !deepEqual(specOf(obj), specOf(old))) meta.generation = (old.metadata.generation ?? 0) + 1;
     }
+    // before the spec comparison, so that shapes only our defaulting produces cannot bump the generation
+    normalizeLikeGo(obj, this.apiVersion, this.def.kind);
+    if (subresource !== 'status' && this.def.generation && !deepEqual(specOf(obj), specOf(old))) meta.generation = (old.metadata.generation ?? 0) + 1;
     errs.push(...validateObjectMeta(obj.metadata, this.def.namespaced, this.def.nameValidation).filter((e) => e.field !== 'metadata.name' || e.type !== 'FieldValueRequired'));
     errs.push(...(this.def.strategy.validateUpdate?.(obj, old, ctx) ?? this.def.strategy.validate?.(obj, ctx) ?? []));
     if (errs.length) throw invalidError(this.gk, name, errs);
