@@ -71,8 +71,17 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     if (!res.writableEnded) res.end();
   };
 
-  const write = (type: string, obj: KObject) => {
+  const write = (type: string, obj: KObject, json?: () => string) => {
     if (closed) return;
+    if (json && target.kind === 'json') {
+      // the event's JSON is computed once and shared by every watcher
+      res.write(`{"type":"${type}","object":${json()}}\n`);
+      if (res.writableLength > MAX_BUFFERED) {
+        finish();
+        sock.destroy();
+      }
+      return;
+    }
     let payload = obj;
     if (target.kind === 'table' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = toTable(def, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: target.version, include, noHeaders: sentHeaders });
@@ -113,9 +122,9 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
         sendInitialEvents,
       },
       {
-        event(type, obj, revision) {
+        event(type, obj, revision, json) {
           if (revision > lastRV) lastRV = revision;
-          write(type, obj);
+          write(type, obj, json);
         },
         error(err: StatusError) {
           write('ERROR', err.toStatus() as unknown as KObject);

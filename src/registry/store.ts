@@ -20,6 +20,7 @@ import { validateObjectMeta } from '../apimachinery/validation.js';
 import { normalizeLikeGo, stripLikeGo } from '../apimachinery/go-json.js';
 import { apiVersionOf, type KObject, type ResourceDef, type StrategyContext } from './types.js';
 import { deepEqual } from './util.js';
+import { WatchCache, type CachedEvent } from './watch-cache.js';
 
 export interface ListOptions {
   labelSelector?: string;
@@ -52,7 +53,8 @@ export interface DeleteOptions {
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface WatchSink {
-  event(type: WatchEventType, obj: KObject, revision: number): void;
+  /** `json`, when given, is the JSON of obj, shared by every watcher of the event (obj must not be mutated). */
+  event(type: WatchEventType, obj: KObject, revision: number, json?: () => string): void;
   /** The watch cannot go on (e.g. compacted). */
   error(err: StatusError): void;
 }
@@ -130,6 +132,14 @@ export class Store {
     this.gr = { group: def.group, resource: def.resource };
     this.gk = { group: def.group, kind: def.kind };
     this.apiVersion = apiVersionOf(def);
+    this.cache = def.createOnly ? undefined : new WatchCache(backend, def.keyPrefix, (kv) => this.decode(kv));
+  }
+
+  private readonly cache?: WatchCache;
+
+  /** Stops the watch cache's storage watch (server shutdown). */
+  close(): void {
+    this.cache?.close();
   }
 
   key(ns: string, name: string): string {
@@ -236,6 +246,9 @@ export class Store {
 
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const prefix = this.prefix(ns);
+    this.cache?.start();
+    const fromCache = await this.listFromCache(prefix, opts, limit, rvStr, rvMatch, pred);
+    if (fromCache) return fromCache;
     let revision = 0;
     let startAfter: string | undefined;
     if (opts.continue) {
@@ -322,6 +335,32 @@ export class Store {
     if (more && lastKey) {
       res.continue = encodeContinue(readRev, lastKey.slice(prefix.length));
       if (!pred) res.remainingItemCount = remaining;
+    }
+    return res;
+  }
+
+  /**
+   * Whole lists (no paging) at the latest revision, or at "any" (resourceVersion=0), come from the
+   * watch cache when it has caught up with storage; everything else reads storage.
+   */
+  private async listFromCache(prefix: string, opts: ListOptions, limit: number, rvStr: string, rvMatch: string, pred: ((o: KObject) => boolean) | undefined): Promise<ListResult | undefined> {
+    const cache = this.cache;
+    if (!cache?.ready || opts.continue || rvMatch === 'Exact') return undefined;
+    if (limit > 0 && rvStr !== '0') return undefined;
+    const current = cache.currentRevision();
+    if (!current) return undefined;
+    if (rvStr !== '' && rvStr !== '0' && (!/^\d+$/.test(rvStr) || Number(rvStr) > current)) return undefined;
+    // "most recent" must include writes of other processes sharing the store: only when none is pending
+    if (rvStr !== '0' && current !== (await this.backend.currentRevision())) return undefined;
+    const kvs = cache.list(prefix);
+    if (!kvs) return undefined;
+    const res: ListResult = { items: [], resourceVersion: String(current) };
+    const wantRaw = !!opts.raw && !this.def.convert;
+    if (wantRaw) res.rawItems = [];
+    for (const kv of kvs) {
+      if (pred && !pred(this.decode(kv))) continue;
+      if (wantRaw) res.rawItems!.push(this.raw(kv) ?? Buffer.from(JSON.stringify(this.decode(kv))));
+      else res.items.push(this.decode(kv));
     }
     return res;
   }
@@ -621,37 +660,53 @@ export class Store {
     } else {
       after = parseRV(rvStr);
     }
-    const toObj = (kv: KeyValue) => this.decode(kv);
     let stopped = false;
-    const onEvent = (ev: BackendEvent) => {
+    // events from the watch cache carry their decoded object and JSON, shared with other watchers
+    const onEvent = (ev: BackendEvent | CachedEvent) => {
       if (stopped) return;
       const rev = ev.kv.modRevision;
+      const cached = 'obj' in ev ? ev : undefined;
+      const o = cached ? cached.obj() : this.decode(ev.kv);
+      const json = cached ? cached.json : undefined;
       if (ev.type === 'create') {
-        const o = toObj(ev.kv);
-        if (pred(o)) sink.event('ADDED', o, rev);
+        if (pred(o)) sink.event('ADDED', o, rev, json);
       } else if (ev.type === 'update') {
-        const o = toObj(ev.kv);
-        const prev = ev.prevKv ? toObj(ev.prevKv) : undefined;
+        const prev = cached ? cached.prevObj() : ev.prevKv ? this.decode(ev.prevKv) : undefined;
         const curM = pred(o);
         const prevM = prev ? pred(prev) : false;
-        if (curM && (prevM || !prev)) sink.event('MODIFIED', o, rev);
-        else if (curM) sink.event('ADDED', o, rev);
+        if (curM && (prevM || !prev)) sink.event('MODIFIED', o, rev, json);
+        else if (curM) sink.event('ADDED', o, rev, json);
         else if (prevM && prev) {
-          prev.metadata.resourceVersion = String(rev);
-          sink.event('DELETED', prev, rev);
+          const last = structuredClone(prev);
+          last.metadata.resourceVersion = String(rev);
+          sink.event('DELETED', last, rev);
         }
-      } else {
-        const o = toObj(ev.kv);
-        if (pred(o)) sink.event('DELETED', o, rev);
+      } else if (pred(o)) {
+        sink.event('DELETED', o, rev, json);
       }
     };
+    const onError = (err: Error) => {
+      if (stopped) return;
+      // a cache or storage watch that fell behind a compaction: the client must list again, as upstream
+      if (err instanceof CompactedError) sink.error(new StatusError(410, 'Expired', `too old resource version: ${err.requested} (${err.compacted})`));
+      else sink.error(err instanceof StatusError ? err : new StatusError(500, 'InternalError', err.message));
+    };
+    this.cache?.start();
+    const fromCache = this.cache?.watch(prefix, after, onEvent, onError);
+    if (fromCache) {
+      return {
+        startRevision: after,
+        stop: () => {
+          stopped = true;
+          fromCache.stop();
+        },
+      };
+    }
     try {
       const w = this.backend.watch(prefix, {
         afterRevision: after,
         onEvent,
-        onError: (err) => {
-          if (!stopped) sink.error(err instanceof StatusError ? err : new StatusError(500, 'InternalError', err.message));
-        },
+        onError,
       });
       return {
         startRevision: after,

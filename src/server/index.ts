@@ -182,6 +182,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         server!.closeIdleConnections();
         setTimeout(() => server!.closeAllConnections(), 200).unref();
       });
+      registry.close();
       await backend.close();
       try {
         rmSync(stateFile, { force: true });

@@ -71,6 +71,8 @@ export interface Backend {
   /** Drop history below revision (rows superseded before it and tombstones older than it), as etcd does; never resurrects deleted keys. Returns rows removed. */
   compact(revision: number): Promise<number>;
   close(): Promise<void>;
+  /** Every event up to this revision has been delivered to every live watcher (caches use it to know they are current). */
+  deliveredRevision?(): number;
 }
 
 export class StorageError extends Error {}

@@ -144,6 +144,10 @@ export class MemoryBackend implements Backend {
     return kv;
   }
 
+  deliveredRevision(): number {
+    return this.hub.deliveredRevision;
+  }
+
   watch(prefix: string, opts: WatchOptions): Watcher {
     this.open();
     return this.hub.watch(prefix, opts);

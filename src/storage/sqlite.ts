@@ -254,6 +254,10 @@ export class SqliteBackend implements Backend {
     return kv;
   }
 
+  deliveredRevision(): number {
+    return this.hub.deliveredRevision;
+  }
+
   watch(prefix: string, opts: WatchOptions): Watcher {
     this.open();
     return this.hub.watch(prefix, opts);

@@ -47,6 +47,11 @@ export class WatchHub {
     this.delivered = head;
   }
 
+  /** Every event up to this revision has reached every live watcher (0 while a dispatch is under way). */
+  get deliveredRevision(): number {
+    return this.draining ? 0 : this.delivered;
+  }
+
   get size(): number {
     return this.subs.size;
   }
