@@ -26,6 +26,7 @@ import { encodeResult, send } from './encode.js';
 import { baseContentType, decodeBody, negotiate, parseJSONObject } from './negotiation.js';
 import type { RequestInfo } from './request-info.js';
 import { serveWatch } from './watch.js';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { handleApproval, handleBinding, handleEviction } from './subresources.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -164,7 +165,13 @@ async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: s
       parts.push(r.rawItems[i]);
     }
     parts.push(CLOSE_LIST);
-    return c.body(Buffer.concat(parts) as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "application/json" });
+    const body = Buffer.concat(parts);
+    if (body.length < 64 * 1024) return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+    // large lists go straight to the socket: no copy into a web Response
+    const out = c.env.outgoing;
+    out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length) });
+    out.end(body);
+    return RESPONSE_ALREADY_SENT;
   }
   return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
 }
