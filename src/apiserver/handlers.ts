@@ -483,7 +483,8 @@ async function handleDelete(c: Context<Env>, deps: HandlerDeps, def: ResourceDef
   const opts = deleteOptionsFrom(c, body);
   const dryRun = dryRunOf(c, opts as KObject);
   const { obj, gone } = await store.delete(ns, name, opts, strategyCtx(c, deps, dryRun));
-  if (!gone) return send(c, 202, obj, target);
+  // as upstream: 202 only for a deferred delete that asked orphanDependents=false; otherwise 200
+  if (!gone) return send(c, opts.orphanDependents === false ? 202 : 200, obj, target);
   if (def.returnDeletedObject) return send(c, 200, obj, target);
   return send(c, 200, {
     kind: 'Status',

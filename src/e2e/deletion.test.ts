@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawnKubectl, startTestCluster, type TestCluster } from '../testing/harness.js';
-import { api } from '../testing/client.js';
+import { api, watch } from '../testing/client.js';
 
 const NS = 'del';
 const base = `/api/v1/namespaces/${NS}/configmaps`;
@@ -24,7 +24,7 @@ describe('deletion', () => {
     try {
       await w.waitFor(/ADDED +held +<none> +\[example\.com\/hold example\.com\/second\]/);
       const del = await api(c, 'DELETE', `${base}/held`);
-      assert.equal(del.status, 202);
+      assert.equal(del.status, 200);
       assert.match(del.json.metadata.deletionTimestamp, /Z$/);
       assert.equal(del.json.metadata.deletionGracePeriodSeconds, 0);
       // still there, and no new finalizers may be added
@@ -35,7 +35,7 @@ describe('deletion', () => {
       assert.match(add.json.details.causes[0].message, /^Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers \[\]string\{"example\.com\/new"\}$/);
       // deleting again changes nothing
       const again = await api(c, 'DELETE', `${base}/held`);
-      assert.equal(again.status, 202);
+      assert.equal(again.status, 200);
       await api(c, 'PATCH', `${base}/held`, { metadata: { finalizers: ['example.com/second'] } }, merge);
       assert.equal((await api(c, 'GET', `${base}/held`)).status, 200);
       await api(c, 'PATCH', `${base}/held`, { metadata: { finalizers: null } }, merge);
@@ -52,7 +52,7 @@ describe('deletion', () => {
     for (const [name, policy, fin] of [['orph', 'Orphan', 'orphan'], ['fore', 'Foreground', 'foregroundDeletion']] as const) {
       await api(c, 'POST', base, { metadata: { name } });
       const r = await api(c, 'DELETE', `${base}/${name}`, { propagationPolicy: policy });
-      assert.equal(r.status, 202);
+      assert.equal(r.status, 200);
       assert.deepEqual(r.json.metadata.finalizers, [fin]);
       assert.ok(r.json.metadata.deletionTimestamp);
     }
@@ -61,7 +61,13 @@ describe('deletion', () => {
     assert.equal(bg.status, 200);
     assert.equal((await api(c, 'GET', `${base}/orph`)).status, 404);
     const orphanDependents = await api(c, 'DELETE', `${base}/fore`, { orphanDependents: true });
+    assert.equal(orphanDependents.status, 200);
     assert.deepEqual(orphanDependents.json.metadata.finalizers, ['orphan']);
+    // upstream answers 202 for a deferred delete only when orphanDependents=false was asked for
+    await api(c, 'POST', base, { metadata: { name: 'held2', finalizers: ['example.com/x'] } });
+    const accepted = await api(c, 'DELETE', `${base}/held2`, { orphanDependents: false });
+    assert.equal(accepted.status, 202);
+    await api(c, 'PATCH', `${base}/held2`, { metadata: { finalizers: null } }, merge);
     const bad = await api(c, 'DELETE', `${base}/fore`, { propagationPolicy: 'Sideways' });
     assert.equal(bad.status, 400);
   });
@@ -122,5 +128,34 @@ describe('deletion', () => {
     assert.equal(r.code, 0, r.stderr);
     const d = await api(c, 'GET', `/apis/apps/v1/namespaces/${NS}/deployments/orphaned`);
     assert.deepEqual(d.json.metadata.finalizers, ['orphan']);
+  });
+});
+
+describe('graceful deletion of pods', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster();
+  });
+  after(() => c?.cleanup());
+
+  test('a pod on no node goes at once; a bound pod gets its grace period, then the simulated kubelet removes it', async () => {
+    await c.k(['run', 'unbound', '--image=nginx']);
+    const r1 = await api(c, 'DELETE', '/api/v1/namespaces/default/pods/unbound');
+    assert.equal(r1.status, 200);
+    assert.equal(r1.json.metadata.deletionTimestamp, undefined);
+    await c.k(['run', 'bound', '--image=nginx', '--overrides', '{"spec":{"nodeName":"node-1","terminationGracePeriodSeconds":45}}']);
+    const rv = JSON.parse(await c.k(['get', 'pod', 'bound', '-o', 'json'])).metadata.resourceVersion;
+    const w = watch(c, `/api/v1/namespaces/default/pods?watch=true&fieldSelector=metadata.name%3Dbound&resourceVersion=${rv}`);
+    await w.gotHeaders;
+    const r2 = await api(c, 'DELETE', '/api/v1/namespaces/default/pods/bound');
+    assert.equal(r2.status, 200);
+    assert.equal(r2.json.metadata.deletionGracePeriodSeconds, 45);
+    const ts = Date.parse(r2.json.metadata.deletionTimestamp);
+    assert.ok(ts > Date.now() + 40_000 && ts < Date.now() + 50_000, r2.json.metadata.deletionTimestamp);
+    await w.waitFor((e) => e.some((x) => x.type === 'DELETED'));
+    w.close();
+    assert.deepEqual(w.events.map((e) => e.type), ['MODIFIED', 'DELETED']);
+    assert.equal(w.events[0].object.metadata.deletionGracePeriodSeconds, 45);
+    assert.equal((await api(c, 'GET', '/api/v1/namespaces/default/pods/bound')).status, 404);
   });
 });

@@ -606,9 +606,18 @@ export class Store {
     else if (policy === 'Background') finalizers = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
     const isNamespace = this.def.kind === 'Namespace';
     const nsFinalizers: string[] = isNamespace ? cur.spec?.finalizers ?? [] : [];
-    if (finalizers.length === 0 && nsFinalizers.length === 0) return undefined;
+    const grace = this.def.strategy.gracePeriod?.(cur, opts.gracePeriodSeconds) ?? 0;
+    const curGrace = cur.metadata.deletionGracePeriodSeconds;
+    // a graceful delete that is already under way ends now when asked with a zero grace period
+    const graceDone = cur.metadata.deletionTimestamp !== undefined && curGrace !== undefined && grace === 0;
+    if (finalizers.length === 0 && nsFinalizers.length === 0 && (grace === 0 || graceDone)) return undefined;
     const obj = structuredClone(cur);
     let changed = false;
+    if (grace > 0 && (curGrace === undefined || grace < curGrace)) {
+      obj.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      obj.metadata.deletionGracePeriodSeconds = grace;
+      changed = true;
+    }
     if (!deepEqual(finalizers, cur.metadata.finalizers ?? [])) {
       obj.metadata.finalizers = finalizers;
       changed = true;

@@ -51,6 +51,8 @@ export interface Strategy {
   selectableFields?(obj: KObject): Record<string, string>;
   /** Called after the object is gone from storage (release allocations). */
   afterDelete?(obj: KObject, ctx: StrategyContext): void;
+  /** Kinds with graceful deletion (pods): seconds the object stays with a deletionTimestamp before it goes; 0 = at once. */
+  gracePeriod?(obj: KObject, requested: number | undefined): number;
   /** Refuses a delete by throwing a StatusError (e.g. system objects). */
   beforeDelete?(obj: KObject, ctx: StrategyContext): void;
 }

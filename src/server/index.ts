@@ -12,6 +12,7 @@ import { createApp, type VersionInfo } from '../apiserver/app.js';
 import { X509Authenticator, TokenFileAuthenticator, type Authenticator } from '../auth/authenticators.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { NamespaceControllers } from '../controllers/namespaces.js';
+import { PodTermination } from '../controllers/pod-termination.js';
 import { bootstrap } from './bootstrap.js';
 import { VERSION } from './version.js';
 
@@ -162,6 +163,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   const controllers = new NamespaceControllers(registry, pki.caCertPem);
   await controllers.start();
+  const podTermination = new PodTermination(registry);
+  await podTermination.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
@@ -176,6 +179,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       ready = false;
       shutdown.abort();
       controllers.stop();
+      podTermination.stop();
       compactor.stop();
       await new Promise<void>((r) => {
         server!.close(() => r());

@@ -235,6 +235,12 @@ export const pods = defineResource({
       return errs;
     },
     selectableFields: podSelectableFields,
+    // as upstream: pods not on a node, or finished, go at once; others get their grace period
+    gracePeriod(pod, requested) {
+      if (!pod.spec?.nodeName) return 0;
+      if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') return 0;
+      return Math.max(0, requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
+    },
   },
 });
 
