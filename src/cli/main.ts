@@ -40,6 +40,7 @@ program
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
+  .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
   .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
   .option('--compaction-retention <revisions>', 'how many revisions compaction keeps', parseCount, 1000)
   .action(async (o) => {
@@ -71,6 +72,7 @@ program
         tokenAuthFile: o.tokenAuthFile,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
+        pollIntervalMs: o.pollInterval,
         compactionRetention: o.compactionRetention,
         onPhase: (p, ms) => out(`  ${p.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms`),
       });

@@ -30,7 +30,7 @@ export interface ClusterOptions {
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
   serviceClusterIPRange?: string;
-  /** How often the SQLite backend polls for other processes' writes. */
+  /** How often the SQLite backend polls for other processes' writes (default 50 ms). */
   pollIntervalMs?: number;
   /** How often old revisions are compacted (default 5 minutes; 0 turns compaction off). */
   compactionIntervalMs?: number;
@@ -94,7 +94,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const dbPath = join(dataDir, 'state.db');
   const existed = storage === 'sqlite' && existsSync(dbPath);
   try {
-    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs });
+    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs ?? 50 });
   } catch (e) {
     throw new StartupError((e as Error).message);
   }
