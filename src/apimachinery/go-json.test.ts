@@ -128,9 +128,9 @@ test('Secret: base64 line breaks are dropped as Go re-encodes the bytes', () => 
   assert.deepEqual(o, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', creationTimestamp: null }, data: { a: 'aGVsbG8=', b: 'not base64\n', c: '' } });
 });
 
-test('Quantity, IntOrString, RawExtension, FieldsV1 are kept as sent; absent value ones print their zero', () => {
+test('Quantity prints canonically; IntOrString, RawExtension, FieldsV1 are kept as sent; absent value ones print their zero', () => {
   const o = norm('v1', 'ResourceQuota', { metadata: { name: 'q', managedFields: [{ manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:hard': {} } }, subresource: '' }] }, spec: { hard: { cpu: '1000m', pods: 10, memory: null } } });
-  assert.deepEqual(o['spec'], { hard: { cpu: '1000m', pods: 10, memory: '0' } });
+  assert.deepEqual(o['spec'], { hard: { cpu: '1', pods: '10', memory: '0' } });
   assert.deepEqual((o['metadata'] as Obj)['managedFields'], [{ manager: 'm', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:hard': {} } } }]);
   assert.deepEqual(norm('apps/v1', 'ControllerRevision', { revision: 0 }), { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { creationTimestamp: null }, data: null, revision: 0 });
   const raw = { apiVersion: 'x/v1', kind: 'Y', spec: { a: '', b: null, c: false } };

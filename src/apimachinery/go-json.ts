@@ -1,5 +1,6 @@
 // What Go's encoding/json prints after decoding a body into the versioned type of a built-in kind
 // (kube-apiserver stores and returns exactly that), driven by the protobuf descriptor tables alone.
+import { canonicalQuantity } from './quantity.js';
 import type { ProtoGroup } from '../apiserver/protobuf/schema.js';
 import { meta, resource, intstr, runtime } from '../apiserver/protobuf/descriptors-meta.js';
 import { core } from '../apiserver/protobuf/descriptors-core.js';
@@ -292,8 +293,11 @@ function normalizeValue(m: GoMessage, v: unknown, fill: boolean): unknown {
       if (isPlainObject(v)) normalizeMessage(m.schema!, v, fill);
       // its MarshalJSON prints an empty list as the (nil) schema
       return Array.isArray(v) && v.length === 0 ? null : v;
+    case 'quantity':
+      // Go prints a parsed Quantity in canonical form; an unparseable one is left for validation
+      return canonicalQuantity(v) ?? v;
     default:
-      // quantity, intorstring, duration, raw JSON (RawExtension, FieldsV1, apiextensions JSON), string lists
+      // intorstring, duration, raw JSON (RawExtension, FieldsV1, apiextensions JSON), string lists
       return v;
   }
 }

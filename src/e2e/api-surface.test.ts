@@ -75,3 +75,21 @@ describe('API surface', () => {
     assert.equal(exec.json.message, 'minikapi simulates pods: pod "fs-a" has no running containers, so exec is not possible');
   });
 });
+
+describe('quantities', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster();
+  });
+  after(() => c?.cleanup());
+
+  test('resource quantities are stored in canonical form, and QoS compares their values', async () => {
+    const spec = { containers: [{ name: 'q', image: 'nginx', resources: { requests: { cpu: '1000m', memory: '1024Mi' }, limits: { cpu: 1, memory: '1Gi' } } }] };
+    await c.k(['run', 'q', '--image=nginx', `--overrides=${JSON.stringify({ spec })}`]);
+    const pod = JSON.parse(await c.k(['get', 'pod', 'q', '-o', 'json']));
+    assert.deepEqual(pod.spec.containers[0].resources, { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } });
+    assert.equal(pod.status.qosClass, 'Guaranteed');
+    await c.k(['create', 'quota', 'qq', '--hard=cpu=1500m,memory=1.5Gi,pods=10']);
+    assert.deepEqual(JSON.parse(await c.k(['get', 'quota', 'qq', '-o', 'json'])).spec.hard, { cpu: '1500m', memory: '1536Mi', pods: '10' });
+  });
+});

@@ -2,6 +2,7 @@
 import { type FieldError, invalid, notSupported, required, duplicate } from '../../apimachinery/errors.js';
 import { dns1123LabelErrors } from '../../apimachinery/validation.js';
 import type { KObject } from '../types.js';
+import { canonicalQuantity } from '../../apimachinery/quantity.js';
 
 function imagePullPolicyFor(image: string | undefined): string {
   if (!image) return 'IfNotPresent';
@@ -139,7 +140,7 @@ export function qosClass(spec: KObject): string {
     if (Object.keys(req).length || Object.keys(lim).length) anySet = true;
     for (const r of ['cpu', 'memory']) {
       if (lim[r] === undefined) guaranteed = false;
-      else if (req[r] !== undefined && String(req[r]) !== String(lim[r])) guaranteed = false;
+      else if (req[r] !== undefined && (canonicalQuantity(req[r]) ?? String(req[r])) !== (canonicalQuantity(lim[r]) ?? String(lim[r]))) guaranteed = false;
     }
   }
   if (!anySet) return 'BestEffort';
