@@ -2,29 +2,9 @@
 // (kube-apiserver stores and returns exactly that), driven by the protobuf descriptor tables alone.
 import { canonicalQuantity } from './quantity.js';
 import type { ProtoGroup } from '../apiserver/protobuf/schema.js';
-import { meta, resource, intstr, runtime } from '../apiserver/protobuf/descriptors-meta.js';
-import { core } from '../apiserver/protobuf/descriptors-core.js';
-import { corePod } from '../apiserver/protobuf/descriptors-core-pod.js';
-import { coreVolume } from '../apiserver/protobuf/descriptors-core-volume.js';
-import { coreMore } from '../apiserver/protobuf/descriptors-core-more.js';
-import { apps, batch } from '../apiserver/protobuf/descriptors-apps-batch.js';
-import { networking, policy, scheduling, rbac } from '../apiserver/protobuf/descriptors-networking-policy-rbac.js';
-import { authorization, authentication, certificates } from '../apiserver/protobuf/descriptors-auth.js';
-import { autoscaling, autoscaling2 } from '../apiserver/protobuf/descriptors-autoscaling.js';
-import { admissionregistration } from '../apiserver/protobuf/descriptors-admission.js';
-import { apiextensions, apiregistration } from '../apiserver/protobuf/descriptors-apiextensions.js';
-import { coordination, discovery, events, flowcontrol } from '../apiserver/protobuf/descriptors-cluster.js';
-import { storage, node } from '../apiserver/protobuf/descriptors-storage-node.js';
+import { ALL_GROUPS } from '../apiserver/protobuf/descriptors-all.js';
 
-const GROUPS: ProtoGroup[] = [
-  meta, resource, intstr, runtime,
-  core, corePod, coreVolume, coreMore,
-  apps, batch, networking, policy, scheduling, rbac,
-  authorization, authentication, certificates,
-  autoscaling, autoscaling2,
-  admissionregistration, apiextensions, apiregistration,
-  coordination, discovery, events, flowcontrol, storage, node,
-];
+const GROUPS: ProtoGroup[] = ALL_GROUPS;
 
 type Obj = Record<string, unknown>;
 

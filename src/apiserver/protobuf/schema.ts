@@ -10,19 +10,7 @@ import {
   type DescriptorProto,
   type FieldDescriptorProto,
 } from '@bufbuild/protobuf/wkt';
-import { meta, resource, intstr, runtime } from './descriptors-meta.js';
-import { core } from './descriptors-core.js';
-import { corePod } from './descriptors-core-pod.js';
-import { coreVolume } from './descriptors-core-volume.js';
-import { apps, batch } from './descriptors-apps-batch.js';
-import { networking, policy, scheduling, rbac } from './descriptors-networking-policy-rbac.js';
-import { authorization, authentication, certificates } from './descriptors-auth.js';
-import { autoscaling, autoscaling2 } from './descriptors-autoscaling.js';
-import { coreMore } from './descriptors-core-more.js';
-import { admissionregistration } from './descriptors-admission.js';
-import { apiextensions, apiregistration } from './descriptors-apiextensions.js';
-import { coordination, discovery, events, flowcontrol } from './descriptors-cluster.js';
-import { storage, node } from './descriptors-storage-node.js';
+import { ALL_GROUPS } from './descriptors-all.js';
 
 /**
  * One namespace of message descriptors in a compact text form: each message is a list of
@@ -72,15 +60,7 @@ export interface Schema {
   roots: Map<string, MessageSpec>;
 }
 
-const groups: ProtoGroup[] = [
-  meta, resource, intstr, runtime,
-  core, corePod, coreVolume, coreMore,
-  apps, batch, networking, policy, scheduling, rbac,
-  authorization, authentication, certificates,
-  autoscaling, autoscaling2,
-  admissionregistration, apiextensions, apiregistration,
-  coordination, discovery, events, flowcontrol, storage, node,
-];
+const groups: ProtoGroup[] = ALL_GROUPS;
 
 const SPECIALS = new Set(['time', 'microtime', 'duration', 'quantity', 'intorstring', 'json', 'list', 'orbool', 'orarray', 'orstringarray']);
 const SCALARS: Record<ScalarCode, PbType> = {
