@@ -245,7 +245,6 @@ export function parseFieldSelector(input: string | undefined | null): FieldSelec
   if (input && input.trim() !== '') {
     for (const term of splitTerms(input, ',')) {
       if (term === '') continue;
-      let m: RegExpExecArray | null = null;
       let op: '=' | '!=' = '=';
       let idx = -1;
       let len = 0;
@@ -272,7 +271,6 @@ export function parseFieldSelector(input: string | undefined | null): FieldSelec
           break;
         }
       }
-      void m;
       if (idx < 0) throw badRequest(`invalid selector: '${input}'; can't understand '${term}'`);
       reqs.push({ field: unescapeField(term.slice(0, idx).trim()), op, value: unescapeField(term.slice(idx + len)) });
     }

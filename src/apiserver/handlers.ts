@@ -513,7 +513,7 @@ async function handleDeleteCollection(c: Context<Env>, deps: HandlerDeps, def: R
   return send(c, 200, { kind: `${def.kind}List`, apiVersion: def.group ? `${def.group}/${def.version}` : def.version, metadata: { resourceVersion: l.resourceVersion }, items }, target);
 }
 
-function toScale(def: ResourceDef, obj: KObject): KObject {
+function toScale(obj: KObject): KObject {
   const sel = obj.spec?.selector;
   return {
     kind: 'Scale',
@@ -522,7 +522,6 @@ function toScale(def: ResourceDef, obj: KObject): KObject {
     spec: { replicas: obj.spec?.replicas ?? 0 },
     status: { replicas: obj.status?.replicas ?? 0, selector: sel && (sel.matchLabels || sel.matchExpressions) ? formatLabelSelector(sel) : typeof sel === 'object' ? formatLabelSelector({ matchLabels: sel }) : '' },
   };
-  void def;
 }
 
 async function handleSubresource(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, info: RequestInfo): Promise<Response> {
@@ -548,7 +547,7 @@ async function handleSubresource(c: Context<Env>, deps: HandlerDeps, def: Resour
   }
   if (def.kind === 'Pod' && sub === 'binding' && verb === 'create') return handleBinding(c, deps, ns, name);
   if (def.kind === 'Pod' && sub === 'eviction' && verb === 'create') return handleEviction(c, deps, ns, name);
-  if (sub === 'approval' && def.kind === 'CertificateSigningRequest') return handleApproval(c, deps, def, store, name, verb);
+  if (sub === 'approval' && def.kind === 'CertificateSigningRequest') return handleApproval(c, deps, store, name, verb);
   if (def.kind === 'Pod' && ['log', 'exec', 'attach', 'portforward', 'proxy'].includes(sub)) {
     const pod = await store.get(ns, name);
     const container = q(c, 'container') || pod.spec?.containers?.[0]?.name || '';
@@ -559,7 +558,7 @@ async function handleSubresource(c: Context<Env>, deps: HandlerDeps, def: Resour
 }
 
 async function handleScale(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, verb: string): Promise<Response> {
-  if (verb === 'get') return send(c, 200, toScale(def, await store.get(ns, name)));
+  if (verb === 'get') return send(c, 200, toScale(await store.get(ns, name)));
   if (verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
   const ct = baseContentType(c.req.header('content-type'));
   const body = await readBody(c);
@@ -569,7 +568,7 @@ async function handleScale(c: Context<Env>, deps: HandlerDeps, def: ResourceDef,
     name,
     async (cur) => {
       if (!cur) throw notFound(store.gr, name);
-      const curScale = toScale(def, cur);
+      const curScale = toScale(cur);
       let scale: KObject;
       if (verb === 'update') scale = decodeBody(ct, body) as KObject;
       else {
@@ -591,5 +590,5 @@ async function handleScale(c: Context<Env>, deps: HandlerDeps, def: ResourceDef,
     },
     { dryRun: ctx.dryRun },
   );
-  return send(c, 200, toScale(def, obj));
+  return send(c, 200, toScale(obj));
 }

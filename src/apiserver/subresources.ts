@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { StatusError, invalidError, methodNotAllowed, notFound, unsupportedMediaType } from '../apimachinery/errors.js';
 import { jsonPatch, mergePatch } from '../apimachinery/patch.js';
 import type { Store } from '../registry/store.js';
-import type { KObject, ResourceDef } from '../registry/types.js';
+import type { KObject } from '../registry/types.js';
 import { bindPod } from '../registry/resources/core-extra.js';
 import { evictPod } from '../registry/resources/policy-scheduling.js';
 import { prepareCSRApproval } from '../registry/resources/certificates.js';
@@ -43,7 +43,7 @@ export async function handleEviction(c: Context<Env>, deps: HandlerDeps, ns: str
 }
 
 /** certificatesigningrequests/<name>/approval: only the Approved/Denied conditions change. */
-export async function handleApproval(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, name: string, verb: string): Promise<Response> {
+export async function handleApproval(c: Context<Env>, deps: HandlerDeps, store: Store, name: string, verb: string): Promise<Response> {
   if (verb === 'get') return send(c, 200, await store.get('', name));
   if (verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
   const ct = baseContentType(c.req.header('content-type'));
@@ -68,6 +68,5 @@ export async function handleApproval(c: Context<Env>, deps: HandlerDeps, def: Re
     },
     { dryRun: ctx.dryRun },
   );
-  void def;
   return send(c, 200, obj);
 }

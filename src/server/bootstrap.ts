@@ -24,8 +24,7 @@ async function ensure(registry: Registry, group: string, resource: string, ns: s
   }
 }
 
-export async function bootstrap(registry: Registry, caCertPem: string): Promise<void> {
-  void caCertPem;
+export async function bootstrap(registry: Registry): Promise<void> {
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
     await ensure(registry, '', 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   await ensure(registry, '', 'services', 'default', {

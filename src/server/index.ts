@@ -114,7 +114,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
-  await bootstrap(registry, pki.caCertPem);
+  await bootstrap(registry);
   mark('bootstrap');
 
   const shutdown = new AbortController();
