@@ -16,6 +16,7 @@ import { FIELD_MANAGER_MAX_LENGTH, applyConfiguration, isPrintable, managerOrUse
 import { FIELD_VALIDATION_VALUES, fieldValidationOf, jsonStrictErrors, pruneUnknownFields, yamlDuplicateErrors, yamlStrictError, type FieldValidation } from '../apimachinery/field-validation.js';
 import { forbiddenField, invalidError, notSupported, required, tooLong, conflict, type FieldError } from '../apimachinery/errors.js';
 import { unknownFields } from '../schema/index.js';
+import { typeMismatch } from '../schema/type-check.js';
 import { yaml } from './lazy.js';
 import type { Registry } from '../registry/index.js';
 import type { Store, DeleteOptions } from '../registry/store.js';
@@ -280,6 +281,8 @@ async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: ResourceDef,
       }
       if (!cur) throw notFound(store.gr, name);
       const patched = applyPatchBody(ct, cur, body, node, structuredClone(patch));
+      const typeErr = typeMismatch(patched, def.group, def.version, def.kind);
+      if (typeErr) throw patchDecodeError(JSON.stringify(patched), typeErr);
       if (opts.validation !== 'Ignore') {
         const before = new Set(unknownOf(def, cur));
         const errs = [...patchDocumentErrors(ct, text, patch), ...unknownOf(def, patched).filter((u) => !before.has(u)).map((u) => `unknown field "${u}"`)];
@@ -393,6 +396,7 @@ function unknownOf(def: ResourceDef, obj: unknown): string[] {
 
 /** Strict decoding of a create/update body: 400 (Strict) or warnings (Warn); unknown fields are dropped as typed decoding does. */
 function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, raw: Buffer, body: KObject, validation: FieldValidation): void {
+  checkTypes(def, body);
   const node = schemaNode(def);
   if (validation !== 'Ignore' && (ct === '' || ct === 'application/json' || ct === 'application/yaml')) {
     const unknown = unknownOf(def, body);
@@ -406,6 +410,19 @@ function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, raw: Buf
     c.get('warnings').push(...errs);
   }
   if (node) pruneUnknownFields(body, node);
+}
+
+/** A body Go could not decode into the kind's type: 400 as upstream, naming the first mistyped field. */
+function checkTypes(def: ResourceDef, body: KObject): void {
+  const err = typeMismatch(body, def.group, def.version, def.kind);
+  if (!err) return;
+  throw badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${err}`);
+}
+
+/** The 422 upstream answers when the patched object does not decode into the kind's type. */
+function patchDecodeError(value: string, err: string): StatusError {
+  const body = `Invalid value: ${JSON.stringify(value)}: ${err}`;
+  return new StatusError(422, 'Invalid', ` "" is invalid: patch: ${body}`, { name: '', group: '', kind: '', causes: [{ reason: 'FieldValueInvalid', message: body, field: 'patch' }] });
 }
 
 /** The 422 upstream answers when a JSON, merge or strategic patch meets fieldValidation=Strict. */
@@ -469,7 +486,14 @@ function deleteOptionsFrom(c: Context<Env>, body: Buffer): DeleteOptions {
     opts = o;
   }
   const gp = q(c, 'gracePeriodSeconds');
-  if (gp !== undefined) opts.gracePeriodSeconds = Number(gp);
+  if (gp !== undefined) {
+    if (!/^-?\d+$/.test(gp)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(gp)}: invalid syntax`);
+    opts.gracePeriodSeconds = Number(gp);
+  }
+  if (opts.gracePeriodSeconds !== undefined && (typeof opts.gracePeriodSeconds !== 'number' || !Number.isInteger(opts.gracePeriodSeconds)))
+    throw badRequest(`DeleteOptions in version "v1" cannot be handled as a DeleteOptions: json: cannot unmarshal ${typeof opts.gracePeriodSeconds} into Go struct field DeleteOptions.gracePeriodSeconds of type int64`);
+  if (opts.preconditions !== undefined && opts.preconditions !== null && (typeof opts.preconditions !== 'object' || Array.isArray(opts.preconditions)))
+    throw badRequest(`DeleteOptions in version "v1" cannot be handled as a DeleteOptions: json: cannot unmarshal ${Array.isArray(opts.preconditions) ? 'array' : typeof opts.preconditions} into Go struct field DeleteOptions.preconditions of type v1.Preconditions`);
   const pp = q(c, 'propagationPolicy');
   if (pp !== undefined) opts.propagationPolicy = pp;
   if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy))
