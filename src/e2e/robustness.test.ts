@@ -78,6 +78,16 @@ describe('robustness', () => {
     assert.deepEqual(names, ['keep', 'kube-root-ca.crt']);
   });
 
+  test('a mistyped field is named in Go decoding words', async () => {
+    const d = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'typed' }, spec: { replicas: 'three', selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+    const r = await api(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', d);
+    assert.equal(r.status, 400);
+    assert.equal(r.json.message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
+    const k = await c.kubectl(['create', '--validate=false', '-f', '-'], { stdin: JSON.stringify({ ...d, spec: { ...d.spec, replicas: 1, template: { ...d.spec.template, spec: { containers: [{ name: 'c', image: 5 }] } } } }) });
+    assert.equal(k.code, 1);
+    assert.equal(k.stderr.trim(), 'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number into Go struct field Container.spec.template.spec.containers.image of type string');
+  });
+
   test('random bytes to every verb never crash the server', async () => {
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
