@@ -6,7 +6,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT, startTestCluster, type TestCluster } from '../testing/harness.js';
 
-const REALWORLD = resolve(REPO_ROOT, '..', 'shared', 'realworld');
+// shared/ sits beside the checkout (as in CI); MINIKAPI_REALWORLD points elsewhere when it does not
+const REALWORLD = process.env.MINIKAPI_REALWORLD ?? resolve(REPO_ROOT, '..', 'shared', 'realworld');
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
