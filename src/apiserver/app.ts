@@ -6,7 +6,6 @@ import { authenticate, type Authenticator } from '../auth/authenticators.js';
 import { isSuperuser } from '../registry/resources/reviews.js';
 import type { Env } from './env.js';
 import { parseRequestInfo } from './request-info.js';
-import { handleResource } from './handlers.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, groupVersions, legacyAPIVersions } from './discovery.js';
 import { openapiRoutes } from '../openapi/index.js';
 import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
@@ -64,6 +63,13 @@ function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefin
 
 function json(c: Context<Env>, body: unknown, status = 200, contentType = 'application/json'): Response {
   return c.body(JSON.stringify(body), status as 200, { 'Content-Type': contentType });
+}
+
+let handlersModule: Promise<typeof import('./handlers.js')> | undefined;
+
+/** Loads the resource handlers; start-up calls it once the port is bound so the first request finds them ready. */
+export function loadHandlers(): Promise<typeof import('./handlers.js')> {
+  return (handlersModule ??= import('./handlers.js'));
 }
 
 export function createApp(opts: AppOptions): Hono<Env> {
@@ -161,7 +167,8 @@ export function createApp(opts: AppOptions): Hono<Env> {
 
   openapiRoutes(app, opts.registry, { gitVersion: opts.version.gitVersion });
 
-  const resource = (c: Context<Env>) => handleResource(c, deps);
+  // the request handlers (patches, managedFields, printers, schemas) load after the server is up
+  const resource = async (c: Context<Env>) => (await loadHandlers()).handleResource(c, deps);
   app.all('/api/v1/*', resource);
   app.all('/apis/:group/:version/*', resource);
 

@@ -8,7 +8,7 @@ import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
 import { openBackend, type Backend } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
-import { createApp, type VersionInfo } from '../apiserver/app.js';
+import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
 import { X509Authenticator, TokenFileAuthenticator, type Authenticator } from '../auth/authenticators.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { NamespaceControllers } from '../controllers/namespaces.js';
@@ -157,6 +157,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     throw e;
   });
   const actualPort = (server.address() as AddressInfo).port;
+  void loadHandlers();
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
