@@ -1,5 +1,8 @@
 // The hono app: filters (request info, authentication), non-resource endpoints, discovery and resources.
 import { Hono, type Context } from 'hono';
+// evaluated before the node adapter swaps in its own Response class, so the "already sent" marker stays a
+// global Response (the lazily loaded handlers return it from watches and large lists)
+import '@hono/node-server/utils/response';
 import { StatusError, internalError, unauthorized } from '../apimachinery/errors.js';
 import type { Registry } from '../registry/index.js';
 import { authenticate, type Authenticator } from '../auth/authenticators.js';
