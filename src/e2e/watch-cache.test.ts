@@ -42,6 +42,18 @@ describe('watch cache', () => {
     }
   });
 
+  test('a get right after another process updated the object returns the new value', async () => {
+    await api(c, 'GET', `${base}/foreign-0`);
+    await new Promise((r) => setTimeout(r, 100));
+    let kv = (await other.get('/registry/configmaps/default/foreign-0'))!;
+    for (let i = 0; i < 20; i++) {
+      kv = await other.update(kv.key, cmBytes('foreign-0', `v${i}`), kv.modRevision);
+      const g = await api(c, 'GET', `${base}/foreign-0`);
+      assert.equal(g.json.data.v, `v${i}`);
+      assert.equal(g.json.metadata.resourceVersion, String(kv.modRevision));
+    }
+  });
+
   test('resourceVersion=0 may be served from the cache, and own writes are read back at once', async () => {
     for (let i = 0; i < 20; i++) {
       const r = await api(c, 'POST', base, { metadata: { name: `own-${i}` } });

@@ -187,7 +187,12 @@ export class Store {
       const cur = await this.backend.currentRevision();
       if (n > cur) throw tooLargeResourceVersion(n, cur);
     }
-    const kv = await this.backend.get(this.key(ns, name));
+    const key = this.key(ns, name);
+    const cache = this.cache;
+    cache?.start();
+    // the cache answers when storage has nothing newer than what it delivered (same rule as lists)
+    const current = cache?.currentRevision();
+    const kv = current && current === (await this.backend.currentRevision()) ? cache!.get(key) : await this.backend.get(key);
     if (!kv) throw notFound(this.gr, name);
     return this.raw(kv) ?? Buffer.from(JSON.stringify(this.decode(kv)));
   }

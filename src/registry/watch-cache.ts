@@ -142,6 +142,11 @@ export class WatchCache {
     return { stop: () => this.subscribers.delete(sub) };
   }
 
+  /** The current value of one key (callers check currentRevision() first). */
+  get(key: string): KeyValue | undefined {
+    return this.state.get(key);
+  }
+
   /** Current objects under prefix in key order, or undefined when the cache is not ready. */
   list(prefix: string): KeyValue[] | undefined {
     if (!this.ready) return undefined;
