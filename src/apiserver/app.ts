@@ -3,17 +3,17 @@ import { Hono, type Context } from 'hono';
 // evaluated before the node adapter swaps in its own Response class, so the "already sent" marker stays a
 // global Response (the lazily loaded handlers return it from watches and large lists)
 import '@hono/node-server/utils/response';
-import { StatusError, internalError, unauthorized } from '../apimachinery/errors.js';
+import { StatusError, internalError } from '../apimachinery/errors.js';
 import type { Registry } from '../registry/index.js';
-import { authenticate, type Authenticator } from '../auth/authenticators.js';
-import { isSuperuser } from '../registry/resources/reviews.js';
+import type { Authenticator, Authorizer } from '../auth/types.js';
 import type { Env } from './env.js';
-import { parseRequestInfo } from './request-info.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, groupVersions, legacyAPIVersions } from './discovery.js';
 import { openapiRoutes } from '../openapi/index.js';
 import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
 import { loadYAML } from './lazy.js';
-import { forbidden } from '../apimachinery/errors.js';
+import { withRequestInfo } from './filters/request-info.js';
+import { withAuthentication } from './filters/authentication.js';
+import { withAuthorization } from './filters/authorization.js';
 
 export interface VersionInfo {
   major: string;
@@ -39,6 +39,7 @@ export interface HealthCheck {
 export interface AppOptions {
   registry: Registry;
   authenticators: Authenticator[];
+  authorizer: Authorizer;
   version: VersionInfo;
   shutdown: AbortSignal;
   /** host:port clients use (legacy /api document). */
@@ -46,8 +47,6 @@ export interface AppOptions {
   healthChecks: HealthCheck[];
   isReady: () => boolean;
 }
-
-const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
 function statusResponse(c: Context<Env>, err: StatusError): Response {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(err.headers ?? {}) };
@@ -68,11 +67,11 @@ function json(c: Context<Env>, body: unknown, status = 200, contentType = 'appli
   return c.body(JSON.stringify(body), status as 200, { 'Content-Type': contentType });
 }
 
-let handlersModule: Promise<typeof import('./handlers.js')> | undefined;
+let handlersModule: Promise<typeof import('./handlers/index.js')> | undefined;
 
 /** Loads the resource handlers; start-up calls it once the port is bound so the first request finds them ready. */
-export function loadHandlers(): Promise<typeof import('./handlers.js')> {
-  return (handlersModule ??= import('./handlers.js'));
+export function loadHandlers(): Promise<typeof import('./handlers/index.js')> {
+  return (handlersModule ??= import('./handlers/index.js'));
 }
 
 export function createApp(opts: AppOptions): Hono<Env> {
@@ -86,26 +85,15 @@ export function createApp(opts: AppOptions): Hono<Env> {
     return statusResponse(c, internalError(err));
   });
 
-  app.use('*', async function withRequestInfoAndAuthn(c, next) {
-    const rawUrl = c.req.url;
-    const qi = rawUrl.indexOf('?');
-    const pathname = c.req.path;
-    c.set('requestInfo', parseRequestInfo(c.req.method, pathname, new URLSearchParams(qi >= 0 ? rawUrl.slice(qi + 1) : '')));
-    c.set('warnings', []);
-    const user = authenticate(opts.authenticators, c.env.incoming);
-    if (user === 'invalid' || user === undefined) {
-      if (user === undefined && (PUBLIC_PATHS.has(pathname) || pathname.startsWith('/livez/') || pathname.startsWith('/readyz/') || pathname.startsWith('/healthz/'))) {
-        c.set('user', { username: 'system:anonymous', groups: ['system:unauthenticated'] });
-        return next();
-      }
-      throw unauthorized();
-    }
-    c.set('user', user);
+  app.use('*', withRequestInfo());
+  app.use('*', withAuthentication(opts.authenticators));
+  app.use('*', withAuthorization(opts.authorizer));
+  app.use('*', async function loadCodecs(c, next) {
     const ct = c.req.header('content-type') ?? '';
     const accept = c.req.header('accept') ?? '';
     if (ct.includes('yaml') || accept.includes('yaml')) await loadYAML();
     if (ct.includes('protobuf')) await loadProtobufDecoder();
-    return next();
+    await next();
   });
 
   app.get('/version', (c) => json(c, opts.version));
@@ -178,9 +166,6 @@ export function createApp(opts: AppOptions): Hono<Env> {
   app.notFound((c) => {
     const p = c.req.path;
     if (p.startsWith('/api/') || p.startsWith('/apis/')) return statusResponse(c, new StatusError(404, 'NotFound', 'the server could not find the requested resource', {}));
-    const user = c.get('user');
-    if (user && !isSuperuser(user) && user.username === 'system:anonymous')
-      return statusResponse(c, forbidden({ group: '', resource: '' }, '', `User "system:anonymous" cannot get path "${p}"`));
     return c.text('404 page not found\n', 404);
   });
   return app;

@@ -28,8 +28,8 @@ function aggregatedResource(d: ResourceDef) {
   };
   if (d.shortNames?.length) r.shortNames = d.shortNames;
   if (d.categories?.length) r.categories = d.categories;
-  if (d.subresources.length)
-    r.subresources = d.subresources.map((s) => ({
+  if (d.subresources.size)
+    r.subresources = [...d.subresources.values()].map((s) => ({
       subresource: s.name,
       responseKind: { group: s.group ?? d.group, version: s.version ?? d.version, kind: s.kind ?? d.kind },
       verbs: [...s.verbs].sort(),
@@ -94,7 +94,7 @@ export function apiResourceList(gv: GroupVersion) {
     if (d.shortNames?.length) r.shortNames = d.shortNames;
     if (d.categories?.length) r.categories = d.categories;
     resources.push(r);
-    for (const s of d.subresources) {
+    for (const s of d.subresources.values()) {
       const sr: Record<string, unknown> = { name: `${d.resource}/${s.name}`, singularName: '', namespaced: d.namespaced, kind: s.kind ?? d.kind, verbs: [...s.verbs].sort() };
       if (s.group !== undefined) sr.group = s.group;
       if (s.version !== undefined) sr.version = s.version;

@@ -1,27 +1,26 @@
-// Authenticators: x509 client certificates (verified by the TLS layer against the cluster CA) and a static token file.
+// Authenticators: x509 client certificates (verified by the TLS layer against the cluster CA) and bearer
+// tokens (a static token file, in-process loopback identities; service-account JWTs plug in the same way).
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
-import type { IncomingMessage } from 'node:http';
-import type { UserInfo } from '../registry/types.js';
+import type { AuthRequest, AuthResult, Authenticator, TokenAuthenticator, UserInfo } from './types.js';
 
-export interface Authenticator {
-  authenticate(req: IncomingMessage): UserInfo | undefined | 'invalid';
-}
+export type { Authenticator, TokenAuthenticator } from './types.js';
 
 export class X509Authenticator implements Authenticator {
   // the peer certificate cannot change on a TLS connection, so its answer is kept per socket
-  private readonly cache = new WeakMap<object, UserInfo | undefined | 'invalid'>();
+  private readonly cache = new WeakMap<object, AuthResult>();
 
-  authenticate(req: IncomingMessage): UserInfo | undefined | 'invalid' {
-    const sock = req.socket as TLSSocket;
+  authenticate(req: AuthRequest): AuthResult {
+    const sock = req.socket as TLSSocket | undefined;
+    if (!sock || typeof sock.getPeerCertificate !== 'function') return undefined;
     if (this.cache.has(sock)) return this.cache.get(sock);
     const r = this.fromSocket(sock);
     this.cache.set(sock, r);
     return r;
   }
 
-  private fromSocket(sock: TLSSocket): UserInfo | undefined | 'invalid' {
-    if (typeof sock.getPeerCertificate !== 'function') return undefined;
+  private fromSocket(sock: TLSSocket): AuthResult {
     const cert = sock.getPeerCertificate();
     if (!cert || Object.keys(cert).length === 0) return undefined;
     if (!sock.authorized) return 'invalid';
@@ -49,7 +48,7 @@ export function parseTokenFile(text: string, path = 'token file'): Map<string, U
     if (!token) throw new Error(`${path}: line ${lineNo}: empty token`);
     if (users.has(token)) throw new Error(`${path}: line ${lineNo}: duplicate token`);
     const gs = groups ? groups.split(',').map((g) => g.trim()).filter(Boolean) : [];
-    users.set(token, { username: user, uid, groups: [...gs, 'system:authenticated'] });
+    users.set(token, { username: user!, uid, groups: [...gs, 'system:authenticated'] });
   }
   return users;
 }
@@ -76,26 +75,55 @@ function parseCSVLine(line: string): string[] {
   return out.map((s) => s.trim());
 }
 
-export class TokenFileAuthenticator implements Authenticator {
+/** Static tokens from an upstream-format file. */
+export class TokenFileAuthenticator implements TokenAuthenticator {
   private readonly users: Map<string, UserInfo>;
   constructor(pathOrUsers: string | Map<string, UserInfo>) {
     this.users = typeof pathOrUsers === 'string' ? parseTokenFile(readFileSync(pathOrUsers, 'utf8'), pathOrUsers) : pathOrUsers;
   }
-  authenticate(req: IncomingMessage): UserInfo | undefined | 'invalid' {
-    const h = req.headers.authorization;
+  authenticateToken(token: string): UserInfo | undefined {
+    return this.users.get(token);
+  }
+}
+
+/** Random tokens minted in this process for in-process clients (controllers), one per identity. */
+export class LoopbackTokens implements TokenAuthenticator {
+  private readonly users = new Map<string, UserInfo>();
+
+  mint(user: UserInfo): string {
+    const token = randomBytes(32).toString('base64url');
+    this.users.set(token, user);
+    return token;
+  }
+
+  authenticateToken(token: string): UserInfo | undefined {
+    return this.users.get(token);
+  }
+}
+
+/** `Authorization: Bearer <token>`: the first token authenticator that knows the token wins; nobody knowing it is a 401. */
+export class BearerAuthenticator implements Authenticator {
+  constructor(private readonly tokens: TokenAuthenticator[]) {}
+
+  async authenticate(req: AuthRequest): Promise<AuthResult> {
+    const h = req.header('authorization');
     if (!h) return undefined;
     const m = /^Bearer\s+(.+)$/i.exec(h);
     if (!m) return undefined;
-    const u = this.users.get(m[1].trim());
-    return u ?? 'invalid';
+    const token = m[1]!.trim();
+    for (const t of this.tokens) {
+      const u = await t.authenticateToken(token);
+      if (u) return u;
+    }
+    return 'invalid';
   }
 }
 
 /** First authenticator with an answer wins; an invalid credential is a 401 even if another would pass. */
-export function authenticate(auths: Authenticator[], req: IncomingMessage): UserInfo | undefined | 'invalid' {
+export async function authenticate(auths: Authenticator[], req: AuthRequest): Promise<AuthResult> {
   let sawInvalid = false;
   for (const a of auths) {
-    const r = a.authenticate(req);
+    const r = await a.authenticate(req);
     if (r === 'invalid') sawInvalid = true;
     else if (r) return r;
   }

@@ -100,6 +100,13 @@ export class NamespaceControllers {
         return;
       }
     }
-    await this.registry.mustStore('', 'namespaces').finalizeNamespace(name);
+    // as the finalize subresource: the namespace goes once its spec.finalizers are empty
+    await this.registry.mustStore('', 'namespaces').update('', name, (cur) => {
+      if (!cur?.metadata.deletionTimestamp) return null;
+      cur.spec = { ...(cur.spec ?? {}), finalizers: [] };
+      return cur;
+    }, this.ctx(), { raw: true }).catch((e) => {
+      if (!(e instanceof StatusError && (e.code === 404 || e.code === 409))) throw e;
+    });
   }
 }

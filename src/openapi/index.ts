@@ -41,7 +41,7 @@ function groupVersions(defs: readonly ResourceDef[]): GroupVersionDefs[] {
 }
 
 function fingerprintDefs(defs: readonly ResourceDef[]): string {
-  return JSON.stringify(defs.map((d) => [d.group, d.version, d.resource, d.kind, d.namespaced, d.verbs, d.subresources.map((s) => [s.name, s.group, s.version, s.kind, s.verbs])]));
+  return JSON.stringify(defs.map((d) => [d.group, d.version, d.resource, d.kind, d.namespaced, d.verbs, [...d.subresources.values()].map((s) => [s.name, s.group, s.version, s.kind, s.verbs])]));
 }
 
 export class OpenAPIService {

@@ -187,7 +187,7 @@ export function pathsFor(gv: GroupVersionDefs): PathSpec[] {
     if (has('patch')) item.push({ method: 'patch', action: 'patch', operationId: `patch${G}${V}${ns}${K}`, description: `partially update the specified ${K}`, params: [...WRITE_PARAMS, PARAMS.force], body: 'patch', bodyRequired: true, responses: { '200': obj, '201': obj }, gvk });
     if (has('delete')) item.push({ method: 'delete', action: 'delete', operationId: `delete${G}${V}${ns}${K}`, description: `delete ${article(K)} ${K}`, params: DELETE_PARAMS, body: `${META}.DeleteOptions`, responses: { '200': `${META}.Status`, '202': `${META}.Status` }, gvk });
     if (item.length) out.push({ path: `${base}/{name}`, params: [PATH_NAME(K), ...nsParams, PARAMS.pretty], ops: item });
-    for (const s of d.subresources) out.push(subresourcePath(d, s, base, nsParams, G, V, ns));
+    for (const s of d.subresources.values()) out.push(subresourcePath(d, s, base, nsParams, G, V, ns));
   }
   return out;
 }

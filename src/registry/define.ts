@@ -16,6 +16,7 @@ export interface ResourceSpec {
   generation?: boolean;
   statusSubresource?: boolean;
   allowCreateOnUpdate?: boolean;
+  keepsStatusOnCreate?: boolean;
   returnDeletedObject?: boolean;
   nameValidation?: ResourceDef['nameValidation'];
   createOnly?: ResourceDef['createOnly'];
@@ -26,7 +27,8 @@ export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 
 export const SCALE: SubresourceDef = { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
 
 export function defineResource(s: ResourceSpec): ResourceDef {
-  const subresources = s.subresources ?? (s.statusSubresource ? [STATUS] : []);
+  const list = s.subresources ?? (s.statusSubresource ? [STATUS] : []);
+  const subresources = new Map(list.map((r) => [r.name, r]));
   return {
     group: s.group ?? '',
     version: s.version ?? 'v1',
@@ -41,8 +43,9 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     strategy: s.strategy ?? {},
     keyPrefix: s.keyPrefix ?? `/registry/${s.resource}/`,
     generation: s.generation ?? false,
-    statusSubresource: s.statusSubresource ?? subresources.some((r) => r.name === 'status'),
+    statusSubresource: s.statusSubresource ?? subresources.has('status'),
     allowCreateOnUpdate: s.allowCreateOnUpdate ?? false,
+    keepsStatusOnCreate: s.keepsStatusOnCreate ?? false,
     returnDeletedObject: s.returnDeletedObject ?? false,
     nameValidation: s.nameValidation ?? 'subdomain',
     createOnly: s.createOnly,

@@ -1,5 +1,6 @@
 // The registry: one Store per served resource, looked up by group/version/resource.
 import type { Backend } from '../storage/backend.js';
+import { Cacher } from '../storage/cacher.js';
 import { Store } from './store.js';
 import type { ResourceDef, StrategyServices } from './types.js';
 import { builtinResources } from './resources/all.js';
@@ -20,18 +21,22 @@ export class Registry {
   private readonly ipAlloc: IPAllocator;
   private readonly portAlloc: PortAllocator;
 
+  /** Storage as the stores see it: the backend behind a watch cache of every resource. */
+  readonly storage: Cacher;
+
   constructor(
     readonly backend: Backend,
     opts: RegistryOptions = {},
   ) {
     this.defs = [...builtinResources];
+    this.storage = new Cacher(backend, { prefixes: [...new Set(this.defs.filter((d) => !d.createOnly).map((d) => d.keyPrefix))] });
     const check = async (ns: string) => {
-      const kv = await backend.get(`/registry/namespaces/${ns}`);
+      const kv = await this.storage.get(`/registry/namespaces/${ns}`);
       if (!kv) return 'missing' as const;
       const o = JSON.parse(kv.value.toString('utf8'));
       return o.metadata?.deletionTimestamp ? ('terminating' as const) : ('active' as const);
     };
-    for (const d of this.defs) this.stores.set(`${d.group}/${d.version}/${d.resource}`, new Store(d, backend, check));
+    for (const d of this.defs) this.stores.set(`${d.group}/${d.version}/${d.resource}`, new Store(d, this.storage, check));
     this.ipAlloc = new IPAllocator(opts.serviceClusterIPRange ?? '10.96.0.0/12', () => this.usedClusterIPs());
     this.portAlloc = new PortAllocator(opts.nodePortRange ?? '30000-32767', () => this.usedNodePorts());
     this.services = {
@@ -56,9 +61,9 @@ export class Registry {
     return this.stores.get(`${d.group}/${d.version}/${d.resource}`)!;
   }
 
-  /** Stops every store's watch cache (before the backend closes). */
+  /** Stops the watch caches (before the backend closes). */
   close(): void {
-    for (const s of this.stores.values()) s.close();
+    this.storage.stop();
   }
 
   allStores(): Store[] {

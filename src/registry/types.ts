@@ -4,18 +4,16 @@ import type { FieldError } from '../apimachinery/errors.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type KObject = Record<string, any>;
 
-export interface UserInfo {
-  username: string;
-  uid?: string;
-  groups: string[];
-  extra?: Record<string, string[]>;
-}
+import type { UserInfo } from '../auth/types.js';
+
+export type { UserInfo } from '../auth/types.js';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export const ALL_VERBS: Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 export interface SubresourceDef {
+  /** The path segment; the API server serves it with the handler of that name. */
   name: string;
   /** The kind the subresource speaks (defaults to the parent's). */
   group?: string;
@@ -24,13 +22,17 @@ export interface SubresourceDef {
   verbs: Verb[];
 }
 
-export interface StrategyContext {
+/** What a write knows about its request: who asks, dry run, where warnings go. */
+export interface RequestContext {
   user: UserInfo;
   dryRun: boolean;
-  namespace: string;
   warnings: string[];
   /** Allocators and lookups for strategies that need them (services). */
   services: StrategyServices;
+}
+
+export interface StrategyContext extends RequestContext {
+  namespace: string;
 }
 
 export interface StrategyServices {
@@ -55,6 +57,10 @@ export interface Strategy {
   gracePeriod?(obj: KObject, requested: number | undefined): number;
   /** Refuses a delete by throwing a StatusError (e.g. system objects). */
   beforeDelete?(obj: KObject, ctx: StrategyContext): void;
+  /** Finalizers beyond metadata.finalizers that keep a deleted object (namespaces: spec.finalizers). */
+  pendingFinalizers?(obj: KObject): string[];
+  /** Changes made when deletion starts (namespaces: phase Terminating). */
+  prepareForDelete?(obj: KObject): void;
 }
 
 export interface ResourceDef {
@@ -67,7 +73,8 @@ export interface ResourceDef {
   shortNames?: string[];
   categories?: string[];
   verbs: Verb[];
-  subresources: SubresourceDef[];
+  /** By name, in discovery order. */
+  subresources: ReadonlyMap<string, SubresourceDef>;
   strategy: Strategy;
   /** Storage key prefix, ending in '/'. */
   keyPrefix: string;
@@ -77,6 +84,10 @@ export interface ResourceDef {
   statusSubresource: boolean;
   /** PUT on a missing object creates it. */
   allowCreateOnUpdate: boolean;
+  /** Status sent on create is kept (nodes; pods and namespaces set their own) instead of dropped. */
+  keepsStatusOnCreate: boolean;
+  /** Custom resources: no strategic merge patch, schema from the CRD. */
+  customResource?: boolean;
   /** DELETE returns the object instead of a Success Status. */
   returnDeletedObject: boolean;
   /** Name validation: DNS-1123 subdomain (default), label, or path segment. */

@@ -13,3 +13,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
   return true;
 }
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The 5 random characters upstream appends to metadata.generateName. */
+export function generateNameSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return s;
+}
+
+/** metav1.Now() as JSON prints it: RFC 3339 to the second, UTC. */
+export function nowRFC3339(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

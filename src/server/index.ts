@@ -9,7 +9,9 @@ import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/i
 import { openBackend, type Backend } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
-import { X509Authenticator, TokenFileAuthenticator, type Authenticator } from '../auth/authenticators.js';
+import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
+import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { NamespaceControllers } from '../controllers/namespaces.js';
 import { PodTermination } from '../controllers/pod-termination.js';
@@ -103,10 +105,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     mark(`storage (sqlite, ${(size / 1024 / 1024).toFixed(1)} MiB, revision ${await backend.currentRevision()})`);
   } else mark(`storage (${storage})`);
 
-  const authenticators: Authenticator[] = [new X509Authenticator()];
+  const loopbackTokens = new LoopbackTokens();
+  const tokenAuthenticators: TokenAuthenticator[] = [loopbackTokens];
   if (opts.tokenAuthFile) {
     try {
-      authenticators.push(new TokenFileAuthenticator(opts.tokenAuthFile));
+      tokenAuthenticators.push(new TokenFileAuthenticator(opts.tokenAuthFile));
     } catch (e) {
       await backend.close();
       throw new StartupError(`cannot read --token-auth-file: ${(e as Error).message}`);
@@ -128,7 +131,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const version: VersionInfo = VERSION;
   const app = createApp({
     registry,
-    authenticators,
+    authenticators: [new X509Authenticator(), new BearerAuthenticator(tokenAuthenticators)],
+    authorizer: new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]),
     version,
     shutdown: shutdown.signal,
     serverAddress,

@@ -28,6 +28,11 @@ export interface ListOptions {
   limit?: number;
   /** Only keys strictly greater than this key (paging); must lie under the prefix. */
   startAfter?: string;
+  /**
+   * Without revision: any revision not older than this one will do (resourceVersion="0" asks for 0), so a
+   * cache that is behind storage may answer. Backends without a cache answer at the current revision.
+   */
+  minRevision?: number;
 }
 
 export interface ListResult {

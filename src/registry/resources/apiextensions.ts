@@ -3,7 +3,7 @@
 import { type FieldError, invalid, notSupported, required } from '../../apimachinery/errors.js';
 import { dns1035LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
 import { defineResource, STATUS } from '../define.js';
-import { nowRFC3339 } from '../store.js';
+import { nowRFC3339 } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { immutable } from './common.js';
 

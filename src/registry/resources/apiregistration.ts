@@ -2,7 +2,7 @@
 import { type FieldError, forbiddenField, invalid, required } from '../../apimachinery/errors.js';
 import { dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
 import { defineResource, STATUS } from '../define.js';
-import { nowRFC3339 } from '../store.js';
+import { nowRFC3339 } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
 
 /** groupPriorityMinimum/versionPriority of kube-apiserver's built-in group versions. */

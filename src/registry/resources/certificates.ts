@@ -2,7 +2,7 @@
 import { type FieldError, duplicate, forbiddenField, invalid, notSupported, required, tooLong } from '../../apimachinery/errors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
 import { defineResource, STATUS } from '../define.js';
-import { nowRFC3339 } from '../store.js';
+import { nowRFC3339 } from '../util.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
 

@@ -2,9 +2,10 @@
 // replicationcontrollers, resourcequotas.
 import { type FieldError, StatusError, conflict, duplicate, forbiddenField, invalid, invalidError, notSupported, required } from '../../apimachinery/errors.js';
 import { defineResource, SCALE, STATUS } from '../define.js';
-import { nowRFC3339, type Store } from '../store.js';
+import { nowRFC3339 } from '../util.js';
+import type { Store } from '../store.js';
 import { deepEqual } from '../util.js';
-import type { KObject, ResourceDef, StrategyContext } from '../types.js';
+import type { KObject, RequestContext, ResourceDef, StrategyContext } from '../types.js';
 import { checkQuantities, goMap, invalidRaw, isQuantity, nonNegative, oneOf, quantityValue, selectorMatches, validatePodTemplate } from './common.js';
 import { defaultPodTemplate } from './pod-spec.js';
 
@@ -12,16 +13,16 @@ const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWri
 const VOLUME_MODES = ['Block', 'Filesystem'];
 
 /** Binding: what `POST bindings` and `pods/<name>/binding` do to the pod (the handler supplies the pod store). */
-export async function bindPod(pods: Store, ns: string, binding: KObject, ctx: StrategyContext, podName = binding.metadata?.name): Promise<KObject> {
+export async function bindPod(pods: Store, ns: string, binding: KObject, ctx: RequestContext, podName = binding.metadata?.name): Promise<KObject> {
   const errs: FieldError[] = [];
   if (!binding.target?.name) errs.push(required('target.name'));
   if (binding.target?.kind && binding.target.kind !== 'Node') errs.push(invalid('target.kind', binding.target.kind, 'must be empty or \'Node\''));
   if (errs.length) throw invalidError({ group: '', kind: 'Binding' }, podName ?? '', errs);
   const node = binding.target.name;
-  await pods.guaranteedUpdate(
+  await pods.update(
     ns,
     podName,
-    async (pod) => {
+    (pod) => {
       if (!pod) return null;
       if (pod.metadata.deletionTimestamp) throw conflict(pods.gr, podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
       if (pod.spec?.nodeName) throw conflict(pods.gr, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
@@ -38,7 +39,8 @@ export async function bindPod(pods: Store, ns: string, binding: KObject, ctx: St
       pod.status.conditions = conds;
       return pod;
     },
-    { dryRun: ctx.dryRun },
+    ctx,
+    { raw: true },
   );
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 }

@@ -2,7 +2,7 @@
 import { type FieldError, invalid, notSupported, required, forbiddenField } from '../../apimachinery/errors.js';
 import { deepEqual } from '../util.js';
 import { defineResource, STATUS } from '../define.js';
-import { generateNameSuffix } from '../store.js';
+import { generateNameSuffix } from '../util.js';
 import type { KObject, ResourceDef, StrategyContext } from '../types.js';
 import { defaultPodSpec, qosClass, validatePodSpec } from './pod-spec.js';
 
@@ -39,7 +39,13 @@ export const namespaces = defineResource({
   subresources: [{ name: 'finalize', verbs: ['update'] }, STATUS],
   nameValidation: 'label',
   returnDeletedObject: true,
+  keepsStatusOnCreate: true,
   strategy: {
+    // spec.finalizers keep a deleted namespace until the namespace controller empties it and finalizes it
+    pendingFinalizers: (obj) => obj.spec?.finalizers ?? [],
+    prepareForDelete(obj) {
+      obj.status = { ...(obj.status ?? {}), phase: 'Terminating' };
+    },
     prepareForCreate(obj) {
       obj.spec = { ...(obj.spec ?? {}) };
       obj.spec.finalizers ??= ['kubernetes'];
@@ -196,6 +202,7 @@ export const pods = defineResource({
   shortNames: ['po'],
   categories: ['all'],
   returnDeletedObject: true,
+  keepsStatusOnCreate: true,
   subresources: [
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
@@ -372,6 +379,7 @@ export const nodes = defineResource({
   kind: 'Node',
   namespaced: false,
   shortNames: ['no'],
+  keepsStatusOnCreate: true,
   subresources: [{ name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }, STATUS],
   strategy: {
     prepareForCreate(obj) {

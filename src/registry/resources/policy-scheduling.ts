@@ -87,17 +87,18 @@ export async function evictPod(deps: EvictionDeps, ns: string, name: string, evi
         if ((pdb.status?.disruptionsAllowed ?? 0) <= 0)
           throw tooManyRequests(0, `The disruption budget ${budgetName} needs ${pdb.status?.desiredHealthy ?? 0} healthy pods and has ${pdb.status?.currentHealthy ?? 0} currently`);
         if (!ctx.dryRun)
-          await deps.pdbs.guaranteedUpdate(
+          await deps.pdbs.update(
             ns,
             budgetName,
-            async (cur) => {
+            (cur) => {
               if (!cur) return null;
               cur.status = { ...(cur.status ?? {}) };
               cur.status.disruptionsAllowed = Math.max(0, (cur.status.disruptionsAllowed ?? 0) - 1);
               cur.status.disruptedPods = { ...(cur.status.disruptedPods ?? {}), [name]: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
               return cur;
             },
-            { dryRun: false },
+            ctx,
+            { raw: true },
           );
       }
     }

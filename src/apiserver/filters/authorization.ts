@@ -1,0 +1,37 @@
+import type { MiddlewareHandler } from 'hono';
+import { StatusError } from '../../apimachinery/errors.js';
+import { forbiddenMessage } from '../../auth/authorizers.js';
+import type { Attributes, Authorizer } from '../../auth/types.js';
+import type { Env } from '../env.js';
+
+/** 403 unless the authorizer allows what RequestInfo says the request does, with upstream's message. */
+export function withAuthorization(authorizer: Authorizer): MiddlewareHandler<Env> {
+  return async function authorization(c, next) {
+    const info = c.get('requestInfo');
+    const a: Attributes = {
+      user: c.get('user'),
+      verb: info.verb,
+      isResourceRequest: info.isResourceRequest,
+      path: info.path,
+      apiGroup: info.apiGroup,
+      apiVersion: info.apiVersion,
+      resource: info.resource,
+      subresource: info.subresource,
+      namespace: info.namespace,
+      name: info.name,
+    };
+    const r = await authorizer.authorize(a);
+    if (r.decision !== 'allow') {
+      const why = forbiddenMessage(a) + (r.reason ? `: ${r.reason}` : '');
+      const resource = a.isResourceRequest ? (a.subresource ? `${a.resource}/${a.subresource}` : a.resource) : '';
+      const qualified = resource && a.apiGroup ? `${resource}.${a.apiGroup}` : resource;
+      const message = !qualified ? `forbidden: ${why}` : a.name ? `${qualified} "${a.name}" is forbidden: ${why}` : `${qualified} is forbidden: ${why}`;
+      const details: Record<string, string> = {};
+      if (a.name) details.name = a.name;
+      if (a.apiGroup) details.group = a.apiGroup;
+      if (resource) details.kind = resource;
+      throw new StatusError(403, 'Forbidden', message, details);
+    }
+    await next();
+  };
+}

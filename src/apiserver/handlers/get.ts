@@ -1,0 +1,18 @@
+// GET of one object: stored bytes straight out for JSON, otherwise encoded for the negotiated form.
+import type { Context } from 'hono';
+import type { Store } from '../../registry/store.js';
+import type { ResourceDef } from '../../registry/types.js';
+import type { Env } from '../env.js';
+import { encodeResult, send } from '../encode.js';
+import { negotiate } from '../negotiation.js';
+import { q } from './request.js';
+
+export async function handleGet(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  if (target.kind === 'json' && !c.get('warnings').length) {
+    const raw = await store.getRaw(ns, name, q(c, 'resourceVersion'));
+    return c.body(raw as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+  }
+  const obj = await store.get(ns, name, q(c, 'resourceVersion'));
+  return send(c, 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+}

@@ -1,0 +1,50 @@
+// LIST: JSON lists are assembled from the stored bytes (no parse, no re-serialisation of the items).
+import type { Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { badRequest } from '../../apimachinery/errors.js';
+import type { Store } from '../../registry/store.js';
+import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
+import type { Env } from '../env.js';
+import { encodeResult, send } from '../encode.js';
+import { negotiate } from '../negotiation.js';
+import { q } from './request.js';
+
+const COMMA = Buffer.from(',');
+const CLOSE_LIST = Buffer.from(']}');
+/** Bodies above this go straight to the socket instead of through a web Response. */
+const DIRECT_WRITE = 64 * 1024;
+
+function parseLimit(v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid limit: ${v}`);
+  return Number(v);
+}
+
+export async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: string): Promise<Response> {
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: true });
+  const r = await store.list(ns, {
+    labelSelector: q(c, 'labelSelector'),
+    fieldSelector: q(c, 'fieldSelector'),
+    limit: parseLimit(q(c, 'limit')),
+    continue: q(c, 'continue'),
+    resourceVersion: q(c, 'resourceVersion'),
+    resourceVersionMatch: q(c, 'resourceVersionMatch'),
+    raw: target.kind === 'json',
+  });
+  const listMeta: KObject = { resourceVersion: r.resourceVersion };
+  if (r.continue) listMeta.continue = r.continue;
+  if (r.remainingItemCount !== undefined) listMeta.remainingItemCount = r.remainingItemCount;
+  if (!r.rawItems) return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
+  const parts: Buffer[] = [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(listMeta)},"items":[`)];
+  for (let i = 0; i < r.rawItems.length; i++) {
+    if (i) parts.push(COMMA);
+    parts.push(r.rawItems[i]!);
+  }
+  parts.push(CLOSE_LIST);
+  const body = Buffer.concat(parts);
+  const out = c.env?.outgoing;
+  if (body.length < DIRECT_WRITE || !out) return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+  out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length) });
+  out.end(body);
+  return RESPONSE_ALREADY_SENT;
+}
