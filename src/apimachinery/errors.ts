@@ -23,7 +23,7 @@ export interface Status {
   message?: string;
   reason?: string;
   details?: StatusDetails;
-  code: number;
+  code?: number;
 }
 
 export interface GroupResource {
@@ -45,11 +45,34 @@ export class StatusError extends Error {
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: this.listMeta ?? {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
-    if (this.details) s.details = this.details;
-    if (!this.reason) delete s.reason;
-    return s;
+    return statusBody('Failure', this.code, this.message, this.reason, this.details, this.listMeta);
   }
+}
+
+/** metav1.Status with its fields in Go's order and Go's omitempty (an empty group or reason is left out). */
+export function statusBody(status: 'Failure' | 'Success', code: number, message?: string, reason?: string, details?: StatusDetails, listMeta?: Record<string, unknown>): Status {
+  const s = { kind: 'Status', apiVersion: 'v1', metadata: listMeta ?? {}, status } as Status;
+  if (message) s.message = message;
+  if (reason) s.reason = reason;
+  if (details) {
+    const d: StatusDetails = {};
+    if (details.name) d.name = details.name;
+    if (details.group) d.group = details.group;
+    if (details.kind) d.kind = details.kind;
+    if (details.uid) d.uid = details.uid;
+    if (details.causes?.length)
+      d.causes = details.causes.map((c) => {
+        const o: StatusCause = {};
+        if (c.reason) o.reason = c.reason;
+        if (c.message) o.message = c.message;
+        if (c.field) o.field = c.field;
+        return o;
+      });
+    if (details.retryAfterSeconds) d.retryAfterSeconds = details.retryAfterSeconds;
+    s.details = d;
+  }
+  if (code) s.code = code;
+  return s;
 }
 
 function qualified(gr: GroupResource): string {

@@ -9,7 +9,7 @@ const GROUPS: ProtoGroup[] = ALL_GROUPS;
 type Obj = Record<string, unknown>;
 
 /** What an absent (or null) field becomes. */
-const enum Absent {
+export const enum Absent {
   Omit,
   Null,
   Zero,
@@ -17,7 +17,7 @@ const enum Absent {
 }
 
 /** How a present value is visited. */
-const enum Shape {
+export const enum Shape {
   Scalar,
   Bytes,
   Message,
@@ -25,7 +25,7 @@ const enum Shape {
   Map,
 }
 
-interface GoField {
+export interface GoField {
   name: string;
   shape: Shape;
   /** element type for lists and maps: scalar code or message */
@@ -40,7 +40,7 @@ interface GoField {
   keep: boolean;
 }
 
-interface GoMessage {
+export interface GoMessage {
   key: string;
   special?: string;
   /** fields with inline (embedded) structs flattened in; compiled on first use */
@@ -81,13 +81,13 @@ function index(): Map<string, string> {
   return texts;
 }
 
-function rootFor(apiVersion: string, kind: string): GoMessage | undefined {
+export function rootFor(apiVersion: string, kind: string): GoMessage | undefined {
   index();
   const key = roots!.get(`${apiVersion} ${kind}`);
   return key === undefined ? undefined : messageFor(key);
 }
 
-function messageFor(key: string): GoMessage {
+export function messageFor(key: string): GoMessage {
   let m = messages.get(key);
   if (m) return m;
   const text = index().get(key);
@@ -120,7 +120,7 @@ function parseFields(key: string): RawField[] {
   });
 }
 
-function fieldsOf(m: GoMessage): GoField[] {
+export function fieldsOf(m: GoMessage): GoField[] {
   if (m.fields) return m.fields;
   const out: GoField[] = [];
   const seen = new Set<string>();

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 // global Response (the lazily loaded handlers return it from watches and large lists)
 import '@hono/node-server/utils/response';
 import { StatusError, internalError } from '../apimachinery/errors.js';
+import { goJSONOrdered } from '../apimachinery/go-json-encode.js';
 import type { Registry } from '../registry/index.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
 import type { Env } from './env.js';
@@ -50,7 +51,7 @@ export interface AppOptions {
 
 function statusResponse(c: Context<Env>, err: StatusError): Response {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(err.headers ?? {}) };
-  return c.body(JSON.stringify(err.toStatus()), err.code as 400, headers);
+  return c.body(goJSONOrdered(err.toStatus()) + '\n', err.code as 400, headers);
 }
 
 function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
@@ -63,8 +64,9 @@ function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefin
   return undefined;
 }
 
+/** Discovery documents, built in Go's field order, as the API's encoder prints them. */
 function json(c: Context<Env>, body: unknown, status = 200, contentType = 'application/json'): Response {
-  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': contentType });
+  return c.body(goJSONOrdered(body) + '\n', status as 200, { 'Content-Type': contentType });
 }
 
 let handlersModule: Promise<typeof import('./handlers/index.js')> | undefined;
@@ -96,7 +98,8 @@ export function createApp(opts: AppOptions): Hono<Env> {
     await next();
   });
 
-  app.get('/version', (c) => json(c, opts.version));
+  // upstream writes /version as indented JSON with no final newline
+  app.get('/version', (c) => c.body(JSON.stringify(opts.version, null, 2), 200, { 'Content-Type': 'application/json' }));
 
   const health = (kind: 'healthz' | 'livez' | 'readyz') => async (c: Context<Env>) => {
     const url = new URL(c.req.url);

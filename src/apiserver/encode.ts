@@ -2,6 +2,7 @@
 import { yaml } from './lazy.js';
 import type { Context } from 'hono';
 import { badRequest } from '../apimachinery/errors.js';
+import { goJSON, goJSONOrdered, goJSONUnstructured, goMessageJSON, goString, isTypedKind } from '../apimachinery/go-json-encode.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
 import { printerFor } from '../registry/printers/index.js';
 import type { Target } from './negotiation.js';
@@ -62,14 +63,65 @@ export function encodeResult(def: ResourceDef, target: Target, value: { object?:
   return value.object!;
 }
 
-export function send(c: Context<Env>, status: number, body: unknown, target: Target = { kind: 'json' }): Response {
+/** ListMeta in Go's field order. */
+function listMetaJSON(m: KObject | undefined): string {
+  const parts: string[] = [];
+  for (const k of ['selfLink', 'resourceVersion', 'continue', 'remainingItemCount']) if (m?.[k] !== undefined && m[k] !== '') parts.push(`${goString(k)}:${goJSONOrdered(m[k])}`);
+  return `{${parts.join(',')}}`;
+}
+
+function head(o: KObject): string {
+  return `{"kind":${goString(o.kind)},"apiVersion":${goString(o.apiVersion)}`;
+}
+
+function partialJSON(o: KObject): string {
+  return `${head(o)},"metadata":${goMessageJSON('meta.ObjectMeta', o.metadata ?? {})}}`;
+}
+
+function tableJSON(t: KObject): string {
+  const parts = [`${head(t)},"metadata":${listMetaJSON(t.metadata)}`];
+  if (t.columnDefinitions) parts.push(`"columnDefinitions":${goJSONOrdered(t.columnDefinitions)}`);
+  const rows = (t.rows as KObject[]).map((r) => {
+    let row = `{"cells":${goJSONOrdered(r.cells)}`;
+    if (r.conditions?.length) row += `,"conditions":${goJSONOrdered(r.conditions)}`;
+    if (r.object) row += `,"object":${toJSON(r.object)}`;
+    return row + '}';
+  });
+  parts.push(`"rows":[${rows.join(',')}]`);
+  return parts.join(',') + '}';
+}
+
+/**
+ * JSON of a response body as kube-apiserver's encoder prints it: built-in kinds in Go's field order
+ * (list items without their TypeMeta, as typed lists print them), the meta.k8s.io envelopes in theirs,
+ * custom resources and their lists with sorted keys.
+ */
+export function toJSON(o: KObject): string {
+  const { kind, apiVersion } = o;
+  if (typeof kind !== 'string' || typeof apiVersion !== 'string') return goJSONUnstructured(o);
+  if (apiVersion === 'v1' && kind === 'Status') return goJSONOrdered(o);
+  if (apiVersion.startsWith('meta.k8s.io/')) {
+    if (kind === 'Table') return tableJSON(o);
+    if (kind === 'PartialObjectMetadata') return partialJSON(o);
+    if (kind === 'PartialObjectMetadataList') return `${head(o)},"metadata":${listMetaJSON(o.metadata)},"items":[${(o.items as KObject[]).map(partialJSON).join(',')}]}`;
+  }
+  if (kind.endsWith('List') && Array.isArray(o.items) && isTypedKind(apiVersion, kind.slice(0, -4)))
+    return `${head(o)},"metadata":${listMetaJSON(o.metadata)},"items":[${(o.items as KObject[]).map((i) => goJSON(i, { omitTypeMeta: true })).join(',')}]}`;
+  return goJSON(o);
+}
+
+export function send(c: Context<Env>, status: number, body: KObject | Buffer, target: Target = { kind: 'json' }): Response {
   const headers: Record<string, string> = {};
   const warnings = c.get('warnings');
   if (warnings?.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
   if (target.kind === 'yaml') {
     headers['Content-Type'] = 'application/yaml';
-    return c.body(yaml().stringify(body), status as 200, headers);
+    return c.body(yaml().stringify(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), status as 200, headers);
   }
   headers['Content-Type'] = 'application/json';
-  return c.body(JSON.stringify(body), status as 200, headers);
+  // Go's encoder ends every document with a newline
+  if (Buffer.isBuffer(body)) return c.body(Buffer.concat([body, NEWLINE]) as Uint8Array<ArrayBuffer>, status as 200, headers);
+  return c.body(toJSON(body) + '\n', status as 200, headers);
 }
+
+const NEWLINE = Buffer.from('\n');

@@ -6,7 +6,8 @@ import type { Store, WatchHandle } from '../registry/store.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
 import { apiVersionOf } from '../registry/types.js';
 import type { Env } from './env.js';
-import { parseIncludeObject, toTable } from './encode.js';
+import { parseIncludeObject, toJSON, toTable } from './encode.js';
+import { normalizeLikeGo } from '../apimachinery/go-json.js';
 import { negotiate } from './negotiation.js';
 
 /** Bytes a watcher may have unread before it is cut off (a slow reader must not grow memory). */
@@ -89,17 +90,20 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     } else if (target.kind === 'partial' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${target.version}`, metadata: obj.metadata };
     }
-    res.write(`{"type":"${type}","object":${JSON.stringify(payload)}}\n`);
+    res.write(`{"type":"${type}","object":${toJSON(payload)}}\n`);
     if (res.writableLength > MAX_BUFFERED) {
       finish();
       sock.destroy();
     }
   };
 
+  // a bookmark is the kind's zero object carrying only a resourceVersion, printed as Go prints it
   const bookmark = (annotations?: Record<string, string>) => {
-    const meta: KObject = { resourceVersion: String(lastRV), creationTimestamp: null };
+    const meta: KObject = { resourceVersion: String(lastRV) };
     if (annotations) meta.annotations = annotations;
-    write('BOOKMARK', { kind: def.kind, apiVersion, metadata: meta });
+    const obj: KObject = { kind: def.kind, apiVersion, metadata: meta };
+    if (!def.customResource) normalizeLikeGo(obj, apiVersion, def.kind);
+    write('BOOKMARK', obj);
   };
 
   res.on('close', finish);

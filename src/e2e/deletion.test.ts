@@ -83,7 +83,7 @@ describe('deletion', () => {
     assert.equal(r2.status, 409);
     const ok = await api(c, 'DELETE', `${base}/pre`, { preconditions: { uid, resourceVersion: made.json.metadata.resourceVersion } });
     assert.equal(ok.status, 200);
-    assert.deepEqual(ok.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'pre', group: '', kind: 'configmaps', uid } });
+    assert.deepEqual(ok.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'pre', kind: 'configmaps', uid } });
   });
 
   test('dryRun=All delete leaves the object and the revision alone', async () => {

@@ -267,7 +267,7 @@ describe('writes with kubectl 1.33', () => {
     let r = await apply('', JSON.stringify(dep));
     assert.equal(r.status, 422);
     assert.equal(r.json.message, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    assert.deepEqual(r.json.details, { name: '', group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
+    assert.deepEqual(r.json.details, { group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueRequired', message: 'Required value: is required for apply patch', field: 'fieldManager' }] });
     r = await api(c, 'POST', path(`?fieldManager=${'x'.repeat(129)}`), dep);
     assert.equal(r.status, 422);
     assert.equal(r.json.message, 'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes');

@@ -4,7 +4,9 @@
 import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, NotFoundError, type Backend, type KeyValue, type WatchEvent as BackendEvent } from '../storage/backend.js';
 import { StatusError, alreadyExists, badRequest, conflict, expired, forbidden, notFound, tooLargeResourceVersion } from '../apimachinery/errors.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../apimachinery/selectors.js';
+import { goJSON, isTypedKind } from '../apimachinery/go-json-encode.js';
 import { deferredDeletion, shouldDeleteDuringUpdate } from './deletion.js';
+import { withResourceVersion, withoutTypeMeta } from './stored-json.js';
 import { decodeContinue, encodeContinue, expiredContinue, parseRV, validateListOptions } from './list-options.js';
 import { prepareCreate, prepareUpdate } from './prepare.js';
 import { apiVersionOf, type KObject, type RequestContext, type ResourceDef } from './types.js';
@@ -85,13 +87,14 @@ interface DecodedEvent {
   json?: string;
 }
 
-const RAW_PREFIX = Buffer.from('{"metadata":{');
 const MAX_CAS_ATTEMPTS = 50;
 
 export class Store {
   readonly gr: { group: string; resource: string };
   readonly gk: { group: string; kind: string };
   private readonly apiVersion: string;
+  /** Printed as a Go struct (built-in kinds) rather than as unstructured content with sorted keys. */
+  private readonly typed: boolean;
   private readonly decoded = new WeakMap<BackendEvent, DecodedEvent>();
 
   constructor(
@@ -102,6 +105,7 @@ export class Store {
     this.gr = { group: def.group, resource: def.resource };
     this.gk = { group: def.group, kind: def.kind };
     this.apiVersion = apiVersionOf(def);
+    this.typed = !def.customResource && isTypedKind(this.apiVersion, def.kind);
   }
 
   key(ns: string, name: string): string {
@@ -119,26 +123,16 @@ export class Store {
     return obj;
   }
 
-  /**
-   * The stored bytes as the JSON answer, with resourceVersion spliced in: objects are stored with
-   * `metadata` first so reads need no parse and no re-serialisation. Undefined when conversion is needed.
-   */
-  raw(kv: KeyValue): Buffer | undefined {
-    if (this.def.convert) return undefined;
-    const v = kv.value;
-    if (v.length < RAW_PREFIX.length + 1 || v.compare(RAW_PREFIX, 0, RAW_PREFIX.length, 0, RAW_PREFIX.length) !== 0) return undefined;
-    const empty = v[RAW_PREFIX.length] === 0x7d; // '}': metadata has no other field
-    return Buffer.concat([RAW_PREFIX, Buffer.from(`"resourceVersion":"${kv.modRevision}"${empty ? '' : ','}`), v.subarray(RAW_PREFIX.length)]);
+  /** The JSON the API prints for a stored value (as a list item: without kind and apiVersion, for built-in kinds). */
+  json(kv: KeyValue, item = false): Buffer {
+    let out = this.def.convert ? undefined : withResourceVersion(kv.value, kv.modRevision, this.typed);
+    out ??= Buffer.from(goJSON(this.decode(kv)));
+    return item && this.typed ? withoutTypeMeta(out, this.def.kind, this.apiVersion) : out;
   }
 
+  /** The stored form: the printed JSON without metadata.resourceVersion. */
   private encode(obj: KObject): Buffer {
-    const rv = obj.metadata.resourceVersion;
-    delete obj.metadata.resourceVersion;
-    const { metadata, ...rest } = this.def.convert ? this.def.convert.toStorage(obj) : obj;
-    const restJSON = JSON.stringify(rest);
-    const buf = Buffer.from(restJSON === '{}' ? `{"metadata":${JSON.stringify(metadata)}}` : `{"metadata":${JSON.stringify(metadata)},${restJSON.slice(1)}`);
-    if (rv !== undefined) obj.metadata.resourceVersion = rv;
-    return buf;
+    return Buffer.from(goJSON(this.def.convert ? this.def.convert.toStorage(obj) : obj, { omitResourceVersion: true }));
   }
 
   /** resourceVersion of a GET: "0" (any) or a revision storage must have reached (504 otherwise). */
@@ -161,7 +155,7 @@ export class Store {
     await this.checkReadRV(resourceVersion);
     const kv = await this.storage.get(this.key(ns, name));
     if (!kv) throw notFound(this.gr, name);
-    return this.raw(kv) ?? Buffer.from(JSON.stringify(this.decode(kv)));
+    return this.json(kv);
   }
 
   selectableFields(obj: KObject): Record<string, string> {
@@ -210,14 +204,14 @@ export class Store {
       else minRevision = n;
     }
 
-    const wantRaw = !!opts.raw && !this.def.convert;
+    const wantRaw = !!opts.raw;
     const items: KObject[] = [];
     const rawItems: Buffer[] = [];
     // adds the item if it matches; raw answers skip parsing unless a selector needs the object
     const take = (kv: KeyValue): boolean => {
       if (wantRaw) {
         if (pred && !pred(this.decode(kv))) return false;
-        rawItems.push(this.raw(kv) ?? Buffer.from(JSON.stringify(this.decode(kv))));
+        rawItems.push(this.json(kv, true));
         return true;
       }
       const o = this.decode(kv);
@@ -420,7 +414,7 @@ export class Store {
       // decoded and serialised once, whatever the number of watchers of this event
       const d = this.decodedEvent(ev);
       const o = (d.obj ??= this.decode(ev.kv));
-      const json = () => (d.json ??= JSON.stringify(o));
+      const json = () => (d.json ??= this.json(ev.kv).toString('utf8'));
       if (ev.type === 'create') {
         if (pred(o)) sink.event('ADDED', o, rev, json);
       } else if (ev.type === 'update') {

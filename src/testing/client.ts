@@ -62,6 +62,8 @@ export interface WatchEvent {
 /** Opens a watch and collects its events until close(); `ended` resolves when the server ends the stream. */
 export function watch(c: Creds, path: string, headers: Record<string, string> = {}) {
   const events: WatchEvent[] = [];
+  /** Each event's bytes as sent, newline included. */
+  const lines: string[] = [];
   let status = 0;
   let responseHeaders: IncomingHttpHeaders = {};
   let buf = '';
@@ -82,7 +84,10 @@ export function watch(c: Creds, path: string, headers: Record<string, string> = 
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        if (line.trim()) events.push(JSON.parse(line));
+        if (line.trim()) {
+          lines.push(line + '\n');
+          events.push(JSON.parse(line));
+        }
       }
     });
     res.on('end', () => endedResolve());
@@ -92,6 +97,7 @@ export function watch(c: Creds, path: string, headers: Record<string, string> = 
   req.end();
   return {
     events,
+    lines,
     ended,
     gotHeaders,
     get status() {

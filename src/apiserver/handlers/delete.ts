@@ -1,6 +1,6 @@
 // DELETE of one object and of a collection, with DeleteOptions from the body and the query.
 import type { Context } from 'hono';
-import { StatusError, badRequest } from '../../apimachinery/errors.js';
+import { StatusError, badRequest, statusBody } from '../../apimachinery/errors.js';
 import type { DeleteOptions, Store } from '../../registry/store.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
 import type { Env } from '../env.js';
@@ -35,7 +35,7 @@ export async function handleDelete(c: Context<Env>, deps: HandlerDeps, def: Reso
   // as upstream: 202 only for a deferred delete that asked orphanDependents=false; otherwise 200
   if (!gone) return send(c, opts.orphanDependents === false ? 202 : 200, obj, target);
   if (def.returnDeletedObject) return send(c, 200, obj, target);
-  return send(c, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: def.group, kind: def.resource, uid: obj.metadata.uid } }, target);
+  return send(c, 200, statusBody('Success', 0, undefined, undefined, { name, group: def.group, kind: def.resource, uid: obj.metadata.uid }) as KObject, target);
 }
 
 export async function handleDeleteCollection(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string): Promise<Response> {

@@ -10,8 +10,7 @@ import { q } from './request.js';
 export async function handleGet(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
   if (target.kind === 'json' && !c.get('warnings').length) {
-    const raw = await store.getRaw(ns, name, q(c, 'resourceVersion'));
-    return c.body(raw as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+    return send(c, 200, await store.getRaw(ns, name, q(c, 'resourceVersion')), target);
   }
   const obj = await store.get(ns, name, q(c, 'resourceVersion'));
   return send(c, 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);

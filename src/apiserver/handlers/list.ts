@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { badRequest } from '../../apimachinery/errors.js';
+import { goJSONOrdered, goJSONUnstructured, goString } from '../../apimachinery/go-json-encode.js';
 import type { Store } from '../../registry/store.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
 import type { Env } from '../env.js';
@@ -10,7 +11,6 @@ import { negotiate } from '../negotiation.js';
 import { q } from './request.js';
 
 const COMMA = Buffer.from(',');
-const CLOSE_LIST = Buffer.from(']}');
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
 
@@ -31,20 +31,32 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
     resourceVersionMatch: q(c, 'resourceVersionMatch'),
     raw: target.kind === 'json',
   });
-  const listMeta: KObject = { resourceVersion: r.resourceVersion };
-  if (r.continue) listMeta.continue = r.continue;
+  const listMeta: KObject = {};
+  // custom resource lists are unstructured: Go prints their (sorted) metadata with an empty continue
+  if (r.continue || def.customResource) listMeta.continue = r.continue ?? '';
   if (r.remainingItemCount !== undefined) listMeta.remainingItemCount = r.remainingItemCount;
+  listMeta.resourceVersion = r.resourceVersion;
   if (!r.rawItems) return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
-  const parts: Buffer[] = [Buffer.from(`{"kind":"${def.kind}List","apiVersion":"${apiVersionOf(def)}","metadata":${JSON.stringify(listMeta)},"items":[`)];
+  const kind = goString(`${def.kind}List`);
+  const apiVersion = goString(apiVersionOf(def));
+  const parts: Buffer[] = [Buffer.from(def.customResource ? `{"apiVersion":${apiVersion},"items":[` : `{"kind":${kind},"apiVersion":${apiVersion},"metadata":${goJSONOrdered(typedListMeta(listMeta))},"items":[`)];
   for (let i = 0; i < r.rawItems.length; i++) {
     if (i) parts.push(COMMA);
     parts.push(r.rawItems[i]!);
   }
-  parts.push(CLOSE_LIST);
+  parts.push(Buffer.from(def.customResource ? `],"kind":${kind},"metadata":${goJSONUnstructured(listMeta)}}\n` : ']}\n'));
   const body = Buffer.concat(parts);
   const out = c.env?.outgoing;
   if (body.length < DIRECT_WRITE || !out) return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
   out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length) });
   out.end(body);
   return RESPONSE_ALREADY_SENT;
+}
+
+/** ListMeta of a typed list in Go's field order. */
+function typedListMeta(m: KObject): KObject {
+  const out: KObject = { resourceVersion: m.resourceVersion };
+  if (m.continue) out.continue = m.continue;
+  if (m.remainingItemCount !== undefined) out.remainingItemCount = m.remainingItemCount;
+  return out;
 }
