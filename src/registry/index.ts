@@ -30,11 +30,17 @@ export class Registry {
   ) {
     this.defs = [...builtinResources];
     this.storage = new Cacher(backend, { prefixes: [...new Set(this.defs.filter((d) => !d.createOnly).map((d) => d.keyPrefix))] });
+    // the cache hands out the same value object until the namespace changes, so its state is parsed once
+    const states = new WeakMap<object, 'active' | 'terminating'>();
     const check = async (ns: string) => {
       const kv = await this.storage.get(`/registry/namespaces/${ns}`);
       if (!kv) return 'missing' as const;
-      const o = JSON.parse(kv.value.toString('utf8'));
-      return o.metadata?.deletionTimestamp ? ('terminating' as const) : ('active' as const);
+      let state = states.get(kv);
+      if (!state) {
+        const o = JSON.parse(kv.value.toString('utf8'));
+        states.set(kv, (state = o.metadata?.deletionTimestamp ? 'terminating' : 'active'));
+      }
+      return state;
     };
     for (const d of this.defs) this.stores.set(`${d.group}/${d.version}/${d.resource}`, new Store(d, this.storage, check));
     this.ipAlloc = new IPAllocator(opts.serviceClusterIPRange ?? '10.96.0.0/12', () => this.usedClusterIPs());

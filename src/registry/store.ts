@@ -96,6 +96,8 @@ export class Store {
   /** Printed as a Go struct (built-in kinds) rather than as unstructured content with sorted keys. */
   private readonly typed: boolean;
   private readonly decoded = new WeakMap<BackendEvent, DecodedEvent>();
+  /** The printed JSON of objects this store just wrote, so the answer to a write is not printed twice. */
+  private readonly written = new WeakMap<KObject, Buffer>();
 
   constructor(
     readonly def: ResourceDef,
@@ -128,6 +130,17 @@ export class Store {
     let out = this.def.convert ? undefined : withResourceVersion(kv.value, kv.modRevision, this.typed);
     out ??= Buffer.from(goJSON(this.decode(kv)));
     return item && this.typed ? withoutTypeMeta(out, this.def.kind, this.apiVersion) : out;
+  }
+
+  /** The JSON the API prints for an object this store returned (from the write itself when it wrote it). */
+  printed(obj: KObject): Buffer {
+    return this.written.get(obj) ?? Buffer.from(goJSON(obj));
+  }
+
+  private remember(obj: KObject, kv: KeyValue): void {
+    if (this.def.convert) return;
+    const json = withResourceVersion(kv.value, kv.modRevision, this.typed);
+    if (json) this.written.set(obj, json);
   }
 
   /** The stored form: the printed JSON without metadata.resourceVersion. */
@@ -282,6 +295,7 @@ export class Store {
     try {
       const kv = await this.storage.create(this.key(obj.metadata.namespace ?? '', obj.metadata.name), this.encode(obj));
       obj.metadata.resourceVersion = String(kv.modRevision);
+      this.remember(obj, kv);
       return obj;
     } catch (e) {
       if (e instanceof KeyExistsError) throw alreadyExists(this.gr, obj.metadata.name);
@@ -334,6 +348,7 @@ export class Store {
         }
         const out = await this.storage.update(key, bytes, kv.modRevision);
         next.metadata.resourceVersion = String(out.modRevision);
+        this.remember(next, out);
         return { obj: next, created: false };
       } catch (e) {
         if (e instanceof ConflictError && attempt < MAX_CAS_ATTEMPTS) continue;

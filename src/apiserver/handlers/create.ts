@@ -21,5 +21,5 @@ export async function handleCreate(c: Context<Env>, deps: HandlerDeps, def: Reso
   checkStrictBody(c, def, ct, raw, body, opts.validation);
   const scope = fieldManagerScope(def, '');
   const obj = await store.create(ns, body, ctx, { beforeWrite: (o) => updateManagedFields(scope, undefined, o, opts.manager) });
-  return send(c, 201, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+  return send(c, 201, target.kind === 'json' ? store.printed(obj) : encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }

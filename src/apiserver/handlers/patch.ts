@@ -78,5 +78,5 @@ export async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: Resou
     if (dups.length && opts.validation === 'Strict') throw badRequest(`error strict decoding YAML: ${yamlStrictError(dups)}`);
     c.get('warnings').push(...dups);
   }
-  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+  return send(c, created ? 201 : 200, target.kind === 'json' ? store.printed(obj) : encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }

@@ -24,5 +24,5 @@ export async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: Reso
     createIfMissing: def.allowCreateOnUpdate && !sub,
     beforeWrite: (next, cur) => updateManagedFields(fieldManagerScope(def, cur ? sub : ''), cur, next, opts.manager),
   });
-  return send(c, created ? 201 : 200, encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
+  return send(c, created ? 201 : 200, target.kind === 'json' ? store.printed(obj) : encodeResult(def, target, { object: obj }, (k) => q(c, k)), target);
 }
