@@ -49,12 +49,8 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
   }
 
   store.checkSelectors(q('labelSelector'), fieldSelector);
-  const res = c.env.outgoing;
-  const sock = c.env.incoming.socket;
   const contentType = target.kind === 'table' ? `application/json;as=Table;v=${target.version};g=meta.k8s.io` : 'application/json';
-  res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-  res.flushHeaders();
-  sock.setNoDelay(true);
+  const out = openStream(c, contentType);
 
   const apiVersion = apiVersionOf(def);
   let closed = false;
@@ -69,18 +65,23 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     for (const t of timers) clearTimeout(t);
     handle?.stop();
     shutdown.removeEventListener('abort', finish);
-    if (!res.writableEnded) res.end();
+    out.end();
+  };
+
+  const send = (line: string) => {
+    out.write(line);
+    // a watcher that stops reading is cut off instead of growing memory
+    if (out.buffered() > MAX_BUFFERED) {
+      finish();
+      out.abort();
+    }
   };
 
   const write = (type: string, obj: KObject, json?: () => string) => {
     if (closed) return;
     if (json && target.kind === 'json') {
       // the event's JSON is computed once and shared by every watcher
-      res.write(`{"type":"${type}","object":${json()}}\n`);
-      if (res.writableLength > MAX_BUFFERED) {
-        finish();
-        sock.destroy();
-      }
+      send(`{"type":"${type}","object":${json()}}\n`);
       return;
     }
     let payload = obj;
@@ -90,11 +91,7 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     } else if (target.kind === 'partial' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${target.version}`, metadata: obj.metadata };
     }
-    res.write(`{"type":"${type}","object":${toJSON(payload)}}\n`);
-    if (res.writableLength > MAX_BUFFERED) {
-      finish();
-      sock.destroy();
-    }
+    send(`{"type":"${type}","object":${toJSON(payload)}}\n`);
   };
 
   // a bookmark is the kind's zero object carrying only a resourceVersion, printed as Go prints it
@@ -106,7 +103,7 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     write('BOOKMARK', obj);
   };
 
-  res.on('close', finish);
+  out.onClose(finish);
   shutdown.addEventListener('abort', finish);
   timers.push(
     setTimeout(() => {
@@ -152,5 +149,68 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     write('ERROR', se.toStatus() as unknown as KObject);
     finish();
   }
-  return RESPONSE_ALREADY_SENT;
+  return out.response;
+}
+
+interface WatchStream {
+  write(chunk: string): void;
+  end(): void;
+  /** Bytes written and not yet taken by the client. */
+  buffered(): number;
+  /** Drops the connection (a reader too slow to keep). */
+  abort(): void;
+  onClose(cb: () => void): void;
+  response: Response;
+}
+
+/** The chunked response: straight to the node socket, or a web stream for in-process (loopback) requests. */
+function openStream(c: Context<Env>, contentType: string): WatchStream {
+  const headers = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
+  const res = c.env?.outgoing;
+  if (res) {
+    res.writeHead(200, { ...headers, 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+    c.env.incoming.socket.setNoDelay(true);
+    return {
+      write: (chunk) => void res.write(chunk),
+      end: () => {
+        if (!res.writableEnded) res.end();
+      },
+      buffered: () => res.writableLength,
+      abort: () => c.env.incoming.socket.destroy(),
+      onClose: (cb) => void res.on('close', cb),
+      response: RESPONSE_ALREADY_SENT,
+    };
+  }
+  const encoder = new TextEncoder();
+  let ctrl!: ReadableStreamDefaultController<Uint8Array>;
+  let ended = false;
+  const closers: (() => void)[] = [];
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start: (cc) => void (ctrl = cc),
+      cancel: () => {
+        ended = true;
+        for (const cb of closers) cb();
+      },
+    },
+    { highWaterMark: MAX_BUFFERED, size: (chunk) => chunk.byteLength },
+  );
+  return {
+    write: (chunk) => {
+      if (!ended) ctrl.enqueue(encoder.encode(chunk));
+    },
+    end: () => {
+      if (ended) return;
+      ended = true;
+      ctrl.close();
+    },
+    buffered: () => MAX_BUFFERED - (ctrl.desiredSize ?? 0),
+    abort: () => {
+      if (!ended) ctrl.error(new Error('watch reader too slow'));
+      ended = true;
+    },
+    onClose: (cb) => void closers.push(cb),
+    response: new Response(stream, { status: 200, headers }),
+  };
 }

@@ -1,42 +1,31 @@
-// Stands in for the kubelets of simulated nodes: a pod being deleted gracefully has no containers to
+// Stands in for the kubelets of simulated nodes: a bound pod being deleted gracefully has no containers to
 // stop, so it is removed at once (grace period 0), as a responsive kubelet would.
-import { StatusError } from '../apimachinery/errors.js';
-import type { Registry } from '../registry/index.js';
-import type { KObject } from '../registry/types.js';
+import type { KObject } from '../client/types.js';
+import { PODS } from './gvr.js';
+import type { Informer } from './runtime/informer.js';
+import { QueueController, isStatus } from './runtime/queue-controller.js';
 
-const KUBELET = { username: 'system:node:minikapi', groups: ['system:nodes', 'system:masters', 'system:authenticated'] };
+export class PodTermination extends QueueController {
+  private pods!: Informer;
 
-export class PodTermination {
-  private stopWatch?: () => void;
-  private queue: Promise<void> = Promise.resolve();
-
-  constructor(private readonly registry: Registry) {}
-
-  async start(): Promise<void> {
-    const pods = this.registry.mustStore('', 'pods');
-    const h = await pods.watch('', {}, {
-      event: (type, pod) => {
-        if (type !== 'DELETED' && pod.metadata.deletionTimestamp && pod.spec?.nodeName && (pod.metadata.deletionGracePeriodSeconds ?? 0) > 0) this.enqueue(pod);
-      },
-      error: () => {},
-    });
-    this.stopWatch = () => h.stop();
+  constructor() {
+    super('pod-termination', 4);
   }
 
-  private enqueue(pod: KObject): void {
-    this.queue = this.queue
-      .then(() =>
-        this.registry
-          .mustStore('', 'pods')
-          .delete(pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }, { user: KUBELET, dryRun: false, warnings: [], services: this.registry.services })
-          .then(() => undefined),
-      )
-      .catch((e) => {
-        if (!(e instanceof StatusError)) console.error('minikapi: pod termination:', e);
-      });
+  protected register(): void {
+    const check = (pod: KObject) => {
+      if (pod.metadata.deletionTimestamp && pod.spec?.nodeName && (pod.metadata.deletionGracePeriodSeconds ?? 0) > 0) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    };
+    this.pods = this.ctx.informers.informer(PODS).on({ add: check, update: (_, p) => check(p) });
   }
 
-  stop(): void {
-    this.stopWatch?.();
+  protected async sync(key: string): Promise<void> {
+    const pod = this.pods.get(key);
+    if (!pod) return;
+    try {
+      await this.ctx.client.delete(PODS, pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (e) {
+      if (!isStatus(e, 404, 409)) throw e;
+    }
   }
 }

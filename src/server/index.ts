@@ -13,7 +13,11 @@ import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthen
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
-import { NamespaceControllers } from '../controllers/namespaces.js';
+import { HttpClient } from '../client/http-client.js';
+import { ControllerManager, enabledControllers, type Controller } from '../controllers/runtime/controller.js';
+import { NamespaceController } from '../controllers/namespace.js';
+import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
+import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
 import { bootstrap } from './bootstrap.js';
 import { VERSION } from './version.js';
@@ -38,6 +42,8 @@ export interface ClusterOptions {
   compactionIntervalMs?: number;
   /** How many revisions compaction keeps (default 1000). */
   compactionRetention?: number;
+  /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
+  controllers?: string;
   /** Called once per start-up phase with its duration. */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -166,10 +172,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
-  const controllers = new NamespaceControllers(registry, pki.caCertPem);
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*');
   await controllers.start();
-  const podTermination = new PodTermination(registry);
-  await podTermination.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
@@ -184,7 +188,6 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       ready = false;
       shutdown.abort();
       controllers.stop();
-      podTermination.stop();
       compactor.stop();
       await new Promise<void>((r) => {
         server!.close(() => r());
@@ -217,6 +220,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     startedAt,
     stop,
   };
+}
+
+const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination()];
+
+/** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string): ControllerManager {
+  const all = CONTROLLERS.map((make) => make());
+  const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
+  // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
+  const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
+  const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
+  return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => console.error(`minikapi: ${name} controller: ${(err as Error).message ?? err}`));
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */

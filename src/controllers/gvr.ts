@@ -1,0 +1,9 @@
+// The resources the in-process controllers work with.
+import type { GVR } from '../client/types.js';
+
+const core = (resource: string, namespaced = true): GVR => ({ group: '', version: 'v1', resource, namespaced });
+
+export const NAMESPACES = core('namespaces', false);
+export const PODS = core('pods');
+export const CONFIGMAPS = core('configmaps');
+export const SERVICEACCOUNTS = core('serviceaccounts');

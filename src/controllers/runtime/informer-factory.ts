@@ -1,0 +1,36 @@
+// One informer per resource (and namespace/selector) shared by every controller that watches it.
+import type { Client, GVR } from '../../client/types.js';
+import { Informer, type InformerOptions } from './informer.js';
+
+export class InformerFactory {
+  private readonly informers = new Map<string, Informer>();
+  private started = false;
+
+  constructor(
+    private readonly client: Client,
+    private readonly onError?: (err: unknown) => void,
+  ) {}
+
+  informer(gvr: GVR, opts: Omit<InformerOptions, 'onError'> = {}): Informer {
+    const key = `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;
+    let inf = this.informers.get(key);
+    if (!inf) {
+      this.informers.set(key, (inf = new Informer(this.client, gvr, { ...opts, onError: this.onError })));
+      if (this.started) inf.start();
+    }
+    return inf;
+  }
+
+  start(): void {
+    this.started = true;
+    for (const i of this.informers.values()) i.start();
+  }
+
+  async waitForSync(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.waitForSync()));
+  }
+
+  stop(): void {
+    for (const i of this.informers.values()) i.stop();
+  }
+}
