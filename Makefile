@@ -1,5 +1,5 @@
 # The two commands: `make up` (install, build, start) and `make test` (install, build, run every test).
-.PHONY: up test build bench install clean
+.PHONY: up test build lint bench install clean
 
 STAMP := node_modules/.minikapi-installed
 
@@ -12,10 +12,14 @@ install: $(STAMP)
 build: $(STAMP)
 	npx tsc -p tsconfig.json
 
+lint: $(STAMP)
+	npx eslint src
+
 up: build
 	node bin/minikapi up $(ARGS)
 
-test: build
+# a clean build, so that tests deleted from src/ cannot run from a stale dist/
+test: $(STAMP) clean lint build
 	node scripts/run-tests.mjs
 
 bench: build

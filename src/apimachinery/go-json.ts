@@ -1,8 +1,8 @@
 // What Go's encoding/json prints after decoding a body into the versioned type of a built-in kind
 // (kube-apiserver stores and returns exactly that), driven by the protobuf descriptor tables alone.
 import { canonicalQuantity } from './quantity.js';
-import type { ProtoGroup } from '../apiserver/protobuf/schema.js';
-import { ALL_GROUPS } from '../apiserver/protobuf/descriptors-all.js';
+import type { ProtoGroup } from '../schema/go-types/types.js';
+import { ALL_GROUPS } from '../schema/go-types/all.js';
 
 const GROUPS: ProtoGroup[] = ALL_GROUPS;
 

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 // evaluated before the node adapter swaps in its own Response class, so the "already sent" marker stays a
 // global Response (the lazily loaded handlers return it from watches and large lists)
 import '@hono/node-server/utils/response';
-import { StatusError, internalError } from '../apimachinery/errors.js';
+import { StatusError, internalError, resourceNotFound } from '../apimachinery/errors.js';
 import { goJSONOrdered } from '../apimachinery/go-json-encode.js';
 import type { Registry } from '../registry/index.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
@@ -150,12 +150,12 @@ export function createApp(opts: AppOptions): Hono<Env> {
   app.get('/api/v1', (c) => json(c, apiResourceList(gvs.find((g) => g.group === '' && g.version === 'v1')!)));
   app.get('/apis/:group', (c) => {
     const g = apiGroup(gvs, c.req.param('group'));
-    if (!g) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    if (!g) throw resourceNotFound();
     return json(c, g);
   });
   app.get('/apis/:group/:version', (c) => {
     const gv = gvs.find((g) => g.group === c.req.param('group') && g.version === c.req.param('version'));
-    if (!gv) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+    if (!gv) throw resourceNotFound();
     return json(c, apiResourceList(gv));
   });
 
@@ -168,7 +168,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
 
   app.notFound((c) => {
     const p = c.req.path;
-    if (p.startsWith('/api/') || p.startsWith('/apis/')) return statusResponse(c, new StatusError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    if (p.startsWith('/api/') || p.startsWith('/apis/')) return statusResponse(c, resourceNotFound());
     return c.text('404 page not found\n', 404);
   });
   return app;

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { badRequest } from '../apimachinery/errors.js';
 import { goJSON, goJSONOrdered, goJSONUnstructured, goMessageJSON, goString, isTypedKind } from '../apimachinery/go-json-encode.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
-import { printerFor } from '../registry/printers/index.js';
+import { defaultPrinter } from '../registry/printers/index.js';
 import type { Target } from './negotiation.js';
 import type { Env } from './env.js';
 
@@ -27,7 +27,7 @@ export interface TableOptions {
 }
 
 export function toTable(def: ResourceDef, items: KObject[], listMeta: KObject, opts: TableOptions): KObject {
-  const printer = printerFor(def.group, def.resource);
+  const printer = def.printer ?? defaultPrinter;
   const now = Date.now();
   const rows = items.map((o) => {
     const r = printer.row(o, now);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCluster, table, TESTDATA, type TestCluster } from '../testing/harness.js';
+import { api } from '../testing/client.js';
 
 const DIR = join(TESTDATA, 'builtins');
 const INVALID = join(DIR, 'invalid');
@@ -583,6 +584,13 @@ describe('built-in resources of Kubernetes 1.33 through kubectl', () => {
       'The DaemonSet "agent" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable\n',
     );
     for (const r of [roleRef, sts, sc, pc, pvc, job, ds]) assert.equal(r.code, 1);
+  });
+
+  test('deployment selector errors print the selector as Go does, like every other workload', async () => {
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'sel' }, spec: { selector: { matchLabels: { app: 'sel' } }, template: { metadata: { labels: { app: 'sel' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+    assert.equal((await api(c, 'POST', `/apis/apps/v1/namespaces/${ns}/deployments`, dep)).status, 201);
+    const r = await c.kubectl(['-n', ns, 'patch', 'deployment', 'sel', '--type', 'merge', '-p', '{"spec":{"selector":{"matchLabels":{"app":"other"}},"template":{"metadata":{"labels":{"app":"other"}}}}}']);
+    assert.equal(r.stderr, 'The Deployment "sel" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"other"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable\n');
   });
 
   test('kubectl scale works for statefulsets and replicationcontrollers', async () => {

@@ -21,6 +21,7 @@ export interface ResourceSpec {
   nameValidation?: ResourceDef['nameValidation'];
   createOnly?: ResourceDef['createOnly'];
   convert?: ResourceDef['convert'];
+  printer?: ResourceDef['printer'];
 }
 
 export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
@@ -50,5 +51,6 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     nameValidation: s.nameValidation ?? 'subdomain',
     createOnly: s.createOnly,
     convert: s.convert,
+    printer: s.printer,
   };
 }

@@ -5,6 +5,7 @@ import type { FieldError } from '../apimachinery/errors.js';
 export type KObject = Record<string, any>;
 
 import type { UserInfo } from '../auth/types.js';
+import type { TablePrinter } from './printers/types.js';
 
 export type { UserInfo } from '../auth/types.js';
 
@@ -86,6 +87,8 @@ export interface ResourceDef {
   allowCreateOnUpdate: boolean;
   /** Status sent on create is kept (nodes; pods and namespaces set their own) instead of dropped. */
   keepsStatusOnCreate: boolean;
+  /** Table columns and rows (`kubectl get`); the default Name/Created At one when absent. */
+  printer?: TablePrinter;
   /** Custom resources: no strategic merge patch, schema from the CRD. */
   customResource?: boolean;
   /** DELETE returns the object instead of a Success Status. */

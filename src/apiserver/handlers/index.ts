@@ -1,6 +1,6 @@
 // Resource requests: find the resource, check the verb, then the handler of the verb or subresource.
 import type { Context } from 'hono';
-import { StatusError, methodNotAllowed, methodNotSupported } from '../../apimachinery/errors.js';
+import { methodNotAllowed, methodNotSupported, resourceNotFound } from '../../apimachinery/errors.js';
 import type { Verb } from '../../registry/types.js';
 import type { Env } from '../env.js';
 import { serveWatch } from '../watch.js';
@@ -15,10 +15,6 @@ import type { HandlerDeps } from './request.js';
 import { handleUpdate } from './update.js';
 
 export type { HandlerDeps } from './request.js';
-
-function resourceNotFound(): StatusError {
-  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
-}
 
 export async function handleResource(c: Context<Env>, deps: HandlerDeps): Promise<Response> {
   const info = c.get('requestInfo');

@@ -1,8 +1,6 @@
 // Fake kube-apiserver pieces for kubectl.test.ts: TLS, discovery, canned objects and replies.
-import { execFileSync } from 'node:child_process';
+import { kubectlBinary } from '../../testing/harness.js';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import forge from 'node-forge';
 import { csrFixture, node, podOn, richCronJob, webDeployment } from './kubectl-fixtures.test.js';
 
@@ -42,15 +40,10 @@ const discovery: Record<string, unknown> = {
     res('clusterroles', 'ClusterRole', false), res('clusterrolebindings', 'ClusterRoleBinding', false)]),
 };
 
-export function findKubectl(): string | undefined {
+/** kubectl 1.33 beside the kubectl on PATH; throws (the test fails loudly) when it is missing. */
+export function findKubectl(): string {
   if (process.env['KUBECTL_1_33']) return process.env['KUBECTL_1_33'];
-  try {
-    const onPath = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
-    const exact = join(dirname(realpathSync(onPath)), 'kubectl.1.33');
-    return existsSync(exact) ? exact : undefined;
-  } catch {
-    return undefined;
-  }
+  return kubectlBinary('1.33');
 }
 
 export function selfSignedCert(): { key: string; cert: string } {

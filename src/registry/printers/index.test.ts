@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultPrinter, humanDuration, printerFor, translateTimestampSince } from './index.js';
+import { defaultPrinter, humanDuration, translateTimestampSince } from './index.js';
+import { builtinResources } from '../resources/all.js';
 import { podPrinter } from './pod.js';
 import { NOW } from './testutil.js';
 
@@ -23,12 +24,14 @@ const ALL: [string, string][] = [
   ['certificates.k8s.io', 'clustertrustbundles'], ['internal.apiserver.k8s.io', 'storageversions'], ['storagemigration.k8s.io', 'storageversionmigrations'],
 ];
 
-test('printerFor maps group/resource and falls back to the default printer', () => {
-  assert.equal(printerFor('', 'pods'), podPrinter);
-  for (const [g, r] of ALL) assert.notEqual(printerFor(g, r), defaultPrinter, `${g}/${r}`);
-  for (const [g, r] of [['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'clusterroles'], ['', 'limitranges'],
-    ['apiextensions.k8s.io', 'customresourcedefinitions'], ['example.com', 'widgets'], ['apps', 'pods']] as const) {
-    assert.equal(printerFor(g, r), defaultPrinter, `${g}/${r}`);
+test('every served kind with upstream columns carries its printer; the others use the default one', () => {
+  const printerOf = (g: string, r: string) => builtinResources.find((d) => d.group === g && d.resource === r)?.printer;
+  assert.equal(printerOf('', 'pods'), podPrinter);
+  const served = ALL.filter(([g, r]) => builtinResources.some((d) => d.group === g && d.resource === r));
+  assert.ok(served.length >= 45);
+  for (const [g, r] of served) assert.ok(printerOf(g, r), `${g}/${r}`);
+  for (const [g, r] of [['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'clusterroles'], ['', 'limitranges'], ['apiextensions.k8s.io', 'customresourcedefinitions']] as const) {
+    assert.equal(printerOf(g, r), undefined, `${g}/${r}`);
   }
 });
 
@@ -42,8 +45,9 @@ test('default printer: Name and Created At (date, RFC3339 cell)', () => {
 
 test('every printer tolerates partial objects and fills one cell per column', () => {
   const partials: unknown[] = [{}, { metadata: {} }, { metadata: { name: 'x' }, spec: {}, status: {} }, null, { spec: null, status: null }];
-  for (const [g, r] of ALL) {
-    const p = printerFor(g, r);
+  for (const d of builtinResources) {
+    const p = d.printer ?? defaultPrinter;
+    const [g, r] = [d.group, d.resource];
     for (const o of partials) {
       const row = p.row(o, NOW);
       // upstream's ipaddresses printer emits one more cell (age) than it declares columns

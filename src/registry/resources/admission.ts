@@ -1,9 +1,11 @@
 // admissionregistration.k8s.io/v1 webhook configurations, validating admission policies and their bindings (stored; evaluation is the admission layer's).
 import { type FieldError, duplicate, forbiddenField, invalid, notSupported, required } from '../../apimachinery/errors.js';
 import { dns1035LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
+import { mutatingWebhookPrinter, validatingWebhookPrinter } from '../printers/admission.js';
 import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { goStrings, invalidRaw, oneOf, validateLabelSelector } from './common.js';
+import { policyBindingPrinter, validatingAdmissionPolicyPrinter } from '../printers/admission.js';
 
 const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const SCOPES = ['*', 'Cluster', 'Namespaced'];
@@ -142,6 +144,7 @@ function webhookConfiguration(kind: 'MutatingWebhookConfiguration' | 'Validating
     group: 'admissionregistration.k8s.io',
     resource: mutating ? 'mutatingwebhookconfigurations' : 'validatingwebhookconfigurations',
     kind,
+    printer: mutating ? mutatingWebhookPrinter : validatingWebhookPrinter,
     namespaced: false,
     categories: ['api-extensions'],
     generation: true,
@@ -227,6 +230,7 @@ export const validatingadmissionpolicies = defineResource({
   group: 'admissionregistration.k8s.io',
   resource: 'validatingadmissionpolicies',
   kind: 'ValidatingAdmissionPolicy',
+  printer: validatingAdmissionPolicyPrinter,
   namespaced: false,
   categories: ['api-extensions'],
   generation: true,
@@ -278,6 +282,7 @@ export const validatingadmissionpolicybindings = defineResource({
   group: 'admissionregistration.k8s.io',
   resource: 'validatingadmissionpolicybindings',
   kind: 'ValidatingAdmissionPolicyBinding',
+  printer: policyBindingPrinter,
   namespaced: false,
   categories: ['api-extensions'],
   generation: true,

@@ -4,6 +4,7 @@ import { dns1035LabelErrors, dns1123LabelErrors, dns1123SubdomainErrors } from '
 import { defineResource, STATUS } from '../define.js';
 import { nowRFC3339 } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
+import { apiServicePrinter } from '../printers/misc.js';
 
 /** groupPriorityMinimum/versionPriority of kube-apiserver's built-in group versions. */
 const PRIORITIES: Record<string, [number, number]> = {
@@ -98,6 +99,7 @@ export const apiservices = defineResource({
   group: 'apiregistration.k8s.io',
   resource: 'apiservices',
   kind: 'APIService',
+  printer: apiServicePrinter,
   namespaced: false,
   categories: ['api-extensions'],
   nameValidation: 'path',

@@ -6,6 +6,7 @@ import type { KObject, ResourceDef } from '../types.js';
 import { goMap, goSelector, immutable, invalidRaw, nonNegative, oneOf, selectorIsEmpty, selectorMatches, validateLabelSelector, validatePodTemplate } from './common.js';
 import { defaultPVC, validatePVCSpec } from './core-extra.js';
 import { defaultPodTemplate } from './pod-spec.js';
+import { controllerRevisionPrinter, daemonSetPrinter, statefulSetPrinter } from '../printers/apps.js';
 
 /** Selector and template rules DaemonSets and StatefulSets share with Deployments. */
 function validateWorkload(spec: KObject, what: string): FieldError[] {
@@ -85,6 +86,7 @@ export const statefulsets = defineResource({
   group: 'apps',
   resource: 'statefulsets',
   kind: 'StatefulSet',
+  printer: statefulSetPrinter,
   shortNames: ['sts'],
   categories: ['all'],
   generation: true,
@@ -162,6 +164,7 @@ export const daemonsets = defineResource({
   group: 'apps',
   resource: 'daemonsets',
   kind: 'DaemonSet',
+  printer: daemonSetPrinter,
   shortNames: ['ds'],
   categories: ['all'],
   generation: true,
@@ -192,6 +195,7 @@ export const controllerrevisions = defineResource({
   group: 'apps',
   resource: 'controllerrevisions',
   kind: 'ControllerRevision',
+  printer: controllerRevisionPrinter,
   strategy: {
     validate: validateRevision,
     validateUpdate(obj, old) {

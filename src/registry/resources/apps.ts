@@ -4,17 +4,10 @@ import { labelSelectorFromObject } from '../../apimachinery/selectors.js';
 import { deepEqual } from '../util.js';
 import { defineResource, SCALE, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
+import { goMap, goSelector, invalidRaw } from './common.js';
 import { defaultPodTemplate, validatePodSpec } from './pod-spec.js';
-
-function goMap(m: Record<string, string> | undefined): string {
-  const entries = Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  return `map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(', ')}}`;
-}
-
-function goSelector(sel: KObject | undefined): string {
-  const ml = sel?.matchLabels ? goMap(sel.matchLabels) : 'map[string]string(nil)';
-  return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`;
-}
+import { deploymentPrinter, replicaSetPrinter } from '../printers/apps.js';
+import { leasePrinter } from '../printers/misc.js';
 
 /** Validation shared by workload kinds with a selector and a pod template. */
 export function validateSelectorAndTemplate(spec: KObject | undefined, templateRequired = true): FieldError[] {
@@ -23,7 +16,7 @@ export function validateSelectorAndTemplate(spec: KObject | undefined, templateR
   const sel = s.selector;
   if (!sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0)) {
     errs.push(required('spec.selector'));
-    if (sel) errs.push(invalid('spec.selector', goSelector(sel), 'empty selector is invalid for deployment'));
+    if (sel) errs.push(invalidRaw('spec.selector', goSelector(sel), 'empty selector is invalid for deployment'));
   }
   if (!s.template) {
     if (templateRequired) errs.push(required('spec.template'));
@@ -31,7 +24,7 @@ export function validateSelectorAndTemplate(spec: KObject | undefined, templateR
   }
   const labels = s.template.metadata?.labels;
   if (sel && (Object.keys(sel.matchLabels ?? {}).length || (sel.matchExpressions ?? []).length) && !labelSelectorFromObject(sel).matches(labels ?? {}))
-    errs.push(invalid('spec.template.metadata.labels', goMap(labels), '`selector` does not match template `labels`'));
+    errs.push(invalidRaw('spec.template.metadata.labels', goMap(labels), '`selector` does not match template `labels`'));
   errs.push(...validatePodSpec(s.template.spec, 'spec.template.spec'));
   if (s.template.spec?.restartPolicy && s.template.spec.restartPolicy !== 'Always')
     errs.push({ type: 'FieldValueNotSupported', field: 'spec.template.spec.restartPolicy', badValue: s.template.spec.restartPolicy, detail: 'supported values: "Always"' });
@@ -40,7 +33,7 @@ export function validateSelectorAndTemplate(spec: KObject | undefined, templateR
 }
 
 function selectorImmutable(obj: KObject, old: KObject): FieldError[] {
-  if (!deepEqual(obj.spec?.selector, old.spec?.selector)) return [invalid('spec.selector', goSelector(obj.spec?.selector), 'field is immutable')];
+  if (!deepEqual(obj.spec?.selector, old.spec?.selector)) return [invalidRaw('spec.selector', goSelector(obj.spec?.selector), 'field is immutable')];
   return [];
 }
 
@@ -64,6 +57,7 @@ export const deployments = defineResource({
   group: 'apps',
   resource: 'deployments',
   kind: 'Deployment',
+  printer: deploymentPrinter,
   shortNames: ['deploy'],
   categories: ['all'],
   generation: true,
@@ -83,6 +77,7 @@ export const replicasets = defineResource({
   group: 'apps',
   resource: 'replicasets',
   kind: 'ReplicaSet',
+  printer: replicaSetPrinter,
   shortNames: ['rs'],
   categories: ['all'],
   generation: true,
@@ -109,6 +104,7 @@ export const leases = defineResource({
   group: 'coordination.k8s.io',
   resource: 'leases',
   kind: 'Lease',
+  printer: leasePrinter,
   allowCreateOnUpdate: false,
 });
 

@@ -4,6 +4,7 @@ import { pathSegmentErrors } from '../../apimachinery/validation.js';
 import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { quantityValue } from './common.js';
+import { horizontalPodAutoscalerPrinter } from '../printers/autoscaling.js';
 
 const METRICS_ANN = 'autoscaling.alpha.kubernetes.io/metrics';
 const CURRENT_METRICS_ANN = 'autoscaling.alpha.kubernetes.io/current-metrics';
@@ -292,6 +293,7 @@ export const horizontalpodautoscalersV2 = defineResource({
   version: 'v2',
   resource: 'horizontalpodautoscalers',
   kind: 'HorizontalPodAutoscaler',
+  printer: horizontalPodAutoscalerPrinter,
   shortNames: ['hpa'],
   categories: ['all'],
   subresources: [STATUS],
@@ -322,6 +324,7 @@ export const horizontalpodautoscalersV1 = defineResource({
   version: 'v1',
   resource: 'horizontalpodautoscalers',
   kind: 'HorizontalPodAutoscaler',
+  printer: horizontalPodAutoscalerPrinter,
   shortNames: ['hpa'],
   categories: ['all'],
   subresources: [STATUS],

@@ -7,6 +7,7 @@ import type { KObject, ResourceDef, StrategyContext } from '../types.js';
 import { goMap, goSelector, immutable, invalidRaw, nonNegative, selectorMatches, validateLabelSelector, validatePodTemplate } from './common.js';
 import { cronScheduleError } from './cron.js';
 import { defaultPodTemplate } from './pod-spec.js';
+import { cronJobPrinter, jobPrinter } from '../printers/batch.js';
 
 const JOB_NAME = 'batch.kubernetes.io/job-name';
 const CONTROLLER_UID = 'batch.kubernetes.io/controller-uid';
@@ -155,6 +156,7 @@ export const jobs = defineResource({
   group: 'batch',
   resource: 'jobs',
   kind: 'Job',
+  printer: jobPrinter,
   categories: ['all'],
   generation: true,
   subresources: [STATUS],
@@ -237,6 +239,7 @@ export const cronjobs = defineResource({
   group: 'batch',
   resource: 'cronjobs',
   kind: 'CronJob',
+  printer: cronJobPrinter,
   shortNames: ['cj'],
   categories: ['all'],
   generation: true,

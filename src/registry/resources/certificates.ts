@@ -5,6 +5,7 @@ import { defineResource, STATUS } from '../define.js';
 import { nowRFC3339 } from '../util.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
+import { certificateSigningRequestPrinter } from '../printers/misc.js';
 
 const USAGES = [
   'any', 'cert sign', 'client auth', 'code signing', 'content commitment', 'crl sign', 'data encipherment', 'decipher only', 'digital signature',
@@ -185,6 +186,7 @@ export const certificatesigningrequests = defineResource({
   group: 'certificates.k8s.io',
   resource: 'certificatesigningrequests',
   kind: 'CertificateSigningRequest',
+  printer: certificateSigningRequestPrinter,
   namespaced: false,
   shortNames: ['csr'],
   nameValidation: 'path',

@@ -8,6 +8,9 @@ import { deepEqual } from '../util.js';
 import type { KObject, RequestContext, ResourceDef, StrategyContext } from '../types.js';
 import { checkQuantities, goMap, invalidRaw, isQuantity, nonNegative, oneOf, quantityValue, selectorMatches, validatePodTemplate } from './common.js';
 import { defaultPodTemplate } from './pod-spec.js';
+import { podTemplatePrinter, replicationControllerPrinter, resourceQuotaPrinter } from '../printers/core.js';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter } from '../printers/core-volumes.js';
+import { componentStatusPrinter } from '../printers/extras.js';
 
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 const VOLUME_MODES = ['Block', 'Filesystem'];
@@ -56,6 +59,7 @@ export const bindings = defineResource({
 export const componentstatuses = defineResource({
   resource: 'componentstatuses',
   kind: 'ComponentStatus',
+  printer: componentStatusPrinter,
   namespaced: false,
   shortNames: ['cs'],
   verbs: ['get', 'list'],
@@ -171,6 +175,7 @@ function pvcQuantities(obj: KObject): void {
 export const persistentvolumeclaims = defineResource({
   resource: 'persistentvolumeclaims',
   kind: 'PersistentVolumeClaim',
+  printer: persistentVolumeClaimPrinter,
   shortNames: ['pvc'],
   returnDeletedObject: true,
   subresources: [STATUS],
@@ -269,6 +274,7 @@ function validatePV(obj: KObject): FieldError[] {
 export const persistentvolumes = defineResource({
   resource: 'persistentvolumes',
   kind: 'PersistentVolume',
+  printer: persistentVolumePrinter,
   namespaced: false,
   shortNames: ['pv'],
   returnDeletedObject: true,
@@ -299,6 +305,7 @@ export const persistentvolumes = defineResource({
 export const podtemplates = defineResource({
   resource: 'podtemplates',
   kind: 'PodTemplate',
+  printer: podTemplatePrinter,
   strategy: {
     prepareForCreate: (obj) => defaultPodTemplate((obj.template ??= {})),
     prepareForUpdate: (obj) => defaultPodTemplate((obj.template ??= {})),
@@ -342,6 +349,7 @@ function validateRC(obj: KObject): FieldError[] {
 export const replicationcontrollers = defineResource({
   resource: 'replicationcontrollers',
   kind: 'ReplicationController',
+  printer: replicationControllerPrinter,
   shortNames: ['rc'],
   categories: ['all'],
   generation: true,
@@ -381,6 +389,7 @@ function validateQuota(obj: KObject): FieldError[] {
 export const resourcequotas = defineResource({
   resource: 'resourcequotas',
   kind: 'ResourceQuota',
+  printer: resourceQuotaPrinter,
   shortNames: ['quota'],
   subresources: [STATUS],
   strategy: {

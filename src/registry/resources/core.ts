@@ -5,6 +5,9 @@ import { defineResource, STATUS } from '../define.js';
 import { generateNameSuffix } from '../util.js';
 import type { KObject, ResourceDef, StrategyContext } from '../types.js';
 import { defaultPodSpec, qosClass, validatePodSpec } from './pod-spec.js';
+import { configMapPrinter, endpointsPrinter, namespacePrinter, nodePrinter, secretPrinter, serviceAccountPrinter, servicePrinter } from '../printers/core.js';
+import { eventPrinter } from '../printers/events.js';
+import { podPrinter } from '../printers/pod.js';
 
 const configKeyRe = /^[-._a-zA-Z0-9]+$/;
 const CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
@@ -33,6 +36,7 @@ const base64Re = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)
 export const namespaces = defineResource({
   resource: 'namespaces',
   kind: 'Namespace',
+  printer: namespacePrinter,
   namespaced: false,
   shortNames: ['ns'],
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
@@ -63,6 +67,7 @@ export const namespaces = defineResource({
 export const configmaps = defineResource({
   resource: 'configmaps',
   kind: 'ConfigMap',
+  printer: configMapPrinter,
   shortNames: ['cm'],
   strategy: {
     validate(obj) {
@@ -108,6 +113,7 @@ function validateSecret(obj: KObject): FieldError[] {
 export const secrets = defineResource({
   resource: 'secrets',
   kind: 'Secret',
+  printer: secretPrinter,
   strategy: {
     prepareForCreate(obj) {
       obj.type ??= 'Opaque';
@@ -139,6 +145,7 @@ function mergeStringData(obj: KObject): void {
 export const serviceaccounts = defineResource({
   resource: 'serviceaccounts',
   kind: 'ServiceAccount',
+  printer: serviceAccountPrinter,
   shortNames: ['sa'],
   subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
   returnDeletedObject: true,
@@ -199,6 +206,7 @@ function admitPod(obj: KObject): void {
 export const pods = defineResource({
   resource: 'pods',
   kind: 'Pod',
+  printer: podPrinter,
   shortNames: ['po'],
   categories: ['all'],
   returnDeletedObject: true,
@@ -316,6 +324,7 @@ function validateService(obj: KObject): FieldError[] {
 export const services = defineResource({
   resource: 'services',
   kind: 'Service',
+  printer: servicePrinter,
   shortNames: ['svc'],
   categories: ['all'],
   nameValidation: 'dns1035',
@@ -341,6 +350,7 @@ export const services = defineResource({
 export const endpoints = defineResource({
   resource: 'endpoints',
   kind: 'Endpoints',
+  printer: endpointsPrinter,
   singular: 'endpoints',
   shortNames: ['ep'],
   allowCreateOnUpdate: true,
@@ -349,6 +359,7 @@ export const endpoints = defineResource({
 export const events = defineResource({
   resource: 'events',
   kind: 'Event',
+  printer: eventPrinter,
   shortNames: ['ev'],
   allowCreateOnUpdate: true,
   strategy: {
@@ -377,6 +388,7 @@ export const events = defineResource({
 export const nodes = defineResource({
   resource: 'nodes',
   kind: 'Node',
+  printer: nodePrinter,
   namespaced: false,
   shortNames: ['no'],
   keepsStatusOnCreate: true,

@@ -4,6 +4,7 @@ import { type FieldError, duplicate, invalid, notSupported, required, forbiddenF
 import { defineResource } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { immutable, label, subdomain } from './common.js';
+import { endpointSlicePrinter } from '../printers/misc.js';
 
 const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'];
 
@@ -56,6 +57,7 @@ export const endpointslices = defineResource({
   group: 'discovery.k8s.io',
   resource: 'endpointslices',
   kind: 'EndpointSlice',
+  printer: endpointSlicePrinter,
   generation: true,
   strategy: {
     prepareForCreate: defaultSlice,

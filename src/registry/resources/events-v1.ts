@@ -4,6 +4,7 @@ import { dns1123SubdomainErrors, qualifiedNameErrors } from '../../apimachinery/
 import { defineResource } from '../define.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
+import { eventsV1Printer } from '../printers/events.js';
 
 const META = ['apiVersion', 'kind', 'metadata'];
 
@@ -103,6 +104,7 @@ export const eventsV1 = defineResource({
   group: 'events.k8s.io',
   resource: 'events',
   kind: 'Event',
+  printer: eventsV1Printer,
   shortNames: ['ev'],
   keyPrefix: '/registry/events/',
   convert: {

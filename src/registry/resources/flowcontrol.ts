@@ -4,6 +4,7 @@ import { type FieldError, forbiddenField, invalid, notSupported, required } from
 import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { subdomain } from './common.js';
+import { flowSchemaPrinter, priorityLevelConfigurationPrinter } from '../printers/flowcontrol.js';
 
 function defaultFlowSchema(obj: KObject): void {
   const spec = (obj.spec ??= {});
@@ -120,6 +121,7 @@ export const flowschemas = defineResource({
   group: 'flowcontrol.apiserver.k8s.io',
   resource: 'flowschemas',
   kind: 'FlowSchema',
+  printer: flowSchemaPrinter,
   namespaced: false,
   generation: true,
   subresources: [STATUS],
@@ -137,6 +139,7 @@ export const prioritylevelconfigurations = defineResource({
   group: 'flowcontrol.apiserver.k8s.io',
   resource: 'prioritylevelconfigurations',
   kind: 'PriorityLevelConfiguration',
+  printer: priorityLevelConfigurationPrinter,
   namespaced: false,
   generation: true,
   subresources: [STATUS],

@@ -5,6 +5,8 @@ import { dns1035LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/v
 import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { immutable, label, subdomain, validateLabelSelector } from './common.js';
+import { ipAddressPrinter, serviceCIDRPrinter } from '../printers/extras.js';
+import { ingressClassPrinter, ingressPrinter, networkPolicyPrinter } from '../printers/networking.js';
 
 const IP_MSG = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
 const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
@@ -118,6 +120,7 @@ export const ingresses = defineResource({
   group: 'networking.k8s.io',
   resource: 'ingresses',
   kind: 'Ingress',
+  printer: ingressPrinter,
   shortNames: ['ing'],
   generation: true,
   subresources: [STATUS],
@@ -163,6 +166,7 @@ export const ingressclasses = defineResource({
   group: 'networking.k8s.io',
   resource: 'ingressclasses',
   kind: 'IngressClass',
+  printer: ingressClassPrinter,
   namespaced: false,
   strategy: {
     prepareForCreate: defaultIngressClass,
@@ -245,6 +249,7 @@ export const networkpolicies = defineResource({
   group: 'networking.k8s.io',
   resource: 'networkpolicies',
   kind: 'NetworkPolicy',
+  printer: networkPolicyPrinter,
   shortNames: ['netpol'],
   generation: true,
   strategy: {
@@ -275,6 +280,7 @@ export const ipaddresses = defineResource({
   group: 'networking.k8s.io',
   resource: 'ipaddresses',
   kind: 'IPAddress',
+  printer: ipAddressPrinter,
   namespaced: false,
   nameValidation: 'path',
   strategy: {
@@ -304,6 +310,7 @@ export const servicecidrs = defineResource({
   group: 'networking.k8s.io',
   resource: 'servicecidrs',
   kind: 'ServiceCIDR',
+  printer: serviceCIDRPrinter,
   namespaced: false,
   subresources: [STATUS],
   strategy: {

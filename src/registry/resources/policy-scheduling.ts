@@ -5,6 +5,7 @@ import { defineResource, STATUS } from '../define.js';
 import type { Store } from '../store.js';
 import type { KObject, ResourceDef, StrategyContext } from '../types.js';
 import { checkQuantities, immutable, selectorMatches, validateLabelSelector } from './common.js';
+import { podDisruptionBudgetPrinter, priorityClassPrinter, runtimeClassPrinter } from '../printers/misc.js';
 
 const percentRe = /^[0-9]+%$/;
 
@@ -35,6 +36,7 @@ export const poddisruptionbudgets = defineResource({
   group: 'policy',
   resource: 'poddisruptionbudgets',
   kind: 'PodDisruptionBudget',
+  printer: podDisruptionBudgetPrinter,
   shortNames: ['pdb'],
   generation: true,
   subresources: [STATUS],
@@ -141,6 +143,7 @@ export const priorityclasses = defineResource({
   group: 'scheduling.k8s.io',
   resource: 'priorityclasses',
   kind: 'PriorityClass',
+  printer: priorityClassPrinter,
   namespaced: false,
   shortNames: ['pc'],
   strategy: {
@@ -172,6 +175,7 @@ export const runtimeclasses = defineResource({
   group: 'node.k8s.io',
   resource: 'runtimeclasses',
   kind: 'RuntimeClass',
+  printer: runtimeClassPrinter,
   namespaced: false,
   strategy: {
     prepareForCreate: (obj) => checkQuantities('RuntimeClass', 'v1', [obj.overhead?.podFixed]),

@@ -1,6 +1,7 @@
 // rbac.authorization.k8s.io/v1 roles, clusterroles, rolebindings, clusterrolebindings.
 import { type FieldError, invalid, notSupported, required } from '../../apimachinery/errors.js';
 import { dns1123SubdomainErrors, pathSegmentErrors } from '../../apimachinery/validation.js';
+import { clusterRoleBindingPrinter, roleBindingPrinter } from '../printers/rbac.js';
 import { defineResource } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { goStrings, invalidRaw, validateLabelSelector } from './common.js';
@@ -124,6 +125,7 @@ export const rolebindings = defineResource({
   group: RBAC,
   resource: 'rolebindings',
   kind: 'RoleBinding',
+  printer: roleBindingPrinter,
   nameValidation: 'path',
   strategy: {
     prepareForCreate: defaultBinding,
@@ -137,6 +139,7 @@ export const clusterrolebindings = defineResource({
   group: RBAC,
   resource: 'clusterrolebindings',
   kind: 'ClusterRoleBinding',
+  printer: clusterRoleBindingPrinter,
   namespaced: false,
   nameValidation: 'path',
   strategy: {

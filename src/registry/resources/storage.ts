@@ -5,6 +5,8 @@ import { defineResource, STATUS } from '../define.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { checkQuantities, immutable, nonNegative, oneOf, quantityValue, subdomain, validateLabelSelector } from './common.js';
+import { csiStorageCapacityPrinter } from '../printers/extras.js';
+import { csiDriverPrinter, csiNodePrinter, storageClassPrinter, volumeAttachmentPrinter } from '../printers/storage.js';
 
 function defaultStorageClass(obj: KObject): void {
   obj.reclaimPolicy ||= 'Delete';
@@ -34,6 +36,7 @@ export const storageclasses = defineResource({
   group: 'storage.k8s.io',
   resource: 'storageclasses',
   kind: 'StorageClass',
+  printer: storageClassPrinter,
   namespaced: false,
   shortNames: ['sc'],
   returnDeletedObject: true,
@@ -88,6 +91,7 @@ export const csidrivers = defineResource({
   group: 'storage.k8s.io',
   resource: 'csidrivers',
   kind: 'CSIDriver',
+  printer: csiDriverPrinter,
   namespaced: false,
   strategy: {
     prepareForCreate: defaultCSIDriver,
@@ -126,6 +130,7 @@ export const csinodes = defineResource({
   group: 'storage.k8s.io',
   resource: 'csinodes',
   kind: 'CSINode',
+  printer: csiNodePrinter,
   namespaced: false,
   strategy: {
     prepareForCreate(obj) {
@@ -157,6 +162,7 @@ export const csistoragecapacities = defineResource({
   group: 'storage.k8s.io',
   resource: 'csistoragecapacities',
   kind: 'CSIStorageCapacity',
+  printer: csiStorageCapacityPrinter,
   strategy: {
     prepareForCreate(obj) {
       const q: Record<string, unknown> = {};
@@ -196,6 +202,7 @@ export const volumeattachments = defineResource({
   group: 'storage.k8s.io',
   resource: 'volumeattachments',
   kind: 'VolumeAttachment',
+  printer: volumeAttachmentPrinter,
   namespaced: false,
   subresources: [STATUS],
   strategy: {

@@ -1,4 +1,4 @@
-import type { ProtoGroup } from './schema.js';
+import type { ProtoGroup } from './types.js';
 
 export const storage: ProtoGroup = {
   ns: 'storage',
