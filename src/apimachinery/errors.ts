@@ -136,7 +136,7 @@ export function expired(message: string): StatusError {
 }
 
 export function requestEntityTooLarge(message: string): StatusError {
-  return new StatusError(413, 'RequestEntityTooLarge', message);
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`);
 }
 
 export function internalError(err: unknown): StatusError {

@@ -3,7 +3,8 @@ import { Hono, type Context } from 'hono';
 // evaluated before the node adapter swaps in its own Response class, so the "already sent" marker stays a
 // global Response (the lazily loaded handlers return it from watches and large lists)
 import '@hono/node-server/utils/response';
-import { StatusError, internalError, resourceNotFound } from '../apimachinery/errors.js';
+import { StatusError, badRequest, internalError, resourceNotFound } from '../apimachinery/errors.js';
+import { isStackOverflow } from '../apimachinery/json-depth.js';
 import { goJSONOrdered } from '../apimachinery/go-json-encode.js';
 import type { Registry } from '../registry/index.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
@@ -83,6 +84,8 @@ export function createApp(opts: AppOptions): Hono<Env> {
 
   app.onError((err, c) => {
     if (err instanceof StatusError) return statusResponse(c, err);
+    // a document deep enough to exhaust the stack is refused, never a 500
+    if (isStackOverflow(err)) return statusResponse(c, badRequest('the request is nested too deeply to be processed'));
     console.error('minikapi: internal error:', err);
     return statusResponse(c, internalError(err));
   });

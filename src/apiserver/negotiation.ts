@@ -1,6 +1,7 @@
 // Content negotiation: what the client accepts (JSON, YAML, Table, PartialObjectMetadata) and what it sent.
 import { yaml } from './lazy.js';
 import { StatusError, badRequest, notAcceptable, unsupportedMediaType } from '../apimachinery/errors.js';
+import { nestingError } from '../apimachinery/json-depth.js';
 
 export interface MediaType {
   type: string;
@@ -106,8 +107,11 @@ export function decodeBody(contentType: string | undefined | null, body: Buffer)
 
 export function parseJSONObject(body: Buffer): Record<string, unknown> {
   let v: unknown;
+  const text = body.toString('utf8');
+  const deep = nestingError(text);
+  if (deep) throw badRequest(`couldn't get version/kind; json parse error: ${deep}`);
   try {
-    v = JSON.parse(body.toString('utf8'));
+    v = JSON.parse(text);
   } catch (e) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }

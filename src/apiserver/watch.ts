@@ -9,6 +9,7 @@ import type { Env } from './env.js';
 import { parseIncludeObject, toJSON, toTable } from './encode.js';
 import { normalizeLikeGo } from '../apimachinery/go-json.js';
 import { negotiate } from './negotiation.js';
+import { parseInt64 } from './handlers/list.js';
 
 /** Bytes a watcher may have unread before it is cut off (a slow reader must not grow memory). */
 const MAX_BUFFERED = 16 * 1024 * 1024;
@@ -38,15 +39,11 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
   } else if (rvMatch) {
     throw invalidError({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [{ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' }]);
   }
-  const ts = q('timeoutSeconds');
-  let timeoutMs: number;
-  if (ts !== undefined && ts !== '') {
-    if (!/^\d+$/.test(ts)) throw badRequest(`invalid timeoutSeconds: ${ts}`);
-    timeoutMs = Number(ts) * 1000;
-  } else {
-    // as upstream: a random duration between the minimum request timeout and twice it
-    timeoutMs = (1800 + Math.random() * 1800) * 1000;
-  }
+  const ts = parseInt64(q('timeoutSeconds'));
+  // as upstream: without timeoutSeconds (or with 0), a random duration between the minimum request timeout and twice it
+  const timeoutSeconds = ts || 1800 + Math.random() * 1800;
+  // node's timers hold at most 2^31-1 ms (24.8 days); a longer watch is as good as endless
+  const timeoutMs = Math.min(Math.max(0, timeoutSeconds) * 1000, 2 ** 31 - 1);
 
   store.checkSelectors(q('labelSelector'), fieldSelector);
   const contentType = target.kind === 'table' ? `application/json;as=Table;v=${target.version};g=meta.k8s.io` : 'application/json';

@@ -49,7 +49,6 @@ describe('robustness', () => {
       ['GET', `${cm}?limit=abc`, undefined],
       ['GET', `${cm}?labelSelector=%3D%3D%3D`, undefined],
       ['GET', `${cm}?fieldSelector=nonsense`, undefined],
-      ['GET', `${cm}?watch=true&timeoutSeconds=-1`, undefined],
       ['GET', `${cm}?resourceVersion=abc`, undefined],
       ['GET', `${cm}?continue=%ZZ`, undefined],
       ['DELETE', `${cm}/keep`, '{"preconditions":"x"', { 'Content-Type': 'application/json' }],

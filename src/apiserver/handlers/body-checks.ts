@@ -6,6 +6,7 @@ import { jsonStrictErrors, pruneUnknownFields, type FieldValidation } from '../.
 import { typeFor, type FieldManagerScope, type TypeNode } from '../../apimachinery/managedfields/index.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../../apimachinery/patch.js';
 import type { KObject, ResourceDef } from '../../registry/types.js';
+import { nestingError } from '../../apimachinery/json-depth.js';
 import { unknownFields } from '../../schema/index.js';
 import { typeMismatch } from '../../schema/type-check.js';
 import { yaml } from '../lazy.js';
@@ -95,8 +96,11 @@ export function patchDocumentErrors(ct: string, text: string, patch: unknown): s
 }
 
 export function parsePatchJSON(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  const deep = nestingError(text);
+  if (deep) throw badRequest(`error decoding patch: ${deep}`);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (e) {
     throw badRequest(`error decoding patch: ${(e as Error).message}`);
   }

@@ -14,10 +14,13 @@ const COMMA = Buffer.from(',');
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
 
-function parseLimit(v: string | undefined): number | undefined {
+/** An int64 query parameter, with the error Go's strconv gives when it is not one. */
+export function parseInt64(v: string | undefined): number | undefined {
   if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid limit: ${v}`);
-  return Number(v);
+  if (!/^[+-]?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const n = BigInt(v);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  return Number(n);
 }
 
 export async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: string): Promise<Response> {
@@ -25,7 +28,7 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   const r = await store.list(ns, {
     labelSelector: q(c, 'labelSelector'),
     fieldSelector: q(c, 'fieldSelector'),
-    limit: parseLimit(q(c, 'limit')),
+    limit: parseInt64(q(c, 'limit')),
     continue: q(c, 'continue'),
     resourceVersion: q(c, 'resourceVersion'),
     resourceVersionMatch: q(c, 'resourceVersionMatch'),

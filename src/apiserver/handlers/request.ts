@@ -16,12 +16,36 @@ export interface HandlerDeps {
   shutdown: AbortSignal;
 }
 
+const tooLarge = () => requestEntityTooLarge(`limit is ${MAX_BODY}`);
+
+/**
+ * The request body, read up to the limit whatever the transfer encoding: a larger one is refused as soon
+ * as the limit is passed (its connection is closed after the 413, so the rest is never buffered).
+ */
 export async function readBody(c: Context<Env>): Promise<Buffer> {
   const len = Number(c.req.header('content-length') ?? '0');
-  if (len > MAX_BODY) throw requestEntityTooLarge('the request body is too large');
-  const ab = await c.req.arrayBuffer();
-  if (ab.byteLength > MAX_BODY) throw requestEntityTooLarge('the request body is too large');
-  return Buffer.from(ab);
+  const incoming = c.env?.incoming;
+  if (len > MAX_BODY) {
+    c.header('Connection', 'close');
+    throw tooLarge();
+  }
+  if (!incoming) {
+    const ab = await c.req.arrayBuffer();
+    if (ab.byteLength > MAX_BODY) throw tooLarge();
+    return Buffer.from(ab);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) {
+      incoming.pause();
+      c.header('Connection', 'close');
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 export function q(c: Context<Env>, k: string): string | undefined {

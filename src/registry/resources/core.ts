@@ -70,20 +70,28 @@ export const configmaps = defineResource({
   printer: configMapPrinter,
   shortNames: ['cm'],
   strategy: {
-    validate(obj) {
-      const errs: FieldError[] = [];
-      validateConfigKeys(obj.data, 'data', errs);
-      validateConfigKeys(obj.binaryData, 'binaryData', errs);
-      for (const k of Object.keys(obj.data ?? {})) if (obj.binaryData && k in obj.binaryData) errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
-      return errs;
-    },
-    validateUpdate(obj, old) {
-      const errs = immutableDataErrors(obj, old);
-      validateConfigKeys(obj.data, 'data', errs);
-      return errs;
-    },
+    validate: validateConfigMap,
+    validateUpdate: (obj, old) => [...immutableDataErrors(obj, old), ...validateConfigMap(obj)],
   },
 });
+
+/** ConfigMaps and Secrets hold at most 1 MiB of data (upstream's MaxSecretSize). */
+const MAX_DATA_SIZE = 1024 * 1024;
+
+function validateConfigMap(obj: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  validateConfigKeys(obj.data, 'data', errs);
+  let size = 0;
+  for (const [k, v] of Object.entries(obj.data ?? {})) {
+    if (obj.binaryData && k in obj.binaryData) errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
+    size += Buffer.byteLength(String(v));
+  }
+  validateConfigKeys(obj.binaryData, 'binaryData', errs);
+  for (const v of Object.values(obj.binaryData ?? {})) size += Buffer.from(String(v), 'base64').length;
+  // the whole object is too large: upstream names no field
+  if (size > MAX_DATA_SIZE) errs.push({ type: 'FieldValueTooLong', field: '', detail: `may not be more than ${MAX_DATA_SIZE} bytes` });
+  return errs;
+}
 
 const secretTypes: Record<string, string[]> = {
   'kubernetes.io/service-account-token': [],
@@ -101,6 +109,8 @@ function validateSecret(obj: KObject): FieldError[] {
   for (const [k, v] of Object.entries(obj.data ?? {})) {
     if (typeof v !== 'string' || !base64Re.test(v)) errs.push(invalid(`data[${k}]`, '<secret contents redacted>', 'must be a base64 encoded string'));
   }
+  const size = Object.values(obj.data ?? {}).reduce((n: number, v) => n + (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0), 0);
+  if (size > MAX_DATA_SIZE) errs.push({ type: 'FieldValueTooLong', field: 'data', detail: `may not be more than ${MAX_DATA_SIZE} bytes` });
   const need = secretTypes[obj.type];
   for (const key of need ?? []) if (!obj.data || !(key in obj.data)) errs.push(required(`data[${key}]`));
   if (obj.type === 'kubernetes.io/service-account-token' && !obj.metadata.annotations?.['kubernetes.io/service-account.name'])
