@@ -16,6 +16,9 @@ import { loadYAML } from './lazy.js';
 import { withRequestInfo } from './filters/request-info.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
+import { withImpersonation } from './filters/impersonation.js';
+import { withMaxInFlight } from './filters/max-in-flight.js';
+import { withRequestTimeout } from './filters/timeout.js';
 
 export interface VersionInfo {
   major: string;
@@ -48,11 +51,20 @@ export interface AppOptions {
   serverAddress: () => string;
   healthChecks: HealthCheck[];
   isReady: () => boolean;
+  /** In-flight limits (0 = none) and the request timeout in ms (0 = none). */
+  maxRequestsInFlight?: number;
+  maxMutatingRequestsInFlight?: number;
+  requestTimeoutMs?: number;
 }
 
 function statusResponse(c: Context<Env>, err: StatusError): Response {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(err.headers ?? {}) };
   return c.body(goJSONOrdered(err.toStatus()) + '\n', err.code as 400, headers);
+}
+
+function isClientGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted';
 }
 
 function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
@@ -86,13 +98,18 @@ export function createApp(opts: AppOptions): Hono<Env> {
     if (err instanceof StatusError) return statusResponse(c, err);
     // a document deep enough to exhaust the stack is refused, never a 500
     if (isStackOverflow(err)) return statusResponse(c, badRequest('the request is nested too deeply to be processed'));
+    // the client went away mid-request: nobody to answer, nothing to log
+    if (isClientGone(err)) return c.body(null, 400);
     console.error('minikapi: internal error:', err);
     return statusResponse(c, internalError(err));
   });
 
   app.use('*', withRequestInfo());
   app.use('*', withAuthentication(opts.authenticators));
+  app.use('*', withImpersonation(opts.authorizer));
+  app.use('*', withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }));
   app.use('*', withAuthorization(opts.authorizer));
+  app.use('*', withRequestTimeout(opts.requestTimeoutMs ?? 60_000));
   app.use('*', async function loadCodecs(c, next) {
     const ct = c.req.header('content-type') ?? '';
     const accept = c.req.header('accept') ?? '';

@@ -13,6 +13,22 @@ import { parseInt64 } from './handlers/list.js';
 
 /** Bytes a watcher may have unread before it is cut off (a slow reader must not grow memory). */
 const MAX_BUFFERED = 16 * 1024 * 1024;
+/** Unread bytes all watchers together may hold; past it the one holding most is cut off. */
+const GLOBAL_BUDGET = 256 * 1024 * 1024;
+/** Below this a watcher is not worth checking against the global budget. */
+const CHECK_GLOBAL_ABOVE = 1024 * 1024;
+const openStreams = new Set<{ buffered(): number; cutOff(): void }>();
+
+function enforceGlobalBudget(): void {
+  let total = 0;
+  let worst: { buffered(): number; cutOff(): void } | undefined;
+  for (const s of openStreams) {
+    const b = s.buffered();
+    total += b;
+    if (!worst || b > worst.buffered()) worst = s;
+  }
+  if (total > GLOBAL_BUDGET) worst?.cutOff();
+}
 const BOOKMARK_INTERVAL_MS = 60_000;
 
 function boolParam(v: string | undefined): boolean | undefined {
@@ -62,16 +78,22 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     for (const t of timers) clearTimeout(t);
     handle?.stop();
     shutdown.removeEventListener('abort', finish);
+    openStreams.delete(self);
     out.end();
   };
 
+  const cutOff = () => {
+    finish();
+    out.abort();
+  };
+  const self = { buffered: () => out.buffered(), cutOff };
+  openStreams.add(self);
   const send = (line: string) => {
     out.write(line);
     // a watcher that stops reading is cut off instead of growing memory
-    if (out.buffered() > MAX_BUFFERED) {
-      finish();
-      out.abort();
-    }
+    const buffered = out.buffered();
+    if (buffered > MAX_BUFFERED) cutOff();
+    else if (buffered > CHECK_GLOBAL_ABOVE) enforceGlobalBudget();
   };
 
   const write = (type: string, obj: KObject, json?: () => string) => {

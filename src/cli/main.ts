@@ -21,6 +21,15 @@ function parseStorage(v: string): 'sqlite' | 'memory' {
   return v;
 }
 
+/** A Go duration as kube-apiserver's flags take it: 60s, 1m0s, 1h30m, 500ms. */
+function parseDuration(v: string): number {
+  const m = /^((?:\d+(?:\.\d+)?(?:h|m|s|ms))+)$/.exec(v);
+  if (!m && v !== '0') throw new InvalidArgumentError('must be a duration such as 60s, 1m0s or 2m');
+  let ms = 0;
+  for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) ms += Number(n) * ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as Record<string, number>)[unit!]!;
+  return ms;
+}
+
 function fail(msg: string): never {
   process.stderr.write(`minikapi: ${msg}\n`);
   process.exit(1);
@@ -43,6 +52,10 @@ program
   .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
   .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
   .option('--compaction-retention <revisions>', 'how many revisions compaction keeps', parseCount, 1000)
+  .option('--max-requests-inflight <n>', 'read-only requests served at once before 429 (0 = no limit)', parseCount, 400)
+  .option('--max-mutating-requests-inflight <n>', 'mutating requests served at once before 429 (0 = no limit)', parseCount, 200)
+  .option('--request-timeout <duration>', 'how long a non-watch request may take before 504 (0 = no limit)', parseDuration, 60_000)
+  .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
   .action(async (o) => {
     const t0 = performance.now();
     const out = (s: string) => process.stdout.write(s + '\n');
@@ -74,6 +87,10 @@ program
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,
         compactionRetention: o.compactionRetention,
+        maxRequestsInFlight: o.maxRequestsInflight,
+        maxMutatingRequestsInFlight: o.maxMutatingRequestsInflight,
+        requestTimeoutMs: o.requestTimeout,
+        controllers: o.controllers,
         onPhase: (p, ms) => out(`  ${p.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms`),
       });
     } catch (e) {

@@ -117,6 +117,11 @@ describe('hardening', () => {
     w.close();
   });
 
+  test('kubectl --as impersonates: auth whoami prints the impersonated user', async () => {
+    const out = await c.k(['auth', 'whoami', '--as=dev', '--as-group=team', '-o', 'jsonpath={.status.userInfo.username} {.status.userInfo.groups}']);
+    assert.equal(out, 'dev ["team","system:authenticated"]');
+  });
+
   test('dot segments in the path are names, never resolved to another object', async () => {
     for (const name of ['..', '.']) {
       const r = await rawRequest(c, 'GET', `${cm}/${name}`);
@@ -126,5 +131,46 @@ describe('hardening', () => {
     const up = await rawRequest(c, 'DELETE', '/api/v1/namespaces/default/configmaps/../../namespaces/kube-public');
     assert.ok(up.status === 400 || up.status === 404, String(up.status));
     assert.equal((await api(c, 'GET', '/api/v1/namespaces/kube-public')).status, 200);
+  });
+});
+
+describe('limits on work in progress', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ controllers: 'none', maxMutatingRequestsInFlight: 1, requestTimeoutMs: 500 });
+  });
+  after(async () => c?.cleanup());
+
+  test('mutating requests over the in-flight limit get 429 with Retry-After; reads and watches do not count', async () => {
+    const w = watch(c, `${cm}?watch=1`);
+    await w.gotHeaders;
+    // a slow upload holds the one mutating slot
+    const slow = request(c.url + cm, { method: 'POST', ca: c.caCertPem, cert: c.adminCertPem, key: c.adminKeyPem, headers: { 'Content-Type': 'application/json', 'Content-Length': '100' } }, (res) => res.resume());
+    slow.on('error', () => {});
+    slow.write('{"metadata":');
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await api(c, 'POST', cm, { metadata: { name: 'refused' } });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.text, 'Too many requests, please try again later.\n');
+    assert.equal(refused.headers['retry-after'], '1');
+    assert.equal((await api(c, 'GET', cm)).status, 200);
+    slow.destroy();
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await api(c, 'POST', cm, { metadata: { name: 'later' } })).status, 201);
+    w.close();
+  });
+
+  test('a request that does not complete in time (a slow upload) is a 504 Timeout', async () => {
+    const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(c.url + cm, { method: 'POST', ca: c.caCertPem, cert: c.adminCertPem, key: c.adminKeyPem, headers: { 'Content-Type': 'application/json', 'Content-Length': '100' } }, (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.write('{"metadata":');
+    });
+    assert.equal(r.status, 504);
+    assert.equal(r.text, '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Timeout: request did not complete within the allotted timeout","reason":"Timeout","details":{},"code":504}\n');
   });
 });

@@ -42,6 +42,11 @@ export interface ClusterOptions {
   compactionIntervalMs?: number;
   /** How many revisions compaction keeps (default 1000). */
   compactionRetention?: number;
+  /** Read-only and mutating requests served at once before 429 (defaults 400 and 200; 0 = no limit). */
+  maxRequestsInFlight?: number;
+  maxMutatingRequestsInFlight?: number;
+  /** How long a non-watch request may take before 504 (default 60 s; 0 = no limit). */
+  requestTimeoutMs?: number;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
   /** Called once per start-up phase with its duration. */
@@ -144,6 +149,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     serverAddress,
     healthChecks: [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }],
     isReady: () => ready,
+    maxRequestsInFlight: opts.maxRequestsInFlight,
+    maxMutatingRequestsInFlight: opts.maxMutatingRequestsInFlight,
+    requestTimeoutMs: opts.requestTimeoutMs,
   });
   server = createServer(
     { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
