@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:https';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api, watch } from '../testing/client.js';
+import { encodeProtobufObject } from '../apiserver/protobuf/encode.js';
 
 const cm = '/api/v1/namespaces/default/configmaps';
 
@@ -115,6 +116,17 @@ describe('hardening', () => {
     await api(c, 'POST', cm, { metadata: { name: 'seen' } });
     await w.waitFor((evs) => evs.some((e) => e.object.metadata.name === 'seen'));
     w.close();
+  });
+
+  test('DELETE bodies are decoded by Content-Type: protobuf DeleteOptions (as helm sends them) work', async () => {
+    await api(c, 'POST', cm, { metadata: { name: 'pb', finalizers: ['example.com/keep'] } });
+    const body = Buffer.from(encodeProtobufObject({ apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Orphan' }));
+    const r = await api(c, 'DELETE', `${cm}/pb`, body, { 'Content-Type': 'application/vnd.kubernetes.protobuf' });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json.metadata.finalizers, ['example.com/keep', 'orphan']);
+    const bad = await api(c, 'DELETE', `${cm}/pb`, Buffer.from('k8s\u0000garbage'), { 'Content-Type': 'application/vnd.kubernetes.protobuf' });
+    assert.equal(bad.status, 400);
+    await api(c, 'PATCH', `${cm}/pb`, { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' });
   });
 
   test('kubectl --as impersonates: auth whoami prints the impersonated user', async () => {

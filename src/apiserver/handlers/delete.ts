@@ -5,12 +5,13 @@ import type { DeleteOptions, Store } from '../../registry/store.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
 import type { Env } from '../env.js';
 import { send } from '../encode.js';
-import { negotiate, parseJSONObject } from '../negotiation.js';
+import { decodeBody, negotiate } from '../negotiation.js';
 import { dryRunOf, q, readBody, requestContext, type HandlerDeps } from './request.js';
 
 function deleteOptionsFrom(c: Context<Env>, body: Buffer): DeleteOptions {
   let opts: DeleteOptions = {};
-  if (body.length > 0) opts = parseJSONObject(body) as DeleteOptions;
+  // as upstream, the body is decoded with the serializer its Content-Type names (helm and client-go send protobuf)
+  if (body.length > 0) opts = decodeBody(c.req.header('content-type') || 'application/json', body) as DeleteOptions;
   const gp = q(c, 'gracePeriodSeconds');
   if (gp !== undefined) {
     if (!/^-?\d+$/.test(gp)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(gp)}: invalid syntax`);
