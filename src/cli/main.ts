@@ -55,6 +55,8 @@ program
   .option('--max-requests-inflight <n>', 'read-only requests served at once before 429 (0 = no limit)', parseCount, 400)
   .option('--max-mutating-requests-inflight <n>', 'mutating requests served at once before 429 (0 = no limit)', parseCount, 200)
   .option('--request-timeout <duration>', 'how long a non-watch request may take before 504 (0 = no limit)', parseDuration, 60_000)
+  .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
+  .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
   .action(async (o) => {
     const t0 = performance.now();
@@ -91,6 +93,8 @@ program
         maxMutatingRequestsInFlight: o.maxMutatingRequestsInflight,
         requestTimeoutMs: o.requestTimeout,
         controllers: o.controllers,
+        unsafeNoFsync: o.unsafeNoFsync === true,
+        join: o.join === true,
         onPhase: (p, ms) => out(`  ${p.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms`),
       });
     } catch (e) {

@@ -9,56 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, runKubectl } from '../testing/harness.js';
 import { X509Certificate } from 'node:crypto';
 
-const BIN = join(REPO_ROOT, 'bin', 'minikapi');
-
-interface Running {
-  child: ChildProcess;
-  out: () => string;
-  kubeconfig: string;
-  exit: Promise<number | null>;
-}
-
-function up(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`minikapi up did not become ready:\n${out}`)), 15_000);
-    const check = () => {
-      const m = /export KUBECONFIG=(.+)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, out: () => out, kubeconfig: m[1], exit });
-      }
-    };
-    child.stdout!.on('data', check);
-    exit.then((code) => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error(`minikapi up exited with ${code}:\n${out}`), { out, code }));
-    });
-  });
-}
-
-function upFails(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, out });
-    });
-  });
-}
-
-async function stop(r: Running, sig: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  r.child.kill(sig);
-  return r.exit;
-}
+import { BIN, up, upFails, stop, type Running } from '../testing/cli.js';
 
 describe('minikapi up', () => {
   let tmp: string;

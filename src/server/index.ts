@@ -20,6 +20,7 @@ import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
 import { bootstrap } from './bootstrap.js';
+import { forgetRevision, lockDataDir, prepareDatabaseFile, recordRevision, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
 
 export interface ClusterOptions {
@@ -36,6 +37,13 @@ export interface ClusterOptions {
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
   serviceClusterIPRange?: string;
+  /**
+   * Serve a data directory another minikapi already serves, deliberately: both share its state.db, this
+   * process writes its own state file and (unless --kubeconfig says otherwise) its own kubeconfig.
+   */
+  join?: boolean;
+  /** Acknowledge writes before they reach the disk: faster, but a power loss may lose them (CI clusters). */
+  unsafeNoFsync?: boolean;
   /** How often the SQLite backend polls for other processes' writes (default 50 ms). */
   pollIntervalMs?: number;
   /** How often old revisions are compacted (default 5 minutes; 0 turns compaction off). */
@@ -74,6 +82,26 @@ export interface Cluster {
 
 export class StartupError extends Error {}
 
+/**
+ * What kube-apiserver offers by default (Go's crypto/tls defaults): the TLS 1.3 suites, and for TLS 1.2
+ * ECDHE with AES-GCM, ChaCha20-Poly1305 or AES-CBC-SHA only: no CBC-SHA256/384, CCM, ARIA, DHE or RSA key exchange.
+ */
+const GO_DEFAULT_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-SHA',
+  'ECDHE-RSA-AES128-SHA',
+  'ECDHE-ECDSA-AES256-SHA',
+  'ECDHE-RSA-AES256-SHA',
+].join(':');
+
 export function defaultDataDir(name: string): string {
   return join(homedir(), '.minikapi', name);
 }
@@ -84,7 +112,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? 6443;
   const storage = opts.storage ?? 'sqlite';
-  const kubeconfigPath = resolve(opts.kubeconfig ?? join(dataDir, 'kubeconfig'));
+  const kubeconfigPath = resolve(opts.kubeconfig ?? join(dataDir, opts.join ? `kubeconfig-${process.pid}` : 'kubeconfig'));
   const phase = opts.onPhase ?? (() => {});
   const startedAt = new Date();
   let t = performance.now();
@@ -103,13 +131,36 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const pki = await ensurePki(join(dataDir, 'pki'), { hosts: [host] });
   mark(pki.generated ? 'pki (new CA)' : 'pki (reused)');
 
+  let lock: { release(): void } = { release() {} };
+  try {
+    if (!opts.join) lock = lockDataDir(dataDir);
+  } catch (e) {
+    throw new StartupError(`${(e as Error).message}${storage === 'sqlite' ? ' (or pass --join to serve the same store from this process too)' : ''}`);
+  }
   let backend: Backend;
   const dbPath = join(dataDir, 'state.db');
-  const existed = storage === 'sqlite' && existsSync(dbPath);
+  const recorded = storage === 'sqlite' ? recordedRevision(dataDir) : 0;
+  let existed = false;
   try {
-    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs ?? 50 });
+    if (storage === 'sqlite') {
+      existed = prepareDatabaseFile(dbPath).existed;
+      // a store started afresh (state.db removed on purpose) owes nothing to the old record
+      if (!existed && recorded) forgetRevision(dataDir);
+    }
+    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs ?? 50, unsafeNoFsync: opts.unsafeNoFsync });
   } catch (e) {
+    lock.release();
     throw new StartupError((e as Error).message);
+  }
+  if (existed && recorded) {
+    const head = await backend.currentRevision();
+    if (head < recorded) {
+      await backend.close();
+      lock.release();
+      throw new StartupError(
+        `${dbPath} is at revision ${head}, but this data directory's store had reached revision ${recorded}: it is damaged or an older copy. Restore the newest snapshot, or remove ${join(dataDir, 'state.revision')} to serve it as it is`,
+      );
+    }
   }
   if (existed) {
     const size = ['', '-wal'].reduce((n, suffix) => n + (existsSync(dbPath + suffix) ? statSync(dbPath + suffix).size : 0), 0);
@@ -123,6 +174,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       tokenAuthenticators.push(new TokenFileAuthenticator(opts.tokenAuthFile));
     } catch (e) {
       await backend.close();
+      lock.release();
       throw new StartupError(`cannot read --token-auth-file: ${(e as Error).message}`);
     }
   }
@@ -154,7 +206,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     requestTimeoutMs: opts.requestTimeoutMs,
   });
   server = createServer(
-    { key: pki.serverKeyPem, cert: pki.serverCertPem, ca: pki.caCertPem, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
+    {
+      key: pki.serverKeyPem,
+      cert: pki.serverCertPem,
+      ca: pki.caCertPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+      keepAliveTimeout: 65_000,
+      minVersion: 'TLSv1.2',
+      ciphers: GO_DEFAULT_CIPHERS,
+      honorCipherOrder: true,
+    },
     getRequestListener(app.fetch),
   );
   server.headersTimeout = 60_000;
@@ -172,6 +234,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     });
   }).catch(async (e) => {
     await backend.close();
+    lock.release();
     throw e;
   });
   const actualPort = (server.address() as AddressInfo).port;
@@ -183,10 +246,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*');
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
+  const recorder = storage === 'sqlite' ? startRevisionRecorder(backend, dataDir) : undefined;
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
   await writeKubeconfig(kubeconfigPath, kubeconfig);
-  const stateFile = join(dataDir, 'minikapi.json');
+  const stateFile = join(dataDir, opts.join ? `minikapi-${process.pid}.json` : 'minikapi.json');
   writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url, host, port: actualPort, storage, kubeconfig: kubeconfigPath, startedAt: startedAt.toISOString() }, null, 2) + '\n', { mode: 0o600 });
   mark('ready');
 
@@ -197,6 +261,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       shutdown.abort();
       controllers.stop();
       compactor.stop();
+      await recorder?.stop();
       await new Promise<void>((r) => {
         server!.close(() => r());
         server!.closeIdleConnections();
@@ -209,6 +274,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       } catch {
         /* already gone */
       }
+      lock.release();
     })());
 
   return {
@@ -240,6 +306,26 @@ function startControllers(fetch: (req: Request) => Response | Promise<Response>,
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
   return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => console.error(`minikapi: ${name} controller: ${(err as Error).message ?? err}`));
+}
+
+/** Records the store's revision every few seconds and at stop, so an older or damaged state.db is noticed at the next start. */
+function startRevisionRecorder(backend: Backend, dataDir: string): { stop(): Promise<void> } {
+  const record = async () => {
+    try {
+      recordRevision(dataDir, await backend.currentRevision());
+    } catch {
+      // storage closing or the directory gone: the next record will do
+    }
+  };
+  void record();
+  const timer = setInterval(() => void record(), 5000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await record();
+    },
+  };
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */

@@ -12,10 +12,12 @@ export interface OpenBackendOptions {
   path?: string;
   /** How often the SQLite backend looks for writes by other processes (default 100 ms). */
   pollIntervalMs?: number;
+  /** Acknowledge SQLite writes without waiting for the disk (throw-away clusters only). */
+  unsafeNoFsync?: boolean;
 }
 
 export function openBackend(opts: OpenBackendOptions): Backend {
   if (opts.kind === 'memory') return new MemoryBackend();
   if (!opts.path) throw new TypeError('openBackend: the sqlite backend needs a path');
-  return new SqliteBackend({ path: opts.path, pollIntervalMs: opts.pollIntervalMs });
+  return new SqliteBackend({ path: opts.path, pollIntervalMs: opts.pollIntervalMs, synchronous: opts.unsafeNoFsync ? 'off' : 'full' });
 }
