@@ -187,7 +187,7 @@ async function main() {
       }
     });
     await part('watch latency: cross-process (second minikapi on the same SQLite file)', async () => {
-      B = await startMinikapi({ dataDir: dA, tokenFile });
+      B = await startMinikapi({ dataDir: dA, tokenFile, join: true });
       const cB = client(B);
       try {
         for (const watchers of [1, 100]) {

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { REPO_ROOT, runKubectl } from '../testing/harness.js';
 import { X509Certificate } from 'node:crypto';
 
-import { BIN, up, upFails, stop, type Running } from '../testing/cli.js';
+import { BIN, killAll, up, upFails, stop, type Running } from '../testing/cli.js';
+
+after(() => killAll());
 
 describe('minikapi up', () => {
   let tmp: string;

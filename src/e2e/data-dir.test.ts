@@ -2,15 +2,18 @@
 // older state.db is refused at start with the fix, never served as a smaller store (issue 16).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { up, upFails, stop } from '../testing/cli.js';
+import { killAll, up, upFails, stop } from '../testing/cli.js';
 import { runKubectl } from '../testing/harness.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'minikapi-datadir-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+after(() => {
+  killAll();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 async function fill(dir: string, n: number, from = 0): Promise<void> {
   const r = await up(['--port', '0', '--data-dir', dir, '--controllers', 'none']);
@@ -86,6 +89,30 @@ describe('data directory', () => {
     copyFileSync(good, db);
     const ok = await up(['--port', '0', '--data-dir', dir, '--controllers', 'none']);
     assert.equal(await stop(ok), 0);
+  });
+
+  test('acknowledged writes lost from a damaged WAL after a crash are noticed at the next start', async () => {
+    const dir = join(tmp, 'wal');
+    const r = await up(['--port', '0', '--data-dir', dir, '--controllers', 'none']);
+    const yaml = Array.from({ length: 60 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w-${i}\ndata:\n  k: ${'y'.repeat(200)}\n`).join('---\n');
+    const res = await runKubectl(r.kubeconfig, join(dir, 'kubecache'), ['create', '-f', '-'], { stdin: yaml, timeoutMs: 90_000 });
+    assert.equal(res.code, 0, res.stderr);
+    r.child.kill('SIGKILL');
+    await r.exit;
+    // flip a byte in the last frame of the live WAL (frames carrying the header's salts): its commit is lost
+    const wal = join(dir, 'state.db-wal');
+    const bytes = readFileSync(wal);
+    const pageSize = bytes.readUInt32BE(8);
+    const [salt1, salt2] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    let last = -1;
+    for (let off = 32; off + 24 + pageSize <= bytes.length; off += 24 + pageSize)
+      if (bytes.readUInt32BE(off + 8) === salt1 && bytes.readUInt32BE(off + 12) === salt2) last = off;
+    assert.ok(last > 0, 'the WAL holds live frames');
+    bytes[last + 24 + 100] = bytes[last + 24 + 100]! ^ 0xff;
+    writeFileSync(wal, bytes);
+    const again = await upFails(['--port', '0', '--data-dir', dir]);
+    assert.equal(again.code, 1);
+    assert.match(again.out, /but this data directory's store had reached revision \d+: it is damaged or an older copy/);
   });
 
   test("TLS 1.2 offers only Go's default suites: no CBC-SHA256, CCM or ARIA", async () => {

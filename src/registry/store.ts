@@ -95,7 +95,9 @@ export class Store {
   private readonly apiVersion: string;
   /** Printed as a Go struct (built-in kinds) rather than as unstructured content with sorted keys. */
   private readonly typed: boolean;
-  private readonly decoded = new WeakMap<BackendEvent, DecodedEvent>();
+  /** The event being dispatched, decoded once for all its watchers (not kept: the cache window holds many). */
+  private lastEvent?: BackendEvent;
+  private lastDecoded: DecodedEvent = {};
   /** The printed JSON of objects this store just wrote, so the answer to a write is not printed twice. */
   private readonly written = new WeakMap<KObject, Buffer>();
 
@@ -145,7 +147,12 @@ export class Store {
 
   /** The stored form: the printed JSON without metadata.resourceVersion. */
   private encode(obj: KObject): Buffer {
-    return Buffer.from(goJSON(this.def.convert ? this.def.convert.toStorage(obj) : obj, { omitResourceVersion: true }));
+    const json = goJSON(this.def.convert ? this.def.convert.toStorage(obj) : obj, { omitResourceVersion: true });
+    // its own allocation: a small Buffer.from() shares an 8 KiB pool slab, and the watch cache keeping the
+    // value would keep the whole slab alive
+    const buf = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    buf.write(json);
+    return buf;
   }
 
   /** resourceVersion of a GET: "0" (any) or a revision storage must have reached (504 otherwise). */
@@ -399,9 +406,11 @@ export class Store {
   }
 
   private decodedEvent(ev: BackendEvent): DecodedEvent {
-    let d = this.decoded.get(ev);
-    if (!d) this.decoded.set(ev, (d = {}));
-    return d;
+    if (this.lastEvent !== ev) {
+      this.lastEvent = ev;
+      this.lastDecoded = {};
+    }
+    return this.lastDecoded;
   }
 
   async watch(ns: string, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {

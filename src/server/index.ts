@@ -20,7 +20,7 @@ import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
 import { bootstrap } from './bootstrap.js';
-import { forgetRevision, lockDataDir, prepareDatabaseFile, recordRevision, recordedRevision } from './data-dir.js';
+import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
 
 export interface ClusterOptions {
@@ -140,6 +140,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   let backend: Backend;
   const dbPath = join(dataDir, 'state.db');
   const recorded = storage === 'sqlite' ? recordedRevision(dataDir) : 0;
+  let recorder: RevisionRecorder | undefined;
   let existed = false;
   try {
     if (storage === 'sqlite') {
@@ -147,7 +148,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       // a store started afresh (state.db removed on purpose) owes nothing to the old record
       if (!existed && recorded) forgetRevision(dataDir);
     }
-    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs ?? 50, unsafeNoFsync: opts.unsafeNoFsync });
+    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs ?? 50, unsafeNoFsync: opts.unsafeNoFsync, onCommitted: (r) => recorder?.note(r) });
   } catch (e) {
     lock.release();
     throw new StartupError((e as Error).message);
@@ -161,6 +162,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         `${dbPath} is at revision ${head}, but this data directory's store had reached revision ${recorded}: it is damaged or an older copy. Restore the newest snapshot, or remove ${join(dataDir, 'state.revision')} to serve it as it is`,
       );
     }
+  }
+  // from here on every commit is recorded beside the file (a process crash keeps the record)
+  if (storage === 'sqlite') {
+    recorder = new RevisionRecorder(dataDir);
+    recorder.note(await backend.currentRevision());
   }
   if (existed) {
     const size = ['', '-wal'].reduce((n, suffix) => n + (existsSync(dbPath + suffix) ? statSync(dbPath + suffix).size : 0), 0);
@@ -246,7 +252,6 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*');
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
-  const recorder = storage === 'sqlite' ? startRevisionRecorder(backend, dataDir) : undefined;
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
   await writeKubeconfig(kubeconfigPath, kubeconfig);
@@ -261,7 +266,6 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       shutdown.abort();
       controllers.stop();
       compactor.stop();
-      await recorder?.stop();
       await new Promise<void>((r) => {
         server!.close(() => r());
         server!.closeIdleConnections();
@@ -269,6 +273,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       });
       registry.close();
       await backend.close();
+      recorder?.close();
       try {
         rmSync(stateFile, { force: true });
       } catch {
@@ -306,26 +311,6 @@ function startControllers(fetch: (req: Request) => Response | Promise<Response>,
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
   return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => console.error(`minikapi: ${name} controller: ${(err as Error).message ?? err}`));
-}
-
-/** Records the store's revision every few seconds and at stop, so an older or damaged state.db is noticed at the next start. */
-function startRevisionRecorder(backend: Backend, dataDir: string): { stop(): Promise<void> } {
-  const record = async () => {
-    try {
-      recordRevision(dataDir, await backend.currentRevision());
-    } catch {
-      // storage closing or the directory gone: the next record will do
-    }
-  };
-  void record();
-  const timer = setInterval(() => void record(), 5000);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await record();
-    },
-  };
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */

@@ -14,10 +14,12 @@ export interface OpenBackendOptions {
   pollIntervalMs?: number;
   /** Acknowledge SQLite writes without waiting for the disk (throw-away clusters only). */
   unsafeNoFsync?: boolean;
+  /** SQLite: told the newest revision after each commit. */
+  onCommitted?: (revision: number) => void;
 }
 
 export function openBackend(opts: OpenBackendOptions): Backend {
   if (opts.kind === 'memory') return new MemoryBackend();
   if (!opts.path) throw new TypeError('openBackend: the sqlite backend needs a path');
-  return new SqliteBackend({ path: opts.path, pollIntervalMs: opts.pollIntervalMs, synchronous: opts.unsafeNoFsync ? 'off' : 'full' });
+  return new SqliteBackend({ path: opts.path, pollIntervalMs: opts.pollIntervalMs, synchronous: opts.unsafeNoFsync ? 'off' : 'full', onCommitted: opts.onCommitted });
 }

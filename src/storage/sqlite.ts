@@ -33,6 +33,8 @@ export interface SqliteBackendOptions {
   compactBatch?: number;
   /** Run PRAGMA quick_check when opening, and refuse a damaged file (default true). */
   checkIntegrity?: boolean;
+  /** Told the newest revision after each group commit (the server records it beside the file). */
+  onCommitted?: (revision: number) => void;
 }
 
 /** The database file cannot be opened: not SQLite, corrupt, unreadable, or not a minikapi store. */
@@ -159,6 +161,7 @@ export class SqliteBackend implements Backend {
   private readonly s: { [K in keyof typeof SQL]: Database.Statement };
   private readonly read: <T>(fn: () => T) => T;
   private readonly commitBatch: (ops: PendingWrite[]) => void;
+  private readonly onCommitted?: (revision: number) => void;
   /** Writes waiting for the group commit at the end of this event-loop turn. */
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
@@ -167,6 +170,7 @@ export class SqliteBackend implements Backend {
   constructor(opts: SqliteBackendOptions) {
     this.path = opts.path;
     this.compactBatch = opts.compactBatch ?? 1000;
+    this.onCommitted = opts.onCommitted;
     const db = openDatabase(opts.path, opts.synchronous ?? 'full');
     this.db = db;
     if (opts.checkIntegrity !== false) checkIntegrity(db, opts.path);
@@ -295,6 +299,9 @@ export class SqliteBackend implements Backend {
       for (const op of ops) op.reject(e);
       return;
     }
+    let newest = 0;
+    for (const op of ops) if (op.result) newest = op.result.kv.modRevision;
+    if (newest) this.onCommitted?.(newest);
     for (const op of ops) {
       if (op.error) {
         op.reject(op.error);

@@ -12,8 +12,18 @@ export interface Running {
   exit: Promise<number | null>;
 }
 
+const children = new Set<ChildProcess>();
+
+/** Kills every minikapi these helpers started that is still running (call from after()). */
+export function killAll(): void {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  children.clear();
+}
+
 export function up(args: string[]): Promise<Running> {
   const child = spawn(process.execPath, [BIN, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
