@@ -24,6 +24,15 @@ function translate(p: string): { source: string; flags: string } {
     for (const f of lead[1]) if (f === 'i' || f === 'm' || f === 's') flags += f;
     source = source.slice(lead[0].length);
   }
+  // JavaScript has no inline flags: a flag group anywhere applies to the whole pattern (close enough for CRDs)
+  source = source.replace(/\(\?([imsU]+)\)/g, (_, f: string) => {
+    for (const c of f) if ((c === 'i' || c === 'm' || c === 's') && !flags.includes(c)) flags += c;
+    return '';
+  });
+  source = source.replace(/\(\?([imsU]+):/g, (_, f: string) => {
+    for (const c of f) if ((c === 'i' || c === 'm' || c === 's') && !flags.includes(c)) flags += c;
+    return '(?:';
+  });
   source = source.replace(/\(\?P</g, '(?<').replace(/\\z/g, '$(?![\\s\\S])').replace(/\\A/g, '^');
   return { source, flags };
 }
