@@ -60,7 +60,7 @@ export function unknownMetadataFields(metadata: unknown, parent = ''): string[] 
 /** ObjectMeta round-tripped through the Go type: unknown fields dropped, zero creationTimestamp removed. */
 export function normalizeObjectMeta(metadata: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(metadata)) if (k in OBJECT_META && v !== null && v !== '' && !(Array.isArray(v) && !v.length)) out[k] = v;
+  for (const [k, v] of Object.entries(metadata)) if (k in OBJECT_META && v !== null && v !== '' && v !== 0 && !(Array.isArray(v) && !v.length) && !(isObject(v) && !Object.keys(v).length)) out[k] = v;
   return out;
 }
 
