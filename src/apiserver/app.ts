@@ -1,4 +1,5 @@
 // The hono app: filters (request info, authentication), non-resource endpoints, discovery and resources.
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 // evaluated before the node adapter swaps in its own Response class, so the "already sent" marker stays a
 // global Response (the lazily loaded handlers return it from watches and large lists)
@@ -91,7 +92,19 @@ export function loadHandlers(): Promise<typeof import('./handlers/index.js')> {
 
 export function createApp(opts: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
-  const gvs = groupVersions(opts.registry.defs);
+  // discovery follows the served resources (custom resources come and go)
+  let gvsCache: { generation: number; gvs: ReturnType<typeof groupVersions> } | undefined;
+  const currentGVs = () => {
+    if (gvsCache?.generation !== opts.registry.generation) gvsCache = { generation: opts.registry.generation, gvs: groupVersions(opts.registry.defs) };
+    return gvsCache.gvs;
+  };
+  const aggregated = (c: Context<Env>, legacy: boolean, v: 'v2' | 'v2beta1') => {
+    const body = goJSONOrdered(aggregatedDiscovery(currentGVs(), legacy, v)) + '\n';
+    const etag = JSON.stringify(createHash('sha512').update(body).digest('hex').toUpperCase());
+    const headers = { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`, ETag: etag, Vary: 'Accept', 'Cache-Control': 'public' };
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    return c.body(body, 200, headers);
+  };
   const deps = { registry: opts.registry, shutdown: opts.shutdown };
 
   app.onError((err, c) => {
@@ -159,22 +172,22 @@ export function createApp(opts: AppOptions): Hono<Env> {
 
   app.get('/api', (c) => {
     const v = discoveryTarget(c.req.header('accept'));
-    if (v) return json(c, aggregatedDiscovery(gvs, true, v), 200, `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
+    if (v) return aggregated(c, true, v);
     return json(c, legacyAPIVersions(opts.serverAddress()));
   });
   app.get('/apis', (c) => {
     const v = discoveryTarget(c.req.header('accept'));
-    if (v) return json(c, aggregatedDiscovery(gvs, false, v), 200, `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
-    return json(c, apiGroupList(gvs));
+    if (v) return aggregated(c, false, v);
+    return json(c, apiGroupList(currentGVs()));
   });
-  app.get('/api/v1', (c) => json(c, apiResourceList(gvs.find((g) => g.group === '' && g.version === 'v1')!)));
+  app.get('/api/v1', (c) => json(c, apiResourceList(currentGVs().find((g) => g.group === '' && g.version === 'v1')!)));
   app.get('/apis/:group', (c) => {
-    const g = apiGroup(gvs, c.req.param('group'));
+    const g = apiGroup(currentGVs(), c.req.param('group'));
     if (!g) throw resourceNotFound();
     return json(c, g);
   });
   app.get('/apis/:group/:version', (c) => {
-    const gv = gvs.find((g) => g.group === c.req.param('group') && g.version === c.req.param('version'));
+    const gv = currentGVs().find((g) => g.group === c.req.param('group') && g.version === c.req.param('version'));
     if (!gv) throw resourceNotFound();
     return json(c, apiResourceList(gv));
   });

@@ -22,6 +22,9 @@ export interface ResourceSpec {
   createOnly?: ResourceDef['createOnly'];
   convert?: ResourceDef['convert'];
   printer?: ResourceDef['printer'];
+  customResource?: boolean;
+  custom?: ResourceDef['custom'];
+  scale?: ResourceDef['scale'];
 }
 
 export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
@@ -52,5 +55,8 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     createOnly: s.createOnly,
     convert: s.convert,
     printer: s.printer,
+    customResource: s.customResource,
+    custom: s.custom,
+    scale: s.scale,
   };
 }

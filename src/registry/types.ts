@@ -91,6 +91,10 @@ export interface ResourceDef {
   printer?: TablePrinter;
   /** Custom resources: no strategic merge patch, schema from the CRD. */
   customResource?: boolean;
+  /** What the API server needs from a custom resource's schema (fieldValidation, server-side apply). */
+  custom?: CustomResourceHooks;
+  /** Where the scale subresource finds replicas and the selector (custom resources; built-ins use spec.replicas). */
+  scale?: ScalePaths;
   /** DELETE returns the object instead of a Success Status. */
   returnDeletedObject: boolean;
   /** Name validation: DNS-1123 subdomain (default), label, or path segment. */
@@ -99,6 +103,21 @@ export interface ResourceDef {
   createOnly?: (obj: KObject, ctx: StrategyContext) => Promise<KObject> | KObject;
   /** For a kind served in several versions over one keyPrefix: converts between this version and the storage version. */
   convert?: StorageConversion;
+}
+
+export interface CustomResourceHooks {
+  /** Drops the fields the schema does not know (mutating obj); returns upstream's `unknown field "x"` texts. */
+  prune(obj: KObject): string[];
+  /** Server-side apply's type information from the schema (list types, map types). */
+  typeNode: unknown;
+  /** The CRD is being deleted: new objects are refused. */
+  terminating(): boolean;
+}
+
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
 }
 
 export interface StorageConversion {

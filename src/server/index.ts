@@ -20,6 +20,7 @@ import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
 import { bootstrap } from './bootstrap.js';
+import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
 
@@ -187,6 +188,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
   await bootstrap(registry);
+  const crdServing = new CRDServing(registry);
+  await crdServing.start();
   mark('bootstrap');
 
   const shutdown = new AbortController();
@@ -265,6 +268,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       ready = false;
       shutdown.abort();
       controllers.stop();
+      crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
         server!.close(() => r());

@@ -26,7 +26,7 @@ export function patchTypesFor(def: ResourceDef): string[] {
 /** Who may own what through this endpoint: the main resource never owns status, /status never spec. */
 export function fieldManagerScope(def: ResourceDef, sub: string): FieldManagerScope {
   const resetFields = sub === 'status' ? [['spec']] : def.statusSubresource && !sub ? [['status']] : [];
-  return { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields };
+  return { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields, node: def.custom?.typeNode as TypeNode | undefined };
 }
 
 /** The built-in schema of a kind (merge keys, list types) when it is known. */
@@ -36,7 +36,9 @@ export function schemaNode(def: ResourceDef): TypeNode | undefined {
   return t.deduced ? undefined : t.node;
 }
 
+/** Paths of fields the kind does not know (a custom resource's schema prunes them, on a copy). */
 export function unknownOf(def: ResourceDef, obj: unknown): string[] {
+  if (def.custom) return def.custom.prune(structuredClone(obj) as KObject).map((w) => w.slice('unknown field "'.length, -1));
   return def.customResource ? [] : unknownFields(obj, def.group, def.version, def.kind);
 }
 
@@ -56,6 +58,7 @@ export function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, r
     c.get('warnings').push(...errs);
   }
   if (node) pruneUnknownFields(body, node);
+  else def.custom?.prune(body);
 }
 
 /** A body Go could not decode into the kind's type: 400 as upstream, naming the first mistyped field. */
