@@ -25,6 +25,7 @@ export interface ResourceSpec {
   customResource?: boolean;
   custom?: ResourceDef['custom'];
   scale?: ResourceDef['scale'];
+  deprecationWarning?: string;
 }
 
 export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
@@ -58,5 +59,6 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     customResource: s.customResource,
     custom: s.custom,
     scale: s.scale,
+    deprecationWarning: s.deprecationWarning,
   };
 }

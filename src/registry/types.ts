@@ -93,6 +93,8 @@ export interface ResourceDef {
   customResource?: boolean;
   /** What the API server needs from a custom resource's schema (fieldValidation, server-side apply). */
   custom?: CustomResourceHooks;
+  /** Sent as a Warning header with every request to this version (deprecated CRD versions). */
+  deprecationWarning?: string;
   /** Where the scale subresource finds replicas and the selector (custom resources; built-ins use spec.replicas). */
   scale?: ScalePaths;
   /** DELETE returns the object instead of a Success Status. */

@@ -101,6 +101,7 @@ export function customResourceDefs(crd: KObject): ResourceDef[] {
         customResource: true,
         printer: customResourcePrinter(v.additionalPrinterColumns),
         scale,
+        deprecationWarning: v.deprecated ? (v.deprecationWarning ?? `${group}/${v.name} ${names.kind} is deprecated`) : undefined,
         custom: { prune, typeNode: typeNodeFromSchema(structural), terminating: () => isTerminating(crd) },
         strategy: {
           prepareForCreate: (obj) => defaults(obj),
