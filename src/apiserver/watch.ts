@@ -31,11 +31,10 @@ function enforceGlobalBudget(): void {
 }
 const BOOKMARK_INTERVAL_MS = 60_000;
 
+/** A bool query parameter as upstream's conversion reads it: only "0" and "false" (any case) are false. */
 function boolParam(v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0' || v === '') return false;
-  throw badRequest(`invalid boolean value: ${v}`);
+  return !(v === '0' || v.toLowerCase() === 'false');
 }
 
 export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string, shutdown: AbortSignal): Promise<Response> {
