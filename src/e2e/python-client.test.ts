@@ -113,16 +113,6 @@ const EXPECTED = [
   'done',
 ];
 
-/** Lines where minikapi still differs from upstream (registry code): each is checked in its own todo test below. */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  'secret invalid type change': 'Secret update validation lists the immutable type before the data checks (ValidateSecretUpdate order)',
-  'service cluster ip change': 'changing spec.clusterIP is a validation error ("may not change once set") with the Service\'s name, not an allocation failure',
-  'pod enableServiceLinks': 'pods default spec.enableServiceLinks to true',
-  'list bad field selector': 'kinds without their own field label conversion answer "<label>" is not a known field selector',
-};
-
-const differs = (line: string): string | undefined => Object.keys(KNOWN_DIFFERENCES).find((k) => line.startsWith(`${k} `));
-
 let cluster: TestCluster;
 let run: { code: number; stdout: string; stderr: string };
 
@@ -154,14 +144,7 @@ describe('python client (python3-kubernetes) against minikapi', () => {
   test('every observation matches kube-apiserver', () => {
     const got = run.stdout.trimEnd().split('\n');
     assert.equal(got.length, EXPECTED.length, run.stdout);
-    const mismatches = EXPECTED.flatMap((want, i) => (differs(want) || got[i] === want ? [] : [{ want, got: got[i] }]));
+    const mismatches = EXPECTED.flatMap((want, i) => (got[i] === want ? [] : [{ want, got: got[i] }]));
     assert.deepEqual(mismatches, []);
   });
-
-  for (const [prefix, why] of Object.entries(KNOWN_DIFFERENCES)) {
-    test(`upstream: ${why}`, { todo: 'minikapi differs here (see the report of issue 8)' }, () => {
-      const got = run.stdout.trimEnd().split('\n').filter((l) => l.startsWith(`${prefix} `));
-      assert.deepEqual(got, EXPECTED.filter((l) => l.startsWith(`${prefix} `)));
-    });
-  }
 });

@@ -29,6 +29,9 @@ export interface ResourceSpec {
 }
 
 export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
+/** The refusal of upstream's per-kind field label conversion functions. */
+export const fieldLabelNotSupported = (label: string): string => `field label not supported: ${label}`;
+
 export const SCALE: SubresourceDef = { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
 
 export function defineResource(s: ResourceSpec): ResourceDef {

@@ -47,6 +47,7 @@ export async function prepareCreate(def: ResourceDef, ns: string, obj: KObject, 
   const errs = validateObjectMeta(meta, def.namespaced, def.nameValidation);
   errs.push(...(def.strategy.validate?.(obj, ctx) ?? []));
   if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, meta.name ?? '', errs);
+  await def.strategy.beginCreate?.(obj, ctx);
 }
 
 /** Carries system fields over from the stored object and runs the update strategy and validation. */
@@ -96,6 +97,7 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
   errs.push(...validateObjectMeta(obj.metadata, def.namespaced, def.nameValidation).filter((e) => e.field !== 'metadata.name' || e.type !== 'FieldValueRequired'));
   errs.push(...(def.strategy.validateUpdate?.(obj, old, ctx) ?? def.strategy.validate?.(obj, ctx) ?? []));
   if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, name, errs);
+  if (subresource !== 'status') await def.strategy.beginUpdate?.(obj, old, ctx);
   return obj;
 }
 

@@ -18,6 +18,7 @@ const widgets = defineResource({
     prepareForCreate: (o) => void (o.spec = { size: 1, ...(o.spec ?? {}) }),
     validate: (o) => (o.spec?.size < 0 ? [{ type: 'FieldValueInvalid', field: 'spec.size', badValue: o.spec.size, detail: 'must be greater than or equal to 0' }] : []),
     selectableFields: (o) => ({ 'spec.color': o.spec?.color ?? '' }),
+    unknownFieldLabel: (label) => `field label not supported: ${label}`,
   },
 });
 

@@ -187,9 +187,15 @@ export class Store {
 
   private predicate(labelSel: LabelSelector, fieldSel: FieldSelector): ((o: KObject) => boolean) | undefined {
     if (labelSel.empty && fieldSel.empty) return undefined;
-    const known = this.selectableFields({ metadata: {} });
-    const sample = this.def.strategy.selectableFields?.({ metadata: {}, spec: {}, status: {} }) ?? {};
-    for (const r of fieldSel.requirements) if (!(r.field in known) && !(r.field in sample)) throw badRequest(`field label not supported: ${r.field}`);
+    const unknown = this.def.strategy.unknownFieldLabel;
+    const known = { ...this.selectableFields({ metadata: {} }), ...this.def.strategy.selectableFields?.({ metadata: {}, spec: {}, status: {} }) };
+    for (const { field } of fieldSel.requirements) {
+      if (unknown) {
+        if (!(field in known)) throw badRequest(unknown(field));
+      } else if (field !== 'metadata.name' && field !== 'metadata.namespace') {
+        throw badRequest(`${JSON.stringify(field)} is not a known field selector: only "metadata.name", "metadata.namespace"`);
+      }
+    }
     return (o) => labelSel.matches(o.metadata?.labels) && fieldSel.matches(this.selectableFields(o));
   }
 

@@ -50,8 +50,17 @@ export interface Strategy {
   /** On update of the main resource (not a subresource): e.g. keep status. */
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void | Promise<void>;
   validateUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): FieldError[];
+  /** After validation passed, before the write (upstream's BeginCreate/BeginUpdate): allocations that must not happen for invalid objects. */
+  beginCreate?(obj: KObject, ctx: StrategyContext): Promise<void>;
+  beginUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): Promise<void>;
   /** Selectable fields beyond metadata.name and metadata.namespace. */
   selectableFields?(obj: KObject): Record<string, string>;
+  /**
+   * Kinds with their own field label conversion upstream (pods, nodes, secrets, custom resources, ...) refuse a label
+   * outside metadata.name, metadata.namespace (namespaced kinds) and selectableFields with this text; kinds without one
+   * take metadata.name and metadata.namespace only, with apimachinery's default message.
+   */
+  unknownFieldLabel?(label: string): string;
   /** Called after the object is gone from storage (release allocations). */
   afterDelete?(obj: KObject, ctx: StrategyContext): void;
   /** Kinds with graceful deletion (pods): seconds the object stays with a deletionTimestamp before it goes; 0 = at once. */

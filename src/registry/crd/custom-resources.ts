@@ -12,7 +12,7 @@ import {
   type CustomResourceSchema,
 } from '../../apiextensions/index.js';
 import { evaluateJSONPath, parseJSONPath } from '../../apiextensions/jsonpath.js';
-import { SCALE, STATUS, defineResource } from '../define.js';
+import { SCALE, STATUS, defineResource, fieldLabelNotSupported } from '../define.js';
 import type { KObject, ResourceDef, ScalePaths, SubresourceDef } from '../types.js';
 import { customResourcePrinter } from './printer.js';
 
@@ -109,6 +109,7 @@ export function customResourceDefs(crd: KObject): ResourceDef[] {
           validate: (obj) => validate(obj),
           validateUpdate: (obj, old) => validate(obj, old),
           selectableFields: selectableFieldsOf(v),
+          unknownFieldLabel: fieldLabelNotSupported,
         },
         // versions differ in apiVersion only (conversion strategy None); the stored form is the storage version
         convert:
