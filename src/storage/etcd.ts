@@ -47,6 +47,12 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The cause of a failed connection without grpc's wrapping ("connect ECONNREFUSED 127.0.0.1:2379"). */
+function connectReason(err: unknown): string {
+  const msg = messageOf(err).replace(/^etcd: /, '');
+  return /Last error: (?:Error: )?(.*?)\.?(?: Resolution note:.*)?$/.exec(msg)?.[1] ?? msg;
+}
+
 /** A constant reconnect delay for watch streams (the client's default backs off up to 30 s). */
 const watchBackoff = { duration: 250, next: () => watchBackoff };
 
@@ -119,7 +125,7 @@ export class EtcdBackend implements Backend {
       ]);
     } catch (err) {
       const e = new EtcdUnreachableError(
-        `cannot reach etcd at ${this.endpoints.join(', ')} (${messageOf(err)}); start the etcd cluster or fix --storage etcd://host:port[,host:port...] (TLS: etcds:// with --etcd-cafile, --etcd-certfile, --etcd-keyfile)`,
+        `cannot reach etcd at ${this.endpoints.join(', ')} (${connectReason(err)}); start the etcd cluster or fix --storage etcd://host:port[,host:port...] (TLS: etcds:// with --etcd-cafile, --etcd-certfile, --etcd-keyfile)`,
       );
       this.hub.closeAll(e);
       throw e;
