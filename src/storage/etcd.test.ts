@@ -1,25 +1,33 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startEtcdCluster, type EtcdCluster } from '../testing/etcd-cluster.js';
-import { CompactedError, StorageError, type WatchEvent } from './backend.js';
+import { createServer } from 'node:net';
+import { after, describe, test } from 'node:test';
+import { Etcd3 } from 'etcd3';
+import { CompactedError, ConflictError, KeyExistsError, StorageError, type WatchEvent } from './backend.js';
+import { Cacher } from './cacher.js';
 import { backendConformance, collect, summary } from './conformance.js';
-import { EtcdBackend, EtcdUnreachableError } from './etcd.js';
+import { EtcdBackend, EtcdUnreachableError, type EtcdBackendOptions } from './etcd.js';
 import { openBackend } from './index.js';
+import { startEtcdCluster } from '../testing/etcd-cluster.js';
 
-let cluster: EtcdCluster;
-before(async () => {
-  cluster = await startEtcdCluster(3);
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = await startEtcdCluster(3);
+after(() => cluster.stop());
 
-// every backend gets a key prefix of its own: tests share one cluster (and its revisions)
 let prefixes = 0;
-const open = (prefix = `/t${++prefixes}`): EtcdBackend => new EtcdBackend({ endpoints: cluster.endpoints, prefix });
 const b = (s: string): Buffer => Buffer.from(s);
+/** A backend of its own key space on the shared cluster; a small window so that old watches read etcd's history. */
+const open = (o: Partial<EtcdBackendOptions> = {}) => EtcdBackend.connect({ endpoints: cluster.endpoints, prefix: `/t${++prefixes}`, watchWindow: 64, ...o });
 
-/** Revisions strictly increasing by one from first: nothing missing, duplicated or reordered. */
+backendConformance('etcd', () => open(), { exactCompactCounts: false });
+backendConformance(
+  'cacher over etcd (warm)',
+  async () => {
+    const c = new Cacher(await open(), { prefixes: ['/k/', '/registry/pods/', '/registry/podsecurity/'], window: 50 });
+    await c.warm();
+    return c;
+  },
+  { exactCompactCounts: false },
+);
+
 function assertContiguous(events: readonly WatchEvent[], first: number): void {
   assert.deepEqual(
     events.map((e) => e.kv.modRevision),
@@ -27,146 +35,173 @@ function assertContiguous(events: readonly WatchEvent[], first: number): void {
   );
 }
 
-backendConformance('etcd', () => open(), { exactCompactCounts: false });
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 describe('etcd backend', () => {
-  test('openBackend takes an etcd:// URL with a prefix; keys live under the prefix in etcd', async () => {
-    const hosts = cluster.endpoints.map((e) => e.replace('http://', '')).join(',');
-    const be = openBackend({ kind: `etcd://${hosts}?prefix=/url-test` });
-    const bare = open('');
-    try {
-      assert.equal(be.kind, 'etcd');
-      const kv = await be.create('/registry/pods/default/a', b('1'));
-      assert.deepEqual(await bare.get('/url-test/registry/pods/default/a'), { ...kv, key: '/url-test/registry/pods/default/a' });
-      assert.deepEqual((await be.list('/registry/pods/')).items, [kv]);
-      assert.equal((await be.count('/registry/')).count, 1);
-    } finally {
-      await be.close();
-      await bare.close();
-    }
-  });
-
-  test('two instances (two processes) share one cluster: each sees the writes of both, in revision order', async () => {
-    const prefix = `/shared-${++prefixes}`;
-    const one = open(prefix);
-    const two = open(prefix);
+  test('two instances on one cluster see each other\'s writes, in revision order', async () => {
+    const prefix = `/shared${++prefixes}`;
+    const one = await EtcdBackend.connect({ endpoints: cluster.endpoints, prefix });
+    const two = await EtcdBackend.connect({ endpoints: [...cluster.endpoints].reverse(), prefix });
     try {
       const start = await one.currentRevision();
       const onOne = collect(one, '/x/', start);
       const onTwo = collect(two, '/x/', start);
-      let prev = undefined as { modRevision: number } | undefined;
-      for (let i = 0; i < 60; i++) {
-        const be = i % 3 === 0 ? two : one;
-        if (i === 30) prev = await be.create('/x/shared', b('0'));
-        else if (i > 30 && i % 5 === 0) prev = await be.update('/x/shared', b(String(i)), prev!.modRevision);
-        else await be.create(`/x/o${i}`, b(String(i)));
-      }
-      await onOne.waitFor(60);
-      await onTwo.waitFor(60);
+      for (let i = 0; i < 40; i++) await (i % 3 === 0 ? two : one).create(`/x/o${i}`, b(String(i)));
+      await onOne.waitFor(40);
+      await onTwo.waitFor(40);
       assertContiguous(onOne.events, start + 1);
       assert.deepEqual(summary(onTwo.events), summary(onOne.events));
-      assert.deepEqual(onTwo.events, onOne.events);
-      // each sees the other's writes as soon as they are acknowledged: reads are linearizable
-      const kv = await two.create('/x/late', b('late'));
-      assert.deepEqual(await one.get('/x/late'), kv);
-      assert.equal(await one.currentRevision(), kv.modRevision);
+      assert.deepEqual(onOne.events.map((e) => e.kv.key), Array.from({ length: 40 }, (_, i) => `/x/o${i}`));
+      const a = await two.get('/x/o1');
+      assert.equal(a?.value.toString(), '1');
+      await assert.rejects(two.update('/x/o1', b('stale'), a!.modRevision - 1), (e) => e instanceof ConflictError && e.current.modRevision === a!.modRevision);
+      assert.equal((await one.count('/x/')).count, 40);
     } finally {
       await one.close();
       await two.close();
     }
   });
 
-  test('a compaction by one instance is seen by the other: compactRevision, reads and watches', async () => {
-    const prefix = `/shared-${++prefixes}`;
-    const one = open(prefix);
-    const two = open(prefix);
+  test('a foreign write is served by a cache only once its event arrived (deliveredRevision reaches etcd\'s revision)', async () => {
+    const prefix = `/cache${++prefixes}`;
+    const writer = await EtcdBackend.connect({ endpoints: cluster.endpoints, prefix });
+    const reader = await EtcdBackend.connect({ endpoints: cluster.endpoints, prefix });
+    const cached = new Cacher(reader, { prefixes: ['/k/'] });
     try {
-      let kv = await one.create('/x/a', b('0'));
-      const first = kv.modRevision;
-      for (let i = 1; i < 5; i++) kv = await one.update('/x/a', b(String(i)), kv.modRevision);
-      assert.ok((await two.compactRevision()) < first);
-      await one.compact(kv.modRevision);
-      assert.equal(await two.compactRevision(), kv.modRevision);
-      await assert.rejects(two.get('/x/a', first), (e) => e instanceof CompactedError && e.compacted === kv.modRevision);
-      assert.throws(() => two.watch('/x/', { afterRevision: first, onEvent: () => {} }), CompactedError);
-      assert.equal(await two.compact(kv.modRevision - 1), 0);
+      await cached.warm();
+      const kv = await writer.create('/k/a', b('1'));
+      // whatever the cache knows, the read answers what etcd has
+      assert.equal((await cached.get('/k/a'))?.value.toString(), '1');
+      const deadline = Date.now() + 3000;
+      while (reader.deliveredRevision() < kv.modRevision && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(reader.deliveredRevision(), await reader.currentRevision());
+      assert.deepEqual((await cached.list('/k/')).items, [kv]);
     } finally {
-      await one.close();
-      await two.close();
+      await cached.close();
+      await writer.close();
     }
   });
 
-  test('a watch older than the in-memory window reads the rest of history from etcd, then follows live', async () => {
-    const be = new EtcdBackend({ endpoints: cluster.endpoints, prefix: `/t${++prefixes}`, watchWindow: 10 });
+  test('a watch older than the in-memory window reads etcd\'s history, then follows live writes', async () => {
+    const be = await open({ watchWindow: 10 });
     try {
       const start = await be.currentRevision();
-      for (let i = 0; i < 50; i++) await be.create(`/w/o${i}`, b(String(i)));
-      const w = collect(be, '/w/', start + 5);
-      await w.waitFor(45);
-      const kv = await be.create('/w/live', b('1'));
-      assert.deepEqual(summary((await w.waitFor(46)).slice(-1)), [`create /w/live=1@${kv.modRevision}`]);
-      assertContiguous(w.events, start + 6);
+      for (let i = 0; i < 150; i++) await be.create(`/h/${String(i).padStart(3, '0')}`, b(String(i)));
+      const w = collect(be, '/h/', start);
+      await w.waitFor(150);
+      const last = await be.create('/h/live', b('x'));
+      await w.waitFor(151);
+      assertContiguous(w.events, start + 1);
+      assert.equal(w.events.at(-1)!.kv.modRevision, last.modRevision);
       w.watcher.stop();
     } finally {
       await be.close();
     }
   });
 
-  test('an unreachable cluster fails within the connect timeout, naming the endpoints and the fix', async () => {
-    const t0 = Date.now();
-    const be = new EtcdBackend({ endpoints: ['http://127.0.0.1:9', 'http://127.0.0.1:10'], connectTimeoutMs: 1500 });
+  test('a compaction by another instance is seen by compactRevision(), reads and watches', async () => {
+    const prefix = `/compact${++prefixes}`;
+    const one = await EtcdBackend.connect({ endpoints: cluster.endpoints, prefix, watchWindow: 5 });
+    const two = await EtcdBackend.connect({ endpoints: cluster.endpoints, prefix });
     try {
-      await assert.rejects(be.currentRevision(), (e) => {
-        assert.ok(e instanceof EtcdUnreachableError);
-        assert.match(e.message, /^cannot reach etcd at http:\/\/127\.0\.0\.1:9, http:\/\/127\.0\.0\.1:10 \(.*\); start the etcd cluster or fix --storage etcd:\/\/host:port/);
-        return true;
-      });
-      assert.ok(Date.now() - t0 < 4000, `took ${Date.now() - t0} ms`);
-      assert.throws(() => be.watch('/x/', { afterRevision: 0, onEvent: () => {} }), StorageError);
+      let kv = await one.create('/k/a', b('0'));
+      const first = kv.modRevision;
+      for (let i = 1; i < 20; i++) kv = await one.update('/k/a', b(String(i)), kv.modRevision);
+      await two.compact(kv.modRevision);
+      // one has not heard of it yet: the watch reads etcd's history and learns it there
+      const w = collect(one, '/k/', first);
+      await w.waitFor(1);
+      assert.equal(w.events.length, 0);
+      assert.ok(w.errors[0] instanceof CompactedError, String(w.errors[0]));
+      assert.equal((w.errors[0] as CompactedError).compacted, kv.modRevision);
+      assert.equal(await one.compactRevision(), kv.modRevision);
+      await assert.rejects(one.get('/k/a', first), (e) => e instanceof CompactedError && e.requested === first && e.compacted === kv.modRevision);
+      assert.throws(() => one.watch('/k/', { afterRevision: first, onEvent: () => {} }), CompactedError);
+      assert.equal((await one.get('/k/a', kv.modRevision))?.value.toString(), '19');
     } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  test('openBackend takes an etcd:// URL with a prefix; keys are stored under it', async () => {
+    const hosts = cluster.endpoints.map((e) => e.replace('http://', '')).join(',');
+    const be = openBackend({ kind: `etcd://${hosts}?prefix=/url${++prefixes}` });
+    const raw = new Etcd3({ hosts: cluster.endpoints });
+    try {
+      assert.equal(be.kind, 'etcd');
+      const kv = await be.create('/registry/pods/default/a', b('{}'));
+      const stored = await raw.get(`/url${prefixes}/registry/pods/default/a`).exec();
+      assert.equal(stored.kvs[0]?.value.toString(), '{}');
+      assert.equal(Number(stored.kvs[0]?.mod_revision), kv.modRevision);
+    } finally {
+      raw.close();
       await be.close();
     }
   });
 
-  // last: it takes a member away from the shared cluster
-  test('a stopped member of the 3-member cluster loses nothing acknowledged; watchers see every write', async () => {
-    const prefix = `/t${++prefixes}`;
-    const be = open(prefix);
-    const other = open(prefix);
+  test('an unreachable cluster fails within a few seconds, naming the endpoints and the fix', async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const t0 = Date.now();
+    await assert.rejects(EtcdBackend.connect({ endpoints: [endpoint] }), (e) => {
+      assert.ok(e instanceof EtcdUnreachableError);
+      assert.ok(e instanceof StorageError);
+      assert.match(e.message, new RegExp(`^cannot reach etcd at ${endpoint} \\(.*\\); start the etcd cluster or fix --storage etcd://`));
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 6000, `took ${Date.now() - t0} ms`);
+  });
+});
+
+describe('etcd backend on a cluster that loses a member', () => {
+  test('stopping the leader of a 3-member cluster loses nothing acknowledged', async () => {
+    const c = await startEtcdCluster(3);
+    const be = await EtcdBackend.connect({ endpoints: c.endpoints, requestTimeoutMs: 3000 });
     try {
       const start = await be.currentRevision();
-      const w = collect(other, '/f/', start);
-      const acked: string[] = [];
-      const failed: string[] = [];
-      const writer = (async () => {
-        for (let i = 0; i < 150; i++) {
-          const key = `/f/o${String(i).padStart(3, '0')}`;
+      const w = collect(be, '/ha/', start);
+      const acked = new Map<string, number>();
+      const write = async (i: number) => {
+        for (let attempt = 0; attempt < 20; attempt++) {
           try {
-            await be.create(key, b(String(i)));
-            acked.push(key);
-          } catch {
-            failed.push(key);
+            acked.set(`/ha/${i}`, (await be.create(`/ha/${i}`, b(String(i)))).modRevision);
+            return;
+          } catch (e) {
+            // an unacknowledged create may still have committed: then the key exists, which counts
+            if (e instanceof KeyExistsError) return;
+            await new Promise((r) => setTimeout(r, 100));
           }
         }
-      })();
-      while (acked.length < 50) await new Promise((r) => setTimeout(r, 5));
-      await cluster.stopMember(0);
-      await writer;
-      assert.ok(acked.length >= 140, `only ${acked.length} of 150 writes acknowledged (failed: ${failed.join(' ')})`);
-      const listed = (await be.list('/f/')).items.map((kv) => kv.key);
-      for (const key of acked) assert.ok(listed.includes(key), `acknowledged ${key} is missing`);
-      const fresh = open(prefix);
+        throw new Error(`create /ha/${i} kept failing`);
+      };
+      for (let i = 0; i < 50; i++) await write(i);
+      await c.stopMember(await c.leader());
+      for (let i = 50; i < 100; i++) await write(i);
+      const survivors = await EtcdBackend.connect({ endpoints: c.endpoints });
       try {
-        assert.deepEqual((await fresh.list('/f/')).items.map((kv) => kv.key), listed);
+        const l = await survivors.list('/ha/');
+        const have = new Map(l.items.map((kv) => [kv.key, kv.modRevision]));
+        for (const [key, rev] of acked) assert.equal(have.get(key), rev, `${key} lost`);
+        assert.equal(l.items.length, 100);
       } finally {
-        await fresh.close();
+        await survivors.close();
       }
-      await w.waitFor(listed.length, 10_000);
-      assert.deepEqual(w.events.map((e) => e.kv.key), listed);
-      assert.deepEqual(w.errors, []);
+      const seen = await w.waitFor(100, 10_000);
+      assert.deepEqual(
+        seen.map((e) => e.kv.modRevision),
+        [...seen.map((e) => e.kv.modRevision)].sort((x, y) => x - y),
+      );
+      for (const [key, rev] of acked) assert.ok(seen.some((e) => e.kv.key === key && e.kv.modRevision === rev), `watch missed ${key}`);
     } finally {
       await be.close();
-      await other.close();
+      await c.stop();
     }
   });
 });

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
 
 export interface EtcdCluster {
   /** Client URLs, e.g. http://127.0.0.1:41234, one per member. */
@@ -13,6 +14,8 @@ export interface EtcdCluster {
   stopMember(i: number, signal?: NodeJS.Signals): Promise<void>;
   /** Kills every member and removes the data directories. */
   stop(): Promise<void>;
+  /** The index of the member that leads the raft group. */
+  leader(): Promise<number>;
 }
 
 export interface EtcdClusterOptions {
@@ -146,5 +149,18 @@ export async function startEtcdCluster(n = 3, opts: EtcdClusterOptions = {}): Pr
       await exited(m.proc);
     },
     stop,
+    async leader() {
+      for (let i = 0; i < members.length; i++) {
+        if (members[i]!.proc!.exitCode !== null || members[i]!.proc!.signalCode !== null) continue;
+        const one = new Etcd3({ hosts: members[i]!.client });
+        try {
+          const st = await one.maintenance.status({});
+          if (st.leader === st.header.member_id) return i;
+        } finally {
+          one.close();
+        }
+      }
+      throw new Error('no etcd member says it leads');
+    },
   };
 }
