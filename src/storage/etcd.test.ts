@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import { CompactedError, ConflictError, KeyExistsError, StorageError, type WatchEvent } from './backend.js';
@@ -7,6 +10,7 @@ import { Cacher } from './cacher.js';
 import { backendConformance, collect, summary } from './conformance.js';
 import { EtcdBackend, EtcdUnreachableError, type EtcdBackendOptions } from './etcd.js';
 import { openBackend } from './index.js';
+import { ensurePki, PKI_FILES } from '../pki/index.js';
 import { startEtcdCluster } from '../testing/etcd-cluster.js';
 
 const cluster = await startEtcdCluster(3);
@@ -148,15 +152,24 @@ describe('etcd backend', () => {
   });
 
   test('an unreachable cluster fails within a few seconds, naming the endpoints and the fix', async () => {
-    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const endpoints = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
     const t0 = Date.now();
-    await assert.rejects(EtcdBackend.connect({ endpoints: [endpoint] }), (e) => {
-      assert.ok(e instanceof EtcdUnreachableError);
-      assert.ok(e instanceof StorageError);
-      assert.match(e.message, new RegExp(`^cannot reach etcd at ${endpoint} \\(.*\\); start the etcd cluster or fix --storage etcd://`));
-      return true;
-    });
-    assert.ok(Date.now() - t0 < 6000, `took ${Date.now() - t0} ms`);
+    const be = new EtcdBackend({ endpoints });
+    try {
+      await assert.rejects(be.currentRevision(), (e) => {
+        assert.ok(e instanceof EtcdUnreachableError);
+        assert.ok(e instanceof StorageError);
+        const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const fix = 'start the etcd cluster or fix --storage etcd://host:port[,host:port...] (TLS: etcds:// with --etcd-cafile, --etcd-certfile, --etcd-keyfile)';
+        assert.match(e.message, new RegExp(`^cannot reach etcd at ${esc(endpoints.join(', '))} \\(connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\); ${esc(fix)}$`));
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 6000, `took ${Date.now() - t0} ms`);
+      assert.throws(() => be.watch('/x/', { afterRevision: 0, onEvent: () => {} }), EtcdUnreachableError);
+      await assert.rejects(be.create('/x/a', b('1')), EtcdUnreachableError);
+    } finally {
+      await be.close();
+    }
   });
 });
 
@@ -202,6 +215,34 @@ describe('etcd backend on a cluster that loses a member', () => {
     } finally {
       await be.close();
       await c.stop();
+    }
+  });
+});
+
+describe('etcd backend over TLS', () => {
+  test('etcds:// with a CA file and a client certificate reads, writes and watches; without the client certificate it cannot connect', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'minikapi-etcd-tls-'));
+    const pki = await ensurePki(dir, { hosts: ['127.0.0.1'] });
+    const f = (name: keyof typeof PKI_FILES) => join(pki.dir, PKI_FILES[name]);
+    const c = await startEtcdCluster(1, { tls: { caFile: f('caCert'), certFile: f('serverCert'), keyFile: f('serverKey'), clientCertFile: f('adminCert'), clientKeyFile: f('adminKey') } });
+    const url = `etcds://${c.endpoints[0]!.replace('https://', '')}` as const;
+    const be = openBackend({ kind: url, etcdCAFile: f('caCert'), etcdCertFile: f('adminCert'), etcdKeyFile: f('adminKey') });
+    try {
+      const w = collect(be, '/k/', await be.currentRevision());
+      const kv = await be.create('/k/a', b('1'));
+      assert.deepEqual(await be.get('/k/a'), kv);
+      assert.deepEqual(summary(await w.waitFor(1)), [`create /k/a=1@${kv.modRevision}`]);
+      w.watcher.stop();
+      const anonymous = openBackend({ kind: url, etcdCAFile: f('caCert') });
+      try {
+        await assert.rejects(anonymous.currentRevision(), (e) => e instanceof EtcdUnreachableError && e.message.startsWith(`cannot reach etcd at ${c.endpoints[0]} (`));
+      } finally {
+        await anonymous.close();
+      }
+    } finally {
+      await be.close();
+      await c.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -69,6 +69,8 @@ export class EtcdBackend implements Backend {
   /** etcd's compact revision as last seen (raised by local compactions and by probes). */
   private compactRev = 0;
   private closed = false;
+  /** Why start-up failed, once it has. */
+  private failed?: EtcdUnreachableError;
 
   constructor(opts: EtcdBackendOptions) {
     if (opts.endpoints.length === 0) throw new TypeError('EtcdBackend: no endpoints');
@@ -127,6 +129,7 @@ export class EtcdBackend implements Backend {
       const e = new EtcdUnreachableError(
         `cannot reach etcd at ${this.endpoints.join(', ')} (${connectReason(err)}); start the etcd cluster or fix --storage etcd://host:port[,host:port...] (TLS: etcds:// with --etcd-cafile, --etcd-certfile, --etcd-keyfile)`,
       );
+      this.failed = e;
       this.hub.closeAll(e);
       throw e;
     }
@@ -228,6 +231,7 @@ export class EtcdBackend implements Backend {
 
   watch(prefix: string, opts: WatchOptions): Watcher {
     if (this.closed) throw new StorageError('storage closed');
+    if (this.failed) throw this.failed;
     if (opts.afterRevision + 1 < this.compactRev) throw new CompactedError(opts.afterRevision, this.compactRev);
     return this.hub.watch(prefix, opts);
   }

@@ -2,6 +2,7 @@
 // the `etcd` binary of Debian's etcd-server. Fails loudly when the binary is missing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface EtcdClusterOptions {
   binary?: string;
   /** How long to wait for every member to answer /health (default 20 s). */
   startTimeoutMs?: number;
+  /** Serve clients over TLS with these PEM files, requiring client certificates signed by caFile (the helper's own checks use clientCertFile). */
+  tls?: { caFile: string; certFile: string; keyFile: string; clientCertFile: string; clientKeyFile: string };
 }
 
 export function etcdBinary(explicit?: string): string {
@@ -71,13 +74,25 @@ function tail(path: string): string {
   }
 }
 
-async function healthy(url: string): Promise<boolean> {
-  try {
-    const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-    return r.ok && ((await r.json()) as { health?: string }).health === 'true';
-  } catch {
-    return false;
+async function healthy(url: string, tls?: EtcdClusterOptions['tls']): Promise<boolean> {
+  if (!tls) {
+    try {
+      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      return r.ok && ((await r.json()) as { health?: string }).health === 'true';
+    } catch {
+      return false;
+    }
   }
+  return new Promise((resolve) => {
+    const req = httpsRequest(`${url}/health`, { ca: readFileSync(tls.caFile), cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile), timeout: 1000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(res.statusCode === 200 && body.includes('"health":"true"')));
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
 }
 
 function exited(p: ChildProcess): Promise<void> {
@@ -93,7 +108,8 @@ export async function startEtcdCluster(n = 3, opts: EtcdClusterOptions = {}): Pr
   for (let i = 0; i < n; i++) {
     const dir = join(base, `m${i}`);
     mkdirSync(dir);
-    members.push({ name: `m${i}`, dir, log: join(base, `m${i}.log`), client: `http://127.0.0.1:${await freePort()}`, peer: `http://127.0.0.1:${await freePort()}` });
+    const scheme = opts.tls ? 'https' : 'http';
+    members.push({ name: `m${i}`, dir, log: join(base, `m${i}.log`), client: `${scheme}://127.0.0.1:${await freePort()}`, peer: `http://127.0.0.1:${await freePort()}` });
   }
   const initial = members.map((m) => `${m.name}=${m.peer}`).join(',');
   const token = `minikapi-test-${process.pid}-${Date.now()}`;
@@ -113,6 +129,7 @@ export async function startEtcdCluster(n = 3, opts: EtcdClusterOptions = {}): Pr
       '--heartbeat-interval=50',
       '--election-timeout=500',
       '--logger=zap',
+      ...(opts.tls ? [`--cert-file=${opts.tls.certFile}`, `--key-file=${opts.tls.keyFile}`, `--trusted-ca-file=${opts.tls.caFile}`, '--client-cert-auth'] : []),
     ];
     const proc = spawn(bin, args, { stdio: ['ignore', fd, fd] });
     closeSync(fd);
@@ -129,7 +146,7 @@ export async function startEtcdCluster(n = 3, opts: EtcdClusterOptions = {}): Pr
 
   const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
   for (const m of members) {
-    while (!(await healthy(m.client))) {
+    while (!(await healthy(m.client, opts.tls))) {
       if (m.proc!.exitCode !== null || Date.now() > deadline) {
         const why = m.proc!.exitCode !== null ? `exited with code ${m.proc!.exitCode}` : 'did not become healthy in time';
         const log = tail(m.log);
