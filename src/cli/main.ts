@@ -4,6 +4,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
 import { StorageError } from '../storage/backend.js';
+import { isEtcdUrl, parseEtcdUrl } from '../storage/etcd-url.js';
+import type { OpenBackendOptions } from '../storage/index.js';
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -16,9 +18,15 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
-function parseStorage(v: string): 'sqlite' | 'memory' {
-  if (v !== 'sqlite' && v !== 'memory') throw new InvalidArgumentError('must be "sqlite" or "memory"');
-  return v;
+function parseStorage(v: string): OpenBackendOptions['kind'] {
+  if (v === 'sqlite' || v === 'memory') return v;
+  if (!isEtcdUrl(v)) throw new InvalidArgumentError('must be "sqlite", "memory" or etcd://host:port[,host:port...][?prefix=/path]');
+  try {
+    parseEtcdUrl(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  return v as OpenBackendOptions['kind'];
 }
 
 /** A Go duration as kube-apiserver's flags take it: 60s, 1m0s, 1h30m, 500ms. */
@@ -45,7 +53,10 @@ program
   .option('--data-dir <dir>', 'where PKI, kubeconfig and state live (default: ~/.minikapi/<name>)')
   .option('--host <addr>', 'address to listen on', '127.0.0.1')
   .option('--port <n>', 'port to listen on; 0 picks a free port', parsePort, 6443)
-  .option('--storage <kind>', 'sqlite (file <data-dir>/state.db) or memory (nothing kept after exit)', parseStorage, 'sqlite')
+  .option('--storage <kind>', 'sqlite (file <data-dir>/state.db), memory (nothing kept after exit), or an etcd cluster: etcd://host:2379[,host:2379...][?prefix=/p] (etcds:// for TLS)', parseStorage, 'sqlite')
+  .option('--etcd-cafile <file>', 'CA bundle that signed the etcd servers\' certificates (turns on TLS)')
+  .option('--etcd-certfile <file>', 'client certificate for etcd (TLS)')
+  .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
@@ -83,6 +94,9 @@ program
         host: o.host,
         port: o.port,
         storage: o.storage,
+        etcdCAFile: o.etcdCafile,
+        etcdCertFile: o.etcdCertfile,
+        etcdKeyFile: o.etcdKeyfile,
         kubeconfig: o.kubeconfig,
         tokenAuthFile: o.tokenAuthFile,
         serviceClusterIPRange: o.serviceClusterIpRange,

@@ -6,7 +6,7 @@ import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
-import { openBackend, type Backend } from '../storage/index.js';
+import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
@@ -32,7 +32,12 @@ export interface ClusterOptions {
   host?: string;
   /** 0 picks a free port (default 6443). */
   port?: number;
-  storage?: 'sqlite' | 'memory';
+  /** 'sqlite' (default), 'memory', or an etcd cluster: etcd://host1:2379,host2:2379[?prefix=/p] (etcds:// for TLS). */
+  storage?: OpenBackendOptions['kind'];
+  /** PEM files for etcd over TLS: CA bundle, client certificate and key. */
+  etcdCAFile?: string;
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
   /** Where to write the kubeconfig (default `<dataDir>/kubeconfig`). */
   kubeconfig?: string;
   /** Upstream-format static token file (token,user,uid,"groups"). */
@@ -149,7 +154,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       // a store started afresh (state.db removed on purpose) owes nothing to the old record
       if (!existed && recorded) forgetRevision(dataDir);
     }
-    backend = openBackend({ kind: storage, path: dbPath, pollIntervalMs: opts.pollIntervalMs ?? 50, unsafeNoFsync: opts.unsafeNoFsync, onCommitted: (r) => recorder?.note(r) });
+    backend = openBackend({
+      kind: storage,
+      path: dbPath,
+      pollIntervalMs: opts.pollIntervalMs ?? 50,
+      unsafeNoFsync: opts.unsafeNoFsync,
+      onCommitted: (r) => recorder?.note(r),
+      etcdCAFile: opts.etcdCAFile,
+      etcdCertFile: opts.etcdCertFile,
+      etcdKeyFile: opts.etcdKeyFile,
+    });
   } catch (e) {
     lock.release();
     throw new StartupError((e as Error).message);
@@ -169,7 +183,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     recorder = new RevisionRecorder(dataDir);
     recorder.note(await backend.currentRevision());
   }
-  if (existed) {
+  if (isEtcdUrl(storage)) {
+    let revision: number;
+    try {
+      revision = await backend.currentRevision();
+    } catch (e) {
+      await backend.close();
+      lock.release();
+      throw new StartupError((e as Error).message);
+    }
+    const n = parseEtcdUrl(storage).endpoints.length;
+    mark(`storage (etcd, ${n} endpoint${n === 1 ? '' : 's'}, revision ${revision})`);
+  } else if (existed) {
     const size = ['', '-wal'].reduce((n, suffix) => n + (existsSync(dbPath + suffix) ? statSync(dbPath + suffix).size : 0), 0);
     mark(`storage (sqlite, ${(size / 1024 / 1024).toFixed(1)} MiB, revision ${await backend.currentRevision()})`);
   } else mark(`storage (${storage})`);
