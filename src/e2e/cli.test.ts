@@ -123,7 +123,7 @@ describe('minikapi up', () => {
   test('bad flags are rejected by the command line', async () => {
     const r = await upFails(['--storage', 'floppy']);
     assert.equal(r.code, 1);
-    assert.match(r.out, /error: option '--storage <kind>' argument 'floppy' is invalid\. must be "sqlite" or "memory"/);
+    assert.equal(r.out, `error: option '--storage <kind>' argument 'floppy' is invalid. must be "sqlite", "memory" or etcd://host:port[,host:port...][?prefix=/path]\n`);
   });
 });
 
