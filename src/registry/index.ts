@@ -50,8 +50,10 @@ export class Registry {
     this.storage = new Cacher(backend, { prefixes: [...new Set(this.builtins.filter((d) => !d.createOnly).map((d) => d.keyPrefix))] });
     // the cache hands out the same value object until the namespace changes, so its state is parsed once
     const states = new WeakMap<object, 'active' | 'terminating'>();
+    // as upstream's NamespaceLifecycle admission: the cached namespace when there is one, storage when not
     const check = async (ns: string) => {
-      const kv = await this.storage.get(`/registry/namespaces/${ns}`);
+      const key = `/registry/namespaces/${ns}`;
+      const kv = this.storage.peek(key) ?? (await this.storage.get(key));
       if (!kv) return 'missing' as const;
       let state = states.get(kv);
       if (!state) {
