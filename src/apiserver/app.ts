@@ -15,6 +15,8 @@ import { openapiRoutes } from '../openapi/index.js';
 import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
 import { loadYAML } from './lazy.js';
 import { withRequestInfo } from './filters/request-info.js';
+import { withMetrics } from './filters/metrics.js';
+import type { ApiMetrics } from './metrics.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
 import { withImpersonation } from './filters/impersonation.js';
@@ -56,6 +58,10 @@ export interface AppOptions {
   maxRequestsInFlight?: number;
   maxMutatingRequestsInFlight?: number;
   requestTimeoutMs?: number;
+  /** Where /metrics reads from; requests are recorded into it. */
+  metrics?: ApiMetrics;
+  /** Requests under way per kind (the max-in-flight filter keeps it). */
+  inFlight?: { readOnly: number; mutating: number };
 }
 
 function statusResponse(c: Context<Env>, err: StatusError): Response {
@@ -120,8 +126,9 @@ export function createApp(opts: AppOptions): Hono<Env> {
   app.use('*', withRequestInfo());
   app.use('*', withAuthentication(opts.authenticators));
   app.use('*', withImpersonation(opts.authorizer));
-  app.use('*', withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }));
+  app.use('*', withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));
   app.use('*', withAuthorization(opts.authorizer));
+  if (opts.metrics) app.use('*', withMetrics(opts.metrics));
   app.use('*', withRequestTimeout(opts.requestTimeoutMs ?? 60_000));
   app.use('*', async function loadCodecs(c, next) {
     const ct = c.req.header('content-type') ?? '';
@@ -131,6 +138,13 @@ export function createApp(opts: AppOptions): Hono<Env> {
     await next();
   });
 
+  if (opts.metrics) {
+    const metrics = opts.metrics;
+    app.get('/metrics', async (c) => {
+      const { body, contentType } = await metrics.render();
+      return c.body(body, 200, { 'Content-Type': contentType });
+    });
+  }
   // upstream writes /version as indented JSON with no final newline
   app.get('/version', (c) => c.body(JSON.stringify(opts.version, null, 2), 200, { 'Content-Type': 'application/json' }));
 

@@ -9,6 +9,7 @@ import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/i
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
+import { ApiMetrics } from '../apiserver/metrics.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import type { TokenAuthenticator } from '../auth/types.js';
@@ -226,7 +227,27 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     return `${h}:${a?.port ?? port}`;
   };
   const version: VersionInfo = VERSION;
+  const inFlight = { readOnly: 0, mutating: 0 };
+  const metrics = new ApiMetrics({
+    inFlight: () => inFlight,
+    async storageObjects() {
+      const out = new Map<string, number>();
+      for (const d of registry.defs) {
+        if (d.createOnly) continue;
+        const name = d.group ? `${d.resource}.${d.group}` : d.resource;
+        if (out.has(name)) continue;
+        try {
+          out.set(name, (await registry.storage.count(d.keyPrefix)).count);
+        } catch {
+          out.set(name, -1);
+        }
+      }
+      return out;
+    },
+  });
   const app = createApp({
+    metrics,
+    inFlight,
     registry,
     authenticators: [new X509Authenticator(), new BearerAuthenticator(tokenAuthenticators)],
     authorizer: new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]),
@@ -273,6 +294,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   });
   const actualPort = (server.address() as AddressInfo).port;
   void loadHandlers();
+  void metrics.load();
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');

@@ -12,8 +12,7 @@ export interface InFlightLimits {
 const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
 /** 429 with Retry-After once too many requests of a kind are under way, as upstream's max-in-flight filter. */
-export function withMaxInFlight(limits: InFlightLimits): MiddlewareHandler<Env> {
-  const inFlight = { readOnly: 0, mutating: 0 };
+export function withMaxInFlight(limits: InFlightLimits, inFlight = { readOnly: 0, mutating: 0 }): MiddlewareHandler<Env> {
   return async function maxInFlight(c, next) {
     const info = c.get('requestInfo');
     if (isLongRunning(info)) return next();
