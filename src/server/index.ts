@@ -294,7 +294,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   });
   const actualPort = (server.address() as AddressInfo).port;
   void loadHandlers();
-  void metrics.load();
+  // prom-client takes ~50 ms to load: after start-up's first requests, not in their way
+  setTimeout(() => void metrics.load(), 2000).unref();
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
