@@ -2,7 +2,7 @@
 import type { Backend } from '../storage/backend.js';
 import { Cacher } from '../storage/cacher.js';
 import { Store } from './store.js';
-import type { ResourceDef, StrategyServices } from './types.js';
+import type { Admission, ResourceDef, StrategyServices } from './types.js';
 import { builtinResources } from './resources/all.js';
 import { IPAllocator, PortAllocator } from './allocators.js';
 
@@ -36,6 +36,8 @@ export class Registry {
   private readonly checkNamespace: (ns: string) => Promise<'missing' | 'active' | 'terminating'>;
   private readonly stores = new Map<string, Store>();
   readonly services: StrategyServices;
+  /** Dynamic admission (webhooks) writes pass through; the server sets it. */
+  admission?: Admission;
   private readonly ipAlloc: IPAllocator;
   private readonly portAlloc: PortAllocator;
 

@@ -385,6 +385,11 @@ export class Store {
       if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion)
         throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
       this.def.strategy.beforeDelete?.(cur, sctx);
+      if (ctx.admission && attempt === 0) {
+        const attrs = { def: this.def, operation: 'DELETE' as const, namespace: ns, name, subresource: '' };
+        await ctx.admission.mutate(attrs, undefined, cur, ctx);
+        await ctx.admission.validate(attrs, undefined, cur, ctx);
+      }
       try {
         const deferred = deferredDeletion(this.def, cur, opts);
         if (deferred) {

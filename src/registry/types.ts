@@ -30,6 +30,23 @@ export interface RequestContext {
   warnings: string[];
   /** Allocators and lookups for strategies that need them (services). */
   services: StrategyServices;
+  /** Admission webhooks (and other dynamic admission) the write passes through, when configured. */
+  admission?: Admission;
+}
+
+/** What a write is, as admission sees it (upstream's admission.Attributes). */
+export interface AdmissionAttributes {
+  def: ResourceDef;
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  namespace: string;
+  name: string;
+  subresource: string;
+}
+
+/** Dynamic admission: mutate may change obj in place (returns whether it did); both throw StatusError to refuse. */
+export interface Admission {
+  mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean>;
+  validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void>;
 }
 
 export interface StrategyContext extends RequestContext {

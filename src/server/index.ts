@@ -10,6 +10,7 @@ import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOpt
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
+import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import type { TokenAuthenticator } from '../auth/types.js';
@@ -226,6 +227,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const h = host.includes(':') ? `[${host}]` : host;
     return `${h}:${a?.port ?? port}`;
   };
+  registry.admission = new WebhookAdmission(registry);
   const version: VersionInfo = VERSION;
   const inFlight = { readOnly: 0, mutating: 0 };
   const metrics = new ApiMetrics({
