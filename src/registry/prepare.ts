@@ -45,7 +45,7 @@ export async function prepareCreate(def: ResourceDef, ns: string, obj: KObject, 
   stripLikeGo(obj, apiVersion, def.kind);
   await def.strategy.prepareForCreate?.(obj, ctx);
   normalizeLikeGo(obj, apiVersion, def.kind);
-  if (ctx.admission) await mutateOnCreate(def, obj, ctx, generated);
+  if (ctx.admission && (await ctx.admission.interested('mutating', { def, operation: 'CREATE', namespace: ctx.namespace, name: '', subresource: '' }))) await mutateOnCreate(def, obj, ctx, generated);
   const errs = validateObjectMeta(obj.metadata, def.namespaced, def.nameValidation);
   errs.push(...(def.strategy.validate?.(obj, ctx) ?? []));
   if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, obj.metadata.name ?? '', errs);

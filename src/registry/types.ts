@@ -45,6 +45,8 @@ export interface AdmissionAttributes {
 
 /** Dynamic admission: mutate may change obj in place (returns whether it did); both throw StatusError to refuse. */
 export interface Admission {
+  /** Whether any webhook's rules name this write at all (cheap; selectors are checked later). */
+  interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean>;
   mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean>;
   validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void>;
 }

@@ -6,22 +6,30 @@ import { badRequest, internalError, StatusError } from '../../apimachinery/error
 import type { Registry } from '../../registry/index.js';
 import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
 import { callWebhook, WebhookCallError } from './webhook-call.js';
-import { webhookMatches, type Webhook } from './webhook-match.js';
+import { rulesMatch, webhookMatches, type Webhook } from './webhook-match.js';
 
 const ADMISSION_RG = 'admissionregistration.k8s.io';
 // upstream never sends the objects that configure admission to webhooks
 const EXEMPT = new Set(['mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
 
 interface Configured {
-  revision: number;
   mutating: Webhook[];
   validating: Webhook[];
 }
 
 export class WebhookAdmission implements Admission {
   private configured?: Configured;
+  private watching = false;
+  private dirty = true;
 
   constructor(private readonly registry: Registry) {}
+
+  async interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean> {
+    if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
+    const cfg = await this.configurations();
+    const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
+    return hooks.length > 0 && hooks.some((h) => rulesMatch(h, a));
+  }
 
   async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
@@ -136,20 +144,36 @@ export class WebhookAdmission implements Admission {
     return out;
   }
 
-  /** Both kinds of configuration, read again only when storage moved on. */
+  /** Both kinds of configuration, read again only after a watch on them saw a change (as upstream's informers). */
   private async configurations(): Promise<Configured> {
     const mstore = this.registry.store(ADMISSION_RG, 'v1', 'mutatingwebhookconfigurations')!;
     const vstore = this.registry.store(ADMISSION_RG, 'v1', 'validatingwebhookconfigurations')!;
-    const revision = await mstore.currentRevision();
-    if (this.configured?.revision === revision) return this.configured;
+    if (!this.watching) {
+      this.watching = true;
+      this.dirty = true;
+      const sink = {
+        event: () => void (this.dirty = true),
+        error: () => {
+          this.watching = false;
+          this.dirty = true;
+        },
+      };
+      try {
+        for (const store of [mstore, vstore]) await store.watch('', { resourceVersion: '0', sendInitialEvents: false }, sink);
+      } catch {
+        this.watching = false;
+      }
+    }
+    if (this.configured && !this.dirty) return this.configured;
+    this.dirty = false;
     const read = async (store: typeof mstore) => {
-      const l = await store.list('', { resourceVersion: String(revision), resourceVersionMatch: 'NotOlderThan' });
+      const l = await store.list('', {});
       // sorted by configuration name, webhooks in their order, as upstream's accessor lists them
       return l.items
         .sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : x.metadata.name > y.metadata.name ? 1 : 0))
         .flatMap((cfg) => ((cfg.webhooks as Webhook[] | undefined) ?? []).map((w) => ({ ...w, configurationName: cfg.metadata.name })));
     };
-    this.configured = { revision, mutating: await read(mstore), validating: await read(vstore) };
+    this.configured = { mutating: await read(mstore), validating: await read(vstore) };
     return this.configured;
   }
 }

@@ -59,6 +59,10 @@ function selectorMatches(sel: KObject | undefined, labels: Record<string, string
   return labelSelectorFromObject(sel).matches(labels);
 }
 
+export function rulesMatch(h: Webhook, a: AdmissionAttributes): boolean {
+  return (h.rules ?? []).some((r) => ruleMatches(r, a));
+}
+
 export async function webhookMatches(
   h: Webhook,
   a: AdmissionAttributes,
@@ -66,7 +70,7 @@ export async function webhookMatches(
   old: KObject | undefined,
   namespaceLabels: () => Promise<Record<string, string> | undefined>,
 ): Promise<boolean> {
-  if (!(h.rules ?? []).some((r) => ruleMatches(r, a))) return false;
+  if (!rulesMatch(h, a)) return false;
   // an object matches when its new or its old labels do
   if (h.objectSelector && Object.keys(h.objectSelector).length) {
     const newM = obj ? selectorMatches(h.objectSelector, obj.metadata?.labels ?? {}) : false;
