@@ -1,5 +1,5 @@
 // Content negotiation: what the client accepts (JSON, YAML, Table, PartialObjectMetadata) and what it sent.
-import { yaml } from './lazy.js';
+import { parseYAML } from './lazy.js';
 import { StatusError, badRequest, notAcceptable, unsupportedMediaType } from '../apimachinery/errors.js';
 import { MAX_NESTING_DEPTH, nestingError } from '../apimachinery/json-depth.js';
 import { typeMismatchOfType } from '../schema/type-check.js';
@@ -88,7 +88,7 @@ export function decodeBody(contentType: string | undefined | null, body: Buffer)
   if (ct === 'application/yaml') {
     let v: unknown;
     try {
-      v = yaml().parse(body.toString('utf8'));
+      v = parseYAML(body.toString('utf8'));
     } catch (e) {
       throw badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
     }
@@ -194,7 +194,7 @@ export function decodeDeleteOptions(contentType: string | undefined | null, body
     let text = body.toString('utf8');
     if (ct === 'application/yaml') {
       try {
-        v = yaml().parse(text);
+        v = parseYAML(text);
       } catch (e) {
         throw decodeFailure(`error converting YAML to JSON: ${(e as Error).message}`);
       }

@@ -68,6 +68,22 @@ describe('hardening', () => {
     assert.equal(r.json.reason, 'RequestEntityTooLarge');
   });
 
+  test('warnings travel as UTF-8 bytes with only quotes and backslashes escaped; control characters drop a warning', async () => {
+    const r = await api(c, 'POST', `${cm}?fieldValidation=Warn`, '{"metadata":{"name":"utf8-warn"},"ñ":1,"bad\\u0001":2}');
+    assert.equal(r.status, 201);
+    assert.equal(Buffer.from(String(r.headers.warning), 'latin1').toString('utf8'), '299 - "unknown field \\"ñ\\""');
+  });
+
+  test('a YAML anchor that contains itself is refused in go-yaml words, on create and in DeleteOptions', async () => {
+    const create = await api(c, 'POST', cm, 'metadata: {name: loop}\ndata: &a {k: *a}\n', { 'Content-Type': 'application/yaml' });
+    assert.equal(create.status, 400);
+    assert.equal(create.json.message, "error converting YAML to JSON: yaml: anchor 'a' value contains itself");
+    const del = await api(c, 'DELETE', `${cm}/missing`, 'a: &a [*a, *a]\n', { 'Content-Type': 'application/yaml' });
+    // v1.33 answers any undecodable DeleteOptions body with a 500 without a reason (400 from 1.35 on)
+    assert.equal(del.status, 500);
+    assert.equal(del.json.message, "error converting YAML to JSON: yaml: anchor 'a' value contains itself");
+  });
+
   test('JSON nested deeper than Go decodes is a 400; deep documents never cause a 500', async () => {
     const nest = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
     const tooDeep = await api(c, 'POST', cm, `{"metadata":{"name":"deep"},"x":${nest(10_001)}}`);

@@ -9,7 +9,7 @@ import type { KObject, ResourceDef } from '../../registry/types.js';
 import { nestingError } from '../../apimachinery/json-depth.js';
 import { unknownFields } from '../../schema/index.js';
 import { typeMismatch } from '../../schema/type-check.js';
-import { yaml } from '../lazy.js';
+import { parseYAML, yaml } from '../lazy.js';
 import type { Env } from '../env.js';
 
 export const APPLY_PATCH = 'application/apply-patch+yaml';
@@ -124,7 +124,7 @@ export function applyPatchBody(ct: string, cur: KObject, body: Buffer, schema?: 
 export function parseApplyConfig(body: Buffer): KObject {
   let v: unknown;
   try {
-    v = yaml().parse(body.toString('utf8'), { uniqueKeys: false });
+    v = parseYAML(body.toString('utf8'), { uniqueKeys: false });
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message}`);
   }
