@@ -16,6 +16,8 @@ import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
 import { loadYAML } from './lazy.js';
 import { withRequestInfo } from './filters/request-info.js';
 import { withMetrics } from './filters/metrics.js';
+import { withAudit, withAuditID } from './filters/audit.js';
+import type { AuditLog } from './audit/audit.js';
 import type { ApiMetrics } from './metrics.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
@@ -58,6 +60,8 @@ export interface AppOptions {
   maxRequestsInFlight?: number;
   maxMutatingRequestsInFlight?: number;
   requestTimeoutMs?: number;
+  /** Audit events go here when a policy is configured. */
+  auditLog?: AuditLog;
   /** Where /metrics reads from; requests are recorded into it. */
   metrics?: ApiMetrics;
   /** Requests under way per kind (the max-in-flight filter keeps it). */
@@ -123,8 +127,10 @@ export function createApp(opts: AppOptions): Hono<Env> {
     return statusResponse(c, internalError(err));
   });
 
+  app.use('*', withAuditID());
   app.use('*', withRequestInfo());
   app.use('*', withAuthentication(opts.authenticators));
+  if (opts.auditLog) app.use('*', withAudit(opts.auditLog));
   app.use('*', withImpersonation(opts.authorizer));
   app.use('*', withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));
   app.use('*', withAuthorization(opts.authorizer));

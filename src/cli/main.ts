@@ -59,6 +59,8 @@ program
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
+  .option('--audit-log-path <file>', 'write audit events (audit.k8s.io/v1 JSON lines) to this file; - for stdout')
+  .option('--audit-policy-file <file>', 'the audit.k8s.io/v1 Policy saying which requests are logged at which level')
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
   .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
   .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
@@ -99,6 +101,8 @@ program
         etcdKeyFile: o.etcdKeyfile,
         kubeconfig: o.kubeconfig,
         tokenAuthFile: o.tokenAuthFile,
+        auditLogPath: o.auditLogPath,
+        auditPolicyFile: o.auditPolicyFile,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,

@@ -38,6 +38,13 @@ describe('admission webhooks', () => {
           if (data.forbidden) response = { uid: r.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'forbidden key' } };
           else if (data.silent) response = { uid: r.uid, allowed: false };
           else if (r.operation === 'DELETE' && r.oldObject?.metadata?.labels?.keep === 'true') response = { uid: r.uid, allowed: false, status: { code: 422, message: 'kept' } };
+        } else if (path === '/count') {
+          const labels = Object.keys(r.object.metadata.labels ?? {}).length;
+          const patch = [{ op: 'add', path: '/metadata/annotations', value: { labels: String(labels) } }];
+          response = { ...response, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
+        } else if (path === '/addlabel') {
+          const patch = [{ op: 'add', path: '/metadata/labels/added', value: 'yes' }];
+          response = { ...response, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
         } else if (path === '/wrong-uid') {
           response = { uid: 'nope', allowed: true };
         }
@@ -174,6 +181,25 @@ describe('admission webhooks', () => {
     const d = await api(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } });
     assert.equal(d.status, 500);
     assert.match(d.json.message, /^Internal error occurred: failed calling webhook "uid\.example\.com": received invalid webhook response: expected response\.uid="[0-9a-f-]{36}", got "nope"$/);
+  });
+
+  test('reinvocationPolicy IfNeeded runs a webhook again after a later one changed the object', async () => {
+    const hook = (name: string, path: string, reinvoke?: string) => ({
+      name,
+      clientConfig: { url: `https://127.0.0.1:${port}${path}`, caBundle },
+      rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
+      objectSelector: { matchLabels: { reinvoke: 'yes' } },
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+      ...(reinvoke ? { reinvocationPolicy: reinvoke } : {}),
+    });
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'reinvoke' }, webhooks: [hook('count.example.com', '/count', 'IfNeeded'), hook('addlabel.example.com', '/addlabel')] }) });
+    const r = await api(c, 'POST', '/api/v1/namespaces/plain/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'again', labels: { reinvoke: 'yes' } } });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json.metadata.labels, { reinvoke: 'yes', added: 'yes' });
+    assert.deepEqual(r.json.metadata.annotations, { labels: '2' });
+    assert.equal(seen.filter((s) => s.path.startsWith('/count') && s.request.name === 'again').length, 2);
+    await c.k(['delete', 'mutatingwebhookconfiguration', 'reinvoke']);
   });
 
   test('generateName objects are reviewed without a name, as upstream names them after admission', async () => {

@@ -10,6 +10,8 @@ import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOpt
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
+import { AuditLog } from '../apiserver/audit/audit.js';
+import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
@@ -44,6 +46,9 @@ export interface ClusterOptions {
   kubeconfig?: string;
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
+  /** Audit log file (`-` for stdout) and the audit.k8s.io/v1 Policy that says what goes in it. */
+  auditLogPath?: string;
+  auditPolicyFile?: string;
   serviceClusterIPRange?: string;
   /**
    * Serve a data directory another minikapi already serves, deliberately: both share its state.db, this
@@ -212,6 +217,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       throw new StartupError(`cannot read --token-auth-file: ${(e as Error).message}`);
     }
   }
+  let auditLog: AuditLog | undefined;
+  if (opts.auditLogPath || opts.auditPolicyFile) {
+    try {
+      if (!opts.auditLogPath || !opts.auditPolicyFile) throw new Error('--audit-log-path and --audit-policy-file go together');
+      auditLog = new AuditLog(loadPolicy(opts.auditPolicyFile), opts.auditLogPath);
+    } catch (e) {
+      await backend.close();
+      lock.release();
+      throw new StartupError((e as Error).message);
+    }
+  }
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
   await bootstrap(registry);
@@ -248,6 +264,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     },
   });
   const app = createApp({
+    auditLog,
     metrics,
     inFlight,
     registry,
@@ -326,6 +343,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         setTimeout(() => server!.closeAllConnections(), 200).unref();
       });
       registry.close();
+      await auditLog?.close();
       await backend.close();
       recorder?.close();
       try {

@@ -35,33 +35,44 @@ export class WebhookAdmission implements Admission {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
     const hooks = await this.matching('mutating', a, obj, old);
     let changed = false;
+    // reinvocationPolicy IfNeeded: a webhook that ran before a later one changed the object runs once more
+    const reinvocable = new Set<Webhook>();
+    const again = new Set<Webhook>();
     for (const h of hooks) {
-      const response = await this.call(h, a, obj, old, ctx);
-      if (!response) continue;
-      if (response.patch) {
-        if (!obj) throw internalError(new Error(`admission webhook "${h.name}" attempted to modify the object, which is not supported for this operation`));
-        if (response.patchType !== 'JSONPatch') throw failure(h, `unsupported patch type "${response.patchType ?? ''}"`);
-        let ops: Operation[];
-        try {
-          ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[];
-          if (!Array.isArray(ops)) throw new Error('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-        } catch (e) {
-          throw failure(h, `received undecodable patch in webhook response: ${(e as Error).message}`);
-        }
-        if (ops.length === 0) continue;
-        const before = JSON.stringify(obj);
-        let patched: KObject;
-        try {
-          patched = fjp.applyPatch(structuredClone(obj), ops, true, false).newDocument as KObject;
-        } catch (e) {
-          throw internalError(new Error((e as Error).message.split('\n')[0]));
-        }
-        for (const k of Object.keys(obj)) delete obj[k];
-        Object.assign(obj, patched);
-        if (JSON.stringify(obj) !== before) changed = true;
+      if (await this.mutateWith(h, a, obj, old, ctx)) {
+        changed = true;
+        for (const r of reinvocable) again.add(r);
       }
+      if (h.reinvocationPolicy === 'IfNeeded') reinvocable.add(h);
     }
+    for (const h of hooks) if (again.has(h) && (await this.mutateWith(h, a, obj, old, ctx))) changed = true;
     return changed;
+  }
+
+  /** One mutating webhook; true when its patch changed the object. */
+  private async mutateWith(h: Webhook, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
+    const response = await this.call(h, a, obj, old, ctx);
+    if (!response?.patch) return false;
+    if (!obj) throw internalError(new Error(`admission webhook "${h.name}" attempted to modify the object, which is not supported for this operation`));
+    if (response.patchType !== 'JSONPatch') throw failure(h, `unsupported patch type "${response.patchType ?? ''}"`);
+    let ops: Operation[];
+    try {
+      ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[];
+      if (!Array.isArray(ops)) throw new Error('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+    } catch (e) {
+      throw failure(h, `received undecodable patch in webhook response: ${(e as Error).message}`);
+    }
+    if (ops.length === 0) return false;
+    const before = JSON.stringify(obj);
+    let patched: KObject;
+    try {
+      patched = fjp.applyPatch(structuredClone(obj), ops, true, false).newDocument as KObject;
+    } catch (e) {
+      throw internalError(new Error((e as Error).message.split('\n')[0]));
+    }
+    for (const k of Object.keys(obj)) delete obj[k];
+    Object.assign(obj, patched);
+    return JSON.stringify(obj) !== before;
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {

@@ -21,6 +21,8 @@ export function withAuthorization(authorizer: Authorizer): MiddlewareHandler<Env
       name: info.name,
     };
     const r = await authorizer.authorize(a);
+    const audit = c.get('audit');
+    if (audit) audit.decision = { allowed: r.decision === 'allow', reason: r.reason };
     if (r.decision !== 'allow') throw forbiddenError(a, r.reason);
     await next();
   };

@@ -45,7 +45,10 @@ export async function readBody(c: Context<Env>): Promise<Buffer> {
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  const audit = c.get('audit');
+  if (audit) audit.requestBody = { body, contentType: c.req.header('content-type') ?? '' };
+  return body;
 }
 
 export function q(c: Context<Env>, k: string): string | undefined {
