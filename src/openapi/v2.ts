@@ -40,16 +40,17 @@ function typeV2(t: TypeSchema, gvks?: ReturnType<typeof commonKindGVKs>): Json {
   return s;
 }
 
-function paramV2(p: { name: string; in: string; description: string; type: string; required?: boolean }): Json {
+export function paramV2(p: { name: string; in: string; description: string; type: string; required?: boolean }): Json {
   const s: Json = { uniqueItems: true, type: p.type, description: p.description, name: p.name, in: p.in };
   if (p.required) s.required = true;
   return s;
 }
 
-function operationV2(op: Operation, tags: string[]): Json {
+export function operationV2(op: Operation, tags: string[]): Json {
   const o: Json = { description: op.description };
-  if (op.body) o.consumes = op.body === 'patch' ? PATCH_MEDIA : ['*/*'];
-  o.produces = Object.values(op.responses).some((r) => r === '') ? ['*/*'] : op.watchable ? WATCH_MEDIA : MEDIA;
+  if (op.consumes) o.consumes = op.consumes;
+  else if (op.body) o.consumes = op.body === 'patch' ? PATCH_MEDIA : ['*/*'];
+  o.produces = op.produces ?? (Object.values(op.responses).some((r) => r === '') ? ['*/*'] : op.watchable ? WATCH_MEDIA : MEDIA);
   o.schemes = ['https'];
   o.tags = tags;
   o.operationId = op.operationId;
