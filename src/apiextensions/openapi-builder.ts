@@ -58,7 +58,7 @@ const INT = { type: 'integer' };
 const STR = { type: 'string' };
 const isIntOrStringPair = (xs: Json[] | undefined) => xs?.length === 2 && JSON.stringify(xs[0]) === JSON.stringify(INT) && JSON.stringify(xs[1]) === JSON.stringify(STR);
 
-/** Structural.ToKubeOpenAPI of the unfolded schema (int-or-string spelled out as anyOf integer/string). */
+/** Structural.ToKubeOpenAPI of the unfolded schema (v3: int-or-string spelled out as anyOf integer/string; v2 drops junctors). */
 function toOpenAPI(s: Structural, f: Flavor): Json {
   const o: Json = {};
   if (s.description) o.description = s.description;
@@ -67,7 +67,7 @@ function toOpenAPI(s: Structural, f: Flavor): Json {
   if (s.title) o.title = s.title;
   if (s.default !== undefined && s.default !== null) o.default = s.default;
   if (s.valueValidation) valueValidation(s.valueValidation, o);
-  if (s.xIntOrString && !isIntOrStringPair(o.anyOf) && !isIntOrStringPair(o.allOf?.[0]?.anyOf)) {
+  if (!f.v2 && s.xIntOrString && !isIntOrStringPair(o.anyOf) && !isIntOrStringPair(o.allOf?.[0]?.anyOf)) {
     if (!o.anyOf) o.anyOf = [{ ...INT }, { ...STR }];
     else o.allOf = [{ anyOf: [{ ...INT }, { ...STR }] }, ...(o.allOf ?? [])];
   }

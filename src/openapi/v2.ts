@@ -103,11 +103,15 @@ function schemaPb(s: Json): Json {
   const o: Json = {};
   if (s.$ref) o.ref = s.$ref;
   if (s.format) o.format = s.format;
+  if (s.title) o.title = s.title;
   if (s.description) o.description = s.description;
+  if (s.default !== undefined) o.default = anyPb(s.default);
+  for (const k of ['multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'maxProperties', 'minProperties']) if (s[k] !== undefined) o[k] = s[k];
   if (s.uniqueItems) o.uniqueItems = true;
   if (s.required) o.required = s.required;
   if (s.enum) o.enum = s.enum.map(anyPb);
-  if (s.additionalProperties) o.additionalProperties = { oneof: { case: 'schema', value: schemaPb(s.additionalProperties) } };
+  if (typeof s.additionalProperties === 'boolean') o.additionalProperties = { oneof: { case: 'boolean', value: s.additionalProperties } };
+  else if (s.additionalProperties) o.additionalProperties = { oneof: { case: 'schema', value: schemaPb(s.additionalProperties) } };
   if (s.type) o.type = { value: [s.type] };
   if (s.items) o.items = { schema: [schemaPb(s.items)] };
   if (s.allOf) o.allOf = s.allOf.map(schemaPb);
