@@ -53,6 +53,8 @@ interface State {
   crs: Map<string, { crd: Json; version: string }[]>;
   all: string;
   builtinFingerprint: string;
+  /** Document fingerprints by path, computed on first use. */
+  fingerprints: Map<string, string>;
 }
 
 /** A CRD version's spec, built once per CRD resourceVersion. */
@@ -96,7 +98,7 @@ export class OpenAPIService {
     const live = new Set([...crs.values()].flat().map((e) => `${e.crd.metadata?.name}/${e.version}`));
     for (const m of [this.crdV3, this.crdV2]) for (const id of [...m.keys()]) if (!live.has(id)) m.delete(id);
     this.lastDefs = defs;
-    this.lastState = { gvs, crs, all: gvs.map((g) => gvPath(g.group, g.version)).join(','), builtinFingerprint: fingerprintDefs(builtin) };
+    this.lastState = { gvs, crs, all: gvs.map((g) => gvPath(g.group, g.version)).join(','), builtinFingerprint: fingerprintDefs(builtin), fingerprints: new Map() };
     return this.lastState;
   }
 
@@ -112,10 +114,11 @@ export class OpenAPIService {
 
   /** The document for `api/v1` or `apis/<group>/<version>`, or undefined when that group-version is not served. */
   v3Document(path: string): Cached | undefined {
-    const { gvs, crs, all } = this.state();
+    const { gvs, crs, all, fingerprints } = this.state();
     const crEntries = crs.get(path);
     if (crEntries) {
-      const fp = `${all}\n${crEntries.map((e) => `${e.crd.metadata?.uid}/${e.crd.metadata?.resourceVersion}/${e.version}`).join(',')}`;
+      let fp = fingerprints.get(path);
+      if (fp === undefined) fingerprints.set(path, (fp = `${all}\n${crEntries.map((e) => `${e.crd.metadata?.uid}/${e.crd.metadata?.resourceVersion}/${e.version}`).join(',')}`));
       const hit = this.v3.get(path);
       if (hit?.fingerprint === fp) return hit;
       const doc = buildCRDV3Document(
@@ -128,7 +131,8 @@ export class OpenAPIService {
     }
     const gv = gvs.find((g) => gvPath(g.group, g.version) === path);
     if (!gv) return undefined;
-    const fp = `${all}\n${fingerprintDefs(gv.defs)}`;
+    let fp = fingerprints.get(path);
+    if (fp === undefined) fingerprints.set(path, (fp = `${all}\n${fingerprintDefs(gv.defs)}`));
     const hit = this.v3.get(path);
     if (hit?.fingerprint === fp) return hit;
     const doc = buildV3Document(gv, { gitVersion: this.opts.gitVersion, allGVs: gvs });
