@@ -424,4 +424,22 @@ describe('custom resources in the OpenAPI documents', () => {
   test('kubectl 1.27 explain --output=plaintext-openapiv2 reads the CR from the v2 protobuf', async () => {
     assert.equal(await c.k(['explain', '--output=plaintext-openapiv2', 'certificate.spec.privateKey'], { version: '1.27' }), PRIVATE_KEY_V2);
   });
+  for (const version of ['1.33', '1.27'])
+    test(`kubectl ${version} client-side apply of a Certificate twice: the document's patch types lead kubectl to a JSON merge patch`, async () => {
+      const cert = (dns: string) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: apply-${version.replace('.', '-')}
+  namespace: default
+spec:
+  secretName: example-tls
+  issuerRef:
+    name: ca-issuer
+  dnsNames:
+  - ${dns}
+`;
+      assert.equal(await c.k(['apply', '-f', '-'], { version, stdin: cert('a.example.com') }), `certificate.cert-manager.io/apply-${version.replace('.', '-')} created\n`);
+      assert.equal(await c.k(['apply', '-f', '-'], { version, stdin: cert('b.example.com') }), `certificate.cert-manager.io/apply-${version.replace('.', '-')} configured\n`);
+      assert.equal(await c.k(['get', 'certificate', `apply-${version.replace('.', '-')}`, '-o', 'jsonpath={.spec.dnsNames}'], { version }), '["b.example.com"]');
+    });
 });
