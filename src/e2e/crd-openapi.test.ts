@@ -360,6 +360,13 @@ describe('custom resources in the OpenAPI documents', () => {
     assert.equal(gone['apis/apps/v1']!.serverRelativeURL, apps);
   });
 
+  test('kubectl 1.28 to 1.32 explain a Certificate and its privateKey as 1.27 and 1.33 do (enums from 1.30 on)', async () => {
+    for (const version of ['1.28', '1.29', '1.30', '1.31', '1.32']) {
+      assert.equal(await c.k(['explain', 'certificate'], { version }), EXPLAIN_CERTIFICATE, version);
+      assert.equal(await c.k(['explain', 'certificate.spec.privateKey'], { version }), version < '1.30' ? PRIVATE_KEY_127 : PRIVATE_KEY_133, version);
+    }
+  });
+
   for (const version of ['1.33', '1.27']) {
     describe(`kubectl ${version} explain over /openapi/v3`, () => {
       test('certificate', async () => {
