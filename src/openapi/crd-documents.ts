@@ -14,17 +14,14 @@ export interface CRDVersionSpec {
   references: string[];
 }
 
-const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
-
-function references(paths: PathSpec[]): string[] {
+function references(paths: PathSpec[], own: Set<string>): string[] {
   const roots = new Set([`${META}.ObjectMeta`, `${META}.ListMeta`]);
   for (const p of paths)
     for (const op of p.ops) {
       if (op.body === 'patch') roots.add(`${META}.Patch`);
-      else if (op.body?.startsWith('io.k8s.')) roots.add(op.body);
-      for (const r of Object.values(op.responses)) if (r.startsWith('io.k8s.')) roots.add(r);
+      else if (op.body && !own.has(op.body)) roots.add(op.body);
+      for (const r of Object.values(op.responses)) if (r && !own.has(r)) roots.add(r);
     }
-  if (roots.has(SCALE)) roots.add(SCALE);
   return reachableTypes(roots);
 }
 
@@ -52,7 +49,7 @@ export function buildCRDVersionSpec(crd: Json, version: string, opts: { v2?: Ren
   const paths = crdPaths(crd, version);
   const built = buildCRDOpenAPISchemas(crd, version, { v2: !!opts.v2 });
   const r = opts.v2 ?? { operation: operationV3, param: paramV3 };
-  return { paths: renderPaths(paths, [crdTag(crd.spec.group, version)], r), schemas: built.schemas, references: references(paths) };
+  return { paths: renderPaths(paths, [crdTag(crd.spec.group, version)], r), schemas: built.schemas, references: references(paths, new Set(Object.keys(built.schemas))) };
 }
 
 const sortKeys = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
