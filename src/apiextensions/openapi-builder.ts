@@ -26,28 +26,54 @@ interface Flavor {
 }
 
 const ref = (name: string, f: Flavor) => (f.v2 ? `#/definitions/${name}` : `#/components/schemas/${name}`);
-/** A $ref with a description: v2 puts both side by side, v3 wraps the reference in allOf. */
+/** A $ref with a description: v2 puts both side by side, v3 wraps the reference in allOf (builder3's WrapRefs). */
 const refWithDoc = (name: string, doc: string, f: Flavor): Json => (f.v2 ? { description: doc, $ref: ref(name, f) } : { description: doc, allOf: [{ $ref: ref(name, f) }] });
 
-/** Structural.ToKubeOpenAPI as JSON. */
+const VALUE_KEYS = ['maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'multipleOf', 'enum', 'maxProperties', 'minProperties', 'required'] as const;
+const FALSE_OMITTED = new Set(['exclusiveMaximum', 'exclusiveMinimum', 'uniqueItems']);
+
+/** Object keys in the order kube-openapi's spec.Schema marshals them: schema props, then x- extensions by name. */
+function ordered(o: Json): Json {
+  const order = ['description', 'type', 'nullable', 'format', 'title', 'default', ...VALUE_KEYS, 'items', 'allOf', 'oneOf', 'anyOf', 'not', 'properties', 'additionalProperties', '$ref'];
+  const out: Json = {};
+  for (const k of order) if (o[k] !== undefined) out[k] = o[k];
+  for (const k of Object.keys(o).filter((k) => k.startsWith('x-')).sort()) out[k] = o[k];
+  return out;
+}
+
+function sortedProps(p: Record<string, Json>): Record<string, Json> {
+  return Object.fromEntries(Object.entries(p).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function valueValidation(v: import('./types.js').ValueValidation, o: Json): void {
+  if (v.format) o.format = v.format;
+  for (const k of VALUE_KEYS) if (v[k] !== undefined && !(FALSE_OMITTED.has(k) && v[k] === false)) o[k] = v[k];
+  if (v.allOf?.length) o.allOf = v.allOf.map(nested);
+  if (v.oneOf?.length) o.oneOf = v.oneOf.map(nested);
+  if (v.anyOf?.length) o.anyOf = v.anyOf.map(nested);
+  if (v.not) o.not = nested(v.not);
+}
+
+const INT = { type: 'integer' };
+const STR = { type: 'string' };
+const isIntOrStringPair = (xs: Json[] | undefined) => xs?.length === 2 && JSON.stringify(xs[0]) === JSON.stringify(INT) && JSON.stringify(xs[1]) === JSON.stringify(STR);
+
+/** Structural.ToKubeOpenAPI of the unfolded schema (v3: int-or-string spelled out as anyOf integer/string; v2 drops junctors). */
 function toOpenAPI(s: Structural, f: Flavor): Json {
   const o: Json = {};
   if (s.description) o.description = s.description;
   if (s.type) o.type = s.type;
-  const v = s.valueValidation ?? {};
-  if (v.format) o.format = v.format;
+  if (s.nullable) o.nullable = true;
   if (s.title) o.title = s.title;
-  if (s.default !== undefined) o.default = s.default;
-  for (const k of ['maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'multipleOf', 'enum', 'maxProperties', 'minProperties', 'required'] as const)
-    if (v[k] !== undefined) o[k] = v[k];
+  if (s.default !== undefined && s.default !== null) o.default = s.default;
+  if (s.valueValidation) valueValidation(s.valueValidation, o);
+  if (!f.v2 && s.xIntOrString && !isIntOrStringPair(o.anyOf) && !isIntOrStringPair(o.allOf?.[0]?.anyOf)) {
+    if (!o.anyOf) o.anyOf = [{ ...INT }, { ...STR }];
+    else o.allOf = [{ anyOf: [{ ...INT }, { ...STR }] }, ...(o.allOf ?? [])];
+  }
   if (s.items) o.items = toOpenAPI(s.items, f);
-  if (v.allOf) o.allOf = v.allOf.map(nested);
-  if (v.oneOf) o.oneOf = v.oneOf.map(nested);
-  if (v.anyOf) o.anyOf = v.anyOf.map(nested);
-  if (v.not) o.not = nested(v.not);
-  if (s.properties) o.properties = Object.fromEntries(Object.entries(s.properties).map(([k, p]) => [k, toOpenAPI(p, f)]));
+  if (s.properties) o.properties = sortedProps(Object.fromEntries(Object.entries(s.properties).map(([k, p]) => [k, toOpenAPI(p, f)])));
   if (s.additionalProperties) o.additionalProperties = s.additionalProperties.schema ? toOpenAPI(s.additionalProperties.schema, f) : s.additionalProperties.allows;
-  if (s.nullable && !f.v2) o.nullable = true;
   if (s.xPreserveUnknownFields) o['x-kubernetes-preserve-unknown-fields'] = true;
   if (s.xEmbeddedResource) o['x-kubernetes-embedded-resource'] = true;
   if (s.xIntOrString) o['x-kubernetes-int-or-string'] = true;
@@ -55,20 +81,17 @@ function toOpenAPI(s: Structural, f: Flavor): Json {
   if (s.xListType !== undefined) o['x-kubernetes-list-type'] = s.xListType;
   if (s.xMapType !== undefined) o['x-kubernetes-map-type'] = s.xMapType;
   if (s.xValidations?.length) o['x-kubernetes-validations'] = s.xValidations;
-  return o;
+  return ordered(o);
 }
 
 function nested(n: import('./types.js').NestedValueValidation): Json {
   const o: Json = {};
-  for (const k of ['format', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'multipleOf', 'enum', 'maxProperties', 'minProperties', 'required'] as const)
-    if (n[k] !== undefined) o[k] = n[k];
+  valueValidation(n, o);
   if (n.items) o.items = nested(n.items);
-  if (n.properties) o.properties = Object.fromEntries(Object.entries(n.properties).map(([k, p]) => [k, nested(p)]));
-  if (n.allOf) o.allOf = n.allOf.map(nested);
-  if (n.oneOf) o.oneOf = n.oneOf.map(nested);
-  if (n.anyOf) o.anyOf = n.anyOf.map(nested);
-  if (n.not) o.not = nested(n.not);
-  return o;
+  if (n.properties) o.properties = sortedProps(Object.fromEntries(Object.entries(n.properties).map(([k, p]) => [k, nested(p)])));
+  if (n.forbiddenGenerics?.type) o.type = n.forbiddenGenerics.type;
+  if (n.xValidations?.length) o['x-kubernetes-validations'] = n.xValidations;
+  return ordered(o);
 }
 
 function addEmbedded(s: Json, f: Flavor): void {
@@ -77,35 +100,56 @@ function addEmbedded(s: Json, f: Flavor): void {
   if (s.additionalProperties && typeof s.additionalProperties === 'object') addEmbedded(s.additionalProperties, f);
   if (f.v2 && s['x-kubernetes-preserve-unknown-fields']) return;
   if (s['x-kubernetes-embedded-resource']) {
-    s.properties ??= {};
-    s.properties.apiVersion = { description: EMBEDDED_API_VERSION_DOC, type: 'string' };
-    s.properties.kind = { description: EMBEDDED_KIND_DOC, type: 'string' };
-    s.properties.metadata = refWithDoc(OBJECT_META, METADATA_DOC, f);
-    const req: string[] = (s.required ??= []);
+    s.properties = sortedProps({
+      ...(s.properties ?? {}),
+      apiVersion: { description: EMBEDDED_API_VERSION_DOC, type: 'string' },
+      kind: { description: EMBEDDED_KIND_DOC, type: 'string' },
+      metadata: refWithDoc(OBJECT_META, METADATA_DOC, f),
+    });
+    const req: string[] = [...(s.required ?? [])];
     if (!req.includes('kind')) req.push('kind');
     if (!req.includes('apiVersion')) req.push('apiVersion');
+    s.required = req;
+    Object.assign(s, ordered({ ...s }));
   }
 }
 
-/** openapiv2.ToStructuralOpenAPIV2: what OpenAPI v2 cannot say is dropped (nullable, int-or-string types...). */
-function toV2(s: Json): Json {
-  const o: Json = { ...s };
-  delete o.nullable;
-  if (o['x-kubernetes-int-or-string']) {
-    delete o.type;
-    delete o.anyOf;
-    delete o.allOf;
+/** openapiv2.ToStructuralOpenAPIV2: drops what OpenAPI v2 (and kubectl reading it) cannot cope with; visits parents first. */
+function toStructuralV2(s: Structural): Structural {
+  const o: Structural = { ...s };
+  if (o.valueValidation) o.valueValidation = { ...o.valueValidation, allOf: undefined, oneOf: undefined, anyOf: undefined, not: undefined };
+  if (o.nullable) {
+    o.type = undefined;
+    o.nullable = false;
+    o.items = undefined;
+    o.properties = undefined;
   }
-  for (const k of ['oneOf', 'anyOf', 'not']) delete o[k];
-  if (o.properties) o.properties = Object.fromEntries(Object.entries(o.properties as Record<string, Json>).map(([k, v]) => [k, toV2(v)]));
-  if (o.items && typeof o.items === 'object') o.items = toV2(o.items);
-  if (o.additionalProperties && typeof o.additionalProperties === 'object') o.additionalProperties = toV2(o.additionalProperties);
-  if (o['x-kubernetes-preserve-unknown-fields']) {
-    delete o.items;
-    delete o.properties;
-    delete o.type;
+  if (o.xPreserveUnknownFields) {
+    o.items = undefined;
+    o.properties = undefined;
   }
+  if (!o.items && o.type === 'array') o.type = undefined;
+  if (o.xPreserveUnknownFields && o.type === 'object') o.type = undefined;
+  const nullableProps = new Set(Object.entries(o.properties ?? {}).filter(([, p]) => p.nullable).map(([k]) => k));
+  if (o.valueValidation?.required && nullableProps.size) {
+    const req = o.valueValidation.required.filter((r) => !nullableProps.has(r));
+    o.valueValidation = { ...o.valueValidation, required: req.length ? req : undefined };
+  }
+  if (o.additionalProperties?.schema?.nullable && o.valueValidation) o.valueValidation = { ...o.valueValidation, required: undefined };
+  if (o.items) o.items = toStructuralV2(o.items);
+  if (o.properties) o.properties = Object.fromEntries(Object.entries(o.properties).map(([k, p]) => [k, toStructuralV2(p)]));
+  if (o.additionalProperties?.schema) o.additionalProperties = { ...o.additionalProperties, schema: toStructuralV2(o.additionalProperties.schema) };
   return o;
+}
+
+/** kube-openapi's PruneDefaults, which the v2 controller applies before merging CRD definitions. */
+function pruneDefaults(s: Json): void {
+  delete s.default;
+  for (const p of Object.values((s.properties ?? {}) as Record<string, Json>)) pruneDefaults(p);
+  if (s.items && typeof s.items === 'object') pruneDefaults(s.items);
+  if (s.additionalProperties && typeof s.additionalProperties === 'object') pruneDefaults(s.additionalProperties);
+  for (const k of ['allOf', 'anyOf', 'oneOf']) for (const x of (s[k] ?? []) as Json[]) pruneDefaults(x);
+  if (s.not) pruneDefaults(s.not);
 }
 
 export interface CRDOpenAPISchemas {
@@ -126,26 +170,35 @@ export function buildCRDOpenAPISchemas(crd: Json, version: string, opts: { v2?: 
   const spec = crd.spec ?? {};
   const group: string = spec.group;
   const kind: string = spec.names?.kind;
-  const listKind: string = spec.names?.listKind ?? `${kind}List`;
+  const listKind: string = spec.names?.listKind || `${kind}List`;
   const plural: string = spec.names?.plural;
   const v = (spec.versions ?? []).find((x: Json) => x.name === version);
-  const raw = v?.schema?.openAPIV3Schema;
-  const structural = raw ? newStructural(raw) : undefined;
+  const raw = v?.schema?.openAPIV3Schema ?? spec.validation?.openAPIV3Schema;
+  let structural: Structural | undefined;
+  try {
+    structural = raw ? newStructural(raw) : undefined;
+  } catch {
+    structural = undefined;
+  }
   let kindSchema: Json;
   if (!structural || (f.v2 && (structural.xPreserveUnknownFields || spec.preserveUnknownFields))) kindSchema = { type: 'object' };
   else {
-    kindSchema = toOpenAPI(structural, f);
-    if (f.v2) kindSchema = toV2(kindSchema);
-    kindSchema.properties ??= {};
-    kindSchema.properties.metadata = refWithDoc(OBJECT_META, METADATA_DOC, f);
-    kindSchema.properties.apiVersion = { description: API_VERSION_DOC, type: 'string' };
-    kindSchema.properties.kind = { description: KIND_DOC, type: 'string' };
+    kindSchema = toOpenAPI(f.v2 ? toStructuralV2(structural) : structural, f);
+    kindSchema.properties = sortedProps({
+      ...(kindSchema.properties ?? {}),
+      metadata: refWithDoc(OBJECT_META, METADATA_DOC, f),
+      apiVersion: { description: API_VERSION_DOC, type: 'string' },
+      kind: { description: KIND_DOC, type: 'string' },
+    });
+    kindSchema = ordered(kindSchema);
     addEmbedded(kindSchema, f);
   }
   const gvk = { group, version, kind };
-  kindSchema['x-kubernetes-group-version-kind'] = [gvk];
+  kindSchema['x-kubernetes-group-version-kind'] = [{ group, kind, version }];
   const fields = (v?.selectableFields ?? []).map((s: Json) => ({ fieldPath: String(s.jsonPath ?? '').replace(/^\./, '') }));
   if (fields.length) kindSchema['x-kubernetes-selectable-fields'] = fields;
+  kindSchema = ordered(kindSchema);
+  if (f.v2) pruneDefaults(kindSchema);
   const kindName = definitionName(group, version, kind);
   const listName = definitionName(group, version, listKind);
   const listGvk = { group, version, kind: listKind };
@@ -159,7 +212,7 @@ export function buildCRDOpenAPISchemas(crd: Json, version: string, opts: { v2?: 
       kind: { description: KIND_DOC, type: 'string' },
       metadata: refWithDoc(LIST_META, LIST_METADATA_DOC, f),
     },
-    'x-kubernetes-group-version-kind': [listGvk],
+    'x-kubernetes-group-version-kind': [{ group, kind: listKind, version }],
   };
   if (fields.length) listSchema['x-kubernetes-selectable-fields'] = fields;
   return { kindName, listName, schemas: { [kindName]: kindSchema, [listName]: listSchema }, references: [OBJECT_META, LIST_META], gvk, listGvk };

@@ -48,6 +48,13 @@ function selectableFieldsOf(version: KObject): ((o: KObject) => Record<string, s
   };
 }
 
+const sources = new WeakMap<ResourceDef, KObject>();
+
+/** The CRD a custom resource's definition was made from (the OpenAPI documents are built from it). */
+export function crdOf(def: ResourceDef): KObject | undefined {
+  return sources.get(def);
+}
+
 /** Definitions of every served version of an established CRD (crd.status.acceptedNames name them). */
 export function customResourceDefs(crd: KObject): ResourceDef[] {
   const spec = crd.spec ?? {};
@@ -85,45 +92,45 @@ export function customResourceDefs(crd: KObject): ResourceDef[] {
     if (scale) subresources.push(SCALE);
     const apiVersion = `${group}/${v.name}`;
     const storageAPIVersion = `${group}/${storage}`;
-    defs.push(
-      defineResource({
-        group,
-        version: v.name,
-        resource: names.plural,
-        kind: names.kind,
-        singular: names.singular ?? names.kind.toLowerCase(),
-        namespaced: spec.scope !== 'Cluster',
-        shortNames: names.shortNames,
-        categories: names.categories,
-        subresources,
-        keyPrefix,
-        generation: true,
-        customResource: true,
-        printer: customResourcePrinter(v.additionalPrinterColumns),
-        scale,
-        deprecationWarning: v.deprecated ? (v.deprecationWarning ?? `${group}/${v.name} ${names.kind} is deprecated`) : undefined,
-        custom: { prune, typeNode: typeNodeFromSchema(structural), terminating: () => isTerminating(crd) },
-        strategy: {
-          prepareForCreate: (obj) => defaults(obj),
-          prepareForUpdate: (obj) => defaults(obj),
-          validate: (obj) => validate(obj),
-          validateUpdate: (obj, old) => validate(obj, old),
-          selectableFields: selectableFieldsOf(v),
-          unknownFieldLabel: fieldLabelNotSupported,
-        },
-        // versions differ in apiVersion only (conversion strategy None); the stored form is the storage version
-        convert:
-          v.name === storage
-            ? undefined
-            : {
-                toStorage: (obj) => ({ ...obj, apiVersion: storageAPIVersion }),
-                fromStorage: (obj) => {
-                  obj.apiVersion = apiVersion;
-                  return obj;
-                },
+    const def = defineResource({
+      group,
+      version: v.name,
+      resource: names.plural,
+      kind: names.kind,
+      singular: names.singular ?? names.kind.toLowerCase(),
+      namespaced: spec.scope !== 'Cluster',
+      shortNames: names.shortNames,
+      categories: names.categories,
+      subresources,
+      keyPrefix,
+      generation: true,
+      customResource: true,
+      printer: customResourcePrinter(v.additionalPrinterColumns),
+      scale,
+      deprecationWarning: v.deprecated ? (v.deprecationWarning ?? `${group}/${v.name} ${names.kind} is deprecated`) : undefined,
+      custom: { prune, typeNode: typeNodeFromSchema(structural), terminating: () => isTerminating(crd) },
+      strategy: {
+        prepareForCreate: (obj) => defaults(obj),
+        prepareForUpdate: (obj) => defaults(obj),
+        validate: (obj) => validate(obj),
+        validateUpdate: (obj, old) => validate(obj, old),
+        selectableFields: selectableFieldsOf(v),
+        unknownFieldLabel: fieldLabelNotSupported,
+      },
+      // versions differ in apiVersion only (conversion strategy None); the stored form is the storage version
+      convert:
+        v.name === storage
+          ? undefined
+          : {
+              toStorage: (obj) => ({ ...obj, apiVersion: storageAPIVersion }),
+              fromStorage: (obj) => {
+                obj.apiVersion = apiVersion;
+                return obj;
               },
-      }),
-    );
+            },
+    });
+    sources.set(def, crd);
+    defs.push(def);
   }
   return defs;
 }
