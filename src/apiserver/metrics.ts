@@ -54,10 +54,17 @@ export function metricDryRun(query: URLSearchParams): string {
   return 'All';
 }
 
+interface Series {
+  labels: Record<string, string>;
+  duration: { observe(v: number): void };
+  counts: Map<number, { inc(): void }>;
+}
+
 interface Prom {
   registry: PromRegistry;
   requests: Counter;
   durations: Histogram;
+  series: Map<string, Series>;
 }
 
 export class ApiMetrics {
@@ -86,9 +93,19 @@ export class ApiMetrics {
   }
 
   private observe(p: Prom, s: RequestSample): void {
-    // labels in name order: prom-client prints them as given, Go's client sorts them
-    p.requests.inc({ code: String(s.code), component: COMPONENT, dry_run: s.dryRun, group: s.group, resource: s.resource, scope: s.scope, subresource: s.subresource, verb: s.verb, version: s.version });
-    p.durations.observe({ component: COMPONENT, dry_run: s.dryRun, group: s.group, resource: s.resource, scope: s.scope, subresource: s.subresource, verb: s.verb, version: s.version }, s.seconds);
+    // prom-client hashes a label object on every call: the children for a label set are kept instead
+    const key = `${s.verb}|${s.dryRun}|${s.group}|${s.version}|${s.resource}|${s.subresource}|${s.scope}`;
+    let series = p.series.get(key);
+    if (!series) {
+      // labels in name order: prom-client prints them as given, Go's client sorts them
+      const labels = { component: COMPONENT, dry_run: s.dryRun, group: s.group, resource: s.resource, scope: s.scope, subresource: s.subresource, verb: s.verb, version: s.version };
+      series = { labels, duration: p.durations.labels(labels), counts: new Map() };
+      p.series.set(key, series);
+    }
+    let count = series.counts.get(s.code);
+    if (!count) series.counts.set(s.code, (count = p.requests.labels({ code: String(s.code), ...series.labels })));
+    count.inc();
+    series.duration.observe(s.seconds);
   }
 
   private async build(): Promise<void> {
@@ -130,7 +147,7 @@ export class ApiMetrics {
         this.set({ request_kind: 'readOnly' }, n.readOnly);
       },
     });
-    const p: Prom = { registry, requests, durations };
+    const p: Prom = { registry, requests, durations, series: new Map() };
     for (const s of this.early) this.observe(p, s);
     this.early = [];
     this.prom = p;

@@ -73,6 +73,9 @@ describe('audit log', () => {
     const health = await api(c, 'GET', '/healthz');
     const forbidden = await api({ url: c.url, caCertPem: c.caCertPem, token: 'bob-token' }, 'GET', '/api/v1/namespaces/default/pods/x', undefined, { 'Audit-ID': 'my-own-id' });
     assert.equal(forbidden.headers['audit-id'], 'my-own-id');
+    const anonymous = await api({ url: c.url, caCertPem: c.caCertPem }, 'GET', '/api/v1/namespaces');
+    assert.equal(anonymous.status, 401);
+    assert.match(String(anonymous.headers['audit-id']), /^[0-9a-f-]{36}$/);
     await new Promise((res) => setTimeout(res, 50));
     const all = events();
     const g = all.find((e) => e.auditID === get.headers['audit-id'])!;

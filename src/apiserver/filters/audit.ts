@@ -10,10 +10,11 @@ export function withAuditID(): MiddlewareHandler<Env> {
   return async function auditID(c, next) {
     const id = c.req.header('audit-id') || randomUUID();
     c.set('auditID', id);
-    // watches write their headers themselves, before the chain unwinds
-    c.env?.outgoing?.setHeader('Audit-Id', id);
+    // on the node response itself: every answer carries it, watches that write their own headers too
+    const outgoing = c.env?.outgoing;
+    if (outgoing) outgoing.setHeader('Audit-Id', id);
     await next();
-    c.res.headers.set('Audit-Id', id);
+    if (!outgoing) c.res.headers.set('Audit-Id', id);
   };
 }
 
