@@ -161,7 +161,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       // a store started afresh (state.db removed on purpose) owes nothing to the old record
       if (!existed && recorded) forgetRevision(dataDir);
     }
-    backend = openBackend({
+    backend = await openBackend({
       kind: storage,
       path: dbPath,
       pollIntervalMs: opts.pollIntervalMs ?? 50,
@@ -221,7 +221,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   if (opts.auditLogPath || opts.auditPolicyFile) {
     try {
       if (!opts.auditLogPath || !opts.auditPolicyFile) throw new Error('--audit-log-path and --audit-policy-file go together');
-      auditLog = new AuditLog(loadPolicy(opts.auditPolicyFile), opts.auditLogPath);
+      auditLog = new AuditLog(await loadPolicy(opts.auditPolicyFile), opts.auditLogPath);
     } catch (e) {
       await backend.close();
       lock.release();

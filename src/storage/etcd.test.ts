@@ -137,7 +137,7 @@ describe('etcd backend', () => {
 
   test('openBackend takes an etcd:// URL with a prefix; keys are stored under it', async () => {
     const hosts = cluster.endpoints.map((e) => e.replace('http://', '')).join(',');
-    const be = openBackend({ kind: `etcd://${hosts}?prefix=/url${++prefixes}` });
+    const be = await openBackend({ kind: `etcd://${hosts}?prefix=/url${++prefixes}` });
     const raw = new Etcd3({ hosts: cluster.endpoints });
     try {
       assert.equal(be.kind, 'etcd');
@@ -226,14 +226,14 @@ describe('etcd backend over TLS', () => {
     const f = (name: keyof typeof PKI_FILES) => join(pki.dir, PKI_FILES[name]);
     const c = await startEtcdCluster(1, { tls: { caFile: f('caCert'), certFile: f('serverCert'), keyFile: f('serverKey'), clientCertFile: f('adminCert'), clientKeyFile: f('adminKey') } });
     const url = `etcds://${c.endpoints[0]!.replace('https://', '')}` as const;
-    const be = openBackend({ kind: url, etcdCAFile: f('caCert'), etcdCertFile: f('adminCert'), etcdKeyFile: f('adminKey') });
+    const be = await openBackend({ kind: url, etcdCAFile: f('caCert'), etcdCertFile: f('adminCert'), etcdKeyFile: f('adminKey') });
     try {
       const w = collect(be, '/k/', await be.currentRevision());
       const kv = await be.create('/k/a', b('1'));
       assert.deepEqual(await be.get('/k/a'), kv);
       assert.deepEqual(summary(await w.waitFor(1)), [`create /k/a=1@${kv.modRevision}`]);
       w.watcher.stop();
-      const anonymous = openBackend({ kind: url, etcdCAFile: f('caCert') });
+      const anonymous = await openBackend({ kind: url, etcdCAFile: f('caCert') });
       try {
         await assert.rejects(anonymous.currentRevision(), (e) => e instanceof EtcdUnreachableError && e.message.startsWith(`cannot reach etcd at ${c.endpoints[0]} (`));
       } finally {

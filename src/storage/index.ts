@@ -1,5 +1,4 @@
 import type { Backend } from './backend.js';
-import { EtcdBackend } from './etcd.js';
 import { isEtcdUrl, parseEtcdUrl } from './etcd-url.js';
 import { MemoryBackend } from './memory.js';
 import { SqliteBackend } from './sqlite.js';
@@ -7,7 +6,8 @@ import { SqliteBackend } from './sqlite.js';
 export * from './backend.js';
 export { MemoryBackend } from './memory.js';
 export { DatabaseFileError, SqliteBackend, type SqliteBackendOptions } from './sqlite.js';
-export { EtcdBackend, EtcdUnreachableError, type EtcdBackendOptions } from './etcd.js';
+// the etcd backend (and its gRPC client, ~200 ms and ~25 MiB to load) is imported from './etcd.js' when used
+export type { EtcdBackendOptions } from './etcd.js';
 export { isEtcdUrl, parseEtcdUrl, type EtcdUrl } from './etcd-url.js';
 
 export interface OpenBackendOptions {
@@ -28,10 +28,11 @@ export interface OpenBackendOptions {
 }
 
 /** Opens a backend; an etcd backend connects in the background (await currentRevision() to know it answers). */
-export function openBackend(opts: OpenBackendOptions): Backend {
+export async function openBackend(opts: OpenBackendOptions): Promise<Backend> {
   if (opts.kind === 'memory') return new MemoryBackend();
   if (isEtcdUrl(opts.kind)) {
     const u = parseEtcdUrl(opts.kind);
+    const { EtcdBackend } = await import('./etcd.js');
     return new EtcdBackend({ endpoints: u.endpoints, prefix: u.prefix, caFile: opts.etcdCAFile, certFile: opts.etcdCertFile, keyFile: opts.etcdKeyFile });
   }
   if (!opts.path) throw new TypeError('openBackend: the sqlite backend needs a path');

@@ -31,7 +31,7 @@ describe('sqlite backend', () => {
     const durable = new SqliteBackend({ path: newPath() });
     assert.equal(durable.durability(), 'full');
     await durable.close();
-    const fast = openBackend({ kind: 'sqlite', path: newPath(), unsafeNoFsync: true }) as SqliteBackend;
+    const fast = (await openBackend({ kind: 'sqlite', path: newPath(), unsafeNoFsync: true })) as SqliteBackend;
     assert.equal(fast.durability(), 'off');
     await fast.close();
   });
@@ -71,14 +71,14 @@ describe('sqlite backend', () => {
 
   test('data, revision and compact revision survive close and reopen', async () => {
     const path = newPath();
-    const one = openBackend({ kind: 'sqlite', path });
+    const one = await openBackend({ kind: 'sqlite', path });
     const a = await one.create('/k/a', b('1'));
     const a2 = await one.update('/k/a', b('2'), a.modRevision);
     await one.create('/k/b', b('1'));
     const gone = await one.delete('/k/b');
     await one.compact(gone.modRevision);
     await one.close();
-    const two = openBackend({ kind: 'sqlite', path });
+    const two = await openBackend({ kind: 'sqlite', path });
     try {
       assert.equal(two.kind, 'sqlite');
       assert.equal(await two.currentRevision(), gone.modRevision);
@@ -213,11 +213,11 @@ describe('sqlite backend', () => {
     }
   });
 
-  test('a file that is not a SQLite database fails with a clear DatabaseFileError', () => {
+  test('a file that is not a SQLite database fails with a clear DatabaseFileError', async () => {
     const path = newPath();
     writeFileSync(path, 'this is not a database, just some text that is long enough to look like a header'.repeat(20));
-    assert.throws(
-      () => openBackend({ kind: 'sqlite', path }),
+    await assert.rejects(
+      openBackend({ kind: 'sqlite', path }),
       (e) => {
         assert.ok(e instanceof DatabaseFileError);
         assert.equal(e.path, path);

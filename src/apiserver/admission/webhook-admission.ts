@@ -1,7 +1,7 @@
 // Dynamic admission webhooks as kube-apiserver's MutatingAdmissionWebhook and ValidatingAdmissionWebhook
 // plugins: which webhooks a write matches, the AdmissionReview they get, and what their answers do.
 import { randomUUID } from 'node:crypto';
-import fjp, { type Operation } from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
 import { badRequest, internalError, StatusError } from '../../apimachinery/errors.js';
 import type { Registry } from '../../registry/index.js';
 import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
@@ -65,6 +65,8 @@ export class WebhookAdmission implements Admission {
     if (ops.length === 0) return false;
     const before = JSON.stringify(obj);
     let patched: KObject;
+    // loaded when a webhook first patches: start-up does without it
+    const fjp = (await import('fast-json-patch')).default;
     try {
       patched = fjp.applyPatch(structuredClone(obj), ops, true, false).newDocument as KObject;
     } catch (e) {

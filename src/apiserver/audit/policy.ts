@@ -1,7 +1,6 @@
 // audit.k8s.io/v1 Policy: loading with upstream's validation messages, and the rule that decides a
 // request's level and omitted stages (the first rule that matches, as upstream's policy checker).
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 
 export type AuditLevel = 'None' | 'Metadata' | 'Request' | 'RequestResponse';
 export type AuditStage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComplete' | 'Panic';
@@ -47,9 +46,11 @@ export interface AuditAttributes {
 }
 
 /** Reads and checks a policy file; throws an Error naming the file and the first problem. */
-export function loadPolicy(path: string): AuditPolicy {
+export async function loadPolicy(path: string): Promise<AuditPolicy> {
   let doc: unknown;
   try {
+    // the yaml module stays out of start-up unless a policy is asked for
+    const { parse } = await import('yaml');
     doc = parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new Error(`failed to read audit policy file ${path}: ${(e as Error).message}`);

@@ -10,7 +10,7 @@ export function withAuditID(): MiddlewareHandler<Env> {
   return async function auditID(c, next) {
     const id = c.req.header('audit-id') || randomUUID();
     c.set('auditID', id);
-    // on the node response itself: every answer carries it, watches that write their own headers too
+    // on the node response itself, so that every answer carries it, also those written straight to the socket
     const outgoing = c.env?.outgoing;
     if (outgoing) outgoing.setHeader('Audit-Id', id);
     await next();
