@@ -122,6 +122,7 @@ program
     const c = cluster!;
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
+    out(`try: kubectl get ns   (context "${c.name}" in that kubeconfig)`);
     if (stopping) {
       stopping = false;
       shutdown('signal during start-up');

@@ -27,6 +27,7 @@ describe('minikapi up', () => {
     for (const p of ['pki (new CA)', 'storage (sqlite)', 'bootstrap', 'listen', 'ready']) assert.match(out, new RegExp(`^ +${p.replace(/[()]/g, '\\$&')} +\\d+\\.\\d ms$`, 'm'));
     assert.match(out, /^minikapi phases ready at https:\/\/127\.0\.0\.1:\d+ in \d+ ms/m);
     assert.equal(r.kubeconfig, join(dir, 'kubeconfig'));
+    assert.match(out, /^export KUBECONFIG=.*\ntry: kubectl get ns   \(context "phases" in that kubeconfig\)$/m);
     const kc = readFileSync(r.kubeconfig, 'utf8');
     assert.match(kc, /current-context: phases/);
     assert.equal(statSync(r.kubeconfig).mode & 0o777, 0o600);
