@@ -16,6 +16,8 @@ import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
 import { loadYAML } from './lazy.js';
 import { withRequestInfo } from './filters/request-info.js';
 import { withMetrics } from './filters/metrics.js';
+import { withHTTPLog } from './filters/http-log.js';
+import { logError } from '../log/index.js';
 import { withAudit, withAuditID } from './filters/audit.js';
 import type { AuditLog } from './audit/audit.js';
 import type { ApiMetrics } from './metrics.js';
@@ -123,10 +125,11 @@ export function createApp(opts: AppOptions): Hono<Env> {
     if (isStackOverflow(err)) return statusResponse(c, badRequest('the request is nested too deeply to be processed'));
     // the client went away mid-request: nobody to answer, nothing to log
     if (isClientGone(err)) return c.body(null, 400);
-    console.error('minikapi: internal error:', err);
+    logError('apiserver', 'internal error', err, { URI: c.req.path, stack: (err as Error).stack ?? '' });
     return statusResponse(c, internalError(err));
   });
 
+  app.use('*', withHTTPLog());
   app.use('*', withAuditID());
   app.use('*', withRequestInfo());
   app.use('*', withAuthentication(opts.authenticators));

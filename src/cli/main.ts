@@ -1,5 +1,6 @@
 // The `minikapi` command line: up, kubeconfig, status.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { configureLog, type LogFormat } from '../log/index.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
@@ -71,7 +72,10 @@ program
   .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
+  .option('-v, --v <level>', 'log verbosity on stderr, as kube-apiserver\'s -v (3 logs every request)', parseCount, 0)
+  .addOption(new Option('--log-format <format>', 'log lines as klog text or JSON').choices(['text', 'json']).default('text'))
   .action(async (o) => {
+    configureLog({ format: o.logFormat as LogFormat, verbosity: o.v });
     const t0 = performance.now();
     const out = (s: string) => process.stdout.write(s + '\n');
     let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;

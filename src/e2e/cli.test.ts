@@ -27,11 +27,11 @@ describe('minikapi up', () => {
     for (const p of ['pki (new CA)', 'storage (sqlite)', 'bootstrap', 'listen', 'ready']) assert.match(out, new RegExp(`^ +${p.replace(/[()]/g, '\\$&')} +\\d+\\.\\d ms$`, 'm'));
     assert.match(out, /^minikapi phases ready at https:\/\/127\.0\.0\.1:\d+ in \d+ ms/m);
     assert.equal(r.kubeconfig, join(dir, 'kubeconfig'));
-    assert.match(out, /^export KUBECONFIG=.*\ntry: kubectl get ns   \(context "phases" in that kubeconfig\)$/m);
     const kc = readFileSync(r.kubeconfig, 'utf8');
     assert.match(kc, /current-context: phases/);
     assert.equal(statSync(r.kubeconfig).mode & 0o777, 0o600);
     assert.equal(await stop(r), 0);
+    assert.match(r.out(), /^export KUBECONFIG=.*\ntry: kubectl get ns   \(context "phases" in that kubeconfig\)$/m);
     assert.match(r.out(), /SIGTERM received, stopping/);
   });
 
@@ -119,6 +119,29 @@ describe('minikapi up', () => {
     const last = r.out.trim().split('\n').pop()!;
     assert.match(last, /^minikapi: .*state\.db/);
     assert.doesNotMatch(r.out, /\n\s+at /);
+  });
+
+  test('-v 3 logs every request as httplog does; --log-format json writes JSON lines; -v 0 logs none', async () => {
+    const dir = join(tmp, 'logs');
+    const r = await up(['--data-dir', dir, '--port', '0', '--storage', 'memory', '--controllers', 'none', '-v', '3', '--log-format', 'json']);
+    const k = await runKubectl(r.kubeconfig, join(dir, 'cache'), ['get', 'namespaces']);
+    assert.equal(k.code, 0, k.stderr);
+    assert.equal(await stop(r), 0);
+    const lines = r.out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const list = lines.find((l) => l.URI === '/api/v1/namespaces?limit=500');
+    assert.ok(list, r.out());
+    assert.deepEqual(Object.keys(list), ['ts', 'caller', 'msg', 'v', 'verb', 'URI', 'latency', 'userAgent', 'audit-ID', 'srcIP', 'resp']);
+    assert.equal(list.msg, 'HTTP');
+    assert.equal(list.v, 3);
+    assert.equal(list.verb, 'GET');
+    assert.equal(list.resp, 200);
+    assert.match(String(list.latency), /^\d+(\.\d+)?(µs|ms|s)$/);
+    assert.match(String(list.userAgent), /^kubectl(\.1\.33)?\/v1\.33\.\d+ \(linux\/amd64\) kubernetes\/[0-9a-f]+$/);
+    assert.match(String(list.srcIP), /^127\.0\.0\.1:\d+$/);
+    const quiet = await up(['--data-dir', join(tmp, 'quiet'), '--port', '0', '--storage', 'memory', '--controllers', 'none']);
+    assert.equal((await runKubectl(quiet.kubeconfig, join(tmp, 'quiet-cache'), ['get', 'namespaces'])).code, 0);
+    assert.equal(await stop(quiet), 0);
+    assert.doesNotMatch(quiet.out(), /HTTP/);
   });
 
   test('bad flags are rejected by the command line', async () => {

@@ -10,6 +10,7 @@ import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOpt
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
+import { logError } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
@@ -382,7 +383,7 @@ function startControllers(fetch: (req: Request) => Response | Promise<Response>,
   // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
-  return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => console.error(`minikapi: ${name} controller: ${(err as Error).message ?? err}`));
+  return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }));
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */
@@ -396,7 +397,7 @@ function startCompactor(backend: Backend, intervalMs: number, retention: number)
       const target = (await backend.currentRevision()) - retention;
       if (target > (await backend.compactRevision())) await backend.compact(target);
     } catch (e) {
-      console.error(`minikapi: compaction failed: ${(e as Error).message}`);
+      logError('compact', 'compaction failed', e);
     } finally {
       running = false;
     }

@@ -2,6 +2,7 @@
 // the establishing controller, serving each established CRD's versions, and the finalizer that removes
 // every custom resource of a deleted CRD before the CRD goes. Part of the API server, so it uses the
 // registry directly.
+import { logError } from '../../log/index.js';
 import { StatusError } from '../../apimachinery/errors.js';
 import type { Registry } from '../index.js';
 import { CLEANUP_FINALIZER, crdCondition } from '../resources/apiextensions.js';
@@ -89,7 +90,7 @@ export class CRDServing {
     const next = prev
       .then(() => this.sync(name))
       .catch((e) => {
-        if (!(e instanceof StatusError && (e.code === 404 || e.code === 409))) console.error(`minikapi: customresourcedefinition ${name}: ${(e as Error).message}`);
+        if (!(e instanceof StatusError && (e.code === 404 || e.code === 409))) logError('crd-serving', 'cannot update the CustomResourceDefinition', e, { crd: name });
       })
       .finally(() => {
         if (this.queues.get(name) === next) this.queues.delete(name);
