@@ -14,6 +14,7 @@ import { writeWrkScripts } from './bench/wrk-scripts.mjs';
 import { measureStartup, startupRows, STARTUP_TARGETS } from './bench/startup-figures.mjs';
 import { watchLatency } from './bench/watch.mjs';
 import { sqliteBackendThroughput, etcdThroughput } from './bench/storage.mjs';
+import { measureCRDs } from './bench/crds.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SECONDS = 5; // per wrk run: 10 runs + 2 ceiling runs keep the HTTP part near one minute
@@ -234,6 +235,17 @@ async function main() {
     }
   });
 
+  await part('custom resources: 200 CRDs, then CRs against ConfigMaps', async () => {
+    const D = await startMinikapi({ dataDir: join(work, 'd'), tokenFile, extraArgs: ['--controllers', 'none'] });
+    const cd = client(D);
+    try {
+      R.crds = await measureCRDs(cd);
+    } finally {
+      cd.close();
+      await stopMinikapi(D);
+    }
+  });
+
   await part('storage backend: raw put/range, SQLite and etcd (one member on loopback)', async () => {
     R.rawSqlite = await sqliteBackendThroughput(work);
     R.etcd = await etcdThroughput(work, log);
@@ -292,6 +304,13 @@ function report(wrkVersion) {
     fig.push(['LIST first page (limit=500) of 100k, median of 10', fmtMs(l.first), '', '']);
     fig.push([`LIST page (limit=500) of 100k, p50 / p99 over all ${l.pages} pages`, `${fmtMs(l.p50)} / ${fmtMs(l.p99)}`, '', '']);
     fig.push(['RSS after paging through 100k / peak (VmHWM)', `${fmtMB(R.rss100kAfterList)} / ${fmtMB(R.hwm100k)}`, '', '']);
+  }
+  if (R.crds) {
+    const k = R.crds;
+    fig.push(['200 CRDs created (8 in flight) until all are Established', fmtMs(k.crds200Ms), '< 5000 ms', mark(k.crds200Ms < 5000)]);
+    fig.push(['200 CRDs created until all are in discovery', fmtMs(k.servedMs), '', '']);
+    const ratio = k.crRate / k.cmRate;
+    fig.push([`create custom resources vs ConfigMaps (Node client, 16 in flight): ${fmtRate(k.crRate)} vs ${fmtRate(k.cmRate)}`, fmtPct(ratio), '≥ 80%', mark(ratio >= 0.8)]);
   }
   if (R.rawSqlite) {
     const e = R.etcd;
