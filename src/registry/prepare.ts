@@ -138,7 +138,7 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
   }
   if (subresource !== 'status' && def.generation && !deepEqual(specOf(obj), specOf(old))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   errs.push(...validateObjectMeta(obj.metadata, def.namespaced, def.nameValidation).filter((e) => e.field !== 'metadata.name' || e.type !== 'FieldValueRequired'));
-  errs.push(...(def.strategy.validateUpdate?.(obj, old, ctx) ?? def.strategy.validate?.(obj, ctx) ?? []));
+  errs.push(...(def.strategy.validateUpdate?.(obj, old, { ...ctx, subresource }) ?? def.strategy.validate?.(obj, ctx) ?? []));
   if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, name, errs);
   if (subresource !== 'status') await def.strategy.beginUpdate?.(obj, old, ctx);
   await ctx.admission?.validate(attrs, obj, old, ctx);

@@ -53,6 +53,8 @@ export interface Admission {
 
 export interface StrategyContext extends RequestContext {
   namespace: string;
+  /** On update: the subresource written (`status`, …), or empty for the object itself. */
+  subresource?: string;
 }
 
 export interface StrategyServices {

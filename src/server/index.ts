@@ -24,6 +24,7 @@ import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
+import { CSRSigningController } from '../controllers/csr-signing.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -320,7 +321,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*');
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*');
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
@@ -374,16 +375,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 }
 
-const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination()];
+const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination(), () => new CSRSigningController()];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string): ControllerManager {
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string): ControllerManager {
   const all = CONTROLLERS.map((make) => make());
   const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
   // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
-  return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }));
+  return new ControllerManager(client, ca, all.filter((c) => enabled.has(c.name)), (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }));
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */

@@ -210,7 +210,7 @@ export const certificatesigningrequests = defineResource({
       if (old.status !== undefined) obj.status = structuredClone(old.status);
     },
     validate: (obj) => validateCSR(obj),
-    validateUpdate: (obj, old) => validateCSRUpdate(obj, old, 'main'),
+    validateUpdate: (obj, old, ctx) => (ctx.subresource === 'status' ? validateCSRStatusUpdate(obj, old) : validateCSRUpdate(obj, old, 'main')),
     selectableFields: (o) => ({ 'spec.signerName': o.spec?.signerName ?? '' }),
     unknownFieldLabel: fieldLabelNotSupported,
   },
