@@ -72,6 +72,7 @@ program
   .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
+  .option('--nodes <n>', 'simulated nodes (kind names: <name>-control-plane, <name>-worker, …); 0 = none', parseCount, 1)
   .option('-v, --v <level>', 'log verbosity on stderr, as kube-apiserver\'s -v (3 logs every request)', parseCount, 0)
   .addOption(new Option('--log-format <format>', 'log lines as klog text or JSON').choices(['text', 'json']).default('text'))
   .action(async (o) => {
@@ -107,6 +108,7 @@ program
         tokenAuthFile: o.tokenAuthFile,
         auditLogPath: o.auditLogPath,
         auditPolicyFile: o.auditPolicyFile,
+        nodes: o.nodes,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,

@@ -25,6 +25,12 @@ import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
 import { CSRSigningController } from '../controllers/csr-signing.js';
+import { NodeSimulator, simulatedNodeNames } from '../controllers/node-simulator.js';
+import { KubeletSimulator } from '../controllers/kubelet-sim.js';
+import { Scheduler } from '../controllers/scheduler.js';
+import { ReplicaSetController } from '../controllers/replicaset.js';
+import { DeploymentController } from '../controllers/deployment.js';
+import { WorkloadGarbageCollector } from '../controllers/workload-gc.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -72,6 +78,8 @@ export interface ClusterOptions {
   requestTimeoutMs?: number;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
+  /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
+  nodes?: number;
   /** Called once per start-up phase with its duration. */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -321,7 +329,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*');
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', simulatedNodeNames(name, opts.nodes ?? 1));
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
@@ -375,11 +383,23 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 }
 
-const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination(), () => new CSRSigningController()];
+const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
+  () => new NamespaceController(),
+  () => new ServiceAccountsController(),
+  () => new RootCAPublisher(),
+  () => new PodTermination(),
+  () => new CSRSigningController(),
+  (nodes) => new NodeSimulator(nodes, VERSION.gitVersion),
+  (nodes) => new KubeletSimulator(nodes),
+  () => new Scheduler(),
+  () => new ReplicaSetController(),
+  () => new DeploymentController(),
+  () => new WorkloadGarbageCollector(),
+];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string): ControllerManager {
-  const all = CONTROLLERS.map((make) => make());
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, nodes: string[]): ControllerManager {
+  const all = CONTROLLERS.map((make) => make(nodes));
   const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
   // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });

@@ -65,9 +65,16 @@ export function runKubectl(kubeconfig: string, cacheDir: string, args: string[],
   });
 }
 
+/**
+ * The controllers of an API-semantics test: everything but the workload simulation (nodes, scheduler,
+ * kubelet, replicaset, deployment, their garbage collection), so pods stay as the test made them — as in
+ * upstream's apiserver integration tests, which run without a controller-manager. Workload tests ask for '*'.
+ */
+export const API_TEST_CONTROLLERS = '*,-node-simulator,-kubelet-simulator,-default-scheduler,-replicaset,-deployment,-garbage-collector';
+
 export async function startTestCluster(opts: ClusterOptions & { kubectlVersion?: string } = {}): Promise<TestCluster> {
   const tmp = mkdtempSync(join(tmpdir(), 'minikapi-test-'));
-  const cluster = await startCluster({ port: 0, storage: 'memory', dataDir: join(tmp, 'data'), ...opts });
+  const cluster = await startCluster({ port: 0, storage: 'memory', dataDir: join(tmp, 'data'), controllers: API_TEST_CONTROLLERS, ...opts });
   const cacheDir = join(tmp, 'kubecache');
   const kubectl = (args: string[], o: KubectlOptions = {}) => runKubectl(cluster.kubeconfigPath, cacheDir, args, { version: opts.kubectlVersion, ...o });
   return Object.assign(cluster, {

@@ -1,0 +1,131 @@
+// Simulated nodes (kwok-style): the cluster's Nodes exist with the status a kubelet reports — capacity,
+// conditions, addresses, nodeInfo — and renew their Leases in kube-node-lease every 10 seconds.
+import { createHash } from 'node:crypto';
+import { cpus, release, totalmem } from 'node:os';
+import type { KObject } from '../client/types.js';
+import { LEASES, NODES } from './gvr.js';
+import type { Controller, ControllerContext } from './runtime/controller.js';
+import { isStatus } from './runtime/queue-controller.js';
+
+const RENEW_MS = 10_000;
+
+/** kind's names: one node is the control plane; more add `-worker`, `-worker2`, … */
+export function simulatedNodeNames(cluster: string, count: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) names.push(i === 0 ? `${cluster}-control-plane` : `${cluster}-worker${i === 1 ? '' : i}`);
+  return names;
+}
+
+const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
+const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const uuidOf = (s: string) => {
+  const h = createHash('sha256').update(s).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
+
+/** The status a kubelet posts for a healthy node. */
+export function nodeStatus(name: string, index: number, version: string): KObject {
+  const now = rfc3339();
+  const capacity = { cpu: String(cpus().length), 'ephemeral-storage': '102400Mi', 'hugepages-1Gi': '0', 'hugepages-2Mi': '0', memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: '110' };
+  const cond = (type: string, status: string, reason: string, message: string) => ({ type, status, lastHeartbeatTime: now, lastTransitionTime: now, reason, message });
+  return {
+    capacity,
+    allocatable: capacity,
+    conditions: [
+      cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+    ],
+    addresses: [
+      { type: 'InternalIP', address: `172.18.0.${index + 2}` },
+      { type: 'Hostname', address: name },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: uuidOf(`machine/${name}`).replace(/-/g, ''),
+      systemUUID: uuidOf(`system/${name}`),
+      bootID: uuidOf(`boot/${name}/${process.pid}`),
+      kernelVersion: release(),
+      osImage: 'minikapi simulated node',
+      containerRuntimeVersion: 'minikapi://simulated',
+      kubeletVersion: version,
+      kubeProxyVersion: version,
+      operatingSystem: 'linux',
+      architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+    },
+  };
+}
+
+export class NodeSimulator implements Controller {
+  readonly name = 'node-simulator';
+  private ctx!: ControllerContext;
+  private timer?: NodeJS.Timeout;
+  private busy = 0;
+
+  constructor(
+    private readonly names: string[],
+    private readonly version: string,
+  ) {}
+
+  setup(ctx: ControllerContext): void {
+    this.ctx = ctx;
+  }
+
+  run(): void {
+    void this.tick(true);
+    this.timer = setInterval(() => void this.tick(false), RENEW_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  idle(): boolean {
+    return this.busy === 0;
+  }
+
+  private async tick(first: boolean): Promise<void> {
+    this.busy++;
+    try {
+      for (const [i, name] of this.names.entries()) {
+        if (first) await this.ensureNode(name, i);
+        await this.renewLease(name);
+      }
+    } catch (e) {
+      this.ctx.error(this.name, e);
+    } finally {
+      this.busy--;
+    }
+  }
+
+  private async ensureNode(name: string, index: number): Promise<void> {
+    const { client } = this.ctx;
+    let node: KObject;
+    try {
+      node = await client.get(NODES, '', name);
+    } catch (e) {
+      if (!isStatus(e, 404)) throw e;
+      const labels: Record<string, string> = { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
+      if (index === 0) labels['node-role.kubernetes.io/control-plane'] = '';
+      const cidr = `10.244.${index}.0/24`;
+      node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` } });
+    }
+    await client.update(NODES, '', { ...node, status: nodeStatus(name, index, this.version) }, { subresource: 'status' });
+  }
+
+  private async renewLease(name: string): Promise<void> {
+    const { client } = this.ctx;
+    const node = await client.get(NODES, '', name).catch(() => undefined);
+    if (!node) return;
+    const spec = { holderIdentity: name, leaseDurationSeconds: 40, renewTime: microTime() };
+    try {
+      const lease = await client.get(LEASES, 'kube-node-lease', name);
+      await client.update(LEASES, 'kube-node-lease', { ...lease, spec: { ...lease.spec, ...spec } });
+    } catch (e) {
+      if (!isStatus(e, 404)) throw e;
+      await client.create(LEASES, 'kube-node-lease', { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }] }, spec });
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// default-scheduler: binds pending pods to Ready nodes that fit (nodeSelector, required node affinity,
+// taints and tolerations, cordoned nodes), spreading them; a pod that fits nowhere gets PodScheduled=False
+// with the scheduler's summary of why, and events as the real scheduler writes them.
+import { randomBytes } from 'node:crypto';
+import type { KObject } from '../client/types.js';
+import { EVENTS_V1, NODES, PODS } from './gvr.js';
+import type { Informer } from './runtime/informer.js';
+import { QueueController, isStatus } from './runtime/queue-controller.js';
+
+const NAME = 'default-scheduler';
+const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
+
+function matchExpression(labels: Record<string, string>, e: KObject): boolean {
+  const v = labels[e.key];
+  switch (e.operator) {
+    case 'In':
+      return v !== undefined && (e.values ?? []).includes(v);
+    case 'NotIn':
+      return v === undefined || !(e.values ?? []).includes(v);
+    case 'Exists':
+      return v !== undefined;
+    case 'DoesNotExist':
+      return v === undefined;
+    case 'Gt':
+      return v !== undefined && Number(v) > Number(e.values?.[0]);
+    case 'Lt':
+      return v !== undefined && Number(v) < Number(e.values?.[0]);
+    default:
+      return false;
+  }
+}
+
+function affinityMatches(pod: KObject, node: KObject): boolean {
+  const labels: Record<string, string> = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries((pod.spec.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
+  const terms: KObject[] = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  if (terms.length === 0) return true;
+  return terms.some((t) => (t.matchExpressions ?? []).every((e: KObject) => matchExpression(labels, e)) && (t.matchFields ?? []).every((f: KObject) => matchExpression({ 'metadata.name': node.metadata.name }, f)));
+}
+
+function tolerates(tolerations: KObject[], taint: KObject): boolean {
+  return tolerations.some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
+    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
+  });
+}
+
+/** Why a node does not fit, in the scheduler's words, or undefined when it fits. */
+function unfit(pod: KObject, node: KObject): string | undefined {
+  const tolerations: KObject[] = pod.spec.tolerations ?? [];
+  if (node.spec?.unschedulable && !tolerates(tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'node(s) were unschedulable';
+  if (!affinityMatches(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
+  const taint = ((node.spec?.taints ?? []) as KObject[]).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t));
+  if (taint) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+  const ready = (node.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
+  if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+  return undefined;
+}
+
+export class Scheduler extends QueueController {
+  private pods!: Informer;
+  private nodes!: Informer;
+
+  constructor() {
+    super(NAME, 2, 5_000);
+  }
+
+  protected register(): void {
+    const pending = (pod: KObject) => !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? NAME) === NAME;
+    const add = (pod: KObject) => pending(pod) && this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    this.pods = this.ctx.informers.informer(PODS).on({ add, update: (_, p) => add(p) });
+    // a node that comes, changes or goes may fit pods that waited
+    const retry = () => this.pods.items().forEach(add);
+    this.nodes = this.ctx.informers.informer(NODES).on({ add: retry, update: (o, n) => JSON.stringify(o.spec) !== JSON.stringify(n.spec) || o.metadata.labels !== n.metadata.labels ? retry() : undefined, delete: retry });
+  }
+
+  protected async sync(key: string): Promise<void> {
+    const pod = this.pods.get(key);
+    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || (pod.spec?.schedulerName ?? NAME) !== NAME) return;
+    const nodes = this.nodes.items();
+    const reasons = new Map<string, number>();
+    const fit: KObject[] = [];
+    for (const n of nodes) {
+      const why = unfit(pod, n);
+      if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
+      else fit.push(n);
+    }
+    const ns = pod.metadata.namespace;
+    if (fit.length === 0) {
+      const detail = [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${n} ${r}`).join(', ');
+      const message = nodes.length === 0 ? 'no nodes available to schedule pods' : `0/${nodes.length} nodes are available: ${detail}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+      await this.markUnschedulable(pod, message);
+      return;
+    }
+    // spread: the node with the fewest pods
+    const load = new Map<string, number>();
+    for (const p of this.pods.items()) if (p.spec?.nodeName) load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1);
+    fit.sort((a, b) => (load.get(a.metadata.name) ?? 0) - (load.get(b.metadata.name) ?? 0) || (a.metadata.name < b.metadata.name ? -1 : 1));
+    const node = fit[0]!.metadata.name as string;
+    try {
+      await this.ctx.client.post(PODS, ns, pod.metadata.name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
+    } catch (e) {
+      // bound meanwhile, or gone
+      if (isStatus(e, 409, 404)) return;
+      throw e;
+    }
+    await this.event(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
+  }
+
+  private async markUnschedulable(pod: KObject, message: string): Promise<void> {
+    const current = (pod.status?.conditions ?? []).find((c: KObject) => c.type === 'PodScheduled');
+    if (current?.status === 'False' && current.message === message) return;
+    const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: rfc3339(), reason: 'Unschedulable', message };
+    const status = { ...(pod.status ?? {}), phase: 'Pending', conditions: [...(pod.status?.conditions ?? []).filter((c: KObject) => c.type !== 'PodScheduled'), condition] };
+    try {
+      await this.ctx.client.update(PODS, pod.metadata.namespace, { ...pod, status }, { subresource: 'status' });
+    } catch (e) {
+      if (!isStatus(e, 409, 404)) throw e;
+      return;
+    }
+    await this.event(pod, 'Warning', 'FailedScheduling', 'Scheduling', message);
+  }
+
+  private async event(pod: KObject, type: string, reason: string, action: string, note: string): Promise<void> {
+    const ns = pod.metadata.namespace;
+    await this.ctx.client
+      .create(EVENTS_V1, ns, {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { name: `${pod.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
+        eventTime: microTime(),
+        reportingController: NAME,
+        reportingInstance: `${NAME}-minikapi`,
+        action,
+        reason,
+        regarding: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: pod.metadata.resourceVersion },
+        note,
+        type,
+      })
+      .catch((e) => {
+        // events are best effort, as upstream's recorder
+        if (!isStatus(e, 403, 404, 409, 422)) throw e;
+      });
+  }
+}

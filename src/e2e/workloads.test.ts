@@ -1,0 +1,135 @@
+// A living cluster through real kubectl (issue 10): a simulated node, the scheduler and kubelet, the
+// replicaset and deployment controllers, and garbage collection of what they own.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCluster, table, type TestCluster } from '../testing/harness.js';
+
+/** kubectl rollout status: any number of progress lines, then the success line. */
+function rolledOut(out: string, name: string): void {
+  const lines = out.split('\n').filter(Boolean);
+  assert.equal(lines.at(-1), `deployment "${name}" successfully rolled out`);
+  for (const l of lines.slice(0, -1)) assert.match(l, new RegExp(`^Waiting for deployment "${name}" rollout to finish: `));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('workloads', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ name: 'wl', controllers: '*' });
+  });
+  after(() => c?.cleanup());
+
+  test('the simulated node is Ready with the columns kubectl shows', async () => {
+    await until('the node', async () => (await c.kubectl(['get', 'node', 'wl-control-plane'])).code === 0);
+    const rows = table(await c.k(['get', 'nodes', '-o', 'wide']));
+    assert.deepEqual(rows[0], ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME']);
+    assert.deepEqual([rows[1]![0], rows[1]![1], rows[1]![2], rows[1]![4], rows[1]![5], rows[1]![6]], ['wl-control-plane', 'Ready', 'control-plane', 'v1.33.1', '172.18.0.2', '<none>']);
+    const lease = JSON.parse(await c.k(['get', 'lease', '-n', 'kube-node-lease', 'wl-control-plane', '-o', 'json']));
+    assert.equal(lease.spec.holderIdentity, 'wl-control-plane');
+    assert.equal(lease.spec.leaseDurationSeconds, 40);
+  });
+
+  test('create deployment → rollout status completes; pods run on the node with IPs', async () => {
+    const t0 = Date.now();
+    assert.equal(await c.k(['create', 'deployment', 'web', '--image=nginx', '--replicas=3']), 'deployment.apps/web created\n');
+    rolledOut(await c.k(['rollout', 'status', 'deployment/web', '--timeout=20s']), 'web');
+    // well within the second the issue asks for, on a shared machine
+    assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
+    const d = JSON.parse(await c.k(['get', 'deployment', 'web', '-o', 'json']));
+    assert.deepEqual(
+      { replicas: d.status.replicas, updated: d.status.updatedReplicas, ready: d.status.readyReplicas, available: d.status.availableReplicas, observed: d.status.observedGeneration },
+      { replicas: 3, updated: 3, ready: 3, available: 3, observed: 1 },
+    );
+    assert.deepEqual(
+      d.status.conditions.map((x: { type: string; status: string; reason: string }) => [x.type, x.status, x.reason]),
+      [
+        ['Available', 'True', 'MinimumReplicasAvailable'],
+        ['Progressing', 'True', 'NewReplicaSetAvailable'],
+      ],
+    );
+    assert.equal(d.metadata.annotations['deployment.kubernetes.io/revision'], '1');
+    const rs = JSON.parse(await c.k(['get', 'rs', '-l', 'app=web', '-o', 'json'])).items;
+    assert.equal(rs.length, 1);
+    const hash = rs[0].metadata.labels['pod-template-hash'];
+    assert.match(hash, /^[bcdfghjklmnpqrstvwxz2456789]{6,10}$/);
+    assert.equal(rs[0].metadata.name, `web-${hash}`);
+    assert.deepEqual(rs[0].spec.selector.matchLabels, { app: 'web', 'pod-template-hash': hash });
+    const pods = table(await c.k(['get', 'pods', '-l', 'app=web', '-o', 'wide']));
+    assert.equal(pods.length, 4);
+    for (const p of pods.slice(1)) {
+      assert.match(p[0]!, new RegExp(`^web-${hash}-[a-z0-9]{5}$`));
+      assert.deepEqual([p[1], p[2], p[3]], ['1/1', 'Running', '0']);
+      assert.match(p[5]!, /^10\.244\.0\.\d+$/);
+      assert.equal(p[6], 'wl-control-plane');
+    }
+  });
+
+  test('set image rolls out a second ReplicaSet; history and undo; scale', async () => {
+    await c.k(['set', 'image', 'deployment/web', 'nginx=nginx:1.27']);
+    rolledOut(await c.k(['rollout', 'status', 'deployment/web', '--timeout=20s']), 'web');
+    const rs = table(await c.k(['get', 'rs', '-l', 'app=web', '--sort-by=.metadata.annotations.deployment\\.kubernetes\\.io/revision']));
+    assert.deepEqual(rs.slice(1).map((r) => [r[1], r[2], r[3]]), [
+      ['0', '0', '0'],
+      ['3', '3', '3'],
+    ]);
+    assert.equal(await c.k(['rollout', 'history', 'deployment/web']), 'deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+    assert.equal(await c.k(['rollout', 'undo', 'deployment/web']), 'deployment.apps/web rolled back\n');
+    rolledOut(await c.k(['rollout', 'status', 'deployment/web', '--timeout=20s']), 'web');
+    assert.equal(JSON.parse(await c.k(['get', 'deployment', 'web', '-o', 'json'])).spec.template.spec.containers[0].image, 'nginx');
+    assert.equal(await c.k(['rollout', 'history', 'deployment/web']), 'deployment.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n');
+    await c.k(['scale', 'deployment/web', '--replicas=5']);
+    await c.k(['rollout', 'status', 'deployment/web', '--timeout=20s']);
+    assert.deepEqual(table(await c.k(['get', 'deployment', 'web']))[1]!.slice(0, 4), ['web', '5/5', '5', '5']);
+  });
+
+  test('a deleted pod of a ReplicaSet is replaced', async () => {
+    const before = JSON.parse(await c.k(['get', 'pods', '-l', 'app=web', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+    await c.k(['delete', 'pod', before[0]]);
+    await until('a replacement', async () => {
+      const now = JSON.parse(await c.k(['get', 'pods', '-l', 'app=web', '-o', 'json'])).items;
+      return now.length === 5 && !now.some((p: { metadata: { name: string } }) => p.metadata.name === before[0]) && now.every((p: { status: { phase: string } }) => p.status.phase === 'Running');
+    });
+  });
+
+  test('deleting a deployment collects its ReplicaSets and pods; --cascade=orphan leaves them', async () => {
+    await c.k(['delete', 'deployment', 'web']);
+    await until('web collected', async () => (await c.k(['get', 'rs,pods', '-l', 'app=web', '-o', 'name'])) === '');
+    await c.k(['create', 'deployment', 'kept', '--image=nginx', '--replicas=2']);
+    await c.k(['rollout', 'status', 'deployment/kept', '--timeout=20s']);
+    await c.k(['delete', 'deployment', 'kept', '--cascade=orphan']);
+    await sleep(500);
+    const rs = JSON.parse(await c.k(['get', 'rs', '-l', 'app=kept', '-o', 'json'])).items;
+    assert.equal(rs.length, 1);
+    assert.equal(rs[0].metadata.ownerReferences, undefined);
+    assert.equal(JSON.parse(await c.k(['get', 'pods', '-l', 'app=kept', '-o', 'json'])).items.length, 2);
+    await c.k(['create', 'deployment', 'fg', '--image=nginx', '--replicas=2']);
+    await c.k(['rollout', 'status', 'deployment/fg', '--timeout=20s']);
+    assert.equal(await c.k(['delete', 'deployment', 'fg', '--cascade=foreground']), 'deployment.apps "fg" deleted\n');
+    await until('fg collected', async () => (await c.k(['get', 'deploy,rs,pods', '-l', 'app=fg', '-o', 'name'])) === '');
+  });
+
+  test('a pod that fits no node stays Pending with the scheduler\'s reasons', async () => {
+    await c.k(['run', 'picky', '--image=nginx', '--overrides={"spec":{"nodeSelector":{"disk":"ssd"}}}']);
+    const message = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+    await until('PodScheduled=False', async () => (JSON.parse(await c.k(['get', 'pod', 'picky', '-o', 'json'])).status.conditions ?? []).some((x: { message?: string }) => x.message === message));
+    const events = await c.k(['get', 'events', '--field-selector', 'involvedObject.name=picky,reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
+    assert.equal(events, message);
+    // a label on the node lets it in
+    await c.k(['label', 'node', 'wl-control-plane', 'disk=ssd']);
+    await until('picky running', async () => JSON.parse(await c.k(['get', 'pod', 'picky', '-o', 'json'])).status.phase === 'Running');
+    await c.k(['cordon', 'wl-control-plane']);
+    await c.k(['run', 'late', '--image=nginx']);
+    await until('late unschedulable', async () => (JSON.parse(await c.k(['get', 'pod', 'late', '-o', 'json'])).status.conditions ?? []).some((x: { message?: string }) => x.message?.startsWith('0/1 nodes are available: 1 node(s) were unschedulable.')));
+    await c.k(['uncordon', 'wl-control-plane']);
+    await until('late running', async () => JSON.parse(await c.k(['get', 'pod', 'late', '-o', 'json'])).status.phase === 'Running');
+  });
+});
