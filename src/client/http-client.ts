@@ -44,6 +44,8 @@ async function errorOf(res: Response): Promise<StatusError> {
   return new StatusError(res.status, '', text.trim() || `HTTP ${res.status}`);
 }
 
+const MAX_RETRIES = 10;
+
 function deleteBody(opts: DeleteOptions): KObject {
   const body: KObject = { kind: 'DeleteOptions', apiVersion: 'v1' };
   if (opts.propagationPolicy) body.propagationPolicy = opts.propagationPolicy;
@@ -66,9 +68,18 @@ export class HttpClient implements Client {
       headers['Content-Type'] = contentType;
       data = typeof body === 'string' ? body : JSON.stringify(body);
     }
-    const res = await this.transport(new Request(this.base + path, { method, headers, body: data }));
-    if (res.status >= 400) throw await errorOf(res);
-    return (await res.json()) as KObject;
+    // as client-go: a 429 with Retry-After is tried again after that many seconds, up to 10 times
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.transport(new Request(this.base + path, { method, headers, body: data }));
+      const retryAfter = Number(res.headers.get('retry-after'));
+      if (res.status === 429 && retryAfter > 0 && attempt < MAX_RETRIES) {
+        await res.body?.cancel();
+        await new Promise((r) => setTimeout(r, retryAfter * 1000));
+        continue;
+      }
+      if (res.status >= 400) throw await errorOf(res);
+      return (await res.json()) as KObject;
+    }
   }
 
   async discover(): Promise<DiscoveredResource[]> {
