@@ -31,7 +31,7 @@ async function measure(kv) {
 
 export async function sqliteBackendThroughput(dir) {
   const { openBackend } = await import(pathToFileURL(join(ROOT, 'dist', 'storage', 'index.js')).href);
-  const b = openBackend({ kind: 'sqlite', path: join(dir, 'raw.db') });
+  const b = await openBackend({ kind: 'sqlite', path: join(dir, 'raw.db') });
   try {
     return await measure({ put: (k, v) => b.create(k, v), range: (p) => b.list(p) });
   } finally {
