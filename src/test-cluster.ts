@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from './server/data-dir.js';
 import { startCluster as startServer, type Cluster as ServerCluster, type ClusterOptions } from './server/index.js';
 
 export interface Cluster extends ServerCluster {
@@ -14,14 +15,6 @@ const PREFIX = 'minikapi-run-';
 const owned = new Set<string>();
 let exitHook = false;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Temporary data dirs left by processes that died without cleaning up (SIGKILL, a crashed runner). */
 function sweepStale(): void {
@@ -33,7 +26,7 @@ function sweepStale(): void {
   }
   for (const name of names) {
     const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,7 @@
 // `minikapi status`: read the state file, check the process, and count objects through the API itself.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '../server/data-dir.js';
 import { request } from 'node:https';
 import { parse as parseYAML } from 'yaml';
 
@@ -12,14 +13,6 @@ interface StateFile {
   startedAt: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function get(url: string, creds: { ca: string; cert: string; key: string }, accept?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -39,7 +32,7 @@ export async function clusterStatus(name: string, dir: string): Promise<{ runnin
   const stateFile = join(dir, 'minikapi.json');
   if (!existsSync(stateFile)) return { running: false, text: `cluster "${name}": not running (no state in ${dir})` };
   const st = JSON.parse(readFileSync(stateFile, 'utf8')) as StateFile;
-  if (!alive(st.pid)) return { running: false, text: `cluster "${name}": not running (process ${st.pid} is gone)` };
+  if (!processAlive(st.pid)) return { running: false, text: `cluster "${name}": not running (process ${st.pid} is gone)` };
   const kc = parseYAML(readFileSync(st.kubeconfig, 'utf8'));
   const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
   const creds = { ca: b64(kc.clusters[0].cluster['certificate-authority-data']), cert: b64(kc.users[0].user['client-certificate-data']), key: b64(kc.users[0].user['client-key-data']) };

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 
 export class DataDirError extends Error {}
 
-function alive(pid: number): boolean {
+/** Whether a process of that pid exists (one of another user counts too). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -30,7 +31,7 @@ export function lockDataDir(dir: string): { release(): void } {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new DataDirError(`cannot lock the data directory ${dir}: ${(e as Error).message}`);
     }
     const pid = Number(readFileSync(path, 'utf8').trim());
-    if (pid && pid !== process.pid && alive(pid)) {
+    if (pid && pid !== process.pid && processAlive(pid)) {
       let url = '';
       try {
         url = JSON.parse(readFileSync(join(dir, 'minikapi.json'), 'utf8')).url ?? '';
