@@ -15,6 +15,7 @@ import { measureStartup, startupRows, STARTUP_TARGETS } from './bench/startup-fi
 import { watchLatency } from './bench/watch.mjs';
 import { sqliteBackendThroughput, etcdThroughput } from './bench/storage.mjs';
 import { measureCRDs } from './bench/crds.mjs';
+import { measureWorkloads } from './bench/workloads.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SECONDS = 5; // per wrk run: 10 runs + 2 ceiling runs keep the HTTP part near one minute
@@ -246,6 +247,17 @@ async function main() {
     }
   });
 
+  await part('workloads: a 1,000-replica Deployment, 50 namespaces deleted', async () => {
+    const W = await startMinikapi({ dataDir: join(work, 'w'), tokenFile });
+    const cw = client(W);
+    try {
+      R.workloads = await measureWorkloads(cw);
+    } finally {
+      cw.close();
+      await stopMinikapi(W);
+    }
+  });
+
   await part('storage backend: raw put/range, SQLite and etcd (one member on loopback)', async () => {
     R.rawSqlite = await sqliteBackendThroughput(work);
     R.etcd = await etcdThroughput(work, log);
@@ -311,6 +323,11 @@ function report(wrkVersion) {
     fig.push(['200 CRDs created until all are in discovery', fmtMs(k.servedMs), '', '']);
     const ratio = k.crRate / k.cmRate;
     fig.push([`create custom resources vs ConfigMaps (Node client, 16 in flight): ${fmtRate(k.crRate)} vs ${fmtRate(k.cmRate)}`, fmtPct(ratio), '≥ 80%', mark(ratio >= 0.8)]);
+  }
+  if (R.workloads) {
+    const w = R.workloads;
+    fig.push(['Deployment of 1,000 replicas created until all are available', fmtMs(w.rolloutMs), '< 10000 ms', mark(w.rolloutMs < 10_000)]);
+    fig.push(['50 namespaces of 20 ConfigMaps each deleted until they are gone', fmtMs(w.nsDeleteMs), '< 5000 ms', mark(w.nsDeleteMs < 5000)]);
   }
   if (R.rawSqlite) {
     const e = R.etcd;
