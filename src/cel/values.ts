@@ -148,6 +148,19 @@ export class EntriesMap implements CelMap {
     return true;
   }
 
+  /** Sets or replaces an entry; false for a key type maps cannot hold. */
+  put(k: Val, v: Val): boolean {
+    const key = mapKey(k);
+    if (key === undefined || typeof k === 'number') return false;
+    this.index.set(key, [k, v]);
+    return true;
+  }
+
+  delete(k: Val): void {
+    const key = mapKey(k);
+    if (key !== undefined) this.index.delete(key);
+  }
+
   size(): number {
     return this.index.size;
   }
@@ -167,3 +180,7 @@ export class EntriesMap implements CelMap {
 }
 
 export const EMPTY_LIST: CelList = new ArrayList([]);
+
+/** Accumulators of comprehensions, appended to in place (cel-go's mutable list and map). */
+export class MutableList extends ArrayList {}
+export class MutableMap extends EntriesMap {}
