@@ -8,7 +8,9 @@ import { parse } from './parser.js';
 import { assignTypeNames, DeclTypeRegistry, schemaDeclType, withTypeAndObjectMeta, type DeclType, type StructuralSchema } from './schema-types.js';
 import { displayIssues, Source, type CelIssue } from './source.js';
 import { BOOL, CelType, DYN, formatType, sameType, typeOf } from './types.js';
+import { ConstantError, foldConstants } from './optimize.js';
 import { regexProgramErrors, validate } from './validators.js';
+import type { Val } from './values.js';
 
 /** A variable declared by schema (CRD `self`) or by CEL type (VAP `object` is dyn). */
 export type VariableDecl =
@@ -37,7 +39,8 @@ export interface Program {
   readonly types: Map<number, CelType>;
   readonly refs: Map<number, Reference>;
   readonly functions: ReadonlyMap<string, FunctionDecl>;
-  readonly constants: Set<number>;
+  /** Values cel-go's optimizer precomputes (constant literals and conversions). */
+  readonly constants: Map<number, Val>;
   readonly outputType: CelType;
   /** Declarations of the variables, for typed conversion of activation values and cost estimation. */
   readonly variables: ReadonlyMap<string, { type: CelType; decl?: DeclType; schema?: StructuralSchema }>;
@@ -67,30 +70,6 @@ export function uniqueSelfTypeName(): string {
 function envFor(envType: CompileOptions['envType']): BaseEnv {
   if (typeof envType === 'number') return baseEnv(envType);
   return baseEnv(envType === 'stored' ? CURRENT_VERSION : DEFAULT_NEW_EXPRESSIONS_VERSION);
-}
-
-/** Constant list and map literals are precomputed by cel-go's optimizer and cost nothing to build. */
-function constantLiterals(root: Expr): Set<number> {
-  const out = new Set<number>();
-  const isConst = (e: Expr): boolean => e.kind === 'literal' || ((e.kind === 'list' || e.kind === 'map') && out.has(e.id));
-  const post = (e: Expr): void => {
-    if (e.kind === 'list') {
-      e.elements.forEach(post);
-      if (e.optionalIndices.length === 0 && e.elements.every(isConst)) out.add(e.id);
-    } else if (e.kind === 'map') {
-      e.entries.forEach((en) => (post(en.key), post(en.value)));
-      if (e.entries.every((en) => !en.optional && isConst(en.key) && isConst(en.value))) out.add(e.id);
-    } else {
-      const children: Expr[] = [];
-      if (e.kind === 'select') children.push(e.operand);
-      if (e.kind === 'call') children.push(...(e.target ? [e.target] : []), ...e.args);
-      if (e.kind === 'struct') children.push(...e.fields.map((f) => f.value));
-      if (e.kind === 'comprehension') children.push(e.iterRange, e.accuInit, e.loopCondition, e.loopStep, e.result);
-      children.forEach(post);
-    }
-  };
-  post(root);
-  return out;
 }
 
 export function compile(expression: string, options: CompileOptions = {}): CompileResult {
@@ -141,6 +120,13 @@ export function compile(expression: string, options: CompileOptions = {}): Compi
   }
   const regexErr = regexProgramErrors(parsed.expr);
   if (regexErr) return { error: `program instantiation failed: ${regexErr}`, kind: 'internal' };
+  let constants: Map<number, Val>;
+  try {
+    constants = foldConstants(parsed.expr, env.functions, checked.refs);
+  } catch (e) {
+    if (!(e instanceof ConstantError)) throw e;
+    return { error: `program instantiation failed: ${e.message}`, kind: 'internal' };
+  }
   const referenced = new Set<string>();
   walk(parsed.expr, (e) => {
     const name = checked.refs.get(e.id)?.name;
@@ -153,7 +139,7 @@ export function compile(expression: string, options: CompileOptions = {}): Compi
       types: checked.types,
       refs: checked.refs,
       functions: env.functions,
-      constants: constantLiterals(parsed.expr),
+      constants,
       outputType,
       variables,
       registry,

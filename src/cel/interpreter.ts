@@ -3,10 +3,10 @@
 import type { Expr } from './ast.js';
 import type { Reference } from './checker.js';
 import type { FunctionDecl, OverloadDecl } from './decls.js';
-import { fitsType, runtimeTypeName } from './runtime.js';
+import { equals, fitsType, runtimeTypeName } from './runtime.js';
 import { goDisplay, qualify } from './qualify.js';
 import { CelType } from './types.js';
-import { ArrayList, CelError, EntriesMap, MutableList, MutableMap, Optional, TypeValue, isList, isMap, type Val } from './values.js';
+import { ArrayList, CelError, CelUint, EntriesMap, MutableList, MutableMap, Optional, TypeValue, isList, isMap, type Val } from './values.js';
 
 /** Thrown when the runtime cost exceeds the limit; cel-go cancels evaluation rather than returning an error value. */
 export class CostLimitExceeded extends Error {
@@ -27,8 +27,8 @@ export interface PlannedProgram {
   refs: Map<number, Reference>;
   types: Map<number, CelType>;
   functions: ReadonlyMap<string, FunctionDecl>;
-  /** Ids of list and map literals made only of constants (cel-go precomputes them: no cost). */
-  constants: Set<number>;
+  /** Values precomputed when the program was created (they cost nothing). */
+  constants: Map<number, Val>;
 }
 
 class Scope implements Activation {
@@ -59,6 +59,8 @@ export class Evaluator {
   }
 
   eval(e: Expr, act: Activation): Val {
+    const constant = this.prog.constants.get(e.id);
+    if (constant !== undefined) return constant;
     switch (e.kind) {
       case 'literal':
         return e.value;
@@ -105,10 +107,13 @@ export class Evaluator {
   }
 
   private isAttribute(e: Expr): boolean {
-    return e.kind === 'ident' || this.chain(e)[1].length > 0 && this.chain(e)[0].kind === 'ident';
+    if (this.prog.constants.has(e.id)) return false;
+    if (e.kind === 'ident') return true;
+    const [root, quals] = this.chain(e);
+    return quals.length > 0 && root.kind === 'ident';
   }
 
-  private attribute(e: Expr, act: Activation, presence?: string): Val {
+  private attribute(e: Expr, act: Activation, presence?: string, chargeRoot = true): Val {
     const [root, quals] = this.chain(e);
     let v: Val;
     if (root.kind === 'ident') {
@@ -139,24 +144,18 @@ export class Evaluator {
       this.charge(1);
       return v instanceof CelError ? v : qualify(v, presence, false, true);
     }
-    this.charge(1);
+    if (chargeRoot) this.charge(1);
     return v;
   }
 
-  /** Value of an index qualifier; cel-go does not charge the root of an attribute used as an index. */
+  /** An attribute used inside another (index qualifier, ternary branch): cel-go does not observe its root. */
+  private innerAttribute(e: Expr, act: Activation): Val {
+    return this.isAttribute(e) ? this.attribute(e, act, undefined, false) : this.eval(e, act);
+  }
+
+  /** Value of an index qualifier. */
   private qualifierKey(e: Expr, act: Activation): Val {
-    if (e.kind === 'literal') return e.value;
-    if (e.kind === 'ident') {
-      const r = act.resolve(e.name);
-      return r === undefined ? new CelError(`no such attribute(s): ${e.name}`) : r;
-    }
-    if (this.isAttribute(e)) {
-      const before = this.cost;
-      const v = this.attribute(e, act);
-      this.cost = before + Math.max(0, this.cost - before - 1);
-      return v;
-    }
-    return this.eval(e, act);
+    return e.kind === 'literal' ? e.value : this.innerAttribute(e, act);
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>, act: Activation): Val {
@@ -167,7 +166,7 @@ export class Evaluator {
       case '_?_:_': {
         const c = this.eval(e.args[0], act);
         if (typeof c !== 'boolean') return c instanceof CelError ? c : new CelError('no such overload');
-        return this.eval(e.args[c ? 1 : 2], act);
+        return this.innerAttribute(e.args[c ? 1 : 2], act);
       }
       case '_[_]':
       case '_[?_]':
@@ -182,6 +181,17 @@ export class Evaluator {
       this.charge(1);
       return typeof v === 'boolean' ? v : true;
     }
+    const ids0 = this.prog.refs.get(e.id)?.overloadIds ?? [];
+    if (e.fn === '@in' && ids0.length === 1 && ids0[0] === 'in_list') {
+      const set = this.constantSet(e.args[1]);
+      if (set) {
+        if (set.length === 0) return false;
+        const v = this.eval(e.args[0], act);
+        if (v instanceof CelError) return v;
+        for (const x of set) if (equals(x, v) === true) return true;
+        return false;
+      }
+    }
     const argExprs = e.target ? [e.target, ...e.args] : e.args;
     const args: Val[] = [];
     for (const a of argExprs) args.push(this.eval(a, act));
@@ -191,6 +201,15 @@ export class Evaluator {
     const overloadId = ids.length === 1 ? ids[0] : '';
     this.charge(this.callCost(e.fn, overloadId, args, result));
     return result;
+  }
+
+  /** cel-go turns `x in [constants]` into a set lookup that costs nothing (primitive elements only). */
+  private constantSet(e: Expr): Val[] | undefined {
+    const c = this.prog.constants.get(e.id);
+    if (!c || !isList(c)) return undefined;
+    const items = [...c.values()];
+    const primitive = (v: Val) => ['boolean', 'bigint', 'number', 'string'].includes(typeof v) || v instanceof CelUint;
+    return items.length === 0 || items.every(primitive) ? items : undefined;
   }
 
   private logical(e: Extract<Expr, { kind: 'call' }>, act: Activation): Val {
@@ -227,7 +246,7 @@ export class Evaluator {
       }
       out.push(v);
     }
-    if (!this.prog.constants.has(e.id)) this.charge(10);
+    this.charge(10);
     return new ArrayList(out);
   }
 
@@ -248,7 +267,7 @@ export class Evaluator {
       }
       if (!out.put(k, v)) return new CelError('unsupported key type');
     }
-    if (!this.prog.constants.has(e.id)) this.charge(30);
+    this.charge(30);
     return out;
   }
 
