@@ -136,7 +136,7 @@ export function expired(message: string): StatusError {
 }
 
 export function requestEntityTooLarge(message: string): StatusError {
-  return new StatusError(413, 'RequestEntityTooLarge', message);
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`);
 }
 
 export function internalError(err: unknown): StatusError {
@@ -206,7 +206,7 @@ const typeText: Record<FieldErrorType, string> = {
 
 export function fieldErrorBody(e: FieldError): string {
   let s = typeText[e.type];
-  const printsValue = !e.omitValue && (e.type === 'FieldValueInvalid' || e.type === 'FieldValueNotSupported' || e.type === 'FieldValueDuplicate' || e.type === 'FieldValueNotFound' || e.type === 'FieldValueTypeInvalid');
+  const printsValue = !e.omitValue && (e.type === 'FieldValueInvalid' || e.type === 'FieldValueNotSupported' || e.type === 'FieldValueDuplicate' || e.type === 'FieldValueNotFound' || e.type === 'FieldValueTypeInvalid' || (e.type === 'FieldValueTooMany' && e.badValue !== undefined));
   if (printsValue) s += `: ${describeValue(e.badValue)}`;
   if (e.detail) s += `: ${e.detail}`;
   return s;

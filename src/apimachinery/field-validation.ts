@@ -20,49 +20,61 @@ interface Scan {
   duplicates: { path: string; pos: number }[];
 }
 
-const WS = new Set([' ', '\t', '\n', '\r']);
+const isWs = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-/** Walks JSON text recording key paths (`a.b`, `a[0].c`) and repeated keys; assumes the text parses. */
-export function scanJSON(text: string): Scan {
+/**
+ * Walks JSON text recording key paths (`a.b`, `a[0].c`) and repeated keys; assumes the text parses.
+ * Without `firstSeen` only the repeated keys are recorded (nothing asks where the other keys are).
+ */
+export function scanJSON(text: string, firstSeen = true): Scan {
   const scan: Scan = { firstSeen: new Map(), duplicates: [] };
+  const n = text.length;
   let i = 0;
   const skipWs = () => {
-    while (i < text.length && WS.has(text[i])) i++;
+    while (i < n && isWs(text.charCodeAt(i))) i++;
   };
-  const readString = (): string => {
+  // moves past a string; its value only when asked (keys), unescaped only when it has escapes
+  const readString = (want: boolean): string => {
     const start = i;
+    let escaped = false;
     i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    for (let c = text.charCodeAt(i); i < n && c !== 0x22; c = text.charCodeAt(i)) {
+      if (c === 0x5c) {
+        escaped = true;
+        i += 2;
+      } else i++;
+    }
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    if (!want) return '';
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
   };
   const value = (path: string): void => {
     skipWs();
-    const c = text[i];
-    if (c === '{') {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) {
       i++;
       const seen = new Set<string>();
       skipWs();
-      if (text[i] === '}') {
+      if (text.charCodeAt(i) === 0x7d) {
         i++;
         return;
       }
       for (;;) {
         skipWs();
         const pos = i;
-        const key = readString();
+        const key = readString(true);
         const p = path ? `${path}.${key}` : key;
         if (seen.has(key)) {
           if (!scan.duplicates.some((d) => d.path === p)) scan.duplicates.push({ path: p, pos });
         } else {
           seen.add(key);
-          if (!scan.firstSeen.has(p)) scan.firstSeen.set(p, pos);
+          if (firstSeen && !scan.firstSeen.has(p)) scan.firstSeen.set(p, pos);
         }
         skipWs();
         i++; // ':'
         value(p);
         skipWs();
-        if (text[i] === ',') {
+        if (text.charCodeAt(i) === 0x2c) {
           i++;
           continue;
         }
@@ -70,17 +82,17 @@ export function scanJSON(text: string): Scan {
         return;
       }
     }
-    if (c === '[') {
+    if (c === 0x5b) {
       i++;
       skipWs();
-      if (text[i] === ']') {
+      if (text.charCodeAt(i) === 0x5d) {
         i++;
         return;
       }
-      for (let n = 0; ; n++) {
-        value(`${path}[${n}]`);
+      for (let k = 0; ; k++) {
+        value(`${path}[${k}]`);
         skipWs();
-        if (text[i] === ',') {
+        if (text.charCodeAt(i) === 0x2c) {
           i++;
           continue;
         }
@@ -88,11 +100,11 @@ export function scanJSON(text: string): Scan {
         return;
       }
     }
-    if (c === '"') {
-      readString();
+    if (c === 0x22) {
+      readString(false);
       return;
     }
-    while (i < text.length && !WS.has(text[i]) && text[i] !== ',' && text[i] !== '}' && text[i] !== ']') i++;
+    for (let d = text.charCodeAt(i); i < n && !isWs(d) && d !== 0x2c && d !== 0x7d && d !== 0x5d; d = text.charCodeAt(i)) i++;
   };
   value('');
   return scan;
@@ -103,7 +115,7 @@ export function scanJSON(text: string): Scan {
  * unknown fields given (paths from the schema's unknownFields) as `unknown field "y"`.
  */
 export function jsonStrictErrors(text: string, unknown: string[], prefix = ''): string[] {
-  const scan = scanJSON(text);
+  const scan = scanJSON(text, unknown.length > 0);
   const items: { pos: number; msg: string }[] = scan.duplicates.map((d) => ({ pos: d.pos, msg: `${prefix}duplicate field "${d.path}"` }));
   for (const u of unknown) items.push({ pos: scan.firstSeen.get(u) ?? Number.MAX_SAFE_INTEGER, msg: `${prefix}unknown field "${u}"` });
   return items.sort((a, b) => a.pos - b.pos).map((x) => x.msg);

@@ -52,14 +52,29 @@ function writeMessageValue(m: GoMessage, v: unknown): string {
   }
 }
 
+// per message: its fields, each name already quoted, and the set of names (computed once)
+const layouts = new WeakMap<GoMessage, { fields: ReturnType<typeof fieldsOf>; quoted: string[]; known: Set<string> }>();
+
+function layoutOf(m: GoMessage) {
+  let l = layouts.get(m);
+  if (!l) {
+    const fields = m.fields ?? fieldsOf(m);
+    l = { fields, quoted: fields.map((f) => `${goString(f.name)}:`), known: new Set(fields.map((f) => f.name)) };
+    layouts.set(m, l);
+  }
+  return l;
+}
+
 function writeMessage(m: GoMessage, o: Obj, skip?: (name: string) => boolean): string {
   const parts: string[] = [];
-  const fields = m.fields ?? fieldsOf(m);
-  const known = new Set<string>();
-  for (const f of fields) {
-    known.add(f.name);
+  const { fields, quoted, known } = layoutOf(m);
+  let present = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     const v = o[f.name];
-    if (v === undefined || skip?.(f.name)) continue;
+    if (v === undefined) continue;
+    present++;
+    if (skip?.(f.name)) continue;
     let text: string;
     if (v === null) text = 'null';
     else if (f.shape === Shape.List && Array.isArray(v)) text = `[${v.map((e) => (f.msg ? writeMessageValue(f.msg, e) : writeAny(e, false))).join(',')}]`;
@@ -68,10 +83,11 @@ function writeMessage(m: GoMessage, o: Obj, skip?: (name: string) => boolean): s
       text = `{${keys.map((k) => `${goString(k)}:${f.msg ? writeMessageValue(f.msg, v[k]) : writeAny(v[k], false)}`).join(',')}}`;
     } else if (f.shape === Shape.Message && f.msg) text = writeMessageValue(f.msg, v);
     else text = writeAny(v, false);
-    parts.push(`${goString(f.name)}:${text}`);
+    parts.push(quoted[i] + text);
   }
   // fields the tables do not know (none after pruning) keep their place at the end
-  for (const k of Object.keys(o)) if (!known.has(k) && o[k] !== undefined && !skip?.(k)) parts.push(`${goString(k)}:${writeAny(o[k], false)}`);
+  const keys = Object.keys(o);
+  if (keys.length !== present) for (const k of keys) if (!known.has(k) && o[k] !== undefined && !skip?.(k)) parts.push(`${goString(k)}:${writeAny(o[k], false)}`);
   return `{${parts.join(',')}}`;
 }
 

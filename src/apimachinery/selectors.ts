@@ -278,7 +278,8 @@ export function parseFieldSelector(input: string | undefined | null): FieldSelec
   return {
     requirements: reqs,
     empty: reqs.length === 0,
-    matches: (fields) => reqs.every((r) => (r.op === '=' ? fields[r.field] === r.value : fields[r.field] !== r.value)),
+    // a field the object does not have reads as "" (fields.Set)
+    matches: (fields) => reqs.every((r) => (r.op === '=' ? (fields[r.field] ?? '') === r.value : (fields[r.field] ?? '') !== r.value)),
     requiredValue: (field) => reqs.find((r) => r.field === field && r.op === '=')?.value,
   };
 }

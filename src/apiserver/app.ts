@@ -1,9 +1,11 @@
 // The hono app: filters (request info, authentication), non-resource endpoints, discovery and resources.
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 // evaluated before the node adapter swaps in its own Response class, so the "already sent" marker stays a
 // global Response (the lazily loaded handlers return it from watches and large lists)
 import '@hono/node-server/utils/response';
-import { StatusError, internalError, resourceNotFound } from '../apimachinery/errors.js';
+import { StatusError, badRequest, internalError, resourceNotFound } from '../apimachinery/errors.js';
+import { isStackOverflow } from '../apimachinery/json-depth.js';
 import { goJSONOrdered } from '../apimachinery/go-json-encode.js';
 import type { Registry } from '../registry/index.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
@@ -13,8 +15,17 @@ import { openapiRoutes } from '../openapi/index.js';
 import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
 import { loadYAML } from './lazy.js';
 import { withRequestInfo } from './filters/request-info.js';
+import { withMetrics } from './filters/metrics.js';
+import { withHTTPLog } from './filters/http-log.js';
+import { logError } from '../log/index.js';
+import { withAudit, withAuditID } from './filters/audit.js';
+import type { AuditLog } from './audit/audit.js';
+import type { ApiMetrics } from './metrics.js';
 import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
+import { withImpersonation } from './filters/impersonation.js';
+import { withMaxInFlight } from './filters/max-in-flight.js';
+import { withRequestTimeout } from './filters/timeout.js';
 
 export interface VersionInfo {
   major: string;
@@ -47,11 +58,26 @@ export interface AppOptions {
   serverAddress: () => string;
   healthChecks: HealthCheck[];
   isReady: () => boolean;
+  /** In-flight limits (0 = none) and the request timeout in ms (0 = none). */
+  maxRequestsInFlight?: number;
+  maxMutatingRequestsInFlight?: number;
+  requestTimeoutMs?: number;
+  /** Audit events go here when a policy is configured. */
+  auditLog?: AuditLog;
+  /** Where /metrics reads from; requests are recorded into it. */
+  metrics?: ApiMetrics;
+  /** Requests under way per kind (the max-in-flight filter keeps it). */
+  inFlight?: { readOnly: number; mutating: number };
 }
 
 function statusResponse(c: Context<Env>, err: StatusError): Response {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(err.headers ?? {}) };
   return c.body(goJSONOrdered(err.toStatus()) + '\n', err.code as 400, headers);
+}
+
+function isClientGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted';
 }
 
 function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
@@ -78,18 +104,41 @@ export function loadHandlers(): Promise<typeof import('./handlers/index.js')> {
 
 export function createApp(opts: AppOptions): Hono<Env> {
   const app = new Hono<Env>();
-  const gvs = groupVersions(opts.registry.defs);
+  // discovery follows the served resources (custom resources come and go)
+  let gvsCache: { generation: number; gvs: ReturnType<typeof groupVersions> } | undefined;
+  const currentGVs = () => {
+    if (gvsCache?.generation !== opts.registry.generation) gvsCache = { generation: opts.registry.generation, gvs: groupVersions(opts.registry.defs) };
+    return gvsCache.gvs;
+  };
+  const aggregated = (c: Context<Env>, legacy: boolean, v: 'v2' | 'v2beta1') => {
+    const body = goJSONOrdered(aggregatedDiscovery(currentGVs(), legacy, v)) + '\n';
+    const etag = JSON.stringify(createHash('sha512').update(body).digest('hex').toUpperCase());
+    const headers = { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`, ETag: etag, Vary: 'Accept', 'Cache-Control': 'public' };
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    return c.body(body, 200, headers);
+  };
   const deps = { registry: opts.registry, shutdown: opts.shutdown };
 
   app.onError((err, c) => {
     if (err instanceof StatusError) return statusResponse(c, err);
-    console.error('minikapi: internal error:', err);
+    // a document deep enough to exhaust the stack is refused, never a 500
+    if (isStackOverflow(err)) return statusResponse(c, badRequest('the request is nested too deeply to be processed'));
+    // the client went away mid-request: nobody to answer, nothing to log
+    if (isClientGone(err)) return c.body(null, 400);
+    logError('apiserver', 'internal error', err, { URI: c.req.path, stack: (err as Error).stack ?? '' });
     return statusResponse(c, internalError(err));
   });
 
+  app.use('*', withHTTPLog());
+  app.use('*', withAuditID());
   app.use('*', withRequestInfo());
   app.use('*', withAuthentication(opts.authenticators));
+  if (opts.auditLog) app.use('*', withAudit(opts.auditLog));
+  app.use('*', withImpersonation(opts.authorizer));
+  app.use('*', withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));
   app.use('*', withAuthorization(opts.authorizer));
+  if (opts.metrics) app.use('*', withMetrics(opts.metrics));
+  app.use('*', withRequestTimeout(opts.requestTimeoutMs ?? 60_000));
   app.use('*', async function loadCodecs(c, next) {
     const ct = c.req.header('content-type') ?? '';
     const accept = c.req.header('accept') ?? '';
@@ -98,6 +147,13 @@ export function createApp(opts: AppOptions): Hono<Env> {
     await next();
   });
 
+  if (opts.metrics) {
+    const metrics = opts.metrics;
+    app.get('/metrics', async (c) => {
+      const { body, contentType } = await metrics.render();
+      return c.body(body, 200, { 'Content-Type': contentType });
+    });
+  }
   // upstream writes /version as indented JSON with no final newline
   app.get('/version', (c) => c.body(JSON.stringify(opts.version, null, 2), 200, { 'Content-Type': 'application/json' }));
 
@@ -139,22 +195,22 @@ export function createApp(opts: AppOptions): Hono<Env> {
 
   app.get('/api', (c) => {
     const v = discoveryTarget(c.req.header('accept'));
-    if (v) return json(c, aggregatedDiscovery(gvs, true, v), 200, `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
+    if (v) return aggregated(c, true, v);
     return json(c, legacyAPIVersions(opts.serverAddress()));
   });
   app.get('/apis', (c) => {
     const v = discoveryTarget(c.req.header('accept'));
-    if (v) return json(c, aggregatedDiscovery(gvs, false, v), 200, `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
-    return json(c, apiGroupList(gvs));
+    if (v) return aggregated(c, false, v);
+    return json(c, apiGroupList(currentGVs()));
   });
-  app.get('/api/v1', (c) => json(c, apiResourceList(gvs.find((g) => g.group === '' && g.version === 'v1')!)));
+  app.get('/api/v1', (c) => json(c, apiResourceList(currentGVs().find((g) => g.group === '' && g.version === 'v1')!)));
   app.get('/apis/:group', (c) => {
-    const g = apiGroup(gvs, c.req.param('group'));
+    const g = apiGroup(currentGVs(), c.req.param('group'));
     if (!g) throw resourceNotFound();
     return json(c, g);
   });
   app.get('/apis/:group/:version', (c) => {
-    const gv = gvs.find((g) => g.group === c.req.param('group') && g.version === c.req.param('version'));
+    const gv = currentGVs().find((g) => g.group === c.req.param('group') && g.version === c.req.param('version'));
     if (!gv) throw resourceNotFound();
     return json(c, apiResourceList(gv));
   });

@@ -110,10 +110,31 @@ export function toJSON(o: KObject): string {
   return goJSON(o);
 }
 
+const TRUNCATE_AT_TOTAL_RUNES = 4 * 1024;
+const TRUNCATE_ITEM_RUNES = 256;
+// unicode.IsControl, and lone surrogates (not valid UTF-8): upstream drops such a warning
+const UNSENDABLE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The Warning header as upstream's recorder writes it: `299 - "text"` with only `"` and `\` escaped,
+ * repeated texts once, texts with control characters dropped, long sets truncated per item; the value
+ * carries the UTF-8 bytes (a header is a byte string).
+ */
+export function warningHeader(warnings: string[]): string | undefined {
+  const texts = [...new Set(warnings)].filter((w) => w !== '' && !UNSENDABLE.test(w));
+  if (texts.length === 0) return undefined;
+  const runes = (t: string) => [...t].length;
+  const total = texts.reduce((n, t) => n + runes(t), 0);
+  const items = total <= TRUNCATE_AT_TOTAL_RUNES ? texts : texts.map((t) => (runes(t) > TRUNCATE_ITEM_RUNES ? [...t].slice(0, TRUNCATE_ITEM_RUNES).join('') : t));
+  const value = items.map((t) => `299 - "${t.replace(/["\\]/g, (ch) => `\\${ch}`)}"`).join(', ');
+  return Buffer.from(value, 'utf8').toString('latin1');
+}
+
 export function send(c: Context<Env>, status: number, body: KObject | Buffer, target: Target = { kind: 'json' }): Response {
   const headers: Record<string, string> = {};
   const warnings = c.get('warnings');
-  if (warnings?.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+  const warning = warnings?.length ? warningHeader(warnings) : undefined;
+  if (warning) headers['Warning'] = warning;
   if (target.kind === 'yaml') {
     headers['Content-Type'] = 'application/yaml';
     return c.body(yaml().stringify(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), status as 200, headers);

@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { RequestInfo } from './request-info.js';
 import type { UserInfo } from '../auth/types.js';
+import type { AuditRecord } from './audit/audit.js';
 
 export type Env = {
   Bindings: HttpBindings;
@@ -8,5 +9,9 @@ export type Env = {
     requestInfo: RequestInfo;
     user: UserInfo;
     warnings: string[];
+    /** The request's Audit-ID (echoed in the Audit-Id response header). */
+    auditID: string;
+    /** Set when the audit policy logs this request. */
+    audit?: AuditRecord;
   };
 };

@@ -82,14 +82,16 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   if (cur.length >= 1) info.resource = cur[0];
   // the namespace object itself: /api/v1/namespaces/{name}[/status|finalize]
   if (info.resource === 'namespaces') info.namespace = '';
+  // as upstream's bool conversion: only "0" and "false" in any case are false (python sends watch=False)
+  const isFalse = (w: string): boolean => w === '0' || w.toLowerCase() === 'false';
   if (info.name === '' && info.verb === 'get') {
     const w = query.get('watch');
-    info.verb = w !== null && w !== 'false' && w !== '0' ? 'watch' : 'list';
+    info.verb = w !== null && !isFalse(w) ? 'watch' : 'list';
   }
   if (info.verb === 'delete' && info.name === '') info.verb = 'deletecollection';
   if (info.verb === 'get' && info.name && query.has('watch')) {
     const w = query.get('watch');
-    if (w !== 'false' && w !== '0') info.verb = 'watch';
+    if (!isFalse(w!)) info.verb = 'watch';
   }
   return info;
 }

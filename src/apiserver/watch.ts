@@ -9,16 +9,32 @@ import type { Env } from './env.js';
 import { parseIncludeObject, toJSON, toTable } from './encode.js';
 import { normalizeLikeGo } from '../apimachinery/go-json.js';
 import { negotiate } from './negotiation.js';
+import { parseInt64 } from './handlers/list.js';
 
 /** Bytes a watcher may have unread before it is cut off (a slow reader must not grow memory). */
 const MAX_BUFFERED = 16 * 1024 * 1024;
+/** Unread bytes all watchers together may hold; past it the one holding most is cut off. */
+const GLOBAL_BUDGET = 256 * 1024 * 1024;
+/** Below this a watcher is not worth checking against the global budget. */
+const CHECK_GLOBAL_ABOVE = 1024 * 1024;
+const openStreams = new Set<{ buffered(): number; cutOff(): void }>();
+
+function enforceGlobalBudget(): void {
+  let total = 0;
+  let worst: { buffered(): number; cutOff(): void } | undefined;
+  for (const s of openStreams) {
+    const b = s.buffered();
+    total += b;
+    if (!worst || b > worst.buffered()) worst = s;
+  }
+  if (total > GLOBAL_BUDGET) worst?.cutOff();
+}
 const BOOKMARK_INTERVAL_MS = 60_000;
 
+/** A bool query parameter as upstream's conversion reads it: only "0" and "false" (any case) are false. */
 function boolParam(v: string | undefined): boolean | undefined {
   if (v === undefined) return undefined;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0' || v === '') return false;
-  throw badRequest(`invalid boolean value: ${v}`);
+  return !(v === '0' || v.toLowerCase() === 'false');
 }
 
 export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string, shutdown: AbortSignal): Promise<Response> {
@@ -38,15 +54,11 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
   } else if (rvMatch) {
     throw invalidError({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [{ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail: 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided' }]);
   }
-  const ts = q('timeoutSeconds');
-  let timeoutMs: number;
-  if (ts !== undefined && ts !== '') {
-    if (!/^\d+$/.test(ts)) throw badRequest(`invalid timeoutSeconds: ${ts}`);
-    timeoutMs = Number(ts) * 1000;
-  } else {
-    // as upstream: a random duration between the minimum request timeout and twice it
-    timeoutMs = (1800 + Math.random() * 1800) * 1000;
-  }
+  const ts = parseInt64(q('timeoutSeconds'));
+  // as upstream: without timeoutSeconds (or with 0), a random duration between the minimum request timeout and twice it
+  const timeoutSeconds = ts || 1800 + Math.random() * 1800;
+  // node's timers hold at most 2^31-1 ms (24.8 days); a longer watch is as good as endless
+  const timeoutMs = Math.min(Math.max(0, timeoutSeconds) * 1000, 2 ** 31 - 1);
 
   store.checkSelectors(q('labelSelector'), fieldSelector);
   const contentType = target.kind === 'table' ? `application/json;as=Table;v=${target.version};g=meta.k8s.io` : 'application/json';
@@ -65,16 +77,22 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     for (const t of timers) clearTimeout(t);
     handle?.stop();
     shutdown.removeEventListener('abort', finish);
+    openStreams.delete(self);
     out.end();
   };
 
+  const cutOff = () => {
+    finish();
+    out.abort();
+  };
+  const self = { buffered: () => out.buffered(), cutOff };
+  openStreams.add(self);
   const send = (line: string) => {
     out.write(line);
     // a watcher that stops reading is cut off instead of growing memory
-    if (out.buffered() > MAX_BUFFERED) {
-      finish();
-      out.abort();
-    }
+    const buffered = out.buffered();
+    if (buffered > MAX_BUFFERED) cutOff();
+    else if (buffered > CHECK_GLOBAL_ABOVE) enforceGlobalBudget();
   };
 
   const write = (type: string, obj: KObject, json?: () => string) => {

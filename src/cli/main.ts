@@ -1,9 +1,12 @@
 // The `minikapi` command line: up, kubeconfig, status.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { configureLog, type LogFormat } from '../log/index.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
 import { StorageError } from '../storage/backend.js';
+import { isEtcdUrl, parseEtcdUrl } from '../storage/etcd-url.js';
+import type { OpenBackendOptions } from '../storage/index.js';
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -16,9 +19,24 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
-function parseStorage(v: string): 'sqlite' | 'memory' {
-  if (v !== 'sqlite' && v !== 'memory') throw new InvalidArgumentError('must be "sqlite" or "memory"');
-  return v;
+function parseStorage(v: string): OpenBackendOptions['kind'] {
+  if (v === 'sqlite' || v === 'memory') return v;
+  if (!isEtcdUrl(v)) throw new InvalidArgumentError('must be "sqlite", "memory" or etcd://host:port[,host:port...][?prefix=/path]');
+  try {
+    parseEtcdUrl(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  return v as OpenBackendOptions['kind'];
+}
+
+/** A Go duration as kube-apiserver's flags take it: 60s, 1m0s, 1h30m, 500ms. */
+function parseDuration(v: string): number {
+  const m = /^((?:\d+(?:\.\d+)?(?:h|m|s|ms))+)$/.exec(v);
+  if (!m && v !== '0') throw new InvalidArgumentError('must be a duration such as 60s, 1m0s or 2m');
+  let ms = 0;
+  for (const [, n, unit] of v.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) ms += Number(n) * ({ h: 3_600_000, m: 60_000, s: 1000, ms: 1 } as Record<string, number>)[unit!]!;
+  return ms;
 }
 
 function fail(msg: string): never {
@@ -36,14 +54,28 @@ program
   .option('--data-dir <dir>', 'where PKI, kubeconfig and state live (default: ~/.minikapi/<name>)')
   .option('--host <addr>', 'address to listen on', '127.0.0.1')
   .option('--port <n>', 'port to listen on; 0 picks a free port', parsePort, 6443)
-  .option('--storage <kind>', 'sqlite (file <data-dir>/state.db) or memory (nothing kept after exit)', parseStorage, 'sqlite')
+  .option('--storage <kind>', 'sqlite (file <data-dir>/state.db), memory (nothing kept after exit), or an etcd cluster: etcd://host:2379[,host:2379...][?prefix=/p] (etcds:// for TLS)', parseStorage, 'sqlite')
+  .option('--etcd-cafile <file>', 'CA bundle that signed the etcd servers\' certificates (turns on TLS)')
+  .option('--etcd-certfile <file>', 'client certificate for etcd (TLS)')
+  .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
+  .option('--audit-log-path <file>', 'write audit events (audit.k8s.io/v1 JSON lines) to this file; - for stdout')
+  .option('--audit-policy-file <file>', 'the audit.k8s.io/v1 Policy saying which requests are logged at which level')
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
   .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
   .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
   .option('--compaction-retention <revisions>', 'how many revisions compaction keeps', parseCount, 1000)
+  .option('--max-requests-inflight <n>', 'read-only requests served at once before 429 (0 = no limit)', parseCount, 400)
+  .option('--max-mutating-requests-inflight <n>', 'mutating requests served at once before 429 (0 = no limit)', parseCount, 200)
+  .option('--request-timeout <duration>', 'how long a non-watch request may take before 504 (0 = no limit)', parseDuration, 60_000)
+  .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
+  .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
+  .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
+  .option('-v, --v <level>', 'log verbosity on stderr, as kube-apiserver\'s -v (3 logs every request)', parseCount, 0)
+  .addOption(new Option('--log-format <format>', 'log lines as klog text or JSON').choices(['text', 'json']).default('text'))
   .action(async (o) => {
+    configureLog({ format: o.logFormat as LogFormat, verbosity: o.v });
     const t0 = performance.now();
     const out = (s: string) => process.stdout.write(s + '\n');
     let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
@@ -68,12 +100,23 @@ program
         host: o.host,
         port: o.port,
         storage: o.storage,
+        etcdCAFile: o.etcdCafile,
+        etcdCertFile: o.etcdCertfile,
+        etcdKeyFile: o.etcdKeyfile,
         kubeconfig: o.kubeconfig,
         tokenAuthFile: o.tokenAuthFile,
+        auditLogPath: o.auditLogPath,
+        auditPolicyFile: o.auditPolicyFile,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,
         compactionRetention: o.compactionRetention,
+        maxRequestsInFlight: o.maxRequestsInflight,
+        maxMutatingRequestsInFlight: o.maxMutatingRequestsInflight,
+        requestTimeoutMs: o.requestTimeout,
+        controllers: o.controllers,
+        unsafeNoFsync: o.unsafeNoFsync === true,
+        join: o.join === true,
         onPhase: (p, ms) => out(`  ${p.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms`),
       });
     } catch (e) {
@@ -83,6 +126,7 @@ program
     const c = cluster!;
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
+    out(`try: kubectl get ns   (context "${c.name}" in that kubeconfig)`);
     if (stopping) {
       stopping = false;
       shutdown('signal during start-up');

@@ -7,3 +7,4 @@ export const NAMESPACES = core('namespaces', false);
 export const PODS = core('pods');
 export const CONFIGMAPS = core('configmaps');
 export const SERVICEACCOUNTS = core('serviceaccounts');
+export const CSRS: GVR = { group: 'certificates.k8s.io', version: 'v1', resource: 'certificatesigningrequests', namespaced: false };

@@ -19,7 +19,8 @@ export class RootCAPublisher extends QueueController {
   protected register(): void {
     this.namespaces = this.ctx.informers.informer(NAMESPACES).on({ add: (ns) => this.queue.add(ns.metadata.name), update: (_, ns) => this.queue.add(ns.metadata.name) });
     const mine = (cm: KObject) => cm.metadata.name === NAME && this.queue.add(cm.metadata.namespace);
-    this.configMaps = this.ctx.informers.informer(CONFIGMAPS).on({ update: (_, cm) => mine(cm), delete: mine });
+    // only the published ConfigMaps: holding every ConfigMap of the cluster would cost memory for nothing
+    this.configMaps = this.ctx.informers.informer(CONFIGMAPS, { fieldSelector: `metadata.name=${NAME}` }).on({ update: (_, cm) => mine(cm), delete: mine });
   }
 
   protected async sync(ns: string): Promise<void> {

@@ -9,56 +9,9 @@ import { join } from 'node:path';
 import { REPO_ROOT, runKubectl } from '../testing/harness.js';
 import { X509Certificate } from 'node:crypto';
 
-const BIN = join(REPO_ROOT, 'bin', 'minikapi');
+import { BIN, killAll, up, upFails, stop, type Running } from '../testing/cli.js';
 
-interface Running {
-  child: ChildProcess;
-  out: () => string;
-  kubeconfig: string;
-  exit: Promise<number | null>;
-}
-
-function up(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`minikapi up did not become ready:\n${out}`)), 15_000);
-    const check = () => {
-      const m = /export KUBECONFIG=(.+)\n/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, out: () => out, kubeconfig: m[1], exit });
-      }
-    };
-    child.stdout!.on('data', check);
-    exit.then((code) => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error(`minikapi up exited with ${code}:\n${out}`), { out, code }));
-    });
-  });
-}
-
-function upFails(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'up', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('exit', (code) => {
-      clearTimeout(t);
-      resolve({ code, out });
-    });
-  });
-}
-
-async function stop(r: Running, sig: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  r.child.kill(sig);
-  return r.exit;
-}
+after(() => killAll());
 
 describe('minikapi up', () => {
   let tmp: string;
@@ -78,6 +31,7 @@ describe('minikapi up', () => {
     assert.match(kc, /current-context: phases/);
     assert.equal(statSync(r.kubeconfig).mode & 0o777, 0o600);
     assert.equal(await stop(r), 0);
+    assert.match(r.out(), /^export KUBECONFIG=.*\ntry: kubectl get ns   \(context "phases" in that kubeconfig\)$/m);
     assert.match(r.out(), /SIGTERM received, stopping/);
   });
 
@@ -167,10 +121,33 @@ describe('minikapi up', () => {
     assert.doesNotMatch(r.out, /\n\s+at /);
   });
 
+  test('-v 3 logs every request as httplog does; --log-format json writes JSON lines; -v 0 logs none', async () => {
+    const dir = join(tmp, 'logs');
+    const r = await up(['--data-dir', dir, '--port', '0', '--storage', 'memory', '--controllers', 'none', '-v', '3', '--log-format', 'json']);
+    const k = await runKubectl(r.kubeconfig, join(dir, 'cache'), ['get', 'namespaces']);
+    assert.equal(k.code, 0, k.stderr);
+    assert.equal(await stop(r), 0);
+    const lines = r.out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const list = lines.find((l) => l.URI === '/api/v1/namespaces?limit=500');
+    assert.ok(list, r.out());
+    assert.deepEqual(Object.keys(list), ['ts', 'caller', 'msg', 'v', 'verb', 'URI', 'latency', 'userAgent', 'audit-ID', 'srcIP', 'resp']);
+    assert.equal(list.msg, 'HTTP');
+    assert.equal(list.v, 3);
+    assert.equal(list.verb, 'GET');
+    assert.equal(list.resp, 200);
+    assert.match(String(list.latency), /^\d+(\.\d+)?(µs|ms|s)$/);
+    assert.match(String(list.userAgent), /^kubectl(\.1\.33)?\/v1\.33\.\d+ \(linux\/amd64\) kubernetes\/[0-9a-f]+$/);
+    assert.match(String(list.srcIP), /^127\.0\.0\.1:\d+$/);
+    const quiet = await up(['--data-dir', join(tmp, 'quiet'), '--port', '0', '--storage', 'memory', '--controllers', 'none']);
+    assert.equal((await runKubectl(quiet.kubeconfig, join(tmp, 'quiet-cache'), ['get', 'namespaces'])).code, 0);
+    assert.equal(await stop(quiet), 0);
+    assert.doesNotMatch(quiet.out(), /HTTP/);
+  });
+
   test('bad flags are rejected by the command line', async () => {
     const r = await upFails(['--storage', 'floppy']);
     assert.equal(r.code, 1);
-    assert.match(r.out, /error: option '--storage <kind>' argument 'floppy' is invalid\. must be "sqlite" or "memory"/);
+    assert.equal(r.out, `error: option '--storage <kind>' argument 'floppy' is invalid. must be "sqlite", "memory" or etcd://host:port[,host:port...][?prefix=/path]\n`);
   });
 });
 

@@ -26,7 +26,7 @@ describe('two processes, one SQLite file', () => {
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'minikapi-xproc-'));
     a = await startCluster({ port: 0, dataDir: join(tmp, 'data'), storage: 'sqlite' });
-    child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'minikapi'), 'up', '--port', '0', '--data-dir', join(tmp, 'data'), '--kubeconfig', join(tmp, 'b.kubeconfig')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'minikapi'), 'up', '--join', '--port', '0', '--data-dir', join(tmp, 'data'), '--kubeconfig', join(tmp, 'b.kubeconfig')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));

@@ -69,7 +69,9 @@ describe('deletion', () => {
     assert.equal(accepted.status, 202);
     await api(c, 'PATCH', `${base}/held2`, { metadata: { finalizers: null } }, merge);
     const bad = await api(c, 'DELETE', `${base}/fore`, { propagationPolicy: 'Sideways' });
-    assert.equal(bad.status, 400);
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.message, 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"');
+    assert.deepEqual(bad.json.details, { group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason: 'FieldValueNotSupported', message: 'Unsupported value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"', field: 'propagationPolicy' }] });
   });
 
   test('preconditions on uid and resourceVersion give 409 Conflict on mismatch', async () => {
@@ -94,7 +96,8 @@ describe('deletion', () => {
     assert.equal(await c.backend.currentRevision(), rv);
     assert.equal((await api(c, 'GET', `${base}/dry`)).status, 200);
     const badDry = await api(c, 'DELETE', `${base}/dry?dryRun=Some`);
-    assert.equal(badDry.status, 400);
+    assert.equal(badDry.status, 422);
+    assert.equal(badDry.json.message, 'DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Some"}: supported values: "All"');
   });
 
   test('pods return the deleted object; a missing object is 404', async () => {

@@ -22,7 +22,7 @@ describe('watch cache', () => {
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'minikapi-wcache-'));
     c = await startCluster({ port: 0, dataDir: join(tmp, 'data'), storage: 'sqlite', pollIntervalMs: 50 });
-    other = openBackend({ kind: 'sqlite', path: join(tmp, 'data', 'state.db') });
+    other = await openBackend({ kind: 'sqlite', path: join(tmp, 'data', 'state.db') });
   });
   after(async () => {
     await other?.close();

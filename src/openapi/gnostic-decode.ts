@@ -14,7 +14,7 @@ import { MESSAGES, parseMessages } from './gnostic.js';
 import type { Json } from './v3.js';
 
 const PKG = 'openapi.v2';
-const SCALARS: Record<string, PbType> = { s: PbType.STRING, b: PbType.BOOL, d: PbType.DOUBLE };
+const SCALARS: Record<string, PbType> = { s: PbType.STRING, b: PbType.BOOL, d: PbType.DOUBLE, i: PbType.INT64 };
 
 function build(): Map<string, DescMessage> {
   const messageType = [...parseMessages().entries()].map(([name, fs]) => {

@@ -3,7 +3,7 @@
 // Field names here are ours; only numbers and types matter on the wire.
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
-// name=number:type; type s string, b bool, d double, or a message; '*' repeated; '?' member of the oneof "oneof".
+// name=number:type; type s string, b bool, d double, i int64, or a message; '*' repeated; '?' member of the oneof "oneof".
 export const MESSAGES: Record<string, string> = {
   Document:
     'swagger=1:s info=2:Info host=3:s basePath=4:s schemes=5:*s consumes=6:*s produces=7:*s paths=8:Paths definitions=9:Definitions security=12:*SecurityRequirement securityDefinitions=13:SecurityDefinitions vendorExtension=16:*NamedAny',
@@ -31,7 +31,7 @@ export const MESSAGES: Record<string, string> = {
   SchemaItem: 'schema=1:Schema? fileSchema=2:FileSchema?',
   FileSchema: 'format=1:s title=2:s description=3:s type=6:s',
   Schema:
-    'ref=1:s format=2:s title=3:s description=4:s default=5:Any maximum=7:d exclusiveMaximum=8:b minimum=9:d exclusiveMinimum=10:b pattern=13:s uniqueItems=16:b required=19:*s enum=20:*Any additionalProperties=21:AdditionalPropertiesItem type=22:TypeItem items=23:ItemsItem allOf=24:*Schema properties=25:Properties readOnly=27:b example=30:Any vendorExtension=31:*NamedAny',
+    'ref=1:s format=2:s title=3:s description=4:s default=5:Any multipleOf=6:d maximum=7:d exclusiveMaximum=8:b minimum=9:d exclusiveMinimum=10:b maxLength=11:i minLength=12:i pattern=13:s maxItems=14:i minItems=15:i uniqueItems=16:b maxProperties=17:i minProperties=18:i required=19:*s enum=20:*Any additionalProperties=21:AdditionalPropertiesItem type=22:TypeItem items=23:ItemsItem allOf=24:*Schema properties=25:Properties readOnly=27:b example=30:Any vendorExtension=31:*NamedAny',
   AdditionalPropertiesItem: 'schema=1:Schema? boolean=2:b?',
   TypeItem: 'value=1:*s',
   ItemsItem: 'schema=1:*Schema',
@@ -56,7 +56,7 @@ export interface Field {
   inOneof: boolean;
 }
 
-const SCALAR_CODES = new Set(['s', 'b', 'd']);
+const SCALAR_CODES = new Set(['s', 'b', 'd', 'i']);
 
 export function parseMessages(): Map<string, Field[]> {
   const out = new Map<string, Field[]>();
@@ -113,6 +113,9 @@ function writeValue(w: BinaryWriter, f: Field, v: unknown, always: boolean): voi
       return;
     case 'd':
       if (always || v !== 0) w.tag(f.number, WireType.Bit64).double(v as number);
+      return;
+    case 'i':
+      if (always || v !== 0) w.tag(f.number, WireType.Varint).int64(v as number);
       return;
   }
   w.tag(f.number, WireType.LengthDelimited).fork();

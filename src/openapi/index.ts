@@ -5,7 +5,9 @@ import type { Context, Hono } from 'hono';
 import type { Env } from '../apiserver/env.js';
 import type { ResourceDef } from '../registry/types.js';
 import { parseMediaTypes } from '../apiserver/negotiation.js';
-import { buildV3Document, gvPath, type GroupVersionDefs } from './v3.js';
+import { crdOf } from '../registry/crd/custom-resources.js';
+import { buildCRDV3Document, buildCRDVersionSpec, type CRDVersionSpec, type Renderer } from './crd-documents.js';
+import { buildV3Document, gvPath, type GroupVersionDefs, type Json } from './v3.js';
 
 export { buildV3Document, pathsFor, gvPath } from './v3.js';
 
@@ -44,28 +46,93 @@ function fingerprintDefs(defs: readonly ResourceDef[]): string {
   return JSON.stringify(defs.map((d) => [d.group, d.version, d.resource, d.kind, d.namespaced, d.verbs, [...d.subresources.values()].map((s) => [s.name, s.group, s.version, s.kind, s.verbs])]));
 }
 
+interface State {
+  /** Built-in group-versions. */
+  gvs: GroupVersionDefs[];
+  /** Custom resource group-versions: each served version of each CRD, by document path. */
+  crs: Map<string, { crd: Json; version: string }[]>;
+  all: string;
+  builtinFingerprint: string;
+  /** Document fingerprints by path, computed on first use. */
+  fingerprints: Map<string, string>;
+}
+
+/** A CRD version's spec, built once per CRD resourceVersion. */
+interface CRDCacheEntry {
+  key: string;
+  spec: CRDVersionSpec;
+}
+
 export class OpenAPIService {
   private readonly v3 = new Map<string, Cached>();
   private index?: Cached;
   private v2json?: Cached;
   private v2proto?: Cached;
+  private lastDefs?: readonly ResourceDef[];
+  private lastState?: State;
+  private readonly crdV3 = new Map<string, CRDCacheEntry>();
+  private readonly crdV2 = new Map<string, CRDCacheEntry>();
+  private v2builtin?: { fp: string; doc: Json };
 
   constructor(
     private readonly registry: { readonly defs: readonly ResourceDef[] },
     private readonly opts: OpenAPIOptions,
   ) {}
 
-  private state(): { gvs: GroupVersionDefs[]; all: string } {
-    const gvs = groupVersions(this.registry.defs);
-    return { gvs, all: gvs.map((g) => gvPath(g.group, g.version)).join(',') };
+  // the registry hands out the same array until the served resources change
+  private state(): State {
+    const defs = this.registry.defs;
+    if (this.lastState && this.lastDefs === defs) return this.lastState;
+    const builtin = defs.filter((d) => !d.customResource);
+    const gvs = groupVersions(builtin);
+    const crs = new Map<string, { crd: Json; version: string }[]>();
+    for (const d of defs) {
+      const crd = d.customResource ? crdOf(d) : undefined;
+      if (!crd) continue;
+      const p = gvPath(d.group, d.version);
+      if (gvs.some((g) => gvPath(g.group, g.version) === p)) continue;
+      const list = crs.get(p) ?? [];
+      list.push({ crd, version: d.version });
+      crs.set(p, list);
+    }
+    const live = new Set([...crs.values()].flat().map((e) => `${e.crd.metadata?.name}/${e.version}`));
+    for (const m of [this.crdV3, this.crdV2]) for (const id of [...m.keys()]) if (!live.has(id)) m.delete(id);
+    this.lastDefs = defs;
+    this.lastState = { gvs, crs, all: gvs.map((g) => gvPath(g.group, g.version)).join(','), builtinFingerprint: fingerprintDefs(builtin), fingerprints: new Map() };
+    return this.lastState;
+  }
+
+  private crdSpec(cache: Map<string, CRDCacheEntry>, crd: Json, version: string, v2?: Renderer): CRDVersionSpec {
+    const id = `${crd.metadata?.name}/${version}`;
+    const key = `${crd.metadata?.uid}/${crd.metadata?.resourceVersion}`;
+    const hit = cache.get(id);
+    if (hit?.key === key) return hit.spec;
+    const spec = buildCRDVersionSpec(crd, version, { v2 });
+    cache.set(id, { key, spec });
+    return spec;
   }
 
   /** The document for `api/v1` or `apis/<group>/<version>`, or undefined when that group-version is not served. */
   v3Document(path: string): Cached | undefined {
-    const { gvs, all } = this.state();
+    const { gvs, crs, all, fingerprints } = this.state();
+    const crEntries = crs.get(path);
+    if (crEntries) {
+      let fp = fingerprints.get(path);
+      if (fp === undefined) fingerprints.set(path, (fp = `${all}\n${crEntries.map((e) => `${e.crd.metadata?.uid}/${e.crd.metadata?.resourceVersion}/${e.version}`).join(',')}`));
+      const hit = this.v3.get(path);
+      if (hit?.fingerprint === fp) return hit;
+      const doc = buildCRDV3Document(
+        crEntries.map((e) => this.crdSpec(this.crdV3, e.crd, e.version)),
+        gvs,
+      );
+      const c = cached(fp, Buffer.from(JSON.stringify(doc)));
+      this.v3.set(path, c);
+      return c;
+    }
     const gv = gvs.find((g) => gvPath(g.group, g.version) === path);
     if (!gv) return undefined;
-    const fp = `${all}\n${fingerprintDefs(gv.defs)}`;
+    let fp = fingerprints.get(path);
+    if (fp === undefined) fingerprints.set(path, (fp = `${all}\n${fingerprintDefs(gv.defs)}`));
     const hit = this.v3.get(path);
     if (hit?.fingerprint === fp) return hit;
     const doc = buildV3Document(gv, { gitVersion: this.opts.gitVersion, allGVs: gvs });
@@ -75,12 +142,11 @@ export class OpenAPIService {
   }
 
   v3Index(): Cached {
-    const { gvs } = this.state();
+    const { gvs, crs } = this.state();
+    const all = [...gvs.map((g) => gvPath(g.group, g.version)), ...crs.keys()].sort();
     const paths: Record<string, { serverRelativeURL: string }> = {};
-    for (const gv of [...gvs].sort((a, b) => (gvPath(a.group, a.version) < gvPath(b.group, b.version) ? -1 : 1))) {
-      const p = gvPath(gv.group, gv.version);
-      paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${this.v3Document(p)!.etag}` };
-    }
+    for (const p of all) paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${this.v3Document(p)!.etag}` };
+    for (const p of [...this.v3.keys()]) if (!paths[p]) this.v3.delete(p);
     const body = Buffer.from(JSON.stringify({ paths }));
     const fp = body.toString('latin1');
     if (this.index?.fingerprint !== fp) this.index = cached(fp, body);
@@ -89,9 +155,27 @@ export class OpenAPIService {
 
   // v2 pulls in the protobuf descriptors (~100 ms to load): imported on the first request only
   private async v2Document(): Promise<{ fp: string; build: () => Record<string, unknown>; encode: (doc: Record<string, unknown>) => Uint8Array }> {
-    const { buildV2Document, encodeV2 } = await import('./v2.js');
-    const fp = `${this.opts.gitVersion}\n${fingerprintDefs(this.registry.defs)}`;
-    return { fp, build: () => buildV2Document(groupVersions(this.registry.defs), { gitVersion: this.opts.gitVersion }), encode: encodeV2 };
+    const { buildV2Document, encodeV2, operationV2, paramV2 } = await import('./v2.js');
+    const st = this.state();
+    const entries = [...st.crs.values()].flat();
+    const fp = `${this.opts.gitVersion}\n${st.builtinFingerprint}\n${entries.map((e) => `${e.crd.metadata?.uid}/${e.crd.metadata?.resourceVersion}/${e.version}`).join(',')}`;
+    const build = () => {
+      const bfp = `${this.opts.gitVersion}\n${st.builtinFingerprint}`;
+      if (this.v2builtin?.fp !== bfp) this.v2builtin = { fp: bfp, doc: buildV2Document(st.gvs, { gitVersion: this.opts.gitVersion }) };
+      const base = this.v2builtin.doc;
+      if (!entries.length) return base;
+      const renderer: Renderer = { operation: operationV2, param: paramV2 };
+      // the built-in paths and definitions win, as upstream's merge keeps the static spec's
+      const paths: Json = {};
+      const definitions: Json = {};
+      for (const e of entries) {
+        const s = this.crdSpec(this.crdV2, e.crd, e.version, renderer);
+        Object.assign(paths, s.paths);
+        Object.assign(definitions, s.schemas);
+      }
+      return { ...base, paths: sortKeys({ ...paths, ...base.paths }), definitions: sortKeys({ ...definitions, ...base.definitions }) };
+    };
+    return { fp, build, encode: encodeV2 };
   }
 
   async v2JSON(): Promise<Cached> {
@@ -105,6 +189,10 @@ export class OpenAPIService {
     if (this.v2proto?.fingerprint !== fp) this.v2proto = cached(fp, Buffer.from(encode(build())));
     return this.v2proto;
   }
+}
+
+function sortKeys(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function cached(fingerprint: string, body: Buffer): Cached {

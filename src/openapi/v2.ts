@@ -40,16 +40,17 @@ function typeV2(t: TypeSchema, gvks?: ReturnType<typeof commonKindGVKs>): Json {
   return s;
 }
 
-function paramV2(p: { name: string; in: string; description: string; type: string; required?: boolean }): Json {
+export function paramV2(p: { name: string; in: string; description: string; type: string; required?: boolean }): Json {
   const s: Json = { uniqueItems: true, type: p.type, description: p.description, name: p.name, in: p.in };
   if (p.required) s.required = true;
   return s;
 }
 
-function operationV2(op: Operation, tags: string[]): Json {
+export function operationV2(op: Operation, tags: string[]): Json {
   const o: Json = { description: op.description };
-  if (op.body) o.consumes = op.body === 'patch' ? PATCH_MEDIA : ['*/*'];
-  o.produces = Object.values(op.responses).some((r) => r === '') ? ['*/*'] : op.watchable ? WATCH_MEDIA : MEDIA;
+  if (op.consumes) o.consumes = op.consumes;
+  else if (op.body) o.consumes = op.body === 'patch' ? PATCH_MEDIA : ['*/*'];
+  o.produces = op.produces ?? (Object.values(op.responses).some((r) => r === '') ? ['*/*'] : op.watchable ? WATCH_MEDIA : MEDIA);
   o.schemes = ['https'];
   o.tags = tags;
   o.operationId = op.operationId;
@@ -102,11 +103,15 @@ function schemaPb(s: Json): Json {
   const o: Json = {};
   if (s.$ref) o.ref = s.$ref;
   if (s.format) o.format = s.format;
+  if (s.title) o.title = s.title;
   if (s.description) o.description = s.description;
+  if (s.default !== undefined) o.default = anyPb(s.default);
+  for (const k of ['multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'maxProperties', 'minProperties']) if (s[k] !== undefined) o[k] = s[k];
   if (s.uniqueItems) o.uniqueItems = true;
   if (s.required) o.required = s.required;
   if (s.enum) o.enum = s.enum.map(anyPb);
-  if (s.additionalProperties) o.additionalProperties = { oneof: { case: 'schema', value: schemaPb(s.additionalProperties) } };
+  if (typeof s.additionalProperties === 'boolean') o.additionalProperties = { oneof: { case: 'boolean', value: s.additionalProperties } };
+  else if (s.additionalProperties) o.additionalProperties = { oneof: { case: 'schema', value: schemaPb(s.additionalProperties) } };
   if (s.type) o.type = { value: [s.type] };
   if (s.items) o.items = { schema: [schemaPb(s.items)] };
   if (s.allOf) o.allOf = s.allOf.map(schemaPb);

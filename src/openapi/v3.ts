@@ -75,7 +75,7 @@ export function tag(group: string, version: string): string {
   return `${g.charAt(0).toLowerCase()}${g.slice(1)}_${version}`;
 }
 
-interface Param {
+export interface Param {
   name: string;
   in: 'query' | 'path';
   description: string;
@@ -84,7 +84,7 @@ interface Param {
 }
 
 const P = (name: string, type: Param['type'], description: string): Param => ({ name, in: 'query', type, description });
-const PARAMS = {
+export const PARAMS = {
   pretty: P('pretty', 'string', "If 'true', the output is pretty printed."),
   dryRun: P('dryRun', 'string', "When present (the only valid value is 'All'), the request is processed but nothing is persisted."),
   fieldManager: P('fieldManager', 'string', 'A name for the actor making the change, recorded in managedFields; required for apply patches.'),
@@ -132,6 +132,9 @@ export interface Operation {
   responses: Record<string, string>;
   watchable?: boolean;
   gvk?: GVK;
+  /** Media types of the responses and the request body when they differ from the built-in ones (custom resources). */
+  produces?: string[];
+  consumes?: string[];
 }
 
 export interface PathSpec {
@@ -255,7 +258,7 @@ export function commonKindGVKs(kind: string, allGVs: { group: string; version: s
   return out.sort((a, b) => a.group.localeCompare(b.group) || a.version.localeCompare(b.version));
 }
 
-function paramV3(p: Param): Json {
+export function paramV3(p: Param): Json {
   const s: Json = { name: p.name, in: p.in, description: p.description };
   if (p.required) s.required = true;
   s.schema = { type: p.type, uniqueItems: true };
@@ -271,17 +274,17 @@ function content(name: string, media: string[]): Json {
 
 export const CODE_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted' };
 
-function operationV3(op: Operation, tags: string[]): Json {
+export function operationV3(op: Operation, tags: string[]): Json {
   const o: Json = { tags, description: op.description, operationId: op.operationId };
   if (op.params.length) o.parameters = op.params.map(paramV3);
-  if (op.body === 'patch') {
-    o.requestBody = { content: Object.fromEntries(PATCH_MEDIA.map((m) => [m, { schema: { $ref: `${REF}${META}.Patch` } }])), required: true };
-  } else if (op.body) {
-    o.requestBody = { content: { '*/*': { schema: { $ref: REF + op.body } } } };
+  if (op.body) {
+    const name = op.body === 'patch' ? `${META}.Patch` : op.body;
+    const media = op.consumes ? [...op.consumes].sort() : op.body === 'patch' ? PATCH_MEDIA : ['*/*'];
+    o.requestBody = { content: Object.fromEntries(media.map((m) => [m, { schema: { $ref: REF + name } }])) };
     if (op.bodyRequired) o.requestBody.required = true;
   }
   o.responses = {};
-  for (const [code, name] of Object.entries(op.responses)) o.responses[code] = { description: CODE_TEXT[code], content: content(name, op.watchable ? WATCH_MEDIA : MEDIA) };
+  for (const [code, name] of Object.entries(op.responses)) o.responses[code] = { description: CODE_TEXT[code], content: content(name, op.produces ?? (op.watchable ? WATCH_MEDIA : MEDIA)) };
   o.responses['401'] = { description: 'Unauthorized' };
   if (op.action) o['x-kubernetes-action'] = op.action;
   if (op.gvk) o['x-kubernetes-group-version-kind'] = { group: op.gvk.group, kind: op.gvk.kind, version: op.gvk.version };
@@ -310,7 +313,7 @@ export function buildV3Document(gv: GroupVersionDefs, opts: V3Options): Json {
   return doc;
 }
 
-function commonGVK(name: string, allGVs: { group: string; version: string }[]): GVK[] | undefined {
+export function commonGVK(name: string, allGVs: { group: string; version: string }[]): GVK[] | undefined {
   if (name === `${META}.DeleteOptions`) return commonKindGVKs('DeleteOptions', allGVs);
   if (name === `${META}.WatchEvent`) return commonKindGVKs('WatchEvent', allGVs);
   return undefined;

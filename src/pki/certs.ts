@@ -19,7 +19,7 @@ const require = createRequire(import.meta.url);
 let forgeModule: typeof Forge | undefined;
 
 // Loaded on first issue only, and just the x509 part (~30 ms instead of ~50 ms): warm starts never need it.
-function forge(): typeof Forge {
+export function forge(): typeof Forge {
   if (!forgeModule) {
     require('node-forge/lib/x509');
     forgeModule = require('node-forge/lib/forge') as typeof Forge;
@@ -291,7 +291,7 @@ function spkiAsn1(publicKey: KeyObject): Asn1 {
   return fromDer(der);
 }
 
-function fromDer(der: Buffer): Asn1 {
+export function fromDer(der: Buffer): Asn1 {
   const { asn1 } = forge();
   // decodeBitStrings:false keeps BIT STRING contents as raw bytes instead of guessing nested ASN.1.
   const parse = asn1.fromDer as unknown as (b: string, o: { decodeBitStrings: boolean }) => Asn1;
@@ -315,7 +315,7 @@ function subjectKeyIdExtension(spki: Asn1): Record<string, unknown> {
 const OID_SUBJECT_KEY_ID = '2.5.29.14';
 
 /** The CA's raw subject (so issuer bytes match exactly) and its key identifier for authorityKeyIdentifier. */
-function caCertParts(caCert: X509Certificate): { subject: Asn1; keyId: string } {
+export function caCertParts(caCert: X509Certificate): { subject: Asn1; keyId: string } {
   const { asn1 } = forge();
   const tbs = (fromDer(caCert.raw).value as Asn1[])[0]!;
   const fields = tbs.value as Asn1[];
@@ -378,7 +378,7 @@ function randomSerial(): string {
   return b.toString('binary');
 }
 
-interface CertificateSpec {
+export interface CertificateSpec {
   issuer: Asn1;
   subject: Asn1;
   spki: Asn1;
@@ -392,7 +392,7 @@ interface CertificateSpec {
  * forge assembles the TBSCertificate (names, extensions, DER) and node:crypto signs it, because
  * forge can only sign with RSA keys and RSA key generation would cost most of the start-up budget.
  */
-function buildCertificate(spec: CertificateSpec): string {
+export function buildCertificate(spec: CertificateSpec): string {
   const { asn1, pki } = forge();
   const alg = signatureAlgorithmFor(spec.signingKey);
   const holder = pki.createCertificate();

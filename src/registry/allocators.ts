@@ -1,7 +1,10 @@
 // Service cluster IP and node port allocation. The set of used values is read from storage on
 // each allocation so that several processes sharing one store never hand out the same value twice
 // for long; a conflicting value is rejected with upstream's messages.
-import { StatusError, invalidError } from '../apimachinery/errors.js';
+import { StatusError } from '../apimachinery/errors.js';
+
+/** A requested value that cannot be had; the strategy turns it into a field error on the right path. */
+export class AllocationError extends Error {}
 
 function ipToInt(ip: string): number {
   return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
@@ -42,11 +45,11 @@ export class IPAllocator {
     if (requested) {
       if (requested === 'None') return requested;
       if (!/^\d+\.\d+\.\d+\.\d+$/.test(requested))
-        throw invalidError({ group: '', kind: 'Service' }, '', [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', badValue: [requested], detail: 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)' }]);
+        throw new AllocationError('must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
       if (!this.contains(requested))
-        throw invalidError({ group: '', kind: 'Service' }, '', [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', badValue: [requested], detail: `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr}` }]);
+        throw new AllocationError(`failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${this.cidr}`);
       if (inUse.has(requested))
-        throw invalidError({ group: '', kind: 'Service' }, '', [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', badValue: [requested], detail: `failed to allocate IP ${requested}: provided IP is already allocated` }]);
+        throw new AllocationError(`failed to allocate IP ${requested}: provided IP is already allocated`);
       return this.hold(requested);
     }
     // start past the first address, which belongs to the kubernetes service
@@ -88,9 +91,9 @@ export class PortAllocator {
     for (const p of this.pending) inUse.add(p);
     if (requested) {
       if (requested < this.min || requested > this.max)
-        throw invalidError({ group: '', kind: 'Service' }, '', [{ type: 'FieldValueInvalid', field: 'spec.ports[0].nodePort', badValue: requested, detail: `provided port is not in the valid range. The range of valid ports is ${this.range}` }]);
+        throw new AllocationError(`provided port is not in the valid range. The range of valid ports is ${this.range}`);
       if (inUse.has(requested))
-        throw invalidError({ group: '', kind: 'Service' }, '', [{ type: 'FieldValueInvalid', field: 'spec.ports[0].nodePort', badValue: requested, detail: 'provided port is already allocated' }]);
+        throw new AllocationError('provided port is already allocated');
       return this.hold(requested);
     }
     const span = this.max - this.min + 1;

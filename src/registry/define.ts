@@ -22,9 +22,16 @@ export interface ResourceSpec {
   createOnly?: ResourceDef['createOnly'];
   convert?: ResourceDef['convert'];
   printer?: ResourceDef['printer'];
+  customResource?: boolean;
+  custom?: ResourceDef['custom'];
+  scale?: ResourceDef['scale'];
+  deprecationWarning?: string;
 }
 
 export const STATUS: SubresourceDef = { name: 'status', verbs: ['get', 'patch', 'update'] };
+/** The refusal of upstream's per-kind field label conversion functions. */
+export const fieldLabelNotSupported = (label: string): string => `field label not supported: ${label}`;
+
 export const SCALE: SubresourceDef = { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
 
 export function defineResource(s: ResourceSpec): ResourceDef {
@@ -52,5 +59,9 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     createOnly: s.createOnly,
     convert: s.convert,
     printer: s.printer,
+    customResource: s.customResource,
+    custom: s.custom,
+    scale: s.scale,
+    deprecationWarning: s.deprecationWarning,
   };
 }

@@ -30,7 +30,8 @@ export async function prepareCreate(def: ResourceDef, ns: string, obj: KObject, 
   }
   obj.apiVersion = apiVersion;
   obj.kind = def.kind;
-  if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
+  const generated = !meta.name && !!meta.generateName;
+  if (generated) meta.name = meta.generateName + generateNameSuffix();
   meta.uid = randomUUID();
   meta.creationTimestamp = nowRFC3339();
   delete meta.resourceVersion;
@@ -44,9 +45,41 @@ export async function prepareCreate(def: ResourceDef, ns: string, obj: KObject, 
   stripLikeGo(obj, apiVersion, def.kind);
   await def.strategy.prepareForCreate?.(obj, ctx);
   normalizeLikeGo(obj, apiVersion, def.kind);
-  const errs = validateObjectMeta(meta, def.namespaced, def.nameValidation);
+  if (ctx.admission && (await ctx.admission.interested('mutating', { def, operation: 'CREATE', namespace: ctx.namespace, name: '', subresource: '' }))) await mutateOnCreate(def, obj, ctx, generated);
+  const errs = validateObjectMeta(obj.metadata, def.namespaced, def.nameValidation);
   errs.push(...(def.strategy.validate?.(obj, ctx) ?? []));
-  if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, meta.name ?? '', errs);
+  if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, obj.metadata.name ?? '', errs);
+  await def.strategy.beginCreate?.(obj, ctx);
+  await ctx.admission?.validate({ def, operation: 'CREATE', namespace: ctx.namespace, name: obj.metadata.name, subresource: '' }, obj, undefined, ctx);
+}
+
+const SYSTEM_FIELDS = ['uid', 'creationTimestamp', 'generation'] as const;
+
+/**
+ * Mutating webhooks see the new object as upstream's admission does: decoded and defaulted, before the
+ * system fields (uid, creationTimestamp, a generated name) are set; what they change is defaulted again.
+ */
+async function mutateOnCreate(def: ResourceDef, obj: KObject, ctx: StrategyContext, generated: boolean): Promise<void> {
+  const meta = obj.metadata;
+  const system: KObject = {};
+  for (const f of SYSTEM_FIELDS) if (meta[f] !== undefined) system[f] = meta[f];
+  const view = structuredClone(obj);
+  for (const f of SYSTEM_FIELDS) delete view.metadata[f];
+  if (generated) delete view.metadata.name;
+  const changed = await ctx.admission!.mutate({ def, operation: 'CREATE', namespace: ctx.namespace, name: view.metadata.name ?? '', subresource: '' }, view, undefined, ctx);
+  if (!changed) return;
+  const apiVersion = apiVersionOf(def);
+  const name = view.metadata?.name || (generated ? meta.name : undefined);
+  for (const k of Object.keys(obj)) delete obj[k];
+  Object.assign(obj, view);
+  obj.metadata = { ...(view.metadata ?? {}), ...system };
+  if (name) obj.metadata.name = name;
+  if (def.namespaced && ctx.namespace) obj.metadata.namespace = ctx.namespace;
+  obj.apiVersion = apiVersion;
+  obj.kind = def.kind;
+  stripLikeGo(obj, apiVersion, def.kind);
+  await def.strategy.prepareForCreate?.(obj, ctx);
+  normalizeLikeGo(obj, apiVersion, def.kind);
 }
 
 /** Carries system fields over from the stored object and runs the update strategy and validation. */
@@ -92,10 +125,23 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
   }
   // before the spec comparison, so that shapes only our defaulting produces cannot bump the generation
   normalizeLikeGo(obj, apiVersion, def.kind);
+  const attrs = { def, operation: 'UPDATE' as const, namespace: ctx.namespace, name, subresource };
+  if (ctx.admission && (await ctx.admission.mutate(attrs, obj, old, ctx))) {
+    // what a webhook changed is decoded and defaulted again; system fields stay the stored ones
+    obj.apiVersion = apiVersion;
+    obj.kind = def.kind;
+    obj.metadata = { ...(obj.metadata ?? {}), name, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: old.metadata.resourceVersion };
+    if (def.namespaced) obj.metadata.namespace = ns;
+    stripLikeGo(obj, apiVersion, def.kind);
+    if (subresource !== 'status') await def.strategy.prepareForUpdate?.(obj, old, ctx);
+    normalizeLikeGo(obj, apiVersion, def.kind);
+  }
   if (subresource !== 'status' && def.generation && !deepEqual(specOf(obj), specOf(old))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   errs.push(...validateObjectMeta(obj.metadata, def.namespaced, def.nameValidation).filter((e) => e.field !== 'metadata.name' || e.type !== 'FieldValueRequired'));
-  errs.push(...(def.strategy.validateUpdate?.(obj, old, ctx) ?? def.strategy.validate?.(obj, ctx) ?? []));
+  errs.push(...(def.strategy.validateUpdate?.(obj, old, { ...ctx, subresource }) ?? def.strategy.validate?.(obj, ctx) ?? []));
   if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, name, errs);
+  if (subresource !== 'status') await def.strategy.beginUpdate?.(obj, old, ctx);
+  await ctx.admission?.validate(attrs, obj, old, ctx);
   return obj;
 }
 

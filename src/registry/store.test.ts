@@ -18,6 +18,7 @@ const widgets = defineResource({
     prepareForCreate: (o) => void (o.spec = { size: 1, ...(o.spec ?? {}) }),
     validate: (o) => (o.spec?.size < 0 ? [{ type: 'FieldValueInvalid', field: 'spec.size', badValue: o.spec.size, detail: 'must be greater than or equal to 0' }] : []),
     selectableFields: (o) => ({ 'spec.color': o.spec?.color ?? '' }),
+    unknownFieldLabel: (label) => `field label not supported: ${label}`,
   },
 });
 
@@ -144,5 +145,27 @@ describe('store', () => {
     await new Promise((r) => setTimeout(r, 10));
     h.stop();
     assert.deepEqual(seen, [['ADDED', 'red'], ['MODIFIED', 'red'], ['DELETED', 'red']]);
+  });
+
+  test('opening a watch on metadata.name reads that one key, whatever the size of the namespace', async () => {
+    const backend = new MemoryBackend();
+    const reads = { list: 0, get: 0 };
+    const storage = new Cacher(backend, { prefixes: [widgets.keyPrefix] });
+    const list = storage.list.bind(storage);
+    const get = storage.get.bind(storage);
+    storage.list = (...a) => (reads.list++, list(...a));
+    storage.get = (...a) => (reads.get++, get(...a));
+    const s = new Store(widgets, storage, async () => 'active');
+    for (let i = 0; i < 500; i++) await s.create('ns', w(`w-${i}`, { blob: 'x'.repeat(4096) }), ctx());
+    reads.list = reads.get = 0;
+    const seen: string[] = [];
+    const handles = [];
+    for (let i = 0; i < 200; i++) {
+      handles.push(await s.watch('ns', { fieldSelector: `metadata.name=w-${i}` }, { event: (t, o) => seen.push(`${t} ${o.metadata.name}`), error: (e) => assert.fail(e) }));
+    }
+    handles.forEach((h) => h.stop());
+    assert.equal(reads.list, 0);
+    assert.equal(reads.get, 200);
+    assert.deepEqual(seen, Array.from({ length: 200 }, (_, i) => `ADDED w-${i}`));
   });
 });

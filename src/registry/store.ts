@@ -95,7 +95,9 @@ export class Store {
   private readonly apiVersion: string;
   /** Printed as a Go struct (built-in kinds) rather than as unstructured content with sorted keys. */
   private readonly typed: boolean;
-  private readonly decoded = new WeakMap<BackendEvent, DecodedEvent>();
+  /** The event being dispatched, decoded once for all its watchers (not kept: the cache window holds many). */
+  private lastEvent?: BackendEvent;
+  private lastDecoded: DecodedEvent = {};
   /** The printed JSON of objects this store just wrote, so the answer to a write is not printed twice. */
   private readonly written = new WeakMap<KObject, Buffer>();
 
@@ -145,7 +147,12 @@ export class Store {
 
   /** The stored form: the printed JSON without metadata.resourceVersion. */
   private encode(obj: KObject): Buffer {
-    return Buffer.from(goJSON(this.def.convert ? this.def.convert.toStorage(obj) : obj, { omitResourceVersion: true }));
+    const json = goJSON(this.def.convert ? this.def.convert.toStorage(obj) : obj, { omitResourceVersion: true });
+    // its own allocation: a small Buffer.from() shares an 8 KiB pool slab, and the watch cache keeping the
+    // value would keep the whole slab alive
+    const buf = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    buf.write(json);
+    return buf;
   }
 
   /** resourceVersion of a GET: "0" (any) or a revision storage must have reached (504 otherwise). */
@@ -180,9 +187,15 @@ export class Store {
 
   private predicate(labelSel: LabelSelector, fieldSel: FieldSelector): ((o: KObject) => boolean) | undefined {
     if (labelSel.empty && fieldSel.empty) return undefined;
-    const known = this.selectableFields({ metadata: {} });
-    const sample = this.def.strategy.selectableFields?.({ metadata: {}, spec: {}, status: {} }) ?? {};
-    for (const r of fieldSel.requirements) if (!(r.field in known) && !(r.field in sample)) throw badRequest(`field label not supported: ${r.field}`);
+    const unknown = this.def.strategy.unknownFieldLabel;
+    const known = { ...this.selectableFields({ metadata: {} }), ...this.def.strategy.selectableFields?.({ metadata: {}, spec: {}, status: {} }) };
+    for (const { field } of fieldSel.requirements) {
+      if (unknown) {
+        if (!(field in known)) throw badRequest(unknown(field));
+      } else if (field !== 'metadata.name' && field !== 'metadata.namespace') {
+        throw badRequest(`${JSON.stringify(field)} is not a known field selector: only "metadata.name", "metadata.namespace"`);
+      }
+    }
     return (o) => labelSel.matches(o.metadata?.labels) && fieldSel.matches(this.selectableFields(o));
   }
 
@@ -372,6 +385,11 @@ export class Store {
       if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion)
         throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
       this.def.strategy.beforeDelete?.(cur, sctx);
+      if (ctx.admission && attempt === 0) {
+        const attrs = { def: this.def, operation: 'DELETE' as const, namespace: ns, name, subresource: '' };
+        await ctx.admission.mutate(attrs, undefined, cur, ctx);
+        await ctx.admission.validate(attrs, undefined, cur, ctx);
+      }
       try {
         const deferred = deferredDeletion(this.def, cur, opts);
         if (deferred) {
@@ -399,9 +417,11 @@ export class Store {
   }
 
   private decodedEvent(ev: BackendEvent): DecodedEvent {
-    let d = this.decoded.get(ev);
-    if (!d) this.decoded.set(ev, (d = {}));
-    return d;
+    if (this.lastEvent !== ev) {
+      this.lastEvent = ev;
+      this.lastDecoded = {};
+    }
+    return this.lastDecoded;
   }
 
   async watch(ns: string, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {

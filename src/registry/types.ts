@@ -30,10 +30,31 @@ export interface RequestContext {
   warnings: string[];
   /** Allocators and lookups for strategies that need them (services). */
   services: StrategyServices;
+  /** Admission webhooks (and other dynamic admission) the write passes through, when configured. */
+  admission?: Admission;
+}
+
+/** What a write is, as admission sees it (upstream's admission.Attributes). */
+export interface AdmissionAttributes {
+  def: ResourceDef;
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  namespace: string;
+  name: string;
+  subresource: string;
+}
+
+/** Dynamic admission: mutate may change obj in place (returns whether it did); both throw StatusError to refuse. */
+export interface Admission {
+  /** Whether any webhook's rules name this write at all (cheap; selectors are checked later). */
+  interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean>;
+  mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean>;
+  validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void>;
 }
 
 export interface StrategyContext extends RequestContext {
   namespace: string;
+  /** On update: the subresource written (`status`, …), or empty for the object itself. */
+  subresource?: string;
 }
 
 export interface StrategyServices {
@@ -50,8 +71,17 @@ export interface Strategy {
   /** On update of the main resource (not a subresource): e.g. keep status. */
   prepareForUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): void | Promise<void>;
   validateUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): FieldError[];
+  /** After validation passed, before the write (upstream's BeginCreate/BeginUpdate): allocations that must not happen for invalid objects. */
+  beginCreate?(obj: KObject, ctx: StrategyContext): Promise<void>;
+  beginUpdate?(obj: KObject, old: KObject, ctx: StrategyContext): Promise<void>;
   /** Selectable fields beyond metadata.name and metadata.namespace. */
   selectableFields?(obj: KObject): Record<string, string>;
+  /**
+   * Kinds with their own field label conversion upstream (pods, nodes, secrets, custom resources, ...) refuse a label
+   * outside metadata.name, metadata.namespace (namespaced kinds) and selectableFields with this text; kinds without one
+   * take metadata.name and metadata.namespace only, with apimachinery's default message.
+   */
+  unknownFieldLabel?(label: string): string;
   /** Called after the object is gone from storage (release allocations). */
   afterDelete?(obj: KObject, ctx: StrategyContext): void;
   /** Kinds with graceful deletion (pods): seconds the object stays with a deletionTimestamp before it goes; 0 = at once. */
@@ -91,6 +121,12 @@ export interface ResourceDef {
   printer?: TablePrinter;
   /** Custom resources: no strategic merge patch, schema from the CRD. */
   customResource?: boolean;
+  /** What the API server needs from a custom resource's schema (fieldValidation, server-side apply). */
+  custom?: CustomResourceHooks;
+  /** Sent as a Warning header with every request to this version (deprecated CRD versions). */
+  deprecationWarning?: string;
+  /** Where the scale subresource finds replicas and the selector (custom resources; built-ins use spec.replicas). */
+  scale?: ScalePaths;
   /** DELETE returns the object instead of a Success Status. */
   returnDeletedObject: boolean;
   /** Name validation: DNS-1123 subdomain (default), label, or path segment. */
@@ -99,6 +135,21 @@ export interface ResourceDef {
   createOnly?: (obj: KObject, ctx: StrategyContext) => Promise<KObject> | KObject;
   /** For a kind served in several versions over one keyPrefix: converts between this version and the storage version. */
   convert?: StorageConversion;
+}
+
+export interface CustomResourceHooks {
+  /** Drops the fields the schema does not know (mutating obj); returns upstream's `unknown field "x"` texts. */
+  prune(obj: KObject): string[];
+  /** Server-side apply's type information from the schema (list types, map types). */
+  typeNode: unknown;
+  /** The CRD is being deleted: new objects are refused. */
+  terminating(): boolean;
+}
+
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
 }
 
 export interface StorageConversion {

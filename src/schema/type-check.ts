@@ -105,7 +105,15 @@ function walkField(v: unknown, f: FieldSchema, path: string, struct: string, out
 
 /** Undefined when the object decodes; otherwise Go's message for the first mistyped field. */
 export function typeMismatch(obj: unknown, group: string, version: string, kind: string): string | undefined {
-  const t = schemaFor(group, version, kind);
+  return checkStruct(obj, schemaFor(group, version, kind));
+}
+
+/** The same for a definition by name, e.g. meta's DeleteOptions, which no kind of a group maps to. */
+export function typeMismatchOfType(obj: unknown, typeName: string): string | undefined {
+  return checkStruct(obj, resolveType(typeName));
+}
+
+function checkStruct(obj: unknown, t: TypeSchema | undefined): string | undefined {
   if (!t || !obj || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
   const out: Found[] = [];
   walkStruct(obj as Record<string, unknown>, t, '', out);

@@ -291,6 +291,15 @@ export class Cacher implements Backend {
     return this.inner.deliveredRevision?.() ?? 0;
   }
 
+  /**
+   * What the cache holds for key without asking storage whether it is behind (as upstream's listers
+   * answer admission): undefined when the cache has nothing to say, so the caller reads storage.
+   */
+  peek(key: string): KeyValue | undefined {
+    const c = this.cacheFor(key);
+    return c?.current() ? c.get(key) : undefined;
+  }
+
   async get(key: string, revision?: number): Promise<KeyValue | undefined> {
     if (!revision) {
       const c = this.cacheFor(key);

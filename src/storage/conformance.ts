@@ -40,8 +40,14 @@ async function settle(): Promise<void> {
   await new Promise((r) => setImmediate(r));
 }
 
+export interface ConformanceOptions {
+  /** compact() returns the rows it removed, counted as the SQLite log keeps them (etcd reports no count). */
+  exactCompactCounts?: boolean;
+}
+
 /** The behaviour every Backend must show; registers node:test tests under name. */
-export function backendConformance(name: string, open: BackendFactory): void {
+export function backendConformance(name: string, open: BackendFactory, opts: ConformanceOptions = {}): void {
+  const exactCounts = opts.exactCompactCounts ?? true;
   const it = (title: string, fn: (be: Backend) => Promise<void>) =>
     test(title, async () => {
       const be = await open();
@@ -368,7 +374,9 @@ export function backendConformance(name: string, open: BackendFactory): void {
       for (let i = 1; i <= 20; i++) kv = await be.update('/k/a', b(String(i)), kv.modRevision);
       const head = await be.currentRevision();
       // The update at the compact revision keeps its previous value for watchers.
-      assert.equal(await be.compact(head), 19);
+      const removed = await be.compact(head);
+      if (exactCounts) assert.equal(removed, 19);
+      else assert.ok(removed > 0, `removed ${removed}`);
       assert.equal(await be.compact(head), 0);
       assert.equal(await be.compact(head - 5), 0);
       assert.equal(await be.compactRevision(), head);

@@ -7,11 +7,11 @@ import { MemoryBackend } from './memory.js';
 backendConformance('memory', () => new MemoryBackend());
 
 test('openBackend builds a memory backend that keeps nothing after close', async () => {
-  const be = openBackend({ kind: 'memory' });
+  const be = await openBackend({ kind: 'memory' });
   assert.equal(be.kind, 'memory');
   await be.create('/k/a', Buffer.from('1'));
   await be.close();
-  const fresh = openBackend({ kind: 'memory' });
+  const fresh = await openBackend({ kind: 'memory' });
   assert.equal(await fresh.get('/k/a'), undefined);
   assert.equal(await fresh.currentRevision(), 0);
   await fresh.close();

@@ -27,16 +27,58 @@ function assertContiguous(events: readonly WatchEvent[], first: number): void {
 }
 
 describe('sqlite backend', () => {
+  test('acknowledged writes are durable by default (synchronous=FULL); throw-away stores may opt out', async () => {
+    const durable = new SqliteBackend({ path: newPath() });
+    assert.equal(durable.durability(), 'full');
+    await durable.close();
+    const fast = (await openBackend({ kind: 'sqlite', path: newPath(), unsafeNoFsync: true })) as SqliteBackend;
+    assert.equal(fast.durability(), 'off');
+    await fast.close();
+  });
+
+  test('the writes of one event-loop turn commit together, each with its own revision and outcome', async () => {
+    const be = new SqliteBackend({ path: newPath() });
+    const base = await be.currentRevision();
+    const w = collect(be, '/k/', base);
+    await be.create('/k/taken', b('0'));
+    const results = await Promise.allSettled([
+      be.create('/k/a', b('1')),
+      be.create('/k/taken', b('dup')),
+      be.update('/k/taken', b('2'), base + 1),
+      be.update('/k/taken', b('stale'), base + 1),
+      be.delete('/k/missing'),
+      be.create('/k/b', b('3')),
+    ]);
+    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? `ok ${r.value.modRevision}` : r.reason.constructor.name)), [
+      `ok ${base + 2}`, 'KeyExistsError', `ok ${base + 3}`, 'ConflictError', 'NotFoundError', `ok ${base + 4}`,
+    ]);
+    const events = await w.waitFor(4);
+    assert.deepEqual(summary(events), [`create /k/taken=0@${base + 1}`, `create /k/a=1@${base + 2}`, `update /k/taken=2@${base + 3}`, `create /k/b=3@${base + 4}`]);
+    w.watcher.stop();
+    await be.close();
+  });
+
+  test('writes asked for before close are committed and answered', async () => {
+    const path = newPath();
+    const be = new SqliteBackend({ path });
+    const p = be.create('/k/last', b('x'));
+    await be.close();
+    assert.equal((await p).key, '/k/last');
+    const again = new SqliteBackend({ path });
+    assert.equal((await again.get('/k/last'))?.value.toString(), 'x');
+    await again.close();
+  });
+
   test('data, revision and compact revision survive close and reopen', async () => {
     const path = newPath();
-    const one = openBackend({ kind: 'sqlite', path });
+    const one = await openBackend({ kind: 'sqlite', path });
     const a = await one.create('/k/a', b('1'));
     const a2 = await one.update('/k/a', b('2'), a.modRevision);
     await one.create('/k/b', b('1'));
     const gone = await one.delete('/k/b');
     await one.compact(gone.modRevision);
     await one.close();
-    const two = openBackend({ kind: 'sqlite', path });
+    const two = await openBackend({ kind: 'sqlite', path });
     try {
       assert.equal(two.kind, 'sqlite');
       assert.equal(await two.currentRevision(), gone.modRevision);
@@ -171,15 +213,15 @@ describe('sqlite backend', () => {
     }
   });
 
-  test('a file that is not a SQLite database fails with a clear DatabaseFileError', () => {
+  test('a file that is not a SQLite database fails with a clear DatabaseFileError', async () => {
     const path = newPath();
     writeFileSync(path, 'this is not a database, just some text that is long enough to look like a header'.repeat(20));
-    assert.throws(
-      () => openBackend({ kind: 'sqlite', path }),
+    await assert.rejects(
+      openBackend({ kind: 'sqlite', path }),
       (e) => {
         assert.ok(e instanceof DatabaseFileError);
         assert.equal(e.path, path);
-        assert.match(e.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a SQLite database or is corrupt .*move it away`));
+        assert.match(e.message, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a SQLite database or is damaged .*move it away`));
         return true;
       },
     );

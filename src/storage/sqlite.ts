@@ -23,10 +23,18 @@ export interface SqliteBackendOptions {
   path: string;
   /** How often to look for writes by other processes sharing the file (default 100 ms). */
   pollIntervalMs?: number;
-  /** 'normal' (default) loses nothing on a process crash; 'full' also survives power loss. */
-  synchronous?: 'normal' | 'full';
+  /**
+   * 'full' (default) makes every acknowledged write durable, as etcd does (one fsync per group commit);
+   * 'normal' loses nothing on a process crash but may lose the last writes on power loss; 'off' is for
+   * throw-away clusters.
+   */
+  synchronous?: 'normal' | 'full' | 'off';
   /** Rows examined per compaction transaction (default 1000). */
   compactBatch?: number;
+  /** Run PRAGMA quick_check when opening, and refuse a damaged file (default true). */
+  checkIntegrity?: boolean;
+  /** Told the newest revision after each group commit (the server records it beside the file). */
+  onCommitted?: (revision: number) => void;
 }
 
 /** The database file cannot be opened: not SQLite, corrupt, unreadable, or not a minikapi store. */
@@ -38,7 +46,7 @@ export class DatabaseFileError extends StorageError {
   ) {
     super(
       corrupt
-        ? `${path} is not a SQLite database or is corrupt (${reason}); move it away (e.g. mv ${path} ${path}.bad) to start with an empty store`
+        ? `${path} is not a SQLite database or is damaged (${reason}); restore it from a snapshot, or move it away (e.g. mv ${path} ${path}.bad) to start with an empty store`
         : `cannot open database ${path}: ${reason}`,
     );
   }
@@ -74,6 +82,17 @@ interface SuccessorRow {
 
 const BUSY_TIMEOUT_MS = 5000;
 
+interface PendingWrite {
+  type: 'create' | 'update' | 'delete';
+  key: string;
+  value?: Buffer;
+  expected?: number;
+  resolve(kv: KeyValue): void;
+  reject(err: Error): void;
+  result?: { kv: KeyValue; event: WatchEvent };
+  error?: StorageError;
+}
+
 function kvOf(key: string, row: { id: number; created: number; create_revision: number; value: Buffer }): KeyValue {
   return { key, value: row.value, createRevision: row.created ? row.id : row.create_revision, modRevision: row.id };
 }
@@ -92,7 +111,7 @@ function sqliteCode(err: unknown): string | undefined {
   return err instanceof Database.SqliteError ? err.code : undefined;
 }
 
-function openDatabase(path: string, synchronous: 'normal' | 'full'): Database.Database {
+function openDatabase(path: string, synchronous: 'normal' | 'full' | 'off'): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
@@ -107,6 +126,20 @@ function openDatabase(path: string, synchronous: 'normal' | 'full'): Database.Da
     db?.close();
     throw fileError(path, err);
   }
+}
+
+/** A truncated or scribbled file must not be served as a smaller store. */
+function checkIntegrity(db: Database.Database, path: string): void {
+  let problems: string[];
+  try {
+    problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
+  } catch (err) {
+    db.close();
+    throw fileError(path, err);
+  }
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  db.close();
+  throw new DatabaseFileError(path, `integrity check failed: ${problems.join('; ').replace(/\s*\n\s*/g, '; ')}`, true);
 }
 
 function fileError(path: string, err: unknown): DatabaseFileError {
@@ -127,16 +160,20 @@ export class SqliteBackend implements Backend {
 
   private readonly s: { [K in keyof typeof SQL]: Database.Statement };
   private readonly read: <T>(fn: () => T) => T;
-  private readonly createTx: (key: string, value: Buffer) => { row: number; prev?: LatestRow };
-  private readonly updateTx: (key: string, value: Buffer, expected: number) => { row: number; prev: LatestRow };
-  private readonly deleteTx: (key: string, expected?: number) => { row: number; prev: LatestRow };
+  private readonly commitBatch: (ops: PendingWrite[]) => void;
+  private readonly onCommitted?: (revision: number) => void;
+  /** Writes waiting for the group commit at the end of this event-loop turn. */
+  private pending: PendingWrite[] = [];
+  private flushScheduled = false;
   private readonly compactStep: (target: number) => { removed: number; done: boolean };
 
   constructor(opts: SqliteBackendOptions) {
     this.path = opts.path;
     this.compactBatch = opts.compactBatch ?? 1000;
-    const db = openDatabase(opts.path, opts.synchronous ?? 'normal');
+    this.onCommitted = opts.onCommitted;
+    const db = openDatabase(opts.path, opts.synchronous ?? 'full');
     this.db = db;
+    if (opts.checkIntegrity !== false) checkIntegrity(db, opts.path);
     let head: number;
     try {
       this.s = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as typeof this.s;
@@ -150,18 +187,17 @@ export class SqliteBackend implements Backend {
     }
     const readTx = db.transaction((fn: () => unknown) => fn());
     this.read = <T>(fn: () => T) => readTx(fn) as T;
-    this.createTx = db.transaction((key: string, value: Buffer) => {
-      const prev = this.latest(key);
-      if (prev && !prev.deleted) throw new KeyExistsError(key);
-      return { row: this.insert(key, 1, 0, 0, prev?.id ?? 0, value), prev };
-    }).immediate;
-    this.updateTx = db.transaction((key: string, value: Buffer, expected: number) => {
-      const prev = this.live(key, expected);
-      return { row: this.insert(key, 0, 0, kvOf(key, prev).createRevision, prev.id, value), prev };
-    }).immediate;
-    this.deleteTx = db.transaction((key: string, expected?: number) => {
-      const prev = this.live(key, expected);
-      return { row: this.insert(key, 0, 1, kvOf(key, prev).createRevision, prev.id, prev.value), prev };
+    // Every write of one event-loop turn goes into one transaction (one fsync); each keeps its own
+    // revision and its own outcome: a refused write (exists, conflict, missing) writes nothing.
+    this.commitBatch = db.transaction((ops: PendingWrite[]) => {
+      for (const op of ops) {
+        try {
+          op.result = this.apply(op);
+        } catch (err) {
+          if (!(err instanceof StorageError)) throw err;
+          op.error = err;
+        }
+      }
     }).immediate;
     this.compactStep = db.transaction((target: number) => this.compactBatchRows(target)).immediate;
 
@@ -221,37 +257,87 @@ export class SqliteBackend implements Backend {
     });
   }
 
-  async create(key: string, value: Buffer): Promise<KeyValue> {
-    this.open();
-    if (key === COMPACT_KEY) throw new StorageError(`key ${key} is reserved`);
-    let out;
-    try {
-      out = this.createTx(key, value);
-    } catch (err) {
-      if (sqliteCode(err) === 'SQLITE_CONSTRAINT_UNIQUE') throw new KeyExistsError(key);
-      throw err;
+  create(key: string, value: Buffer): Promise<KeyValue> {
+    if (key === COMPACT_KEY) return Promise.reject(new StorageError(`key ${key} is reserved`));
+    return this.enqueue({ type: 'create', key, value });
+  }
+
+  update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
+    return this.enqueue({ type: 'update', key, value, expected: expectedModRevision });
+  }
+
+  delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
+    return this.enqueue({ type: 'delete', key, expected: expectedModRevision });
+  }
+
+  private enqueue(w: Omit<PendingWrite, 'resolve' | 'reject'>): Promise<KeyValue> {
+    if (this.closed) return Promise.reject(new StorageError('storage closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...w, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits the queued writes together, then publishes their events in revision order and answers each. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const ops = this.pending;
+    this.pending = [];
+    if (ops.length === 0) return;
+    if (this.closed) {
+      for (const op of ops) op.reject(new StorageError('storage closed'));
+      return;
     }
-    const kv: KeyValue = { key, value, createRevision: out.row, modRevision: out.row };
-    this.hub.committed(out.row, () => ({ type: 'create', kv }));
-    return kv;
+    try {
+      this.commitBatch(ops);
+    } catch (err) {
+      // the transaction rolled back as a whole: nothing of this batch was written
+      const e = err instanceof StorageError ? err : new StorageError(`write failed: ${(err as Error).message}`);
+      for (const op of ops) op.reject(e);
+      return;
+    }
+    let newest = 0;
+    for (const op of ops) if (op.result) newest = op.result.kv.modRevision;
+    if (newest) this.onCommitted?.(newest);
+    for (const op of ops) {
+      if (op.error) {
+        op.reject(op.error);
+        continue;
+      }
+      const { kv, event } = op.result!;
+      this.hub.committed(kv.modRevision, () => event);
+      op.resolve(kv);
+    }
   }
 
-  async update(key: string, value: Buffer, expectedModRevision: number): Promise<KeyValue> {
-    this.open();
-    const out = this.write(key, () => this.updateTx(key, value, expectedModRevision));
-    const prevKv = kvOf(key, out.prev);
-    const kv: KeyValue = { key, value, createRevision: prevKv.createRevision, modRevision: out.row };
-    this.hub.committed(out.row, () => ({ type: 'update', kv, prevKv }));
-    return kv;
+  /** One write inside the batch transaction; a refused write throws before it inserts anything. */
+  private apply(op: PendingWrite): { kv: KeyValue; event: WatchEvent } {
+    const key = op.key;
+    if (op.type === 'create') {
+      const prev = this.latest(key);
+      if (prev && !prev.deleted) throw new KeyExistsError(key);
+      const row = this.insert(key, 1, 0, 0, prev?.id ?? 0, op.value!);
+      const kv: KeyValue = { key, value: op.value!, createRevision: row, modRevision: row };
+      return { kv, event: { type: 'create', kv } };
+    }
+    const prev = this.live(key, op.expected);
+    const prevKv = kvOf(key, prev);
+    if (op.type === 'update') {
+      const row = this.insert(key, 0, 0, prevKv.createRevision, prev.id, op.value!);
+      const kv: KeyValue = { key, value: op.value!, createRevision: prevKv.createRevision, modRevision: row };
+      return { kv, event: { type: 'update', kv, prevKv } };
+    }
+    const row = this.insert(key, 0, 1, prevKv.createRevision, prev.id, prev.value);
+    const kv: KeyValue = { ...prevKv, modRevision: row };
+    return { kv, event: { type: 'delete', kv, prevKv } };
   }
 
-  async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
-    this.open();
-    const out = this.write(key, () => this.deleteTx(key, expectedModRevision));
-    const prevKv = kvOf(key, out.prev);
-    const kv: KeyValue = { ...prevKv, modRevision: out.row };
-    this.hub.committed(out.row, () => ({ type: 'delete', kv, prevKv }));
-    return kv;
+  /** The synchronous setting in force: FULL unless a throw-away cluster asked otherwise. */
+  durability(): string {
+    return ['off', 'normal', 'full', 'extra'][this.db.pragma('synchronous', { simple: true }) as number] ?? 'unknown';
   }
 
   deliveredRevision(): number {
@@ -287,6 +373,8 @@ export class SqliteBackend implements Backend {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // writes already asked for are committed (and answered) before the file closes
+    this.flush();
     this.closed = true;
     clearInterval(this.poller);
     this.hub.closeAll(new StorageError('storage closed'));
@@ -337,18 +425,6 @@ export class SqliteBackend implements Backend {
 
   private insert(key: string, created: number, deleted: number, createRev: number, prevRev: number, value: Buffer): number {
     return Number(this.s.insert.run(key, created, deleted, createRev, prevRev, value).lastInsertRowid);
-  }
-
-  private write<T>(key: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      // Only a writer that skipped BEGIN IMMEDIATE can lose the race; report the winner.
-      if (sqliteCode(err) !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
-      const row = this.latest(key);
-      if (!row || row.deleted) throw new NotFoundError(key);
-      throw new ConflictError(key, kvOf(key, row));
-    }
   }
 
   private raiseCompact(revision: number): number {

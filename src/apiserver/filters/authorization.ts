@@ -21,17 +21,22 @@ export function withAuthorization(authorizer: Authorizer): MiddlewareHandler<Env
       name: info.name,
     };
     const r = await authorizer.authorize(a);
-    if (r.decision !== 'allow') {
-      const why = forbiddenMessage(a) + (r.reason ? `: ${r.reason}` : '');
-      const resource = a.isResourceRequest ? (a.subresource ? `${a.resource}/${a.subresource}` : a.resource) : '';
-      const qualified = resource && a.apiGroup ? `${resource}.${a.apiGroup}` : resource;
-      const message = !qualified ? `forbidden: ${why}` : a.name ? `${qualified} "${a.name}" is forbidden: ${why}` : `${qualified} is forbidden: ${why}`;
-      const details: Record<string, string> = {};
-      if (a.name) details.name = a.name;
-      if (a.apiGroup) details.group = a.apiGroup;
-      if (resource) details.kind = resource;
-      throw new StatusError(403, 'Forbidden', message, details);
-    }
+    const audit = c.get('audit');
+    if (audit) audit.decision = { allowed: r.decision === 'allow', reason: r.reason };
+    if (r.decision !== 'allow') throw forbiddenError(a, r.reason);
     await next();
   };
+}
+
+/** The 403 upstream's responsewriters.Forbidden writes for attributes that were not allowed. */
+export function forbiddenError(a: Attributes, reason: string): StatusError {
+  const why = forbiddenMessage(a) + (reason ? `: ${reason}` : '');
+  const resource = a.isResourceRequest ? (a.subresource ? `${a.resource}/${a.subresource}` : a.resource) : '';
+  const qualified = resource && a.apiGroup ? `${resource}.${a.apiGroup}` : resource;
+  const message = !qualified ? `forbidden: ${why}` : a.name ? `${qualified} "${a.name}" is forbidden: ${why}` : `${qualified} is forbidden: ${why}`;
+  const details: Record<string, string> = {};
+  if (a.name) details.name = a.name;
+  if (a.apiGroup) details.group = a.apiGroup;
+  if (resource) details.kind = resource;
+  return new StatusError(403, 'Forbidden', message, details);
 }

@@ -8,6 +8,7 @@ import type { UserInfo } from '../../auth/types.js';
 import type { Env } from '../env.js';
 import { withAuthentication } from './authentication.js';
 import { withAuthorization } from './authorization.js';
+import { withImpersonation } from './impersonation.js';
 import { withRequestInfo } from './request-info.js';
 
 const users = new Map<string, UserInfo>([
@@ -19,9 +20,11 @@ function app(): Hono<Env> {
   const a = new Hono<Env>();
   a.onError((err, c) => (err instanceof StatusError ? c.json(err.toStatus(), err.code as 400) : c.text(String(err), 500)));
   a.use('*', withRequestInfo());
+  const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]);
   a.use('*', withAuthentication([new BearerAuthenticator([new TokenFileAuthenticator(users)])]));
-  a.use('*', withAuthorization(new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()])));
-  a.all('*', (c) => c.json({ user: c.get('user').username, verb: c.get('requestInfo').verb }));
+  a.use('*', withImpersonation(authorizer));
+  a.use('*', withAuthorization(authorizer));
+  a.all('*', (c) => c.json({ user: c.get('user').username, groups: c.get('user').groups, extra: c.get('user').extra, verb: c.get('requestInfo').verb }));
   return a;
 }
 
@@ -31,7 +34,7 @@ describe('request filters', () => {
   test('request info and user reach the handler', async () => {
     const r = await app().request('/api/v1/namespaces/default/pods?watch=1', as('admin-token'));
     assert.equal(r.status, 200);
-    assert.deepEqual(await r.json(), { user: 'admin', verb: 'watch' });
+    assert.deepEqual(await r.json(), { user: 'admin', groups: ['system:masters', 'system:authenticated'], verb: 'watch' });
   });
 
   test('no credentials is 401 except on the public health and version paths', async () => {
@@ -76,5 +79,37 @@ describe('request filters', () => {
     for (const p of ['/api', '/apis/apps/v1', '/openapi/v3', '/version']) assert.equal((await app().request(p, as('dev-token'))).status, 200, p);
     const r = await app().request('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { method: 'POST', ...as('dev-token') });
     assert.equal(r.status, 200);
+  });
+});
+
+describe('impersonation', () => {
+  const imp = (token: string, headers: Record<string, string>): RequestInit => ({ headers: { authorization: `Bearer ${token}`, ...headers } });
+
+  test('a user allowed to impersonate acts as the impersonated user, groups and extras included', async () => {
+    const r = await app().request('/api/v1/namespaces/default/pods', imp('admin-token', { 'Impersonate-User': 'jane', 'Impersonate-Group': 'devs', 'Impersonate-Extra-Scopes': 'view' }));
+    // jane has no rights: the request itself is then refused as jane
+    assert.equal(r.status, 403);
+    assert.match(((await r.json()) as { message: string }).message, /User "jane" cannot list resource "pods"/);
+    const who = await app().request('/version', imp('admin-token', { 'Impersonate-User': 'jane', 'Impersonate-Group': 'devs', 'Impersonate-Extra-Scopes': 'view' }));
+    assert.deepEqual(await who.json(), { user: 'jane', groups: ['devs', 'system:authenticated'], extra: { scopes: ['view'] }, verb: 'get' });
+  });
+
+  test('service accounts get their groups; impersonating system:masters keeps the group list as given', async () => {
+    const sa = await app().request('/version', imp('admin-token', { 'Impersonate-User': 'system:serviceaccount:ns1:robot' }));
+    assert.deepEqual(((await sa.json()) as { groups: string[] }).groups, ['system:serviceaccounts', 'system:serviceaccounts:ns1', 'system:authenticated']);
+  });
+
+  test('impersonating without the impersonate verb is a 403 naming the identity', async () => {
+    const r = await app().request('/version', imp('dev-token', { 'Impersonate-User': 'admin' }));
+    assert.equal(r.status, 403);
+    assert.equal(((await r.json()) as { message: string }).message, 'users "admin" is forbidden: User "dev" cannot impersonate resource "users" in API group "" at the cluster scope');
+    const g = await app().request('/version', imp('dev-token', { 'Impersonate-User': 'system:serviceaccount:kube-system:x' }));
+    assert.equal(((await g.json()) as { message: string }).message, 'serviceaccounts "x" is forbidden: User "dev" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "kube-system"');
+  });
+
+  test('groups without a user are refused as upstream (500, plain text)', async () => {
+    const r = await app().request('/version', imp('admin-token', { 'Impersonate-Group': 'devs' }));
+    assert.equal(r.status, 500);
+    assert.equal(await r.text(), 'Internal Server Error: "/version": requested [{Group  devs    }] without impersonating a user\n');
   });
 });

@@ -6,9 +6,10 @@ import { jsonStrictErrors, pruneUnknownFields, type FieldValidation } from '../.
 import { typeFor, type FieldManagerScope, type TypeNode } from '../../apimachinery/managedfields/index.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../../apimachinery/patch.js';
 import type { KObject, ResourceDef } from '../../registry/types.js';
+import { nestingError } from '../../apimachinery/json-depth.js';
 import { unknownFields } from '../../schema/index.js';
 import { typeMismatch } from '../../schema/type-check.js';
-import { yaml } from '../lazy.js';
+import { parseYAML, yaml } from '../lazy.js';
 import type { Env } from '../env.js';
 
 export const APPLY_PATCH = 'application/apply-patch+yaml';
@@ -25,7 +26,7 @@ export function patchTypesFor(def: ResourceDef): string[] {
 /** Who may own what through this endpoint: the main resource never owns status, /status never spec. */
 export function fieldManagerScope(def: ResourceDef, sub: string): FieldManagerScope {
   const resetFields = sub === 'status' ? [['spec']] : def.statusSubresource && !sub ? [['status']] : [];
-  return { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields };
+  return { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields, node: def.custom?.typeNode as TypeNode | undefined };
 }
 
 /** The built-in schema of a kind (merge keys, list types) when it is known. */
@@ -35,7 +36,9 @@ export function schemaNode(def: ResourceDef): TypeNode | undefined {
   return t.deduced ? undefined : t.node;
 }
 
+/** Paths of fields the kind does not know (a custom resource's schema prunes them, on a copy). */
 export function unknownOf(def: ResourceDef, obj: unknown): string[] {
+  if (def.custom) return def.custom.prune(structuredClone(obj) as KObject).map((w) => w.slice('unknown field "'.length, -1));
   return def.customResource ? [] : unknownFields(obj, def.group, def.version, def.kind);
 }
 
@@ -55,6 +58,7 @@ export function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, r
     c.get('warnings').push(...errs);
   }
   if (node) pruneUnknownFields(body, node);
+  else def.custom?.prune(body);
 }
 
 /** A body Go could not decode into the kind's type: 400 as upstream, naming the first mistyped field. */
@@ -95,8 +99,11 @@ export function patchDocumentErrors(ct: string, text: string, patch: unknown): s
 }
 
 export function parsePatchJSON(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  const deep = nestingError(text);
+  if (deep) throw badRequest(`error decoding patch: ${deep}`);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (e) {
     throw badRequest(`error decoding patch: ${(e as Error).message}`);
   }
@@ -117,7 +124,7 @@ export function applyPatchBody(ct: string, cur: KObject, body: Buffer, schema?: 
 export function parseApplyConfig(body: Buffer): KObject {
   let v: unknown;
   try {
-    v = yaml().parse(body.toString('utf8'), { uniqueKeys: false });
+    v = parseYAML(body.toString('utf8'), { uniqueKeys: false });
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message}`);
   }

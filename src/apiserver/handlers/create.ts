@@ -1,5 +1,6 @@
 // POST: decode, check, then the store's create with managedFields recorded just before the write.
 import type { Context } from 'hono';
+import { methodNotSupported } from '../../apimachinery/errors.js';
 import { updateManagedFields } from '../../apimachinery/managedfields/index.js';
 import type { Store } from '../../registry/store.js';
 import type { KObject, ResourceDef } from '../../registry/types.js';
@@ -18,6 +19,8 @@ export async function handleCreate(c: Context<Env>, deps: HandlerDeps, def: Reso
   checkTypeMeta(def, body);
   const ctx = requestContext(c, deps, opts.dryRun);
   if (def.createOnly) return send(c, 201, await def.createOnly(body, { ...ctx, namespace: ns }), target);
+  // a custom resource whose CRD is being deleted takes no new objects
+  if (def.custom?.terminating()) throw methodNotSupported({ group: def.group, resource: def.resource }, 'create');
   checkStrictBody(c, def, ct, raw, body, opts.validation);
   const scope = fieldManagerScope(def, '');
   const obj = await store.create(ns, body, ctx, { beforeWrite: (o) => updateManagedFields(scope, undefined, o, opts.manager) });

@@ -1,36 +1,18 @@
-// DELETE of one object and of a collection, with DeleteOptions from the body and the query.
+// DELETE of one object and of a collection, with DeleteOptions from the body or the query.
 import type { Context } from 'hono';
-import { StatusError, badRequest, statusBody } from '../../apimachinery/errors.js';
+import { StatusError, statusBody } from '../../apimachinery/errors.js';
 import type { DeleteOptions, Store } from '../../registry/store.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
 import type { Env } from '../env.js';
 import { send } from '../encode.js';
-import { negotiate, parseJSONObject } from '../negotiation.js';
-import { dryRunOf, q, readBody, requestContext, type HandlerDeps } from './request.js';
-
-function deleteOptionsFrom(c: Context<Env>, body: Buffer): DeleteOptions {
-  let opts: DeleteOptions = {};
-  if (body.length > 0) opts = parseJSONObject(body) as DeleteOptions;
-  const gp = q(c, 'gracePeriodSeconds');
-  if (gp !== undefined) {
-    if (!/^-?\d+$/.test(gp)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(gp)}: invalid syntax`);
-    opts.gracePeriodSeconds = Number(gp);
-  }
-  if (opts.gracePeriodSeconds !== undefined && (typeof opts.gracePeriodSeconds !== 'number' || !Number.isInteger(opts.gracePeriodSeconds)))
-    throw badRequest(`DeleteOptions in version "v1" cannot be handled as a DeleteOptions: json: cannot unmarshal ${typeof opts.gracePeriodSeconds} into Go struct field DeleteOptions.gracePeriodSeconds of type int64`);
-  if (opts.preconditions !== undefined && opts.preconditions !== null && (typeof opts.preconditions !== 'object' || Array.isArray(opts.preconditions)))
-    throw badRequest(`DeleteOptions in version "v1" cannot be handled as a DeleteOptions: json: cannot unmarshal ${Array.isArray(opts.preconditions) ? 'array' : typeof opts.preconditions} into Go struct field DeleteOptions.preconditions of type v1.Preconditions`);
-  const pp = q(c, 'propagationPolicy');
-  if (pp !== undefined) opts.propagationPolicy = pp;
-  if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy))
-    throw badRequest(`propagationPolicy: Unsupported value: "${opts.propagationPolicy}": supported values: "Foreground", "Background", "Orphan"`);
-  return opts;
-}
+import { negotiate } from '../negotiation.js';
+import { deleteOptionsFrom, isDryRun } from './delete-options.js';
+import { q, readBody, requestContext, type HandlerDeps } from './request.js';
 
 export async function handleDelete(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: false, listy: false });
   const opts = deleteOptionsFrom(c, await readBody(c));
-  const dryRun = dryRunOf(c, opts as KObject);
+  const dryRun = isDryRun(opts);
   const { obj, gone } = await store.delete(ns, name, opts, requestContext(c, deps, dryRun));
   // as upstream: 202 only for a deferred delete that asked orphanDependents=false; otherwise 200
   if (!gone) return send(c, opts.orphanDependents === false ? 202 : 200, obj, target);
@@ -41,7 +23,7 @@ export async function handleDelete(c: Context<Env>, deps: HandlerDeps, def: Reso
 export async function handleDeleteCollection(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: false, listy: true });
   const opts = deleteOptionsFrom(c, await readBody(c));
-  const ctx = requestContext(c, deps, dryRunOf(c, opts as KObject));
+  const ctx = requestContext(c, deps, isDryRun(opts));
   const l = await store.list(ns, { labelSelector: q(c, 'labelSelector'), fieldSelector: q(c, 'fieldSelector') });
   const items: KObject[] = [];
   for (const o of l.items) {

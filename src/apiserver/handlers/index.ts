@@ -32,6 +32,7 @@ export async function handleResource(c: Context<Env>, deps: HandlerDeps): Promis
     if (def.createOnly || subDef) throw methodNotAllowed();
     throw methodNotSupported({ group: def.group, resource: def.resource }, verb);
   }
+  if (def.deprecationWarning) c.get('warnings').push(def.deprecationWarning);
   const ns = def.namespaced ? info.namespace : '';
   if (subDef) return handleSubresource(c, deps, store, ns, info);
   if (def.resource === 'bindings' && !def.group) return handleBinding(c, deps, store, ns, '');

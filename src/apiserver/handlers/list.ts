@@ -13,11 +13,16 @@ import { q } from './request.js';
 const COMMA = Buffer.from(',');
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
+/** How long a written list may wait for its reader (upstream's default request timeout). */
+const UNREAD_LIST_MS = 60_000;
 
-function parseLimit(v: string | undefined): number | undefined {
+/** An int64 query parameter, with the error Go's strconv gives when it is not one. */
+export function parseInt64(v: string | undefined): number | undefined {
   if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid limit: ${v}`);
-  return Number(v);
+  if (!/^[+-]?\d+$/.test(v)) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);
+  const n = BigInt(v);
+  if (n > 9223372036854775807n || n < -9223372036854775808n) throw badRequest(`strconv.ParseInt: parsing ${JSON.stringify(v)}: value out of range`);
+  return Number(n);
 }
 
 export async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: string): Promise<Response> {
@@ -25,7 +30,7 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   const r = await store.list(ns, {
     labelSelector: q(c, 'labelSelector'),
     fieldSelector: q(c, 'fieldSelector'),
-    limit: parseLimit(q(c, 'limit')),
+    limit: parseInt64(q(c, 'limit')),
     continue: q(c, 'continue'),
     resourceVersion: q(c, 'resourceVersion'),
     resourceVersionMatch: q(c, 'resourceVersionMatch'),
@@ -48,8 +53,13 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   const body = Buffer.concat(parts);
   const out = c.env?.outgoing;
   if (body.length < DIRECT_WRITE || !out) return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+  // the request timed out meanwhile and was answered
+  if (out.headersSent) return RESPONSE_ALREADY_SENT;
   out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length) });
   out.end(body);
+  // a client that does not read its list is cut off instead of holding the bytes forever
+  const unread = setTimeout(() => out.writableFinished || c.env.incoming.socket.destroy(), UNREAD_LIST_MS).unref();
+  out.once('finish', () => clearTimeout(unread));
   return RESPONSE_ALREADY_SENT;
 }
 

@@ -59,6 +59,7 @@ export async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: Resou
       warnings = errs;
     }
     if (node) pruneUnknownFields(patched, node, cur);
+    else def.custom?.prune(patched);
     checkNameMatches(patched, name);
     return patched;
   };

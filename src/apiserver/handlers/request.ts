@@ -16,12 +16,39 @@ export interface HandlerDeps {
   shutdown: AbortSignal;
 }
 
+const tooLarge = () => requestEntityTooLarge(`limit is ${MAX_BODY}`);
+
+/**
+ * The request body, read up to the limit whatever the transfer encoding: a larger one is refused as soon
+ * as the limit is passed (its connection is closed after the 413, so the rest is never buffered).
+ */
 export async function readBody(c: Context<Env>): Promise<Buffer> {
   const len = Number(c.req.header('content-length') ?? '0');
-  if (len > MAX_BODY) throw requestEntityTooLarge('the request body is too large');
-  const ab = await c.req.arrayBuffer();
-  if (ab.byteLength > MAX_BODY) throw requestEntityTooLarge('the request body is too large');
-  return Buffer.from(ab);
+  const incoming = c.env?.incoming;
+  if (len > MAX_BODY) {
+    c.header('Connection', 'close');
+    throw tooLarge();
+  }
+  if (!incoming) {
+    const ab = await c.req.arrayBuffer();
+    if (ab.byteLength > MAX_BODY) throw tooLarge();
+    return Buffer.from(ab);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) {
+      incoming.pause();
+      c.header('Connection', 'close');
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const body = Buffer.concat(chunks);
+  const audit = c.get('audit');
+  if (audit) audit.requestBody = { body, contentType: c.req.header('content-type') ?? '' };
+  return body;
 }
 
 export function q(c: Context<Env>, k: string): string | undefined {
@@ -35,7 +62,7 @@ export function dryRunOf(c: Context<Env>, body?: KObject): boolean {
 }
 
 export function requestContext(c: Context<Env>, deps: HandlerDeps, dryRun: boolean): RequestContext {
-  return { user: c.get('user'), dryRun, warnings: c.get('warnings'), services: deps.registry.services };
+  return { user: c.get('user'), dryRun, warnings: c.get('warnings'), services: deps.registry.services, admission: deps.registry.admission };
 }
 
 /** A body of the wrong kind or version: 400 as upstream's decoder says it. */

@@ -57,9 +57,17 @@ test('every root kind resolves and decodes an empty message', () => {
 
 test('envelope errors: magic, garbage, missing or unknown kind, content encoding', () => {
   assert.throws(() => decodeProtobufObject(new Uint8Array()), ProtobufDecodeError);
-  assert.throws(() => decodeProtobufObject(Buffer.from('{"kind":"Namespace"}')), /magic prefix/);
-  assert.throws(() => decodeProtobufObject(Uint8Array.from([...MAGIC, 0x0a, 0x05, 0x0a])), /malformed/);
-  assert.throws(() => decodeProtobufObject(MAGIC), /no apiVersion\/kind/);
+  assert.throws(() => decodeProtobufObject(new Uint8Array()), { message: 'empty data' });
+  assert.throws(() => decodeProtobufObject(Buffer.from('{"kind":"Namespace"}')), { message: 'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]' });
+  assert.throws(() => decodeProtobufObject(MAGIC), { message: 'empty body' });
+  assert.throws(() => decodeProtobufObject(Uint8Array.from([...MAGIC, 0x0a, 0x05, 0x0a])), { message: 'unexpected EOF' });
+  assert.throws(() => decodeProtobufObject(Uint8Array.from([...MAGIC, 0x22, 0x00])), { message: 'Object \'Kind\' is missing in \'runtime.TypeMeta{APIVersion:"", Kind:""}\'' });
+  assert.deepEqual(decodeProtobufObject(Uint8Array.from([...MAGIC, 0x22, 0x00]), { apiVersion: 'v1', kind: 'DeleteOptions' }), { kind: 'DeleteOptions', apiVersion: 'v1' });
+  assert.throws(() => decodeProtobufObject(body('v1', 'Pod', new Uint8Array()), undefined, ['DeleteOptions']), (e: unknown) => {
+    assert.ok(e instanceof ProtobufDecodeError);
+    assert.deepEqual([e.unsupported, e.apiVersion, e.kind], [true, 'v1', 'Pod']);
+    return true;
+  });
   assert.throws(() => decodeProtobufObject(body('example.com/v1', 'Widget', new Uint8Array())), (e: unknown) => {
     assert.ok(e instanceof ProtobufDecodeError);
     assert.equal(e.unsupported, true);

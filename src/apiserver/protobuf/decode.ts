@@ -33,32 +33,63 @@ export function supportedProtobufKinds(): Array<{ apiVersion: string; kind: stri
   });
 }
 
-/**
- * Decodes a Kubernetes protobuf request body (`k8s\0` + runtime.Unknown) into the object's JSON form,
- * as kube-apiserver would serialise it, with kind and apiVersion taken from the envelope.
- */
-export function decodeProtobufObject(body: Uint8Array): Record<string, unknown> {
+/** The runtime.Unknown envelope of a protobuf body: the type it names and the raw message bytes. */
+export interface ProtobufEnvelope {
+  apiVersion: string;
+  kind: string;
+  raw: Uint8Array;
+  contentEncoding: string;
+}
+
+/** Splits a body into its envelope, failing as upstream's protobuf serializer does for an empty or foreign body. */
+export function decodeProtobufEnvelope(body: Uint8Array): ProtobufEnvelope {
+  if (body.length === 0) throw new ProtobufDecodeError('empty data');
   if (body.length < MAGIC.length || MAGIC.some((b, i) => body[i] !== b)) {
-    throw new ProtobufDecodeError('protobuf body does not start with the Kubernetes magic prefix "k8s\\x00"');
+    throw new ProtobufDecodeError(`provided data does not appear to be a protobuf message, expected prefix [${MAGIC.join(' ')}]`);
   }
+  if (body.length === MAGIC.length) throw new ProtobufDecodeError('empty body');
   const schema = getSchema();
   const envelope = schema.messages.get('runtime.Unknown')!;
   const unknown = parse(envelope, body.subarray(MAGIC.length));
   const typeMeta = field(envelope, unknown, 'typeMeta').value as Msg | undefined;
   const typeMetaSpec = schema.messages.get('runtime.TypeMeta')!;
-  const apiVersion = (field(typeMetaSpec, typeMeta, 'apiVersion').value as string | undefined) ?? '';
-  const kind = (field(typeMetaSpec, typeMeta, 'kind').value as string | undefined) ?? '';
-  if (!apiVersion || !kind) throw new ProtobufDecodeError('protobuf body has no apiVersion/kind in its type metadata');
-  const encoding = field(envelope, unknown, 'contentEncoding').value as string | undefined;
-  if (encoding) throw new ProtobufDecodeError(`protobuf body has unsupported contentEncoding "${encoding}"`);
+  return {
+    apiVersion: (field(typeMetaSpec, typeMeta, 'apiVersion').value as string | undefined) ?? '',
+    kind: (field(typeMetaSpec, typeMeta, 'kind').value as string | undefined) ?? '',
+    raw: (field(envelope, unknown, 'raw').value as Uint8Array | undefined) ?? new Uint8Array(),
+    contentEncoding: (field(envelope, unknown, 'contentEncoding').value as string | undefined) ?? '',
+  };
+}
+
+/** The type a decoder falls back to for an envelope without one (upstream's default GroupVersionKind). */
+export interface KindDefaults {
+  apiVersion: string;
+  kind: string;
+}
+
+/**
+ * Decodes a Kubernetes protobuf request body (`k8s\0` + runtime.Unknown) into the object's JSON form,
+ * as kube-apiserver would serialise it, with kind and apiVersion taken from the envelope, or from
+ * `defaults` where the envelope leaves them empty. With `kinds`, any other kind throws an `unsupported`
+ * error before its bytes are read (as a decoder into one Go type fails).
+ */
+export function decodeProtobufObject(body: Uint8Array, defaults?: KindDefaults, kinds?: string[]): Record<string, unknown> {
+  const env = decodeProtobufEnvelope(body);
+  const typeMetaText = `runtime.TypeMeta{APIVersion:${JSON.stringify(env.apiVersion)}, Kind:${JSON.stringify(env.kind)}}`;
+  const kind = env.kind || defaults?.kind || '';
+  const apiVersion = env.apiVersion || defaults?.apiVersion || '';
+  if (!kind) throw new ProtobufDecodeError(`Object 'Kind' is missing in '${typeMetaText}'`);
+  if (!apiVersion) throw new ProtobufDecodeError(`Object 'apiVersion' is missing in '${typeMetaText}'`);
+  if (kinds && !kinds.includes(kind)) throw new ProtobufDecodeError(`${kind} in ${apiVersion} is not one of ${kinds.join(', ')}`, { unsupported: true, apiVersion, kind });
+  if (env.contentEncoding) throw new ProtobufDecodeError(`protobuf body has unsupported contentEncoding "${env.contentEncoding}"`);
+  const schema = getSchema();
   const spec = schema.roots.get(`${apiVersion} ${kind}`) ?? schema.roots.get(`* ${kind}`);
   if (!spec) {
     throw new ProtobufDecodeError(`protobuf decoding of ${kind} in ${apiVersion} is not supported; send it as JSON`, {
       unsupported: true, apiVersion, kind,
     });
   }
-  const raw = (field(envelope, unknown, 'raw').value as Uint8Array | undefined) ?? new Uint8Array();
-  return { kind, apiVersion, ...(convert(() => messageJson(spec, parse(spec, raw))) as Record<string, unknown>) };
+  return { kind, apiVersion, ...(convert(() => messageJson(spec, parse(spec, env.raw))) as Record<string, unknown>) };
 }
 
 /** Decodes bytes as one message of the schema (`ns.Name`) to JSON; for tests and diagnostics. */
@@ -74,7 +105,9 @@ function parse(spec: MessageSpec, bytes: Uint8Array): Msg {
   try {
     return fromBinary(spec.desc, bytes, { readUnknownFields: false }) as unknown as Msg;
   } catch (e) {
-    throw new ProtobufDecodeError(`malformed protobuf body: ${(e as Error).message}`);
+    // a truncated message is io.ErrUnexpectedEOF in gogo-protobuf's generated unmarshalers
+    const msg = (e as Error).message;
+    throw new ProtobufDecodeError(/premature EOF/.test(msg) ? 'unexpected EOF' : `malformed protobuf body: ${msg}`);
   }
 }
 

@@ -1,5 +1,6 @@
 // Streams into simulated workloads (log, exec, attach, port-forward) and proxies to pods, services and
-// nodes: nothing runs, so each answers a clear Status instead of a connection.
+// nodes: nothing runs, so a log is one synthetic line and the rest answer a clear Status instead of a connection.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Context } from 'hono';
 import { StatusError, badRequest } from '../../apimachinery/errors.js';
 import type { Store } from '../../registry/store.js';
@@ -7,11 +8,39 @@ import type { Env } from '../env.js';
 import type { RequestInfo } from '../request-info.js';
 import type { HandlerDeps } from '../handlers/request.js';
 
+type Named = { name: string; image?: string };
+
+/** The container a log or exec request is about, chosen and refused as upstream's pod strategy does. */
+function chooseContainer(pod: Record<string, any>, asked: string | undefined): Named {
+  const containers: Named[] = pod.spec?.containers ?? [];
+  const inits: Named[] = pod.spec?.initContainers ?? [];
+  const ephemeral: Named[] = pod.spec?.ephemeralContainers ?? [];
+  const name = pod.metadata.name;
+  if (!asked) {
+    if (containers.length === 1) return containers[0]!;
+    const list = (xs: Named[]) => `[${xs.map((x) => x.name).join(' ')}]`;
+    let msg = `a container name must be specified for pod ${name}, choose one of: ${list(containers)}`;
+    if (inits.length) msg += ` or one of the init containers: ${list(inits)}`;
+    if (ephemeral.length) msg += ` or one of the ephemeral containers: ${list(ephemeral)}`;
+    throw badRequest(msg);
+  }
+  const found = [...containers, ...inits, ...ephemeral].find((x) => x.name === asked);
+  if (!found) throw badRequest(`container ${asked} is not valid for pod ${name}`);
+  return found;
+}
+
 export async function handlePodStream(c: Context<Env>, _deps: HandlerDeps, pods: Store, ns: string, info: RequestInfo): Promise<Response> {
   const pod = await pods.get(ns, info.name);
-  const container = c.req.query('container') || pod.spec?.containers?.[0]?.name || '';
-  if (info.subresource === 'log') throw badRequest(`container "${container}" in pod "${info.name}" is waiting to start: ContainerCreating`);
-  throw badRequest(`minikapi simulates pods: pod "${info.name}" has no running containers, so ${info.subresource} is not possible`);
+  const container = chooseContainer(pod, c.req.query('container'));
+  if (info.subresource !== 'log') throw badRequest(`minikapi simulates pods: pod "${info.name}" has no running containers, so ${info.subresource} is not possible`);
+  const statuses: Record<string, any>[] = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  const state = statuses.find((s) => s.name === container.name)?.state ?? {};
+  const since = state.running?.startedAt ?? state.terminated?.startedAt;
+  if (!since) throw badRequest(`container "${container.name}" in pod "${info.name}" is waiting to start: ${state.waiting?.reason ?? 'ContainerCreating'}`);
+  // nothing runs: a simulated container says so once, when it started (timestamps=true prefixes it as the kubelet does)
+  const line = `minikapi: container "${container.name}" (image ${container.image ?? ''}) runs simulated on node "${pod.spec?.nodeName ?? ''}"; it writes no output`;
+  const stamp = c.req.query('timestamps') === 'true' ? `${String(since).replace(/Z$/, '.000000000Z')} ` : '';
+  return c.body(`${stamp}${line}\n`, 200, { 'Content-Type': 'text/plain' });
 }
 
 export async function handleProxy(c: Context<Env>, deps: HandlerDeps, store: Store, ns: string, info: RequestInfo): Promise<Response> {

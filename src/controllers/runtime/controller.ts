@@ -7,6 +7,8 @@ export interface ControllerContext {
   informers: InformerFactory;
   /** The cluster CA (what kube-root-ca.crt publishes). */
   caCertPem: string;
+  /** The cluster CA with its key, for the controllers that sign (csrsigning). */
+  ca: { certPem: string; keyPem: string };
   /** Reports a failure that the controller retries on its own. */
   error(controller: string, err: unknown): void;
 }
@@ -36,12 +38,12 @@ export class ControllerManager {
 
   constructor(
     client: Client,
-    caCertPem: string,
+    ca: { certPem: string; keyPem: string },
     private readonly controllers: Controller[],
     onError: (controller: string, err: unknown) => void,
   ) {
     this.informers = new InformerFactory(client, (err) => onError('informer', err));
-    this.ctx = { client, informers: this.informers, caCertPem, error: onError };
+    this.ctx = { client, informers: this.informers, caCertPem: ca.certPem, ca, error: onError };
   }
 
   async start(): Promise<void> {

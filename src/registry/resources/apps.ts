@@ -96,7 +96,7 @@ export const replicasets = defineResource({
     },
     validate: (obj) => validateSelectorAndTemplate(obj.spec, false),
     validateUpdate: (obj, old) => [...validateSelectorAndTemplate(obj.spec, false), ...selectorImmutable(obj, old)],
-    selectableFields: (o) => ({ 'status.replicas': String(o.status?.replicas ?? 0) }),
+    // apps/v1 registers no field label conversion: status.replicas is refused as on kube-apiserver
   },
 });
 

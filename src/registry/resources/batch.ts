@@ -175,6 +175,7 @@ export const jobs = defineResource({
     validate: (obj) => validateJob(obj),
     validateUpdate: validateJobUpdate,
     selectableFields: (o) => ({ 'status.successful': String(o.status?.succeeded ?? 0) }),
+    unknownFieldLabel: (label) => `field label ${JSON.stringify(label)} not supported for batchv1.Job`,
   },
 });
 

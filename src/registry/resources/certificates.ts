@@ -1,7 +1,7 @@
 // certificates.k8s.io/v1 certificatesigningrequests (+status, +approval).
 import { type FieldError, duplicate, forbiddenField, invalid, notSupported, required, tooLong } from '../../apimachinery/errors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
-import { defineResource, STATUS } from '../define.js';
+import { defineResource, fieldLabelNotSupported, STATUS } from '../define.js';
 import { nowRFC3339 } from '../util.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -210,8 +210,9 @@ export const certificatesigningrequests = defineResource({
       if (old.status !== undefined) obj.status = structuredClone(old.status);
     },
     validate: (obj) => validateCSR(obj),
-    validateUpdate: (obj, old) => validateCSRUpdate(obj, old, 'main'),
+    validateUpdate: (obj, old, ctx) => (ctx.subresource === 'status' ? validateCSRStatusUpdate(obj, old) : validateCSRUpdate(obj, old, 'main')),
     selectableFields: (o) => ({ 'spec.signerName': o.spec?.signerName ?? '' }),
+    unknownFieldLabel: fieldLabelNotSupported,
   },
 });
 

@@ -1,7 +1,7 @@
 // The remaining core/v1 kinds: bindings, componentstatuses, limitranges, PVCs, PVs, podtemplates,
 // replicationcontrollers, resourcequotas.
 import { type FieldError, StatusError, conflict, duplicate, forbiddenField, invalid, invalidError, notSupported, required } from '../../apimachinery/errors.js';
-import { defineResource, SCALE, STATUS } from '../define.js';
+import { defineResource, fieldLabelNotSupported, SCALE, STATUS } from '../define.js';
 import { nowRFC3339 } from '../util.js';
 import type { Store } from '../store.js';
 import { deepEqual } from '../util.js';
@@ -362,6 +362,7 @@ export const replicationcontrollers = defineResource({
     prepareForUpdate: (obj) => defaultRC(obj),
     validate: validateRC,
     selectableFields: (o) => ({ 'status.replicas': String(o.status?.replicas ?? 0) }),
+    unknownFieldLabel: fieldLabelNotSupported,
   },
 });
 

@@ -1,7 +1,9 @@
 // core/v1 kinds of the walking skeleton.
-import { type FieldError, invalid, notSupported, required, forbiddenField } from '../../apimachinery/errors.js';
+import { type FieldError, invalid, invalidError, notSupported, required, forbiddenField } from '../../apimachinery/errors.js';
+import { AllocationError } from '../allocators.js';
+import { goStrings, invalidRaw } from './common.js';
 import { deepEqual } from '../util.js';
-import { defineResource, STATUS } from '../define.js';
+import { defineResource, fieldLabelNotSupported, STATUS } from '../define.js';
 import { generateNameSuffix } from '../util.js';
 import type { KObject, ResourceDef, StrategyContext } from '../types.js';
 import { defaultPodSpec, qosClass, validatePodSpec } from './pod-spec.js';
@@ -61,6 +63,7 @@ export const namespaces = defineResource({
       obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
     },
     selectableFields: (o) => ({ 'status.phase': o.status?.phase ?? '' }),
+    unknownFieldLabel: fieldLabelNotSupported,
   },
 });
 
@@ -70,20 +73,28 @@ export const configmaps = defineResource({
   printer: configMapPrinter,
   shortNames: ['cm'],
   strategy: {
-    validate(obj) {
-      const errs: FieldError[] = [];
-      validateConfigKeys(obj.data, 'data', errs);
-      validateConfigKeys(obj.binaryData, 'binaryData', errs);
-      for (const k of Object.keys(obj.data ?? {})) if (obj.binaryData && k in obj.binaryData) errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
-      return errs;
-    },
-    validateUpdate(obj, old) {
-      const errs = immutableDataErrors(obj, old);
-      validateConfigKeys(obj.data, 'data', errs);
-      return errs;
-    },
+    validate: validateConfigMap,
+    validateUpdate: (obj, old) => [...immutableDataErrors(obj, old), ...validateConfigMap(obj)],
   },
 });
+
+/** ConfigMaps and Secrets hold at most 1 MiB of data (upstream's MaxSecretSize). */
+const MAX_DATA_SIZE = 1024 * 1024;
+
+function validateConfigMap(obj: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  validateConfigKeys(obj.data, 'data', errs);
+  let size = 0;
+  for (const [k, v] of Object.entries(obj.data ?? {})) {
+    if (obj.binaryData && k in obj.binaryData) errs.push(invalid(`data[${k}]`, k, 'duplicate of key present in binaryData'));
+    size += Buffer.byteLength(String(v));
+  }
+  validateConfigKeys(obj.binaryData, 'binaryData', errs);
+  for (const v of Object.values(obj.binaryData ?? {})) size += Buffer.from(String(v), 'base64').length;
+  // the whole object is too large: upstream names no field
+  if (size > MAX_DATA_SIZE) errs.push({ type: 'FieldValueTooLong', field: '', detail: `may not be more than ${MAX_DATA_SIZE} bytes` });
+  return errs;
+}
 
 const secretTypes: Record<string, string[]> = {
   'kubernetes.io/service-account-token': [],
@@ -101,6 +112,8 @@ function validateSecret(obj: KObject): FieldError[] {
   for (const [k, v] of Object.entries(obj.data ?? {})) {
     if (typeof v !== 'string' || !base64Re.test(v)) errs.push(invalid(`data[${k}]`, '<secret contents redacted>', 'must be a base64 encoded string'));
   }
+  const size = Object.values(obj.data ?? {}).reduce((n: number, v) => n + (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0), 0);
+  if (size > MAX_DATA_SIZE) errs.push({ type: 'FieldValueTooLong', field: 'data', detail: `may not be more than ${MAX_DATA_SIZE} bytes` });
   const need = secretTypes[obj.type];
   for (const key of need ?? []) if (!obj.data || !(key in obj.data)) errs.push(required(`data[${key}]`));
   if (obj.type === 'kubernetes.io/service-account-token' && !obj.metadata.annotations?.['kubernetes.io/service-account.name'])
@@ -125,12 +138,12 @@ export const secrets = defineResource({
     },
     validate: validateSecret,
     validateUpdate(obj, old) {
-      const errs = validateSecret(obj);
-      if (obj.type !== old.type) errs.push(invalid('type', obj.type, 'field is immutable'));
-      errs.push(...immutableDataErrors(obj, old));
-      return errs;
+      // as upstream's ValidateSecretUpdate: type and immutability first, then the secret itself
+      const errs: FieldError[] = obj.type !== old.type ? [invalid('type', obj.type, 'field is immutable')] : [];
+      return [...errs, ...immutableDataErrors(obj, old), ...validateSecret(obj)];
     },
     selectableFields: (o) => ({ type: o.type ?? '' }),
+    unknownFieldLabel: fieldLabelNotSupported,
   },
 });
 
@@ -162,7 +175,16 @@ function podSelectableFields(o: KObject): Record<string, string> {
     'status.podIP': o.status?.podIP ?? '',
     'status.podIPs': o.status?.podIP ?? '',
     'status.nominatedNodeName': o.status?.nominatedNodeName ?? '',
+    // what old v1 clients send for spec.nodeName
+    'spec.host': o.spec?.nodeName ?? '',
   };
+}
+
+/** SetDefaults_Pod: the pod spec's defaults and those only a pod (not a template) gets. */
+function defaultPod(obj: KObject): void {
+  obj.spec ??= {};
+  defaultPodSpec(obj.spec);
+  obj.spec.enableServiceLinks ??= true;
 }
 
 const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -226,11 +248,12 @@ export const pods = defineResource({
   statusSubresource: true,
   strategy: {
     prepareForCreate(obj) {
-      obj.spec ??= {};
-      defaultPodSpec(obj.spec);
+      defaultPod(obj);
       admitPod(obj);
       obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
     },
+    // Go decodes every body with defaults: a PUT without them means the defaults, not a change
+    prepareForUpdate: (obj) => defaultPod(obj),
     validate(obj) {
       return validatePodSpec(obj.spec, 'spec');
     },
@@ -243,6 +266,8 @@ export const pods = defineResource({
         delete c.tolerations;
         delete c.terminationGracePeriodSeconds;
         delete c.schedulingGates;
+        // pods stored before this default was set read as if they had it, as upstream's decoding defaults them
+        if (c.enableServiceLinks === true) delete c.enableServiceLinks;
         return c;
       };
       if (!deepEqual(strip(obj.spec), strip(old.spec)))
@@ -250,6 +275,7 @@ export const pods = defineResource({
       return errs;
     },
     selectableFields: podSelectableFields,
+    unknownFieldLabel: fieldLabelNotSupported,
     // as upstream: pods not on a node, or finished, go at once; others get their grace period
     gracePeriod(pod, requested) {
       if (!pod.spec?.nodeName) return 0;
@@ -261,7 +287,8 @@ export const pods = defineResource({
 
 const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 
-async function prepareService(obj: KObject, ctx: StrategyContext, old?: KObject): Promise<void> {
+/** Defaults, and the clusterIP/clusterIPs pair as upstream's patchAllocatedValues and normalizeClusterIPs leave it. */
+function prepareService(obj: KObject, old?: KObject): void {
   const spec = (obj.spec ??= {});
   spec.type ??= 'ClusterIP';
   if (spec.type !== 'ExternalName') {
@@ -271,29 +298,64 @@ async function prepareService(obj: KObject, ctx: StrategyContext, old?: KObject)
       p.protocol ??= 'TCP';
       if (p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
     }
-    if (old?.spec?.clusterIP && !spec.clusterIP) spec.clusterIP = old.spec.clusterIP;
-    if (spec.clusterIP === undefined || spec.clusterIP === '') {
-      spec.clusterIP = await ctx.services.allocateClusterIP();
-    } else if (spec.clusterIP !== 'None' && spec.clusterIP !== old?.spec?.clusterIP) {
-      spec.clusterIP = await ctx.services.allocateClusterIP(spec.clusterIP);
-    }
-    spec.clusterIPs = [spec.clusterIP];
-    if (spec.clusterIP === 'None') {
-      spec.ipFamilyPolicy ??= 'SingleStack';
-    } else spec.ipFamilyPolicy ??= 'SingleStack';
+    spec.ipFamilyPolicy ??= 'SingleStack';
     spec.ipFamilies ??= ['IPv4'];
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
       spec.externalTrafficPolicy ??= 'Cluster';
       if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
-      for (const p of spec.ports ?? []) {
-        const prev = (old?.spec?.ports ?? []).find((q: KObject) => q.port === p.port && q.protocol === p.protocol);
-        if (!p.nodePort && prev?.nodePort) p.nodePort = prev.nodePort;
-        else if (!p.nodePort) p.nodePort = await ctx.services.allocateNodePort();
-        else if (p.nodePort !== prev?.nodePort) p.nodePort = await ctx.services.allocateNodePort(p.nodePort);
-      }
     }
   }
-  if (!old) obj.status = { loadBalancer: {} };
+  const ips = (s: KObject | undefined): string[] => (Array.isArray(s?.spec?.clusterIPs) ? s.spec.clusterIPs : []);
+  if (!old) {
+    if (spec.clusterIP && !ips(obj).length) spec.clusterIPs = [spec.clusterIP];
+    obj.status = { loadBalancer: {} };
+    return;
+  }
+  const oldSpec = old.spec ?? {};
+  if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName') {
+    // a resubmitted manifest keeps what was allocated for it
+    if (!spec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
+    if (!ips(obj).length && ips(old).length) spec.clusterIPs = [...ips(old)];
+    const used = new Set<number>();
+    const oldPorts: KObject[] = oldSpec.ports ?? [];
+    for (const p of spec.ports ?? []) if (p.nodePort && oldPorts.some((q) => q.nodePort === p.nodePort)) used.add(p.nodePort);
+    for (const p of spec.ports ?? []) {
+      const prev = oldPorts.find((q) => (q.name ?? '') === (p.name ?? ''));
+      if (!p.nodePort && prev?.nodePort && !used.has(prev.nodePort) && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) p.nodePort = prev.nodePort;
+    }
+  }
+  const same = deepEqual(ips(obj), ips(old));
+  if (oldSpec.clusterIP !== spec.clusterIP) {
+    if (oldSpec.clusterIP && !spec.clusterIP) {
+      if (same) delete spec.clusterIPs;
+    } else if (same) spec.clusterIPs = [spec.clusterIP];
+  }
+}
+
+/** After validation, as upstream's BeginCreate/BeginUpdate: the cluster IP and node ports this service still needs. */
+async function allocateService(obj: KObject, ctx: StrategyContext, old?: KObject): Promise<void> {
+  const spec = obj.spec;
+  if (spec.type === 'ExternalName') return;
+  const failed = (field: string, value: string, e: unknown): never => {
+    if (!(e instanceof AllocationError)) throw e;
+    throw invalidError({ group: '', kind: 'Service' }, obj.metadata?.name ?? '', [invalidRaw(field, value, e.message)]);
+  };
+  if (!old?.spec?.clusterIP || old.spec.type === 'ExternalName') {
+    const requested = spec.clusterIP || undefined;
+    if (requested !== 'None') {
+      spec.clusterIP = await ctx.services.allocateClusterIP(requested).catch((e) => failed('spec.clusterIPs', goStrings(spec.clusterIPs ?? []), e));
+    }
+    spec.clusterIPs = [spec.clusterIP];
+  }
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    const oldPorts = new Set<number>((old?.spec?.ports ?? []).map((p: KObject) => p.nodePort).filter(Boolean));
+    const ports: KObject[] = spec.ports ?? [];
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i];
+      if (p.nodePort && oldPorts.has(p.nodePort)) continue;
+      p.nodePort = await ctx.services.allocateNodePort(p.nodePort || undefined).catch((e) => failed(`spec.ports[${i}].nodePort`, String(p.nodePort), e));
+    }
+  }
 }
 
 function validateService(obj: KObject): FieldError[] {
@@ -331,15 +393,22 @@ export const services = defineResource({
   returnDeletedObject: true,
   subresources: [{ name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }, STATUS],
   strategy: {
-    prepareForCreate: (obj, ctx) => prepareService(obj, ctx),
-    prepareForUpdate: (obj, old, ctx) => prepareService(obj, ctx, old),
+    prepareForCreate: (obj) => prepareService(obj),
+    prepareForUpdate: (obj, old) => prepareService(obj, old),
     validate: validateService,
     validateUpdate(obj, old) {
-      const errs = validateService(obj);
-      if (old.spec?.clusterIP && old.spec.clusterIP !== obj.spec?.clusterIP && old.spec.type !== 'ExternalName' && obj.spec?.type !== 'ExternalName')
-        errs.push(invalid('spec.clusterIPs[0]', obj.spec?.clusterIP, 'may not change once set'));
-      return errs;
+      // as upstream's ValidateServiceUpdate: the primary cluster IP is checked before the service itself
+      const errs: FieldError[] = [];
+      const before: string[] = old.spec?.clusterIPs ?? [];
+      const after: string[] = obj.spec?.clusterIPs ?? [];
+      if (old.spec?.type !== 'ExternalName' && obj.spec?.type !== 'ExternalName' && before.length && after.length && before[0] !== after[0])
+        errs.push(invalidRaw('spec.clusterIPs[0]', goStrings(after), 'may not change once set'));
+      return [...errs, ...validateService(obj)];
     },
+    selectableFields: (o) => ({ 'spec.clusterIP': o.spec?.clusterIP ?? '', 'spec.type': o.spec?.type ?? '' }),
+    unknownFieldLabel: fieldLabelNotSupported,
+    beginCreate: (obj, ctx) => allocateService(obj, ctx),
+    beginUpdate: (obj, old, ctx) => allocateService(obj, ctx, old),
     afterDelete(obj, ctx) {
       if (obj.spec?.clusterIP && obj.spec.clusterIP !== 'None') ctx.services.releaseClusterIP(obj.spec.clusterIP);
       for (const p of obj.spec?.ports ?? []) if (p.nodePort) ctx.services.releaseNodePort(p.nodePort);
@@ -382,6 +451,7 @@ export const events = defineResource({
       source: o.source?.component || o.reportingComponent || '',
       type: o.type ?? '',
     }),
+    unknownFieldLabel: fieldLabelNotSupported,
   },
 });
 
@@ -399,6 +469,7 @@ export const nodes = defineResource({
       obj.status ??= {};
     },
     selectableFields: (o) => ({ 'spec.unschedulable': String(o.spec?.unschedulable ?? false) }),
+    unknownFieldLabel: fieldLabelNotSupported,
   },
 });
 

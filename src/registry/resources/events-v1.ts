@@ -1,7 +1,7 @@
 // events.k8s.io/v1 events: the core/v1 Event objects (one storage), renamed fields and stricter validation.
 import { type FieldError, invalid, required } from '../../apimachinery/errors.js';
 import { dns1123SubdomainErrors, qualifiedNameErrors } from '../../apimachinery/validation.js';
-import { defineResource } from '../define.js';
+import { defineResource, fieldLabelNotSupported } from '../define.js';
 import { deepEqual } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { eventsV1Printer } from '../printers/events.js';
@@ -140,6 +140,7 @@ export const eventsV1 = defineResource({
       source: o.deprecatedSource?.component || o.reportingController || '',
       type: o.type ?? '',
     }),
+    unknownFieldLabel: fieldLabelNotSupported,
   },
 });
 

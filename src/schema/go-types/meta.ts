@@ -2,10 +2,13 @@ import type { ProtoGroup } from './types.js';
 
 export const meta: ProtoGroup = {
   ns: 'meta',
-  kinds: { '*': ['DeleteOptions'] },
+  kinds: { '*': ['DeleteOptions', 'CreateOptions', 'UpdateOptions', 'PatchOptions'] },
   messages: {
     DeleteOptions: `gracePeriodSeconds:1:l* preconditions:2:Preconditions* orphanDependents:3:b* propagationPolicy:4:s*
       dryRun:5:[s] ignoreStoreReadErrorWithClusterBreakingPotential:6:b*`,
+    CreateOptions: 'dryRun:1:[s] fieldManager:3:s fieldValidation:4:s',
+    UpdateOptions: 'dryRun:1:[s] fieldManager:2:s fieldValidation:3:s',
+    PatchOptions: 'dryRun:1:[s] force:2:b* fieldManager:3:s fieldValidation:4:s',
     ObjectMeta: `name:1:s generateName:2:s namespace:3:s selfLink:4:s uid:5:s resourceVersion:6:s generation:7:l
       creationTimestamp:8:Time~ deletionTimestamp:9:Time* deletionGracePeriodSeconds:10:l* labels:11:{s}
       annotations:12:{s} ownerReferences:13:[OwnerReference] finalizers:14:[s] managedFields:17:[ManagedFieldsEntry]`,

@@ -1,0 +1,205 @@
+// Dynamic admission webhooks as kube-apiserver's MutatingAdmissionWebhook and ValidatingAdmissionWebhook
+// plugins: which webhooks a write matches, the AdmissionReview they get, and what their answers do.
+import { randomUUID } from 'node:crypto';
+import type { Operation } from 'fast-json-patch';
+import { badRequest, internalError, StatusError } from '../../apimachinery/errors.js';
+import type { Registry } from '../../registry/index.js';
+import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
+import { callWebhook, WebhookCallError } from './webhook-call.js';
+import { rulesMatch, webhookMatches, type Webhook } from './webhook-match.js';
+
+const ADMISSION_RG = 'admissionregistration.k8s.io';
+// upstream never sends the objects that configure admission to webhooks
+const EXEMPT = new Set(['mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
+
+interface Configured {
+  mutating: Webhook[];
+  validating: Webhook[];
+}
+
+export class WebhookAdmission implements Admission {
+  private configured?: Configured;
+  private watching = false;
+  private dirty = true;
+
+  constructor(private readonly registry: Registry) {}
+
+  async interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean> {
+    if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
+    const cfg = await this.configurations();
+    const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
+    return hooks.length > 0 && hooks.some((h) => rulesMatch(h, a));
+  }
+
+  async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
+    if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
+    const hooks = await this.matching('mutating', a, obj, old);
+    let changed = false;
+    // reinvocationPolicy IfNeeded: a webhook that ran before a later one changed the object runs once more
+    const reinvocable = new Set<Webhook>();
+    const again = new Set<Webhook>();
+    for (const h of hooks) {
+      if (await this.mutateWith(h, a, obj, old, ctx)) {
+        changed = true;
+        for (const r of reinvocable) again.add(r);
+      }
+      if (h.reinvocationPolicy === 'IfNeeded') reinvocable.add(h);
+    }
+    for (const h of hooks) if (again.has(h) && (await this.mutateWith(h, a, obj, old, ctx))) changed = true;
+    return changed;
+  }
+
+  /** One mutating webhook; true when its patch changed the object. */
+  private async mutateWith(h: Webhook, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
+    const response = await this.call(h, a, obj, old, ctx);
+    if (!response?.patch) return false;
+    if (!obj) throw internalError(new Error(`admission webhook "${h.name}" attempted to modify the object, which is not supported for this operation`));
+    if (response.patchType !== 'JSONPatch') throw failure(h, `unsupported patch type "${response.patchType ?? ''}"`);
+    let ops: Operation[];
+    try {
+      ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[];
+      if (!Array.isArray(ops)) throw new Error('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+    } catch (e) {
+      throw failure(h, `received undecodable patch in webhook response: ${(e as Error).message}`);
+    }
+    if (ops.length === 0) return false;
+    const before = JSON.stringify(obj);
+    let patched: KObject;
+    // loaded when a webhook first patches: start-up does without it
+    const fjp = (await import('fast-json-patch')).default;
+    try {
+      patched = fjp.applyPatch(structuredClone(obj), ops, true, false).newDocument as KObject;
+    } catch (e) {
+      throw internalError(new Error((e as Error).message.split('\n')[0]));
+    }
+    for (const k of Object.keys(obj)) delete obj[k];
+    Object.assign(obj, patched);
+    return JSON.stringify(obj) !== before;
+  }
+
+  async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
+    if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return;
+    const hooks = await this.matching('validating', a, obj, old);
+    if (hooks.length === 0) return;
+    // called in parallel, as upstream; the first refusal in configuration order is the answer
+    const results = await Promise.allSettled(hooks.map((h) => this.call(h, a, obj, old, ctx)));
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  }
+
+  /** One webhook: undefined when it failed open (failurePolicy Ignore); throws its refusal or failure. */
+  private async call(h: Webhook, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<{ patch?: string; patchType?: string } | undefined> {
+    if (ctx.dryRun && h.sideEffects !== 'None' && h.sideEffects !== 'NoneOnDryRun') throw badRequest(`admission webhook "${h.name}" does not support dry run`);
+    const uid = randomUUID();
+    const version = (h.admissionReviewVersions ?? []).includes('v1') ? 'v1' : 'v1beta1';
+    const review = { kind: 'AdmissionReview', apiVersion: `admission.k8s.io/${version}`, request: this.request(uid, a, obj, old, ctx) };
+    let answer: KObject;
+    try {
+      answer = await callWebhook(this.registry, h, review);
+    } catch (e) {
+      if (!(e instanceof WebhookCallError)) throw e;
+      if (h.failurePolicy === 'Ignore') return undefined;
+      throw failure(h, `failed to call webhook: ${e.message}`);
+    }
+    const response = answer?.response as KObject | undefined;
+    const invalid = !response ? 'webhook response was absent' : response.uid !== uid ? `expected response.uid="${uid}", got "${response.uid ?? ''}"` : undefined;
+    if (invalid) {
+      if (h.failurePolicy === 'Ignore') return undefined;
+      throw failure(h, `received invalid webhook response: ${invalid}`);
+    }
+    for (const w of (response!.warnings as string[] | undefined) ?? []) ctx.warnings.push(w);
+    if (!response!.allowed) throw denied(h.name, response!.status as KObject | undefined);
+    return response as { patch?: string; patchType?: string };
+  }
+
+  private request(uid: string, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): KObject {
+    const { def } = a;
+    const kind = { group: def.group, version: def.version, kind: def.kind };
+    const resource = { group: def.group, version: def.version, resource: def.resource };
+    const user: KObject = { username: ctx.user.username };
+    if (ctx.user.uid) user.uid = ctx.user.uid;
+    if (ctx.user.groups?.length) user.groups = ctx.user.groups;
+    if (ctx.user.extra && Object.keys(ctx.user.extra).length) user.extra = ctx.user.extra;
+    const req: KObject = { uid, kind, resource };
+    if (a.subresource) req.subResource = a.subresource;
+    req.requestKind = kind;
+    req.requestResource = resource;
+    if (a.subresource) req.requestSubResource = a.subresource;
+    if (a.name) req.name = a.name;
+    if (a.namespace) req.namespace = a.namespace;
+    req.operation = a.operation;
+    req.userInfo = user;
+    req.object = obj ?? null;
+    req.oldObject = old ?? null;
+    req.dryRun = ctx.dryRun;
+    const optionsKind = a.operation === 'CREATE' ? 'CreateOptions' : a.operation === 'UPDATE' ? 'UpdateOptions' : 'DeleteOptions';
+    req.options = { kind: optionsKind, apiVersion: 'meta.k8s.io/v1', ...(ctx.dryRun ? { dryRun: ['All'] } : {}) };
+    return req;
+  }
+
+  private async matching(which: 'mutating' | 'validating', a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined): Promise<Webhook[]> {
+    const cfg = await this.configurations();
+    const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
+    if (hooks.length === 0) return [];
+    const out: Webhook[] = [];
+    let nsLabels: Record<string, string> | undefined | null = null;
+    const namespaceLabels = async () => {
+      if (nsLabels !== null) return nsLabels;
+      if (a.def.resource === 'namespaces' && a.def.group === '') return (nsLabels = (obj ?? old)?.metadata?.labels ?? {});
+      if (!a.namespace) return (nsLabels = undefined);
+      try {
+        nsLabels = (await this.registry.store('', 'v1', 'namespaces')!.get('', a.namespace)).metadata?.labels ?? {};
+      } catch {
+        nsLabels = {};
+      }
+      return nsLabels;
+    };
+    for (const h of hooks) if (await webhookMatches(h, a, obj, old, namespaceLabels)) out.push(h);
+    return out;
+  }
+
+  /** Both kinds of configuration, read again only after a watch on them saw a change (as upstream's informers). */
+  private async configurations(): Promise<Configured> {
+    const mstore = this.registry.store(ADMISSION_RG, 'v1', 'mutatingwebhookconfigurations')!;
+    const vstore = this.registry.store(ADMISSION_RG, 'v1', 'validatingwebhookconfigurations')!;
+    if (!this.watching) {
+      this.watching = true;
+      this.dirty = true;
+      const sink = {
+        event: () => void (this.dirty = true),
+        error: () => {
+          this.watching = false;
+          this.dirty = true;
+        },
+      };
+      try {
+        for (const store of [mstore, vstore]) await store.watch('', { resourceVersion: '0', sendInitialEvents: false }, sink);
+      } catch {
+        this.watching = false;
+      }
+    }
+    if (this.configured && !this.dirty) return this.configured;
+    this.dirty = false;
+    const read = async (store: typeof mstore) => {
+      const l = await store.list('', {});
+      // sorted by configuration name, webhooks in their order, as upstream's accessor lists them
+      return l.items
+        .sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : x.metadata.name > y.metadata.name ? 1 : 0))
+        .flatMap((cfg) => ((cfg.webhooks as Webhook[] | undefined) ?? []).map((w) => ({ ...w, configurationName: cfg.metadata.name })));
+    };
+    this.configured = { mutating: await read(mstore), validating: await read(vstore) };
+    return this.configured;
+  }
+}
+
+/** A webhook that could not be called, or answered nonsense: 500 unless it fails open. */
+function failure(h: Webhook, reason: string): StatusError {
+  return internalError(new Error(`failed calling webhook "${h.name}": ${reason}`));
+}
+
+/** upstream's ToStatusErr */
+function denied(name: string, result: KObject | undefined): StatusError {
+  const by = `admission webhook "${name}" denied the request`;
+  const code = typeof result?.code === 'number' && result.code >= 400 ? result.code : 400;
+  const message = result?.message ? `${by}: ${result.message}` : result?.reason ? `${by}: ${result.reason}` : `${by} without explanation`;
+  return new StatusError(code, (result?.reason as string | undefined) ?? '', message, result?.details as StatusError['details']);
+}

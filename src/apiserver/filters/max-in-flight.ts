@@ -1,0 +1,31 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Env } from '../env.js';
+import { isLongRunning } from './long-running.js';
+
+export interface InFlightLimits {
+  /** Read-only requests at once (upstream's --max-requests-inflight, default 400; 0 = no limit). */
+  readOnly: number;
+  /** Mutating requests at once (--max-mutating-requests-inflight, default 200; 0 = no limit). */
+  mutating: number;
+}
+
+const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+/** 429 with Retry-After once too many requests of a kind are under way, as upstream's max-in-flight filter. */
+export function withMaxInFlight(limits: InFlightLimits, inFlight = { readOnly: 0, mutating: 0 }): MiddlewareHandler<Env> {
+  return async function maxInFlight(c, next) {
+    const info = c.get('requestInfo');
+    if (isLongRunning(info)) return next();
+    const kind = MUTATING.has(info.verb) || (!info.isResourceRequest && c.req.method !== 'GET' && c.req.method !== 'HEAD') ? 'mutating' : 'readOnly';
+    const limit = limits[kind];
+    if (limit > 0 && inFlight[kind] >= limit) {
+      return c.body('Too many requests, please try again later.\n', 429, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Retry-After': '1' });
+    }
+    inFlight[kind]++;
+    try {
+      await next();
+    } finally {
+      inFlight[kind]--;
+    }
+  };
+}

@@ -1,0 +1,155 @@
+// /metrics in Prometheus text format with kube-apiserver's metric names, labels, buckets and help texts
+// (k8s.io/apiserver/pkg/endpoints/metrics). prom-client costs ~50 ms to load, so it loads after start-up;
+// requests served before that are kept and replayed.
+import type { Counter, Gauge, Histogram, Registry as PromRegistry } from 'prom-client';
+import type { RequestInfo } from './request-info.js';
+
+/** One served resource request, labelled as upstream's MonitorRequest labels it. */
+export interface RequestSample {
+  verb: string;
+  dryRun: string;
+  group: string;
+  version: string;
+  resource: string;
+  subresource: string;
+  scope: string;
+  code: number;
+  seconds: number;
+}
+
+export interface MetricsSources {
+  /** Objects stored per resource (`configmaps`, `deployments.apps`). */
+  storageObjects(): Promise<Map<string, number>>;
+  /** Requests under way per kind, as the max-in-flight filter counts them. */
+  inFlight(): { readOnly: number; mutating: number };
+}
+
+const COMPONENT = 'apiserver';
+const CONNECT_SUBRESOURCES = new Set(['log', 'exec', 'portforward', 'attach', 'proxy']);
+const VALID_VERBS = new Set(['APPLY', 'CONNECT', 'CREATE', 'DELETE', 'DELETECOLLECTION', 'GET', 'LIST', 'PATCH', 'POST', 'PROXY', 'PUT', 'UPDATE', 'WATCH', 'WATCHLIST']);
+const EARLY_LIMIT = 10_000;
+
+/** upstream's CleanScope */
+export function metricScope(info: RequestInfo): string {
+  if (info.name || info.verb === 'create') return 'resource';
+  if (info.namespace) return 'namespace';
+  return info.isResourceRequest ? 'cluster' : '';
+}
+
+/** upstream's CanonicalVerb then cleanVerb: LIST for collection GETs, WATCH, APPLY, CONNECT, else the method. */
+export function metricVerb(method: string, info: RequestInfo, scope: string, contentType: string): string {
+  let verb = method.toUpperCase();
+  if (verb === 'GET' && scope !== 'resource') verb = 'LIST';
+  if (info.verb === 'watch') verb = 'WATCH';
+  if (verb === 'PATCH' && contentType === 'application/apply-patch+yaml') verb = 'APPLY';
+  if (info.isResourceRequest && info.subresource && CONNECT_SUBRESOURCES.has(info.subresource)) verb = 'CONNECT';
+  return VALID_VERBS.has(verb) ? verb : 'other';
+}
+
+/** upstream's cleanDryRun: the sorted distinct values, or "invalid". */
+export function metricDryRun(query: URLSearchParams): string {
+  const values = query.getAll('dryRun');
+  if (values.length === 0) return '';
+  if (values.some((v) => v !== 'All')) return 'invalid';
+  return 'All';
+}
+
+interface Series {
+  labels: Record<string, string>;
+  duration: { observe(v: number): void };
+  counts: Map<number, { inc(): void }>;
+}
+
+interface Prom {
+  registry: PromRegistry;
+  requests: Counter;
+  durations: Histogram;
+  series: Map<string, Series>;
+}
+
+export class ApiMetrics {
+  private prom?: Prom;
+  private loading?: Promise<void>;
+  private early: RequestSample[] = [];
+
+  constructor(private readonly sources: MetricsSources) {}
+
+  record(s: RequestSample): void {
+    if (this.prom) this.observe(this.prom, s);
+    else if (this.early.length < EARLY_LIMIT) this.early.push(s);
+  }
+
+  /** Loads prom-client and builds the metrics; start-up calls it once the port is bound. */
+  load(): Promise<void> {
+    return (this.loading ??= this.build());
+  }
+
+  async render(): Promise<{ body: string; contentType: string }> {
+    await this.load();
+    const p = this.prom!;
+    // Go's client writes a bucket's `le` after the metric's own labels; prom-client writes it first
+    const body = (await p.registry.metrics()).replace(/_bucket\{le="([^"]*)",([^}]*)\}/g, '_bucket{$2,le="$1"}');
+    return { body, contentType: p.registry.contentType };
+  }
+
+  private observe(p: Prom, s: RequestSample): void {
+    // prom-client hashes a label object on every call: the children for a label set are kept instead
+    const key = `${s.verb}|${s.dryRun}|${s.group}|${s.version}|${s.resource}|${s.subresource}|${s.scope}`;
+    let series = p.series.get(key);
+    if (!series) {
+      // labels in name order: prom-client prints them as given, Go's client sorts them
+      const labels = { component: COMPONENT, dry_run: s.dryRun, group: s.group, resource: s.resource, scope: s.scope, subresource: s.subresource, verb: s.verb, version: s.version };
+      series = { labels, duration: p.durations.labels(labels), counts: new Map() };
+      p.series.set(key, series);
+    }
+    let count = series.counts.get(s.code);
+    if (!count) series.counts.set(s.code, (count = p.requests.labels({ code: String(s.code), ...series.labels })));
+    count.inc();
+    series.duration.observe(s.seconds);
+  }
+
+  private async build(): Promise<void> {
+    const prom = await import('prom-client');
+    const registry = new prom.Registry();
+    prom.collectDefaultMetrics({ register: registry });
+    const sources = this.sources;
+    const requests = new prom.Counter({
+      name: 'apiserver_request_total',
+      help: '[STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+      labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component', 'code'],
+      registers: [registry],
+    });
+    const durations = new prom.Histogram({
+      name: 'apiserver_request_duration_seconds',
+      help: '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+      labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
+      buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+      registers: [registry],
+    });
+    new prom.Gauge({
+      name: 'apiserver_storage_objects',
+      help: '[STABLE] Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.',
+      labelNames: ['resource'],
+      registers: [registry],
+      async collect(this: Gauge) {
+        this.reset();
+        for (const [resource, n] of await sources.storageObjects()) this.set({ resource }, n);
+      },
+    });
+    new prom.Gauge({
+      name: 'apiserver_current_inflight_requests',
+      help: '[STABLE] Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
+      labelNames: ['request_kind'],
+      registers: [registry],
+      collect(this: Gauge) {
+        const n = sources.inFlight();
+        this.set({ request_kind: 'mutating' }, n.mutating);
+        this.set({ request_kind: 'readOnly' }, n.readOnly);
+      },
+    });
+    const p: Prom = { registry, requests, durations, series: new Map() };
+    for (const s of this.early) this.observe(p, s);
+    this.early = [];
+    this.prom = p;
+  }
+}

@@ -1,0 +1,80 @@
+// The certificates API as a way in (issue 11): a user's CSR for kubernetes.io/kube-apiserver-client,
+// approved with kubectl, is signed by the cluster CA and the certificate logs in as that user.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runKubectl, startTestCluster, type TestCluster } from '../testing/harness.js';
+
+function csrYaml(name: string, requestPem: string, usages: string[], expirationSeconds?: number): string {
+  return JSON.stringify({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name }, spec: { request: Buffer.from(requestPem).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', usages, ...(expirationSeconds ? { expirationSeconds } : {}) } });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('CSR signing', () => {
+  let c: TestCluster;
+  let keyPath = '';
+  let requestPem = '';
+  before(async () => {
+    c = await startTestCluster();
+    keyPath = join(c.tmp, 'alice.key');
+    execFileSync('openssl', ['genrsa', '-out', keyPath, '2048'], { stdio: 'ignore' });
+    requestPem = execFileSync('openssl', ['req', '-new', '-key', keyPath, '-subj', '/CN=alice/O=devs'], { encoding: 'utf8' });
+  });
+  after(() => c?.cleanup());
+
+  test('an approved client CSR is signed by the cluster CA and its certificate logs in', async () => {
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('alice', requestPem, ['digital signature', 'key encipherment', 'client auth'], 3600) });
+    assert.equal(await c.k(['certificate', 'approve', 'alice']), 'certificatesigningrequest.certificates.k8s.io/alice approved\n');
+    const certB64 = await until('the certificate', async () => JSON.parse(await c.k(['get', 'csr', 'alice', '-o', 'json'])).status?.certificate as string | undefined);
+    const certPem = Buffer.from(certB64, 'base64').toString('utf8');
+    const cert = new X509Certificate(certPem);
+    const ca = new X509Certificate(c.caCertPem);
+    assert.equal(cert.subject, 'CN=alice\nO=devs');
+    assert.equal(cert.issuer, ca.subject);
+    assert.ok(cert.verify(ca.publicKey));
+    assert.equal((Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 1000, 3600 + 300);
+    assert.deepEqual(cert.keyUsage, ['1.3.6.1.5.5.7.3.2']);
+    const row = (await c.k(['get', 'csr', 'alice', '--no-headers'])).trim().split(/\s+/);
+    assert.equal(row.at(-1), 'Approved,Issued');
+    // the certificate and its key are a working identity
+    writeFileSync(join(c.tmp, 'alice.crt'), certPem);
+    const kc = join(c.tmp, 'alice.kubeconfig');
+    const server = c.url;
+    writeFileSync(kc, `apiVersion: v1\nkind: Config\nclusters:\n- name: m\n  cluster:\n    server: ${server}\n    certificate-authority-data: ${Buffer.from(c.caCertPem).toString('base64')}\nusers:\n- name: alice\n  user:\n    client-certificate-data: ${Buffer.from(certPem).toString('base64')}\n    client-key-data: ${readFileSync(keyPath).toString('base64')}\ncontexts:\n- name: alice\n  context:\n    cluster: m\n    user: alice\ncurrent-context: alice\n`);
+    const who = await runKubectl(kc, join(c.tmp, 'alice-cache'), ['auth', 'whoami']);
+    assert.equal(who.code, 0, who.stderr);
+    assert.equal(who.stdout, 'ATTRIBUTE   VALUE\nUsername    alice\nGroups      [devs system:authenticated]\n');
+  });
+
+  test('a client CSR asking for server auth fails as upstream signer validation does', async () => {
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('bad-usage', requestPem, ['client auth', 'server auth']) });
+    await c.k(['certificate', 'approve', 'bad-usage']);
+    const failed = await until('the Failed condition', async () => (JSON.parse(await c.k(['get', 'csr', 'bad-usage', '-o', 'json'])).status?.conditions ?? []).find((x: { type: string }) => x.type === 'Failed'));
+    assert.equal(failed.status, 'True');
+    assert.equal(failed.reason, 'SignerValidationFailure');
+    assert.equal(failed.message, 'invalid usage for client certificate: server auth');
+    assert.equal((await c.k(['get', 'csr', 'bad-usage', '--no-headers'])).trim().split(/\s+/).at(-1), 'Approved,Failed');
+    const csr = JSON.parse(await c.k(['get', 'csr', 'bad-usage', '-o', 'json']));
+    assert.equal(csr.status.certificate, undefined);
+  });
+
+  test('a CSR that is only created, or denied, is never signed', async () => {
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('pending', requestPem, ['client auth']) });
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('denied', requestPem, ['client auth']) });
+    await c.k(['certificate', 'deny', 'denied']);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const name of ['pending', 'denied']) assert.equal(JSON.parse(await c.k(['get', 'csr', name, '-o', 'json'])).status?.certificate, undefined);
+  });
+});
