@@ -1,6 +1,8 @@
 // The resource definitions of a CustomResourceDefinition: one per served version, sharing one key prefix,
 // with the custom resource strategy (prune, default, validate against the version's schema), Table columns,
 // selectable fields, status and scale subresources and apiVersion conversion to the storage version.
+import { invalid } from '../../apimachinery/errors.js';
+import { hasCELRules, validateCELRules } from '../../apiextensions/cel-validation.js';
 import {
   applyDefaults,
   compileCustomResourceSchema,
@@ -72,6 +74,7 @@ export function customResourceDefs(crd: KObject): ResourceDef[] {
       schema = undefined;
     }
     const structural = schema?.structural;
+    const celRules = hasCELRules(structural);
     const gvk = { group, version: v.name, kind: names.kind };
     const prune = (obj: KObject) => pruneCustomResource(obj, structural, { preserveUnknownFields: spec.preserveUnknownFields === true }).warnings;
     const defaults = (obj: KObject) => {
@@ -84,6 +87,11 @@ export function customResourceDefs(crd: KObject): ResourceDef[] {
     const validate = (obj: KObject, old?: KObject) => {
       const errs = validateCustomResourceTypeMeta(obj, gvk);
       if (schema) errs.push(...validateCustomResource(obj, schema, { old }));
+      if (celRules) {
+        // as upstream: a mistyped object is not handed to the rules (they would only fail on it)
+        if (errs.some((e) => e.type === 'FieldValueTypeInvalid')) errs.push(invalid('<nil>', null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'));
+        else errs.push(...validateCELRules(structural!, obj, old));
+      }
       if (scale) errs.push(...validateCustomResourceScale(obj, scale));
       return errs;
     };
