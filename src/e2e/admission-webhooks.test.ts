@@ -87,7 +87,15 @@ describe('admission webhooks', () => {
             kind: 'ValidatingWebhookConfiguration',
             metadata: { name: 'validate' },
             webhooks: [
-              { name: 'deny.example.com', clientConfig: { service: { namespace: 'webhooks', name: 'hook', path: '/validate' }, caBundle }, rules, namespaceSelector: { matchLabels: { hooks: 'on' } }, sideEffects: 'None', admissionReviewVersions: ['v1'] },
+              {
+                name: 'deny.example.com',
+                clientConfig: { service: { namespace: 'webhooks', name: 'hook', path: '/validate' }, caBundle },
+                rules,
+                namespaceSelector: { matchLabels: { hooks: 'on' } },
+                matchConditions: [{ name: 'not-skipped', expression: "object == null || object.metadata.name != 'skip-me'" }],
+                sideEffects: 'None',
+                admissionReviewVersions: ['v1'],
+              },
               { name: 'down.example.com', clientConfig: { url: 'https://127.0.0.1:1/down', caBundle }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] }], objectSelector: { matchLabels: { hook: 'down' } }, sideEffects: 'None', admissionReviewVersions: ['v1'] },
               { name: 'down-ignored.example.com', clientConfig: { url: 'https://127.0.0.1:1/down', caBundle }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] }], objectSelector: { matchLabels: { hook: 'ignored' } }, failurePolicy: 'Ignore', sideEffects: 'None', admissionReviewVersions: ['v1'] },
               { name: 'effects.example.com', clientConfig: { url: `https://127.0.0.1:${port}/validate`, caBundle }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['serviceaccounts'] }], sideEffects: 'NoneOnDryRun', admissionReviewVersions: ['v1'] },
@@ -143,6 +151,8 @@ describe('admission webhooks', () => {
     assert.deepEqual(raw.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'admission webhook "deny.example.com" denied the request without explanation', code: 400 });
     const notFound = await c.kubectl(['get', 'configmap', 'bad', '-n', 'hooked']);
     assert.equal(notFound.code, 1);
+    // a matchCondition that is false skips the webhook
+    assert.equal(await c.k(['create', 'configmap', 'skip-me', '-n', 'hooked', '--from-literal=forbidden=1']), 'configmap/skip-me created\n');
   });
 
   test('updates and deletes are reviewed with the old object', async () => {

@@ -6,6 +6,9 @@ import { badRequest, internalError, StatusError } from '../../apimachinery/error
 import type { Registry } from '../../registry/index.js';
 import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
 import { callWebhook, WebhookCallError } from './webhook-call.js';
+import { compile, type Program } from '../../cel/compile.js';
+import { RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, evaluate } from '../../cel/evaluate.js';
+import { BOOL, DYN } from '../../cel/types.js';
 import { rulesMatch, webhookMatches, type Webhook } from './webhook-match.js';
 
 const ADMISSION_RG = 'admissionregistration.k8s.io';
@@ -19,6 +22,7 @@ interface Configured {
 
 export class WebhookAdmission implements Admission {
   private configured?: Configured;
+  private readonly conditions = new Map<string, { program?: Program; error?: string }>();
   private watching = false;
   private dirty = true;
 
@@ -33,7 +37,7 @@ export class WebhookAdmission implements Admission {
 
   async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
-    const hooks = await this.matching('mutating', a, obj, old);
+    const hooks = await this.matching('mutating', a, obj, old, ctx);
     let changed = false;
     // reinvocationPolicy IfNeeded: a webhook that ran before a later one changed the object runs once more
     const reinvocable = new Set<Webhook>();
@@ -79,7 +83,7 @@ export class WebhookAdmission implements Admission {
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return;
-    const hooks = await this.matching('validating', a, obj, old);
+    const hooks = await this.matching('validating', a, obj, old, ctx);
     if (hooks.length === 0) return;
     // called in parallel, as upstream; the first refusal in configuration order is the answer
     const results = await Promise.allSettled(hooks.map((h) => this.call(h, a, obj, old, ctx)));
@@ -136,7 +140,33 @@ export class WebhookAdmission implements Admission {
     return req;
   }
 
-  private async matching(which: 'mutating' | 'validating', a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined): Promise<Webhook[]> {
+  /**
+   * matchConditions (CEL over object, oldObject and request): all true calls the webhook; a false one skips
+   * it; an error fails the request unless failurePolicy is Ignore, as upstream's matcher.
+   */
+  private conditionsMatch(h: Webhook, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): boolean {
+    if (!h.matchConditions?.length) return true;
+    const request = this.request('', a, obj, old, ctx);
+    for (const mc of h.matchConditions) {
+      const key = String(mc.expression);
+      let program = this.conditions.get(key);
+      if (!program) {
+        const r = compile(key, { variables: { object: DYN, oldObject: DYN, request: DYN }, envType: 'stored', resultTypes: [BOOL] });
+        program = r.error !== undefined ? { error: r.error } : { program: r.program };
+        this.conditions.set(key, program);
+      }
+      const result = program.program ? evaluate(program.program, { object: obj ?? null, oldObject: old ?? null, request }, { costLimit: RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS }) : undefined;
+      const error = result ? result.error : program.error;
+      if (error !== undefined) {
+        if (h.failurePolicy === 'Ignore') return false;
+        throw failure(h, `failed evaluating match conditions: matchCondition '${mc.name}': ${error}`);
+      }
+      if (result?.value !== true) return false;
+    }
+    return true;
+  }
+
+  private async matching(which: 'mutating' | 'validating', a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<Webhook[]> {
     const cfg = await this.configurations();
     const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
     if (hooks.length === 0) return [];
@@ -153,7 +183,7 @@ export class WebhookAdmission implements Admission {
       }
       return nsLabels;
     };
-    for (const h of hooks) if (await webhookMatches(h, a, obj, old, namespaceLabels)) out.push(h);
+    for (const h of hooks) if ((await webhookMatches(h, a, obj, old, namespaceLabels)) && this.conditionsMatch(h, a, obj, old, ctx)) out.push(h);
     return out;
   }
 
