@@ -72,13 +72,15 @@ program
   .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
+  .option('--print-kubeconfig', 'once ready, write the kubeconfig to stdout (the other lines go to stderr), for scripts: minikapi up --port 0 --storage memory --print-kubeconfig')
   .option('--nodes <n>', 'simulated nodes (kind names: <name>-control-plane, <name>-worker, …); 0 = none', parseCount, 1)
   .option('-v, --v <level>', 'log verbosity on stderr, as kube-apiserver\'s -v (3 logs every request)', parseCount, 0)
   .addOption(new Option('--log-format <format>', 'log lines as klog text or JSON').choices(['text', 'json']).default('text'))
   .action(async (o) => {
     configureLog({ format: o.logFormat as LogFormat, verbosity: o.v });
     const t0 = performance.now();
-    const out = (s: string) => process.stdout.write(s + '\n');
+    // with --print-kubeconfig stdout carries the kubeconfig alone; what a person reads goes to stderr
+    const out = (s: string) => (o.printKubeconfig ? process.stderr : process.stdout).write(s + '\n');
     let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
     let stopping = false;
     const shutdown = (sig: string) => {
@@ -129,6 +131,7 @@ program
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
     out(`try: kubectl get ns   (context "${c.name}" in that kubeconfig)`);
+    if (o.printKubeconfig) process.stdout.write(c.kubeconfig);
     if (stopping) {
       stopping = false;
       shutdown('signal during start-up');

@@ -144,6 +144,36 @@ describe('minikapi up', () => {
     assert.doesNotMatch(quiet.out(), /HTTP/);
   });
 
+  test('--print-kubeconfig writes the kubeconfig alone on stdout once ready, for scripts', async () => {
+    const dir = join(tmp, 'printed');
+    const child = spawn(process.execPath, [BIN, 'up', '--port', '0', '--storage', 'memory', '--controllers', 'none', '--print-kubeconfig', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no kubeconfig:\n${stdout}${stderr}`)), 15_000);
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/^current-context: /m.test(stdout) && stdout.endsWith('\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    try {
+      assert.match(stdout, /^apiVersion: v1\n/);
+      assert.doesNotMatch(stdout, /ready at|export KUBECONFIG/);
+      assert.match(stderr, /^minikapi minikapi ready at https:\/\/127\.0\.0\.1:\d+ in \d+ ms/m);
+      const kc = join(tmp, 'printed.kubeconfig');
+      writeFileSync(kc, stdout);
+      const k = await runKubectl(kc, join(tmp, 'printed-cache'), ['get', 'namespace', 'default', '-o', 'name']);
+      assert.equal(k.stdout, 'namespace/default\n', k.stderr);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   test('bad flags are rejected by the command line', async () => {
     const r = await upFails(['--storage', 'floppy']);
     assert.equal(r.code, 1);
