@@ -143,8 +143,20 @@ program
   .description('print the kubeconfig of a cluster')
   .option('--name <cluster>', 'cluster name', 'minikapi')
   .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
-  .action((o) => {
+  .option('--user <name>', 'a kubeconfig for this user instead of the admin: a new client certificate signed by the cluster CA')
+  .option('--group <group>', 'a group of --user (repeatable)', (g: string, all: string[]) => [...all, g], [] as string[])
+  .action(async (o) => {
     const dir = resolve(o.dataDir ?? defaultDataDir(o.name));
+    if (o.group.length && !o.user) fail('--group needs --user');
+    if (o.user) {
+      const { userKubeconfig } = await import('./user-kubeconfig.js');
+      try {
+        process.stdout.write(userKubeconfig(dir, o.name, o.user, o.group));
+      } catch (e) {
+        fail((e as Error).message);
+      }
+      return;
+    }
     const stateFile = join(dir, 'minikapi.json');
     let path = join(dir, 'kubeconfig');
     if (existsSync(stateFile)) {

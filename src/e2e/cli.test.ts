@@ -174,6 +174,31 @@ describe('minikapi up', () => {
     }
   });
 
+  test('kubeconfig --user --group issues a certificate for that user: kubectl acts as them', async () => {
+    const dir = join(tmp, 'users');
+    const r = await up(['--data-dir', dir, '--port', '0', '--storage', 'memory', '--controllers', 'none', '--nodes', '0']);
+    try {
+      const kc = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const c = spawn(process.execPath, [BIN, 'kubeconfig', '--data-dir', dir, '--user', 'alice', '--group', 'devs', '--group', 'qa']);
+        let out = '';
+        let err = '';
+        c.stdout.on('data', (d) => (out += d));
+        c.stderr.on('data', (d) => (err += d));
+        c.on('exit', (code) => resolve({ code, out, err }));
+      });
+      assert.equal(kc.code, 0, kc.err);
+      assert.match(kc.out, /^current-context: minikapi-alice$/m);
+      const path = join(tmp, 'alice.kubeconfig');
+      writeFileSync(path, kc.out);
+      const who = await runKubectl(path, join(tmp, 'alice-cache'), ['auth', 'whoami']);
+      assert.equal(who.stdout, 'ATTRIBUTE   VALUE\nUsername    alice\nGroups      [devs qa system:authenticated]\n', who.stderr);
+      const denied = await runKubectl(path, join(tmp, 'alice-cache'), ['get', 'secrets']);
+      assert.equal(denied.stderr, 'Error from server (Forbidden): secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "default"\n');
+    } finally {
+      assert.equal(await stop(r), 0);
+    }
+  });
+
   test('bad flags are rejected by the command line', async () => {
     const r = await upFails(['--storage', 'floppy']);
     assert.equal(r.code, 1);
