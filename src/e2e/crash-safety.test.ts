@@ -43,7 +43,8 @@ describe('crash safety', () => {
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 2000));
+    // kill in the middle of the load: once a few hundred writes were acknowledged (bounded wait)
+    for (const end = Date.now() + 30_000; acked.size < 300 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
     killed = true;
     first.child.kill('SIGKILL');
     await first.exit;
