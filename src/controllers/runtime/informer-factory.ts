@@ -21,6 +21,16 @@ export class InformerFactory {
     return inf;
   }
 
+  /** Stops and forgets every informer of a resource that is no longer served (a CRD gone or changed). */
+  drop(gvr: GVR): void {
+    const prefix = `${gvr.group}/${gvr.version}/${gvr.resource}|`;
+    for (const [k, inf] of [...this.informers]) {
+      if (!k.startsWith(prefix)) continue;
+      inf.stop();
+      this.informers.delete(k);
+    }
+  }
+
   start(): void {
     this.started = true;
     for (const i of this.informers.values()) i.start();

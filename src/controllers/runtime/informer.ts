@@ -46,8 +46,16 @@ export class Informer {
     private readonly opts: InformerOptions = {},
   ) {}
 
+  /** Adds handlers; objects already in the cache are handed to them as adds, as client-go's AddEventHandler does. */
   on(h: EventHandlers): this {
     this.handlers.push(h);
+    for (const o of this.cache.values()) {
+      try {
+        h.add?.(o);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    }
     return this;
   }
 
