@@ -4,17 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
-import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
+import { createApp, loadHandlers, type HealthCheck, type VersionInfo } from '../apiserver/app.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { HttpClient } from '../client/http-client.js';
-import { ControllerManager, enabledControllers, type Controller } from '../controllers/runtime/controller.js';
+import { enabledControllers, type Controller } from '../controllers/runtime/controller.js';
+import { ElectedControllerManager } from '../controllers/runtime/elected-manager.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
@@ -83,6 +85,8 @@ export interface Cluster {
   pki: Pki;
   registry: Registry;
   backend: Backend;
+  /** The in-process controllers: they run while this process holds the kube-controller-manager Lease. */
+  controllers: ElectedControllerManager;
   startedAt: Date;
   stop(): Promise<void>;
 }
@@ -219,6 +223,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   mark('bootstrap');
 
   const shutdown = new AbortController();
+  // every watch served listens for the shutdown
+  setMaxListeners(0, shutdown.signal);
+  const healthChecks: HealthCheck[] = [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }];
   let ready = false;
   let server: Server | undefined;
   const serverAddress = () => {
@@ -234,7 +241,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     version,
     shutdown: shutdown.signal,
     serverAddress,
-    healthChecks: [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }],
+    healthChecks,
     isReady: () => ready,
     maxRequestsInFlight: opts.maxRequestsInFlight,
     maxMutatingRequestsInFlight: opts.maxMutatingRequestsInFlight,
@@ -279,6 +286,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   mark('listen');
 
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*');
+  healthChecks.push(...controllers.healthChecks());
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
@@ -292,8 +300,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const stop = () =>
     (stopped ??= (async () => {
       ready = false;
+      await controllers.stop();
       shutdown.abort();
-      controllers.stop();
       crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
@@ -326,6 +334,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     pki,
     registry,
     backend,
+    controllers,
     startedAt,
     stop,
   };
@@ -334,13 +343,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination(), () => new GarbageCollector()];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string): ControllerManager {
-  const all = CONTROLLERS.map((make) => make());
-  const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string): ElectedControllerManager {
+  const enabled = new Set(enabledControllers(spec, CONTROLLERS.map((make) => make().name)));
   // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
-  return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => console.error(`minikapi: ${name} controller: ${(err as Error).message ?? err}`));
+  const controllers = () => CONTROLLERS.map((make) => make()).filter((c) => enabled.has(c.name));
+  return new ElectedControllerManager({ client, caCertPem, controllers, onError: (name, err) => console.error(`minikapi: ${name} controller: ${(err as Error).message ?? err}`) });
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */
