@@ -77,11 +77,10 @@ export class LeaderElector {
     return this.leading;
   }
 
-  /** kube-controller-manager's leaderElection health check: a leader that has not renewed for leaseDuration + 20 s is unhealthy. */
+  /** kube-controller-manager's leaderElection health check: a leader whose record has not changed for leaseDuration + 20 s is unhealthy. */
   check(): string | undefined {
-    if (!this.leading || !this.observed?.renewTime) return undefined;
-    const since = this.now() - Date.parse(this.observed.renewTime);
-    return since > this.leaseDurationMs + 20_000 ? `failed election to renew leadership on lease ${this.name}` : undefined;
+    if (!this.isLeader()) return undefined;
+    return this.now() - this.observedTime > this.leaseDurationMs + 20_000 ? `failed election to renew leadership on lease ${this.name}` : undefined;
   }
 
   /** Tries once now; then keeps acquiring and renewing in the background. Resolves after the first attempt (and onStartedLeading, if won). */
