@@ -1,7 +1,7 @@
 // The garbage collector's view of the API: every resource that can be listed, watched and deleted gets an
 // informer feeding the graph (built-ins and custom resources, found through discovery and looked at again
 // when CRDs come and go), and owner references are resolved from apiVersion and kind to a resource.
-import type { DiscoveredResource, GVR } from '../client/types.js';
+import type { DiscoveredResource, GVR, KObject } from '../client/types.js';
 import type { EventHandlers, Informer } from './runtime/informer.js';
 import type { ControllerContext } from './runtime/controller.js';
 
@@ -34,7 +34,16 @@ export class Monitors {
   /** Watches CRDs so that resources are looked for again when they change. */
   register(): void {
     const changed = () => this.scheduleResync();
-    this.ctx.informers.informer(CRDS).on({ add: changed, update: changed, delete: changed });
+    // a deleted CRD's resource stops being served at once: its informer goes before it fails to list
+    const deleted = (crd: KObject) => {
+      for (const [k, m] of [...this.monitors]) {
+        if (m.res.group !== crd.spec?.group || m.res.resource !== crd.spec?.names?.plural) continue;
+        this.monitors.delete(k);
+        this.ctx.informers.drop(m.res);
+      }
+      changed();
+    };
+    this.ctx.informers.informer(CRDS).on({ add: changed, update: changed, delete: deleted });
   }
 
   /** Discovers resources, starts their informers and resolves once all have listed. */
