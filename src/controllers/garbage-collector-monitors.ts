@@ -126,7 +126,8 @@ export class Monitors {
     for (const [k, r] of wanted) {
       if (this.monitors.has(k)) continue;
       const gvr: GVR = { group: r.group, version: r.version, resource: r.resource, namespaced: r.namespaced };
-      const informer = this.ctx.informers.informer(gvr).on(this.handlers(r));
+      // metadata is all the graph needs (upstream's metadata informers): a fraction of the bytes of each event
+      const informer = this.ctx.informers.informer(gvr, { metadataOnly: true }).on(this.handlers(r));
       this.monitors.set(k, { res: r, informer });
     }
   }

@@ -12,7 +12,7 @@ export class InformerFactory {
   ) {}
 
   informer(gvr: GVR, opts: Omit<InformerOptions, 'onError'> = {}): Informer {
-    const key = `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;
+    const key = `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}|${opts.metadataOnly ? 'metadata' : ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
       this.informers.set(key, (inf = new Informer(this.client, gvr, { ...opts, onError: this.onError })));
