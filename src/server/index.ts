@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
-import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
+import { createApp, loadHandlers, type HealthCheck, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
 import { logError } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
@@ -19,7 +20,8 @@ import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../au
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { HttpClient } from '../client/http-client.js';
-import { ControllerManager, enabledControllers, type Controller } from '../controllers/runtime/controller.js';
+import { enabledControllers, type Controller } from '../controllers/runtime/controller.js';
+import { ElectedControllerManager } from '../controllers/runtime/elected-manager.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
@@ -30,7 +32,7 @@ import { KubeletSimulator } from '../controllers/kubelet-sim.js';
 import { Scheduler } from '../controllers/scheduler.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { DeploymentController } from '../controllers/deployment.js';
-import { WorkloadGarbageCollector } from '../controllers/workload-gc.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -99,6 +101,8 @@ export interface Cluster {
   pki: Pki;
   registry: Registry;
   backend: Backend;
+  /** The in-process controllers: they run while this process holds the kube-controller-manager Lease. */
+  controllers: ElectedControllerManager;
   startedAt: Date;
   stop(): Promise<void>;
 }
@@ -246,6 +250,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   mark('bootstrap');
 
   const shutdown = new AbortController();
+  // every watch served listens for the shutdown
+  setMaxListeners(0, shutdown.signal);
+  const healthChecks: HealthCheck[] = [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }];
   let ready = false;
   let server: Server | undefined;
   const serverAddress = () => {
@@ -283,7 +290,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     version,
     shutdown: shutdown.signal,
     serverAddress,
-    healthChecks: [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }],
+    healthChecks,
     isReady: () => ready,
     maxRequestsInFlight: opts.maxRequestsInFlight,
     maxMutatingRequestsInFlight: opts.maxMutatingRequestsInFlight,
@@ -330,6 +337,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   mark('listen');
 
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', simulatedNodeNames(name, opts.nodes ?? 1));
+  healthChecks.push(...controllers.healthChecks());
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
@@ -343,8 +351,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const stop = () =>
     (stopped ??= (async () => {
       ready = false;
+      await controllers.stop();
       shutdown.abort();
-      controllers.stop();
       crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
@@ -378,6 +386,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     pki,
     registry,
     backend,
+    controllers,
     startedAt,
     stop,
   };
@@ -388,23 +397,23 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new ServiceAccountsController(),
   () => new RootCAPublisher(),
   () => new PodTermination(),
+  () => new GarbageCollector(),
   () => new CSRSigningController(),
   (nodes) => new NodeSimulator(nodes, VERSION.gitVersion),
   (nodes) => new KubeletSimulator(nodes),
   () => new Scheduler(),
   () => new ReplicaSetController(),
   () => new DeploymentController(),
-  () => new WorkloadGarbageCollector(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, nodes: string[]): ControllerManager {
-  const all = CONTROLLERS.map((make) => make(nodes));
-  const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, nodes: string[]): ElectedControllerManager {
+  const enabled = new Set(enabledControllers(spec, CONTROLLERS.map((make) => make(nodes).name)));
   // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
-  return new ControllerManager(client, ca, all.filter((c) => enabled.has(c.name)), (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }));
+  const controllers = () => CONTROLLERS.map((make) => make(nodes)).filter((c) => enabled.has(c.name));
+  return new ElectedControllerManager({ client, ca, controllers, onError: (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }) });
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */
