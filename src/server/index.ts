@@ -19,6 +19,7 @@ import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
+import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from '../controllers/replicaset.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -330,7 +331,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 }
 
-const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination()];
+const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination(), () => new ReplicaSetController(), () => new ReplicaSetController(REPLICATIONCONTROLLER_KIND)];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
 function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string): ControllerManager {
