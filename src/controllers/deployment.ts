@@ -206,8 +206,8 @@ export class DeploymentController extends QueueController {
         u.setCondition(status, u.newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${rs.metadata.name}"`));
         needsUpdate = true;
       }
-      // the revision annotation is metadata: upstream's UpdateStatus call persists it along with status
-      if (needsUpdate) await this.updateRevisionAndStatus(d, status);
+      // the revision annotation travels with the status update, as upstream's status strategy keeps annotations
+      if (needsUpdate) await this.updateStatus(d, status);
       return rs;
     }
     if (!create) return undefined;
@@ -267,21 +267,8 @@ export class DeploymentController extends QueueController {
       u.setCondition(status, u.newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`));
       needsUpdate = true;
     }
-    if (needsUpdate) await this.updateRevisionAndStatus(d, status);
+    if (needsUpdate) await this.updateStatus(d, status);
     return created;
-  }
-
-  /**
-   * The revision annotation and status together. Upstream sends both in one UpdateStatus; kube-apiserver's
-   * status strategy keeps metadata from the old object, so the annotation lands through the main resource.
-   */
-  private async updateRevisionAndStatus(d: KObject, status: KObject): Promise<void> {
-    const cur = this.deployments.get(keyOf(d));
-    if (cur?.metadata.annotations?.[u.REVISION] !== d.metadata.annotations?.[u.REVISION]) {
-      const out = await this.ctx.client.patch(DEPLOYMENTS, d.metadata.namespace, d.metadata.name, 'merge', { metadata: { annotations: { [u.REVISION]: d.metadata.annotations[u.REVISION] } } });
-      d.metadata.resourceVersion = out.metadata.resourceVersion;
-    }
-    await this.updateStatus(d, status);
   }
 
   /** syncStatusOnly: a deployment being deleted only gets its status written. */

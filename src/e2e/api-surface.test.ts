@@ -8,7 +8,7 @@ import { api } from '../testing/client.js';
 describe('API surface', () => {
   let c: TestCluster;
   before(async () => {
-    c = await startTestCluster();
+    c = await startTestCluster({ controllers: '*,-deployment,-replicaset,-replicationcontroller' });
   });
   after(() => c?.cleanup());
 

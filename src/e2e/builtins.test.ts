@@ -401,7 +401,7 @@ describe('built-in resources of Kubernetes 1.33 through kubectl', () => {
   let created: Json[] = [];
 
   before(async () => {
-    c = await startTestCluster({ kubectlVersion: '1.33' });
+    c = await startTestCluster({ kubectlVersion: '1.33', controllers: '*,-deployment,-replicaset,-replicationcontroller' });
     await c.k(['create', 'namespace', ns]);
   });
   after(async () => {

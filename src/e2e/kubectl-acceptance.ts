@@ -9,7 +9,7 @@ export function kubectlAcceptance(version: string): void {
     let c: TestCluster;
     const ns = 'acceptance';
     before(async () => {
-      c = await startTestCluster({ kubectlVersion: version });
+      c = await startTestCluster({ kubectlVersion: version, controllers: '*,-deployment,-replicaset,-replicationcontroller' });
     });
     after(async () => {
       await c?.cleanup();

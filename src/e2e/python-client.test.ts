@@ -128,7 +128,7 @@ function runScript(kubeconfig: string): Promise<{ code: number; stdout: string; 
 
 describe('python client (python3-kubernetes) against minikapi', () => {
   before(async () => {
-    cluster = await startTestCluster();
+    cluster = await startTestCluster({ controllers: '*,-deployment,-replicaset,-replicationcontroller' });
     run = await runScript(cluster.kubeconfigPath);
   });
   after(async () => {

@@ -50,6 +50,19 @@ describe('workload controllers', () => {
     assert.equal(computeHash(d.spec.template), '5869d7778c');
     assert.deepEqual(rs.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'nginx', uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }]);
     assert.deepEqual(rs.metadata.annotations, { 'deployment.kubernetes.io/desired-replicas': '1', 'deployment.kubernetes.io/max-replicas': '2', 'deployment.kubernetes.io/revision': '1' });
+    // the revision annotation is written with the status, so kube-controller-manager owns it through status
+    const dd = await eventually('the revision annotation', async () => {
+      const x = await deployment('hash', 'nginx');
+      return x.metadata.annotations?.['deployment.kubernetes.io/revision'] === '1' && x;
+    });
+    // (entries of the same second sort by manager name)
+    const managers = dd.metadata.managedFields.map((m: Obj) => [m.manager, m.operation, m.subresource ?? '']).sort();
+    assert.deepEqual(managers, [
+      ['kube-controller-manager', 'Update', 'status'],
+      ['kubectl-create', 'Update', ''],
+    ]);
+    const kcm = dd.metadata.managedFields.find((m: Obj) => m.manager === 'kube-controller-manager');
+    assert.deepEqual(kcm.fieldsV1['f:metadata'], { 'f:annotations': { '.': {}, 'f:deployment.kubernetes.io/revision': {} } });
   });
 
   test('create deployment --replicas=3: rollout status completes, pods are named and owned as upstream, get columns and status are right', async () => {
@@ -272,6 +285,7 @@ describe('workload controllers', () => {
       const ps = await pods('adopt');
       return ps.length === 3 && ps.find((p: Obj) => p.metadata.name === 'stray' && !p.metadata.ownerReferences?.length);
     });
+    await eventually('the replacement ready', async () => ((await get('/apis/apps/v1/namespaces/adopt/replicasets/fe')) as Obj).status.readyReplicas === 2);
     const rows = table(await c.k(['-n', 'adopt', 'get', 'rs']));
     assert.deepEqual(rows[1]!.slice(0, 4), ['fe', '2', '2', '2']);
   });

@@ -53,7 +53,7 @@ describe('writes with kubectl 1.33', () => {
   const path = (p: string) => `/apis/apps/v1/namespaces/${ns}/deployments${p}`;
 
   before(async () => {
-    c = await startTestCluster({ kubectlVersion: '1.33' });
+    c = await startTestCluster({ kubectlVersion: '1.33', controllers: '*,-deployment,-replicaset,-replicationcontroller' });
     await c.k(['create', 'namespace', ns]);
   });
   after(async () => {
