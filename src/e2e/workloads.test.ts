@@ -238,6 +238,23 @@ describe('workload controllers', () => {
     assert.deepEqual((await pods('recreate')).map((p: Obj) => p.spec.containers[0].image), ['nginx:1.27', 'nginx:1.27']);
   });
 
+  test('pods count as available only minReadySeconds after they became ready', async () => {
+    await ns('minready');
+    await c.k(['-n', 'minready', 'apply', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'm' }, spec: { minReadySeconds: 3, selector: { matchLabels: { app: 'm' } }, template: { metadata: { labels: { app: 'm' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } }),
+    });
+    const ready = await eventually('a ready, not yet available replica', async () => {
+      const [rs] = (await replicaSets('minready')).filter((x: Obj) => x.spec.minReadySeconds === 3);
+      return rs?.status.readyReplicas === 1 && rs;
+    });
+    assert.equal(ready.status.availableReplicas ?? 0, 0);
+    const readyAt = Date.now();
+    await c.k(['-n', 'minready', 'rollout', 'status', 'deployment/m', '--timeout=60s']);
+    assert.ok(Date.now() - readyAt >= 1500, 'available before minReadySeconds passed');
+    const [rs] = (await replicaSets('minready')).filter((x: Obj) => x.spec.minReadySeconds === 3);
+    assert.equal(rs.status.availableReplicas, 1);
+  });
+
   test('revisionHistoryLimit keeps only that many old ReplicaSets', async () => {
     await ns('limit');
     await c.k(['-n', 'limit', 'create', 'deployment', 'l', '--image=nginx:1.25']);
