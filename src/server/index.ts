@@ -30,7 +30,7 @@ import { CSRSigningController } from '../controllers/csr-signing.js';
 import { NodeSimulator, simulatedNodeNames } from '../controllers/node-simulator.js';
 import { KubeletSimulator } from '../controllers/kubelet-sim.js';
 import { Scheduler } from '../controllers/scheduler.js';
-import { ReplicaSetController } from '../controllers/replicaset.js';
+import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from '../controllers/replicaset.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { bootstrap } from './bootstrap.js';
@@ -403,6 +403,7 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   (nodes) => new KubeletSimulator(nodes),
   () => new Scheduler(),
   () => new ReplicaSetController(),
+  () => new ReplicaSetController(REPLICATIONCONTROLLER_KIND),
   () => new DeploymentController(),
 ];
 
