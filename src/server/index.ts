@@ -19,6 +19,10 @@ import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
+import { TokensController, type LegacyTokenGenerator } from '../controllers/tokens.js';
+import { ServiceAccountKeys } from '../auth/service-account-keys.js';
+import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
+import { issuerDiscoveryDocuments, type IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -42,6 +46,10 @@ export interface ClusterOptions {
   kubeconfig?: string;
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
+  /** --service-account-issuer: the first signs tokens, all are accepted (default https://kubernetes.default.svc.cluster.local). */
+  serviceAccountIssuers?: string[];
+  /** --service-account-max-token-expiration in seconds (default 0: no limit). */
+  serviceAccountMaxTokenExpirationSeconds?: number;
   serviceClusterIPRange?: string;
   /**
    * Serve a data directory another minikapi already serves, deliberately: both share its state.db, this
@@ -212,6 +220,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
+  const saKeys = new ServiceAccountKeys(pki.saKeyPem, [pki.saPubPem]);
+  const saTokens = new ServiceAccountTokens({ registry, keys: saKeys, issuers: opts.serviceAccountIssuers, maxExpirationSeconds: opts.serviceAccountMaxTokenExpirationSeconds });
+  registry.services.serviceAccountTokens = saTokens;
   await bootstrap(registry);
   const crdServing = new CRDServing(registry);
   await crdServing.start();
@@ -226,13 +237,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     return `${h}:${a?.port ?? port}`;
   };
   const version: VersionInfo = VERSION;
+  let discovery: IssuerDiscoveryDocuments | undefined;
   const app = createApp({
     registry,
-    authenticators: [new X509Authenticator(), new BearerAuthenticator(tokenAuthenticators)],
+    authenticators: [new X509Authenticator(), new BearerAuthenticator(saTokens.tokenAuthenticators(tokenAuthenticators))],
     authorizer: new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]),
     version,
     shutdown: shutdown.signal,
     serverAddress,
+    // upstream serves discovery only for an https issuer
+    issuerDiscovery: /^https:\/\//.test(saTokens.issuer) ? () => (discovery ??= issuerDiscoveryDocuments(saTokens.issuer, saKeys, undefined, serverAddress())) : undefined,
     healthChecks: [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }],
     isReady: () => ready,
     maxRequestsInFlight: opts.maxRequestsInFlight,
@@ -277,7 +291,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*');
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*', { tokenGenerator: saTokens });
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
@@ -330,11 +344,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 }
 
-const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination()];
+/** What controllers may need from the server beyond the API. */
+interface ControllerDeps {
+  tokenGenerator: LegacyTokenGenerator;
+}
+
+const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination(), (d) => new TokensController(d.tokenGenerator)];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string): ControllerManager {
-  const all = CONTROLLERS.map((make) => make());
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string, deps: ControllerDeps): ControllerManager {
+  const all = CONTROLLERS.map((make) => make(deps));
   const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
   // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
