@@ -96,6 +96,8 @@ export class ServiceAccountTokens implements ServiceAccountTokenService {
     const metadata: KObject = { name: req.metadata.name || sa.metadata.name, namespace: req.metadata.namespace || sa.metadata.namespace };
     for (const [k, v] of Object.entries(req.metadata)) if (!(k in metadata) && k !== 'creationTimestamp') metadata[k] = v;
     metadata.creationTimestamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
+    // boundObjectRef has no omitempty upstream: an unbound request answers null
+    spec.boundObjectRef ??= null;
     const out: KObject = { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata, spec };
     const errs = validateTokenRequest(out);
     if (errs.length) throw invalidError(TOKEN_REQUEST_GK, '', errs);
@@ -103,7 +105,7 @@ export class ServiceAccountTokens implements ServiceAccountTokenService {
     let pod: ObjectRef | undefined;
     let secret: ObjectRef | undefined;
     let node: ObjectRef | undefined;
-    const ref = spec.boundObjectRef as KObject | undefined;
+    const ref = spec.boundObjectRef as KObject | null;
     if (ref) {
       const gvk = groupVersionKind(ref.apiVersion, ref.kind);
       const refName = String(ref.name ?? '');
