@@ -59,6 +59,8 @@ program
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
+  .option('--service-account-issuer <url>', 'issuer of service-account tokens (iss); repeat to accept more, the first signs (default https://kubernetes.default.svc.cluster.local)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+  .option('--service-account-max-token-expiration <duration>', 'longest token a TokenRequest gets (longer requests are shortened with a warning; 0 = no limit)', parseDuration, 0)
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
   .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
   .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
@@ -99,6 +101,8 @@ program
         etcdKeyFile: o.etcdKeyfile,
         kubeconfig: o.kubeconfig,
         tokenAuthFile: o.tokenAuthFile,
+        serviceAccountIssuers: o.serviceAccountIssuer,
+        serviceAccountMaxTokenExpirationSeconds: Math.floor(o.serviceAccountMaxTokenExpiration / 1000),
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,
@@ -126,10 +130,12 @@ program
 
 program
   .command('kubeconfig')
-  .description('print the kubeconfig of a cluster')
+  .description('print the kubeconfig of a cluster, or (with --user) one for a new user with a certificate from the cluster CA')
   .option('--name <cluster>', 'cluster name', 'minikapi')
   .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
-  .action((o) => {
+  .option('--user <name>', 'issue a client certificate for this user name (its CN) and print a kubeconfig for it')
+  .option('--group <group>', 'a group of --user (its O); repeat for several', (v: string, prev: string[]) => [...prev, v], [] as string[])
+  .action(async (o) => {
     const dir = resolve(o.dataDir ?? defaultDataDir(o.name));
     const stateFile = join(dir, 'minikapi.json');
     let path = join(dir, 'kubeconfig');
@@ -140,6 +146,16 @@ program
         /* fall back to the default path */
       }
     }
+    if (o.user !== undefined) {
+      const { userKubeconfig } = await import('./user-kubeconfig.js');
+      try {
+        process.stdout.write(userKubeconfig({ cluster: o.name, dataDir: dir, kubeconfigPath: path, user: o.user, groups: o.group }));
+      } catch (e) {
+        fail((e as Error).message);
+      }
+      return;
+    }
+    if (o.group.length) fail('--group needs --user');
     if (!existsSync(path)) fail(`no kubeconfig for cluster "${o.name}" at ${path}; start it with: minikapi up --name ${o.name}`);
     process.stdout.write(readFileSync(path, 'utf8'));
   });

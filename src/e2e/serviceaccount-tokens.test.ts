@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startTestCluster, runKubectl, type TestCluster } from '../testing/harness.js';
+import { BIN } from '../testing/cli.js';
 import { api } from '../testing/client.js';
 import { boundClaims, signClaims } from '../auth/service-account-claims.js';
 import { ServiceAccountKeys, keyIdFor } from '../auth/service-account-keys.js';
@@ -350,5 +351,24 @@ describe('service-account tokens', () => {
       execFile('/usr/bin/python3', ['-c', script, c.kubeconfigPath, c.url, ca], { env: { PATH: '/usr/bin:/bin', HOME: c.tmp }, timeout: 60_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
     );
     assert.equal(out, 'allowed False\nstatus 401\n');
+  });
+
+  test('minikapi kubeconfig --user --group prints a kubeconfig whose certificate authenticates as that user', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, [BIN, 'kubeconfig', '--data-dir', c.dataDir, ...args], { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+      );
+    const r = await run(['--user', 'alice', '--group', 'devs', '--group', 'qa']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^current-context: alice@minikapi$/m);
+    const kc = join(c.tmp, 'alice.kubeconfig');
+    writeFileSync(kc, r.stdout);
+    const who = await runKubectl(kc, join(c.tmp, 'alice-cache'), ['auth', 'whoami']);
+    assert.equal(who.stdout, 'ATTRIBUTE   VALUE\nUsername    alice\nGroups      [devs qa system:authenticated]\n');
+    const denied = await runKubectl(kc, join(c.tmp, 'alice-cache'), ['get', 'secrets']);
+    assert.equal(denied.stderr.trim(), 'Error from server (Forbidden): secrets is forbidden: User "alice" cannot list resource "secrets" in API group "" in the namespace "default"');
+    const noUser = await run(['--group', 'devs']);
+    assert.equal(noUser.code, 1);
+    assert.equal(noUser.stderr, 'minikapi: --group needs --user\n');
   });
 });

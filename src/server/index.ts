@@ -220,6 +220,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
+  const saProblem = serviceAccountOptionsProblem(opts);
+  if (saProblem) {
+    await backend.close();
+    lock.release();
+    throw new StartupError(saProblem);
+  }
   const saKeys = new ServiceAccountKeys(pki.saKeyPem, [pki.saPubPem]);
   const saTokens = new ServiceAccountTokens({ registry, keys: saKeys, issuers: opts.serviceAccountIssuers, maxExpirationSeconds: opts.serviceAccountMaxTokenExpirationSeconds });
   registry.services.serviceAccountTokens = saTokens;
@@ -342,6 +348,20 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     startedAt,
     stop,
   };
+}
+
+/** kube-apiserver's checks of the service-account flags. */
+function serviceAccountOptionsProblem(opts: ClusterOptions): string | undefined {
+  const seen = new Set<string>();
+  for (const iss of opts.serviceAccountIssuers ?? []) {
+    if (!iss) return 'service-account-issuer should not be an empty string';
+    if (iss.includes(':') && !URL.canParse(iss)) return `service-account-issuer ${JSON.stringify(iss)} contained a ':' but was not a valid URL`;
+    if (seen.has(iss)) return `service-account-issuer ${JSON.stringify(iss)} is already specified`;
+    seen.add(iss);
+  }
+  const max = opts.serviceAccountMaxTokenExpirationSeconds ?? 0;
+  if (max !== 0 && (max < 3600 || max > 2 ** 32)) return 'service-account-max-token-expiration is out of range, must be between 1 hour and 2^32 seconds';
+  return undefined;
 }
 
 /** What controllers may need from the server beyond the API. */
