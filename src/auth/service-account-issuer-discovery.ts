@@ -23,9 +23,12 @@ export function issuerDiscoveryDocuments(issuer: string, keys: ServiceAccountKey
     throw new Error(`issuer ${JSON.stringify(issuer)} is not a valid URL`);
   }
   if (issuerURL.protocol !== 'https:') throw new Error('issuer URL must use https scheme');
+  if (issuerURL.search || issuerURL.hash || /[?#]/.test(issuer)) throw new Error('issuer URL must not have a query or fragment');
   let jwks = jwksURI;
-  if (!jwks) jwks = `https://${externalAddress}${JWKS_PATH}`;
-  else if (new URL(jwks).protocol !== 'https:') throw new Error('jwks URI must use https scheme');
+  if (!jwks) {
+    if (!externalAddress || externalAddress.includes('://')) throw new Error('either the JWKS URI or the default external address (host:port), or both, must be set');
+    jwks = `https://${externalAddress}${JWKS_PATH}`;
+  } else if (!URL.canParse(jwks) || new URL(jwks).protocol !== 'https:') throw new Error('jwks URI must use https scheme');
   const configuration = JSON.stringify({
     issuer,
     jwks_uri: jwks,
@@ -34,4 +37,14 @@ export function issuerDiscoveryDocuments(issuer: string, keys: ServiceAccountKey
     id_token_signing_alg_values_supported: keys.algorithms(),
   });
   return { configuration, jwks: JSON.stringify(keys.jwks()) };
+}
+
+/** Why discovery cannot be served for this issuer, or undefined. */
+export function issuerDiscoveryProblem(issuer: string, keys: ServiceAccountKeys): string | undefined {
+  try {
+    issuerDiscoveryDocuments(issuer, keys, undefined, 'localhost');
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }

@@ -22,7 +22,7 @@ import { PodTermination } from '../controllers/pod-termination.js';
 import { TokensController, type LegacyTokenGenerator } from '../controllers/tokens.js';
 import { ServiceAccountKeys } from '../auth/service-account-keys.js';
 import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
-import { issuerDiscoveryDocuments, type IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
+import { issuerDiscoveryDocuments, issuerDiscoveryProblem, type IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -251,8 +251,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     version,
     shutdown: shutdown.signal,
     serverAddress,
-    // upstream serves discovery only for an https issuer
-    issuerDiscovery: /^https:\/\//.test(saTokens.issuer) ? () => (discovery ??= issuerDiscoveryDocuments(saTokens.issuer, saKeys, undefined, serverAddress())) : undefined,
+    // upstream serves discovery only for an issuer it can describe (an https URL)
+    issuerDiscovery: issuerDiscoveryProblem(saTokens.issuer, saKeys) ? undefined : () => (discovery ??= issuerDiscoveryDocuments(saTokens.issuer, saKeys, undefined, serverAddress())),
     healthChecks: [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }],
     isReady: () => ready,
     maxRequestsInFlight: opts.maxRequestsInFlight,
