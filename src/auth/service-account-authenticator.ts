@@ -12,6 +12,9 @@ export interface ObjectFacts {
   deletionTimestamp?: string;
   /** Secrets: the `token` data, decoded. */
   token?: string;
+  /** Secrets: the legacy-token-last-used and legacy-token-invalid-since labels. */
+  lastUsed?: string;
+  invalidSince?: string;
 }
 
 /** Lookups of the live objects, answered from memory (a watch cache), never a storage read per request. */
@@ -21,7 +24,12 @@ export interface ServiceAccountObjectGetter {
   secret(namespace: string, name: string): Promise<ObjectFacts | undefined>;
   pod(namespace: string, name: string): Promise<ObjectFacts | undefined>;
   node(name: string): Promise<ObjectFacts | undefined>;
+  /** Labels a legacy token's Secret with the day it was used (in the background; failures are harmless). */
+  markLegacyTokenUsed?(namespace: string, name: string, uid: string, day: string): void;
 }
+
+export const LEGACY_TOKEN_LAST_USED_LABEL = 'kubernetes.io/legacy-token-last-used';
+export const LEGACY_TOKEN_INVALID_SINCE_LABEL = 'kubernetes.io/legacy-token-invalid-since';
 
 export type TokenCheck = { handled: false } | { handled: true; error: string } | { handled: true; user: UserInfo; audiences: string[] };
 
@@ -255,6 +263,18 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     }
     if (sa.deletionTimestamp) return `ServiceAccount ${namespace}/${saName} has been deleted`;
     if (sa.uid !== saUID) return `ServiceAccount UID (${sa.uid}) does not match claim (${saUID})`;
+    this.noteLegacyUse(namespace, secretName, secret);
+    if (secret.invalidSince)
+      return `the token in secret ${namespace}/${secretName} for service account ${namespace}/${saName} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${LEGACY_TOKEN_INVALID_SINCE_LABEL}' label from the secret to temporarily allow use of this token`;
     return { namespace, name: saName, uid: saUID };
+  }
+
+  /** Legacy token tracking: the Secret says on which day (UTC) its token was last used. */
+  private noteLegacyUse(namespace: string, name: string, secret: ObjectFacts): void {
+    const now = new Date(this.now() * 1000);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const today = day(now);
+    if (secret.lastUsed === today || secret.lastUsed === day(new Date(now.getTime() + 86_400_000))) return;
+    this.opts.getter.markLegacyTokenUsed?.(namespace, name, secret.uid, today);
   }
 }

@@ -3,7 +3,7 @@
 import { notFound } from '../apimachinery/errors.js';
 import type { Registry, Store } from '../registry/index.js';
 import type { KeyValue } from '../storage/backend.js';
-import type { ObjectFacts, ServiceAccountObjectGetter } from './service-account-authenticator.js';
+import { LEGACY_TOKEN_INVALID_SINCE_LABEL, LEGACY_TOKEN_LAST_USED_LABEL, type ObjectFacts, type ServiceAccountObjectGetter } from './service-account-authenticator.js';
 
 export class RegistryObjectGetter implements ServiceAccountObjectGetter {
   private readonly facts = new WeakMap<KeyValue, ObjectFacts>();
@@ -29,6 +29,9 @@ export class RegistryObjectGetter implements ServiceAccountObjectGetter {
       f = { uid: o.metadata?.uid ?? '' };
       if (o.metadata?.deletionTimestamp) f.deletionTimestamp = o.metadata.deletionTimestamp;
       if (typeof o.data?.token === 'string') f.token = Buffer.from(o.data.token, 'base64').toString('utf8');
+      const labels = o.metadata?.labels ?? {};
+      if (labels[LEGACY_TOKEN_LAST_USED_LABEL]) f.lastUsed = labels[LEGACY_TOKEN_LAST_USED_LABEL];
+      if (labels[LEGACY_TOKEN_INVALID_SINCE_LABEL]) f.invalidSince = labels[LEGACY_TOKEN_INVALID_SINCE_LABEL];
       this.facts.set(kv, f);
     }
     return f;
@@ -50,5 +53,24 @@ export class RegistryObjectGetter implements ServiceAccountObjectGetter {
 
   node(name: string): Promise<ObjectFacts | undefined> {
     return this.lookup(this.nodes, '', name);
+  }
+
+  markLegacyTokenUsed(namespace: string, name: string, uid: string, day: string): void {
+    const ctx = { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, warnings: [], services: this.registry.services };
+    void this.secrets
+      .update(
+        namespace,
+        name,
+        (cur) => {
+          if (!cur || cur.metadata.uid !== uid || cur.metadata.labels?.[LEGACY_TOKEN_LAST_USED_LABEL] === day) return null;
+          cur.metadata.labels = { ...(cur.metadata.labels ?? {}), [LEGACY_TOKEN_LAST_USED_LABEL]: day };
+          return cur;
+        },
+        ctx,
+        { raw: true },
+      )
+      .catch(() => {
+        /* the next use tries again */
+      });
   }
 }

@@ -248,7 +248,7 @@ describe('service-account tokens', () => {
     assert.equal((await api(withToken(token), 'GET', '/api')).status, 401);
   });
 
-  test('a legacy service-account-token Secret gets its token, ca.crt and namespace, and the token authenticates until the Secret goes', async () => {
+  test('a legacy service-account-token Secret gets its token, ca.crt and namespace; the token authenticates (labelled last-used) unless marked invalid, until the Secret goes', async () => {
     await c.k(['create', 'serviceaccount', 'builder']);
     const saUID = await uidOf('/api/v1/namespaces/default/serviceaccounts/builder');
     await c.k(['apply', '-f', '-'], {
@@ -277,6 +277,17 @@ describe('service-account tokens', () => {
     const who = await asToken(token, ['auth', 'whoami', '-o', 'jsonpath={.status.userInfo}']);
     assert.equal(who.code, 0, who.stderr);
     assert.deepEqual(JSON.parse(who.stdout), { username: 'system:serviceaccount:default:builder', uid: saUID, groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] });
+    const today = new Date().toISOString().slice(0, 10);
+    await until('the last-used label', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/builder-token')).json.metadata.labels?.['kubernetes.io/legacy-token-last-used'] === today ? true : undefined));
+    await c.k(['label', 'secret', 'builder-token', 'kubernetes.io/legacy-token-invalid-since=2026-01-01']);
+    await until('the invalid-since label to take effect', async () => ((await api(withToken(token), 'GET', '/api')).status === 401 ? true : undefined));
+    assert.deepEqual(await review(token), {
+      user: {},
+      error:
+        "[invalid bearer token, the token in secret default/builder-token for service account default/builder has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of this token]",
+    });
+    await c.k(['label', 'secret', 'builder-token', 'kubernetes.io/legacy-token-invalid-since-']);
+    await until('the token to work again', async () => ((await api(withToken(token), 'GET', '/api')).status === 200 ? true : undefined));
     await c.k(['delete', 'secret', 'builder-token']);
     assert.equal((await api(withToken(token), 'GET', '/api')).status, 401);
     assert.deepEqual(await review(token), { user: {}, error: '[invalid bearer token, token has been invalidated]' });
