@@ -37,7 +37,7 @@ export class TokensController extends QueueController {
     const [what, ns, name, uid] = key.split('/') as [string, string, string, string?];
     if (what === 'sa') return this.deleteTokensOf(ns, name, uid ?? '');
     const s = this.secrets.get(`${ns}/${name}`);
-    if (!s) return;
+    if (!s) return this.forgetSecret(ns, name);
     const saName = s.metadata.annotations?.[SERVICE_ACCOUNT_NAME_KEY] ?? '';
     const saUID = s.metadata.annotations?.[SERVICE_ACCOUNT_UID_KEY] ?? '';
     const sa = await this.serviceAccount(ns, saName, saUID);
@@ -87,6 +87,20 @@ export class TokensController extends QueueController {
     } catch (e) {
       // someone else changed it (an update event follows) or it is gone
       if (!isStatus(e, 409, 404)) throw e;
+    }
+  }
+
+  /** A deleted token Secret no longer appears in its account's `secrets`. */
+  private async forgetSecret(ns: string, name: string): Promise<void> {
+    for (const sa of this.accounts.items()) {
+      if (sa.metadata.namespace !== ns || !(sa.secrets ?? []).some((r: KObject) => r.name === name)) continue;
+      const next = structuredClone(sa);
+      next.secrets = next.secrets.filter((r: KObject) => r.name !== name);
+      try {
+        await this.ctx.client.update(SERVICEACCOUNTS, ns, next);
+      } catch (e) {
+        if (!isStatus(e, 404)) throw e;
+      }
     }
   }
 

@@ -293,6 +293,20 @@ describe('service-account tokens', () => {
     assert.deepEqual(await review(token), { user: {}, error: '[invalid bearer token, token has been invalidated]' });
   });
 
+  test('deleting a token Secret drops it from the secrets of its service account', async () => {
+    await api(creds(), 'POST', '/api/v1/namespaces/default/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'lister' }, secrets: [{ name: 'lister-token' }, { name: 'kept' }] });
+    await c.k(['apply', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'lister-token', annotations: { 'kubernetes.io/service-account.name': 'lister' } }, type: 'kubernetes.io/service-account-token' }),
+    });
+    await until('the token', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/lister-token')).json.data?.token ? true : undefined));
+    await c.k(['delete', 'secret', 'lister-token']);
+    const sa = await until('the reference to go', async () => {
+      const o = (await api(creds(), 'GET', '/api/v1/namespaces/default/serviceaccounts/lister')).json;
+      return o.secrets?.length === 1 ? o : undefined;
+    });
+    assert.deepEqual(sa.secrets, [{ name: 'kept' }]);
+  });
+
   test('a token Secret naming a missing service account is deleted', async () => {
     await c.k(['apply', '-f', '-'], {
       stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orphan-token', annotations: { 'kubernetes.io/service-account.name': 'nobody' } }, type: 'kubernetes.io/service-account-token' }),
