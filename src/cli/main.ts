@@ -62,6 +62,8 @@ program
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--audit-log-path <file>', 'write audit events (audit.k8s.io/v1 JSON lines) to this file; - for stdout')
   .option('--audit-policy-file <file>', 'the audit.k8s.io/v1 Policy saying which requests are logged at which level')
+  .option('--service-account-issuer <url>', 'issuer of service-account tokens (iss); repeat to accept more, the first signs (default https://kubernetes.default.svc.cluster.local)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+  .option('--service-account-max-token-expiration <duration>', 'longest token a TokenRequest gets (longer requests are shortened with a warning; 0 = no limit)', parseDuration, 0)
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
   .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
   .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
@@ -111,6 +113,8 @@ program
         auditLogPath: o.auditLogPath,
         auditPolicyFile: o.auditPolicyFile,
         nodes: o.nodes,
+        serviceAccountIssuers: o.serviceAccountIssuer,
+        serviceAccountMaxTokenExpirationSeconds: Math.floor(o.serviceAccountMaxTokenExpiration / 1000),
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,
@@ -140,7 +144,7 @@ program
 
 program
   .command('kubeconfig')
-  .description('print the kubeconfig of a cluster')
+  .description('print the kubeconfig of a cluster, or (with --user) one for a new user with a certificate from the cluster CA')
   .option('--name <cluster>', 'cluster name', 'minikapi')
   .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
   .option('--user <name>', 'a kubeconfig for this user instead of the admin: a new client certificate signed by the cluster CA')

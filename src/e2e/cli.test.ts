@@ -187,7 +187,7 @@ describe('minikapi up', () => {
         c.on('exit', (code) => resolve({ code, out, err }));
       });
       assert.equal(kc.code, 0, kc.err);
-      assert.match(kc.out, /^current-context: minikapi-alice$/m);
+      assert.match(kc.out, /^current-context: alice@minikapi$/m);
       const path = join(tmp, 'alice.kubeconfig');
       writeFileSync(path, kc.out);
       const who = await runKubectl(path, join(tmp, 'alice-cache'), ['auth', 'whoami']);

@@ -62,6 +62,15 @@ export interface StrategyServices {
   releaseClusterIP(ip: string): void;
   allocateNodePort(requested?: number): Promise<number>;
   releaseNodePort(port: number): void;
+  /** Service-account tokens (TokenRequest, TokenReview), set by the server once it has the signing key. */
+  serviceAccountTokens?: ServiceAccountTokenService;
+}
+
+export interface ServiceAccountTokenService {
+  /** POST serviceaccounts/<name>/token: the TokenRequest answered with its token. */
+  request(namespace: string, name: string, tokenRequest: KObject, ctx: RequestContext): Promise<KObject>;
+  /** The status of a TokenReview of this token for these audiences (empty: the API audiences). */
+  review(token: string, audiences: string[]): Promise<KObject>;
 }
 
 export interface Strategy {

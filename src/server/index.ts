@@ -33,6 +33,10 @@ import { Scheduler } from '../controllers/scheduler.js';
 import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from '../controllers/replicaset.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { TokensController, type LegacyTokenGenerator } from '../controllers/tokens.js';
+import { ServiceAccountKeys } from '../auth/service-account-keys.js';
+import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
+import { issuerDiscoveryDocuments, issuerDiscoveryProblem, type IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -59,6 +63,10 @@ export interface ClusterOptions {
   /** Audit log file (`-` for stdout) and the audit.k8s.io/v1 Policy that says what goes in it. */
   auditLogPath?: string;
   auditPolicyFile?: string;
+  /** --service-account-issuer: the first signs tokens, all are accepted (default https://kubernetes.default.svc.cluster.local). */
+  serviceAccountIssuers?: string[];
+  /** --service-account-max-token-expiration in seconds (default 0: no limit). */
+  serviceAccountMaxTokenExpirationSeconds?: number;
   serviceClusterIPRange?: string;
   /**
    * Serve a data directory another minikapi already serves, deliberately: both share its state.db, this
@@ -244,6 +252,15 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
+  const saProblem = serviceAccountOptionsProblem(opts);
+  if (saProblem) {
+    await backend.close();
+    lock.release();
+    throw new StartupError(saProblem);
+  }
+  const saKeys = new ServiceAccountKeys(pki.saKeyPem, [pki.saPubPem]);
+  const saTokens = new ServiceAccountTokens({ registry, keys: saKeys, issuers: opts.serviceAccountIssuers, maxExpirationSeconds: opts.serviceAccountMaxTokenExpirationSeconds });
+  registry.services.serviceAccountTokens = saTokens;
   await bootstrap(registry);
   const crdServing = new CRDServing(registry);
   await crdServing.start();
@@ -280,16 +297,19 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       return out;
     },
   });
+  let discovery: IssuerDiscoveryDocuments | undefined;
   const app = createApp({
     auditLog,
     metrics,
     inFlight,
     registry,
-    authenticators: [new X509Authenticator(), new BearerAuthenticator(tokenAuthenticators)],
+    authenticators: [new X509Authenticator(), new BearerAuthenticator(saTokens.tokenAuthenticators(tokenAuthenticators))],
     authorizer: new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]),
     version,
     shutdown: shutdown.signal,
     serverAddress,
+    // upstream serves discovery only for an issuer it can describe (an https URL)
+    issuerDiscovery: issuerDiscoveryProblem(saTokens.issuer, saKeys) ? undefined : () => (discovery ??= issuerDiscoveryDocuments(saTokens.issuer, saKeys, undefined, serverAddress())),
     healthChecks,
     isReady: () => ready,
     maxRequestsInFlight: opts.maxRequestsInFlight,
@@ -336,7 +356,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', simulatedNodeNames(name, opts.nodes ?? 1));
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens });
   healthChecks.push(...controllers.healthChecks());
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
@@ -392,15 +412,37 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 }
 
-const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
+/** kube-apiserver's checks of the service-account flags. */
+function serviceAccountOptionsProblem(opts: ClusterOptions): string | undefined {
+  const seen = new Set<string>();
+  for (const iss of opts.serviceAccountIssuers ?? []) {
+    if (!iss) return 'service-account-issuer should not be an empty string';
+    if (iss.includes(':') && !URL.canParse(iss)) return `service-account-issuer ${JSON.stringify(iss)} contained a ':' but was not a valid URL`;
+    if (seen.has(iss)) return `service-account-issuer ${JSON.stringify(iss)} is already specified`;
+    seen.add(iss);
+  }
+  const max = opts.serviceAccountMaxTokenExpirationSeconds ?? 0;
+  if (max !== 0 && (max < 3600 || max > 2 ** 32)) return 'service-account-max-token-expiration is out of range, must be between 1 hour and 2^32 seconds';
+  return undefined;
+}
+
+/** What controllers may need from the server beyond the API. */
+interface ControllerDeps {
+  /** The simulated nodes' names. */
+  nodes: string[];
+  tokenGenerator: LegacyTokenGenerator;
+}
+
+const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new NamespaceController(),
   () => new ServiceAccountsController(),
   () => new RootCAPublisher(),
   () => new PodTermination(),
   () => new GarbageCollector(),
   () => new CSRSigningController(),
-  (nodes) => new NodeSimulator(nodes, VERSION.gitVersion),
-  (nodes) => new KubeletSimulator(nodes),
+  (d) => new TokensController(d.tokenGenerator),
+  (d) => new NodeSimulator(d.nodes, VERSION.gitVersion),
+  (d) => new KubeletSimulator(d.nodes),
   () => new Scheduler(),
   () => new ReplicaSetController(),
   () => new ReplicaSetController(REPLICATIONCONTROLLER_KIND),
@@ -408,12 +450,12 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, nodes: string[]): ElectedControllerManager {
-  const enabled = new Set(enabledControllers(spec, CONTROLLERS.map((make) => make(nodes).name)));
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps): ElectedControllerManager {
+  const enabled = new Set(enabledControllers(spec, CONTROLLERS.map((make) => make(deps).name)));
   // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
-  const controllers = () => CONTROLLERS.map((make) => make(nodes)).filter((c) => enabled.has(c.name));
+  const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
   return new ElectedControllerManager({ client, ca, controllers, onError: (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }) });
 }
 

@@ -1,5 +1,5 @@
 // authentication.k8s.io/v1 tokenreviews and authorization.k8s.io/v1 (local)subjectaccessreviews: create-only,
-// validated as upstream; the answers are the security layer's (until then: system:masters or nothing).
+// validated as upstream; token reviews ask the server's token authenticators, access reviews the security layer.
 import { type FieldError, badRequest, invalid, invalidError, required } from '../../apimachinery/errors.js';
 import { defineResource } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -9,9 +9,11 @@ export const tokenreviews = defineResource({
   resource: 'tokenreviews',
   kind: 'TokenReview',
   namespaced: false,
-  createOnly: (obj) => {
+  createOnly: async (obj, ctx) => {
     if (!obj.spec?.token) throw badRequest('token is required for TokenReview in authentication');
-    return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: obj.spec, status: { user: {} } };
+    const auds: string[] = Array.isArray(obj.spec.audiences) ? obj.spec.audiences : [];
+    const status = (await ctx.services.serviceAccountTokens?.review(obj.spec.token, auds)) ?? { user: {} };
+    return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { ...(obj.metadata ?? {}), creationTimestamp: null }, spec: obj.spec, status };
   },
 });
 
