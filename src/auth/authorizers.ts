@@ -1,4 +1,4 @@
-// Authorizers until RBAC: system:masters may do everything; everyone may ask who they are and what they may do.
+// The authorizers before RBAC in the chain: system:masters may do everything; the union asks each in turn.
 import type { Attributes, AuthorizationResult, Authorizer } from './types.js';
 
 const NO_OPINION: AuthorizationResult = { decision: 'no-opinion', reason: '' };
@@ -51,7 +51,7 @@ export class UnionAuthorizer implements Authorizer {
       if (r.decision !== 'no-opinion') return r;
       if (r.reason) reasons.push(r.reason);
     }
-    return { decision: 'no-opinion', reason: reasons.join(', ') };
+    return { decision: 'no-opinion', reason: reasons.join('\n') };
   }
 }
 

@@ -10,7 +10,9 @@ import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOpt
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
-import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import { SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import { RBACAuthorizer } from '../auth/rbac-authorizer.js';
+import { reconcileBootstrapPolicy } from '../auth/bootstrap-policy.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { HttpClient } from '../client/http-client.js';
@@ -19,6 +21,7 @@ import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
+import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -213,6 +216,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
   await bootstrap(registry);
+  await reconcileBootstrapPolicy(registry);
   const crdServing = new CRDServing(registry);
   await crdServing.start();
   mark('bootstrap');
@@ -226,10 +230,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     return `${h}:${a?.port ?? port}`;
   };
   const version: VersionInfo = VERSION;
+  // authorization as kube-apiserver's default chain: the system:masters group, then RBAC (Node is not served)
+  const rbac = new RBACAuthorizer();
+  const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), rbac]);
+  registry.services.authorization = rbac.services(authorizer);
   const app = createApp({
     registry,
     authenticators: [new X509Authenticator(), new BearerAuthenticator(tokenAuthenticators)],
-    authorizer: new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]),
+    authorizer,
     version,
     shutdown: shutdown.signal,
     serverAddress,
@@ -277,6 +285,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
+  // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
+  const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
+  await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => console.error(`minikapi: rbac informer: ${(e as Error).message ?? e}`));
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, pki.caCertPem, opts.controllers ?? '*');
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
@@ -293,6 +304,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       ready = false;
       shutdown.abort();
       controllers.stop();
+      rbac.stop();
       crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
@@ -330,13 +342,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 }
 
-const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination()];
+const CONTROLLERS: (() => Controller)[] = [() => new NamespaceController(), () => new ServiceAccountsController(), () => new RootCAPublisher(), () => new PodTermination(), () => new ClusterRoleAggregationController()];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
 function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, caCertPem: string, spec: string): ControllerManager {
   const all = CONTROLLERS.map((make) => make());
   const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
-  // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
+  // one identity for every controller, kept in system:masters (upstream gives each controller its own service account)
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
   return new ControllerManager(client, caCertPem, all.filter((c) => enabled.has(c.name)), (name, err) => console.error(`minikapi: ${name} controller: ${(err as Error).message ?? err}`));
