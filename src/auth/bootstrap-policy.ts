@@ -2,6 +2,7 @@
 // post-start hook: missing objects are created; existing ones gain missing rules, subjects, labels and annotations
 // unless annotated rbac.authorization.kubernetes.io/autoupdate: "false".
 import { StatusError } from '../apimachinery/errors.js';
+import { updateManagedFields } from '../apimachinery/managedfields/index.js';
 import { aggregatedRules } from '../controllers/clusterrole-aggregation.js';
 import type { Registry } from '../registry/index.js';
 import type { KObject, RequestContext } from '../registry/types.js';
@@ -13,6 +14,7 @@ import type { PolicyRule } from './types.js';
 const RBAC = 'rbac.authorization.k8s.io';
 const API_VERSION = `${RBAC}/v1`;
 const AUTOUPDATE = 'rbac.authorization.kubernetes.io/autoupdate';
+const MANAGER = 'kube-apiserver';
 const SYSTEM = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
 function meta(name: string, namespace?: string, aggregateTo?: string): KObject {
@@ -133,10 +135,12 @@ export async function reconcileBootstrapPolicy(registry: Registry): Promise<void
     const ns = expected.metadata.namespace ?? '';
     const name = expected.metadata.name;
     const store = registry.mustStore(RBAC, resource);
+    const scope = { group: RBAC, version: 'v1', kind: expected.kind, subresource: '' };
+    const create = (o: KObject) => store.create(ns, o, ctx, { beforeWrite: (w) => updateManagedFields(scope, undefined, w, MANAGER) });
     const cur = await getOrUndefined(registry, resource, ns, name);
     if (!cur) {
       try {
-        await store.create(ns, structuredClone(expected), ctx);
+        await create(structuredClone(expected));
         created.add(`${resource}/${name}`);
       } catch (e) {
         if (!(e instanceof StatusError && e.code === 409)) throw e;
@@ -148,10 +152,10 @@ export async function reconcileBootstrapPolicy(registry: Registry): Promise<void
     if (!next) return;
     if (next === 'recreate') {
       await store.delete(ns, name, {}, ctx);
-      await store.create(ns, structuredClone(expected), ctx);
+      await create(structuredClone(expected));
       return;
     }
-    await store.update(ns, name, () => next, ctx);
+    await store.update(ns, name, () => next, ctx, { beforeWrite: (w, old) => updateManagedFields(scope, old, w, MANAGER) });
   };
   for (const r of bootstrapClusterRoles()) await apply('clusterroles', r, false);
   for (const b of bootstrapClusterRoleBindings()) await apply('clusterrolebindings', b, true);
@@ -174,6 +178,7 @@ async function aggregateNew(registry: Registry, ctx: RequestContext, created: Se
     if (!role?.aggregationRule) continue;
     const rules: PolicyRule[] = aggregatedRules(role, all);
     role.rules = rules;
-    await store.update('', name, (cur) => (cur ? { ...cur, rules } : null), ctx);
+    const scope = { group: RBAC, version: 'v1', kind: 'ClusterRole', subresource: '' };
+    await store.update('', name, (cur) => (cur ? { ...cur, rules } : null), ctx, { beforeWrite: (w, old) => updateManagedFields(scope, old, w, MANAGER) });
   }
 }
