@@ -1,5 +1,5 @@
 // The authorizers before RBAC in the chain: system:masters may do everything; the union asks each in turn.
-import type { Attributes, AuthorizationResult, Authorizer } from './types.js';
+import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesResult } from './types.js';
 
 const NO_OPINION: AuthorizationResult = { decision: 'no-opinion', reason: '' };
 const ALLOW: AuthorizationResult = { decision: 'allow', reason: '' };
@@ -37,6 +37,17 @@ export class BasicUserAuthorizer implements Authorizer {
     }
     if (authenticated && a.verb === 'create' && !a.subresource && SELF_REVIEWS.has(a.resource) && (a.apiGroup === 'authorization.k8s.io' || a.apiGroup === 'authentication.k8s.io')) return ALLOW;
     return NO_OPINION;
+  }
+}
+
+/** --authorization-mode=AlwaysAllow: everything is allowed, and rules reviews say so. */
+export class AlwaysAllowAuthorizer implements Authorizer, RuleResolver {
+  authorize(): AuthorizationResult {
+    return ALLOW;
+  }
+
+  rulesFor(): RulesResult {
+    return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false, evaluationError: '' };
   }
 }
 

@@ -67,7 +67,14 @@ export function bootstrapRoleBindings(): KObject[] {
   return NAMESPACE_ROLE_BINDINGS.map(([ns, name, role, subjects]) => binding('RoleBinding', name, 'Role', role, subjects, ns));
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** JSON with map keys sorted: Go's maps have no order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v ?? null);
+}
+
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Expected labels and annotations under the existing ones (existing values win), as upstream's merge. */
 function mergeMeta(cur: KObject, expected: KObject): boolean {

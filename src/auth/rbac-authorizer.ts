@@ -57,10 +57,10 @@ export class RBACAuthorizer implements Authorizer, RuleResolver {
   }
 
   /** The registry's view: `authorizer` is the whole chain (system:masters, then RBAC). */
-  services(authorizer: Authorizer): AuthorizationServices {
+  services(authorizer: Authorizer, ruleResolver: RuleResolver = this): AuthorizationServices {
     return {
       authorizer,
-      ruleResolver: this,
+      ruleResolver,
       confirmNoEscalation: (u, ns, rules) => this.confirmNoEscalation(u, ns, rules),
       roleReferenceRules: (ref, ns) => this.index.roleReferenceRules(ref, ns),
     };

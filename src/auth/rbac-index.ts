@@ -58,9 +58,8 @@ function userKeys(user: UserInfo): string[] {
   return keys;
 }
 
-/** Upstream's appliesTo: the index of the first subject naming the user, or -1. */
-function appliesTo(user: UserInfo, subjects: Subject[], bindingNamespace: string): number {
-  const keys = new Set(userKeys(user));
+/** Upstream's appliesTo: the index of the first subject naming the user (by its index keys), or -1. */
+function appliesTo(keys: Set<string>, subjects: Subject[], bindingNamespace: string): number {
   return subjects.findIndex((s) => {
     const k = subjectKey(s, bindingNamespace);
     return k !== '' && keys.has(k);
@@ -97,9 +96,9 @@ class BindingIndex {
   }
 
   /** The bindings naming the user, by name (upstream's lister order is arbitrary; ours is stable). */
-  forUser(user: UserInfo): KObject[] {
+  forUser(userKeys: Set<string>): KObject[] {
     const keys = new Set<string>();
-    for (const k of userKeys(user)) for (const b of this.bySubject.get(k) ?? []) keys.add(b);
+    for (const k of userKeys) for (const b of this.bySubject.get(k) ?? []) keys.add(b);
     return [...keys].sort().map((k) => this.byKey.get(k)!);
   }
 }
@@ -164,8 +163,9 @@ export class RBACIndex {
 
   /** Every rule bound to the user at the cluster scope, then in the namespace (upstream's VisitRulesFor). */
   visitRulesFor(user: UserInfo, namespace: string, visit: RuleVisitor): void {
-    for (const b of this.clusterRoleBindings.forUser(user)) {
-      const i = appliesTo(user, b.subjects ?? [], '');
+    const keys = new Set(userKeys(user));
+    for (const b of this.clusterRoleBindings.forUser(keys)) {
+      const i = appliesTo(keys, b.subjects ?? [], '');
       if (i < 0) continue;
       const r = this.roleReferenceRules(b.roleRef ?? {}, '');
       if ('error' in r) {
@@ -176,8 +176,8 @@ export class RBACIndex {
       for (const rule of r.rules) if (!visit(source, rule, undefined)) return;
     }
     if (!namespace) return;
-    for (const b of this.roleBindings.get(namespace)?.forUser(user) ?? []) {
-      const i = appliesTo(user, b.subjects ?? [], namespace);
+    for (const b of this.roleBindings.get(namespace)?.forUser(keys) ?? []) {
+      const i = appliesTo(keys, b.subjects ?? [], namespace);
       if (i < 0) continue;
       const r = this.roleReferenceRules(b.roleRef ?? {}, namespace);
       if ('error' in r) {

@@ -18,6 +18,11 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
+function parseAuthorizationMode(v: string): 'RBAC' | 'AlwaysAllow' {
+  if (v === 'RBAC' || v === 'AlwaysAllow') return v;
+  throw new InvalidArgumentError('must be "RBAC" or "AlwaysAllow"');
+}
+
 function parseStorage(v: string): OpenBackendOptions['kind'] {
   if (v === 'sqlite' || v === 'memory') return v;
   if (!isEtcdUrl(v)) throw new InvalidArgumentError('must be "sqlite", "memory" or etcd://host:port[,host:port...][?prefix=/path]');
@@ -58,6 +63,7 @@ program
   .option('--etcd-certfile <file>', 'client certificate for etcd (TLS)')
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
+  .option('--authorization-mode <mode>', 'RBAC, or AlwaysAllow (every authenticated request is allowed)', parseAuthorizationMode, 'RBAC')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
   .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
@@ -99,6 +105,7 @@ program
         etcdKeyFile: o.etcdKeyfile,
         kubeconfig: o.kubeconfig,
         tokenAuthFile: o.tokenAuthFile,
+        authorizationMode: o.authorizationMode,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,

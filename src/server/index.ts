@@ -10,7 +10,7 @@ import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOpt
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
-import { SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import { AlwaysAllowAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import { RBACAuthorizer } from '../auth/rbac-authorizer.js';
 import { reconcileBootstrapPolicy } from '../auth/bootstrap-policy.js';
 import type { TokenAuthenticator } from '../auth/types.js';
@@ -43,6 +43,8 @@ export interface ClusterOptions {
   etcdKeyFile?: string;
   /** Where to write the kubeconfig (default `<dataDir>/kubeconfig`). */
   kubeconfig?: string;
+  /** `RBAC` (default) or `AlwaysAllow`, as kube-apiserver's --authorization-mode (Node is not served). */
+  authorizationMode?: 'RBAC' | 'AlwaysAllow';
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
   serviceClusterIPRange?: string;
@@ -232,8 +234,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const version: VersionInfo = VERSION;
   // authorization as kube-apiserver's default chain: the system:masters group, then RBAC (Node is not served)
   const rbac = new RBACAuthorizer();
-  const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), rbac]);
-  registry.services.authorization = rbac.services(authorizer);
+  const allowAll = opts.authorizationMode === 'AlwaysAllow' ? new AlwaysAllowAuthorizer() : undefined;
+  const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
+  registry.services.authorization = rbac.services(authorizer, allowAll);
   const app = createApp({
     registry,
     authenticators: [new X509Authenticator(), new BearerAuthenticator(tokenAuthenticators)],
