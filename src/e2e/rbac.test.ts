@@ -209,3 +209,21 @@ describe('RBAC', () => {
     assert.equal((await c.kubectl(['auth', 'can-i', 'list', 'configmaps', '-n', 'team', '--as', 'dave'])).stdout.trim(), 'yes');
   });
 });
+
+describe('--authorization-mode AlwaysAllow', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ authorizationMode: 'AlwaysAllow' });
+  });
+  after(() => c?.cleanup());
+
+  test('every authenticated user may do everything, and rules reviews say so', async () => {
+    const cert = issueClientCert({ certPem: c.pki.caCertPem, keyPem: c.pki.caKeyPem }, { commonName: 'erin', organizations: [] });
+    const erin = { url: c.url, caCertPem: c.caCertPem, adminCertPem: cert.certPem, adminKeyPem: cert.keyPem };
+    assert.equal((await api(erin, 'GET', '/api/v1/namespaces/kube-system/secrets')).status, 200);
+    const role = await api(erin, 'POST', `/apis/${RBAC}/v1/clusterroles`, { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name: 'all' }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] });
+    assert.equal(role.status, 201);
+    const rules = await api(erin, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } });
+    assert.deepEqual(rules.json.status, { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false });
+  });
+});
