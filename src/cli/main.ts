@@ -19,6 +19,11 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
+function parseAuthorizationMode(v: string): 'RBAC' | 'AlwaysAllow' {
+  if (v === 'RBAC' || v === 'AlwaysAllow') return v;
+  throw new InvalidArgumentError('must be "RBAC" or "AlwaysAllow"');
+}
+
 function parseStorage(v: string): OpenBackendOptions['kind'] {
   if (v === 'sqlite' || v === 'memory') return v;
   if (!isEtcdUrl(v)) throw new InvalidArgumentError('must be "sqlite", "memory" or etcd://host:port[,host:port...][?prefix=/path]');
@@ -59,6 +64,7 @@ program
   .option('--etcd-certfile <file>', 'client certificate for etcd (TLS)')
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
+  .option('--authorization-mode <mode>', 'RBAC, or AlwaysAllow (every authenticated request is allowed)', parseAuthorizationMode, 'RBAC')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--audit-log-path <file>', 'write audit events (audit.k8s.io/v1 JSON lines) to this file; - for stdout')
   .option('--audit-policy-file <file>', 'the audit.k8s.io/v1 Policy saying which requests are logged at which level')
@@ -115,6 +121,7 @@ program
         nodes: o.nodes,
         serviceAccountIssuers: o.serviceAccountIssuer,
         serviceAccountMaxTokenExpirationSeconds: Math.floor(o.serviceAccountMaxTokenExpiration / 1000),
+        authorizationMode: o.authorizationMode,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,

@@ -4,7 +4,7 @@ import type { FieldError } from '../apimachinery/errors.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type KObject = Record<string, any>;
 
-import type { UserInfo } from '../auth/types.js';
+import type { AuthorizationServices, UserInfo } from '../auth/types.js';
 import type { TablePrinter } from './printers/types.js';
 
 export type { UserInfo } from '../auth/types.js';
@@ -64,6 +64,8 @@ export interface StrategyServices {
   releaseNodePort(port: number): void;
   /** Service-account tokens (TokenRequest, TokenReview), set by the server once it has the signing key. */
   serviceAccountTokens?: ServiceAccountTokenService;
+  /** Review answers and RBAC's escalation checks (absent: no authorization wired, as with AlwaysAllow). */
+  authorization?: AuthorizationServices;
 }
 
 export interface ServiceAccountTokenService {

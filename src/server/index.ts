@@ -16,7 +16,9 @@ import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
-import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import { AlwaysAllowAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import { RBACAuthorizer } from '../auth/rbac-authorizer.js';
+import { reconcileBootstrapPolicy } from '../auth/bootstrap-policy.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { HttpClient } from '../client/http-client.js';
@@ -37,6 +39,7 @@ import { TokensController, type LegacyTokenGenerator } from '../controllers/toke
 import { ServiceAccountKeys } from '../auth/service-account-keys.js';
 import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
 import { issuerDiscoveryDocuments, issuerDiscoveryProblem, type IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
+import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -58,6 +61,8 @@ export interface ClusterOptions {
   etcdKeyFile?: string;
   /** Where to write the kubeconfig (default `<dataDir>/kubeconfig`). */
   kubeconfig?: string;
+  /** `RBAC` (default) or `AlwaysAllow`, as kube-apiserver's --authorization-mode (Node is not served). */
+  authorizationMode?: 'RBAC' | 'AlwaysAllow';
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
   /** Audit log file (`-` for stdout) and the audit.k8s.io/v1 Policy that says what goes in it. */
@@ -262,6 +267,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const saTokens = new ServiceAccountTokens({ registry, keys: saKeys, issuers: opts.serviceAccountIssuers, maxExpirationSeconds: opts.serviceAccountMaxTokenExpirationSeconds });
   registry.services.serviceAccountTokens = saTokens;
   await bootstrap(registry);
+  await reconcileBootstrapPolicy(registry);
   const crdServing = new CRDServing(registry);
   await crdServing.start();
   mark('bootstrap');
@@ -298,13 +304,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     },
   });
   let discovery: IssuerDiscoveryDocuments | undefined;
+  // authorization as kube-apiserver's default chain: the system:masters group, then RBAC (Node is not served)
+  const rbac = new RBACAuthorizer();
+  const allowAll = opts.authorizationMode === 'AlwaysAllow' ? new AlwaysAllowAuthorizer() : undefined;
+  const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
+  registry.services.authorization = rbac.services(authorizer, allowAll);
   const app = createApp({
     auditLog,
     metrics,
     inFlight,
     registry,
     authenticators: [new X509Authenticator(), new BearerAuthenticator(saTokens.tokenAuthenticators(tokenAuthenticators))],
-    authorizer: new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]),
+    authorizer,
     version,
     shutdown: shutdown.signal,
     serverAddress,
@@ -356,6 +367,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
+  // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
+  const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
+  await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens });
   healthChecks.push(...controllers.healthChecks());
   await controllers.start();
@@ -373,6 +387,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       ready = false;
       await controllers.stop();
       shutdown.abort();
+      rbac.stop();
       crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
@@ -447,12 +462,13 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new ReplicaSetController(),
   () => new ReplicaSetController(REPLICATIONCONTROLLER_KIND),
   () => new DeploymentController(),
+  () => new ClusterRoleAggregationController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
 function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps): ElectedControllerManager {
   const enabled = new Set(enabledControllers(spec, CONTROLLERS.map((make) => make(deps).name)));
-  // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
+  // one identity for every controller, kept in system:masters (upstream gives each controller its own service account)
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
