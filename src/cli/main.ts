@@ -1,4 +1,4 @@
-// The `minikapi` command line: up, kubeconfig, status.
+// The `minikapi` command line: up, kubeconfig, status (and, from their own files: down, list, delete, snapshot, history).
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -6,6 +6,11 @@ import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
 import { StorageError } from '../storage/backend.js';
 import { isEtcdUrl, parseEtcdUrl } from '../storage/etcd-url.js';
 import type { OpenBackendOptions } from '../storage/index.js';
+import { addUpOptions, afterReady, seedFor, startWaitTimer } from './up-extras.js';
+import { detachedUp } from './detach.js';
+import { registerLifecycle } from './lifecycle.js';
+import { registerSnapshot } from './snapshot.js';
+import { registerHistory } from './history.js';
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -70,8 +75,10 @@ program
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
   .action(async (o) => {
+    if (o.detach) return detachedUp(o, process.argv.slice(3), fail);
     const t0 = performance.now();
-    const out = (s: string) => process.stdout.write(s + '\n');
+    const out = (s: string) => (o.printKubeconfig ? process.stderr : process.stdout).write(s + '\n');
+    const waitTimer = startWaitTimer(o, fail);
     let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
     let stopping = false;
     const shutdown = (sig: string) => {
@@ -94,6 +101,7 @@ program
         host: o.host,
         port: o.port,
         storage: o.storage,
+        seed: seedFor(o),
         etcdCAFile: o.etcdCafile,
         etcdCertFile: o.etcdCertfile,
         etcdKeyFile: o.etcdKeyfile,
@@ -118,6 +126,13 @@ program
     const c = cluster!;
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
+    waitTimer.clear();
+    try {
+      await afterReady(c, o, out);
+    } catch (e) {
+      await c.stop();
+      fail((e as Error).message);
+    }
     if (stopping) {
       stopping = false;
       shutdown('signal during start-up');
@@ -157,5 +172,10 @@ program
     process.stdout.write(r.text + '\n');
     process.exit(r.running ? 0 : 3);
   });
+
+addUpOptions(program.commands.find((c) => c.name() === 'up')!);
+registerLifecycle(program, fail);
+registerSnapshot(program, fail);
+registerHistory(program, fail);
 
 program.parseAsync(process.argv).catch((e) => fail((e as Error).message));

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
@@ -21,7 +21,7 @@ import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
 import { PodTermination } from '../controllers/pod-termination.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
-import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
+import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
 
 export interface ClusterOptions {
@@ -63,6 +63,8 @@ export interface ClusterOptions {
   requestTimeoutMs?: number;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
+  /** Fills the store before bootstrap (`up --from <snapshot>`); a failure ends start-up with its message. */
+  seed?: (backend: Backend) => Promise<string>;
   /** Called once per start-up phase with its duration. */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -109,7 +111,7 @@ const GO_DEFAULT_CIPHERS = [
 ].join(':');
 
 export function defaultDataDir(name: string): string {
-  return join(homedir(), '.minikapi', name);
+  return join(clustersHome(), name);
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
@@ -198,6 +200,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const size = ['', '-wal'].reduce((n, suffix) => n + (existsSync(dbPath + suffix) ? statSync(dbPath + suffix).size : 0), 0);
     mark(`storage (sqlite, ${(size / 1024 / 1024).toFixed(1)} MiB, revision ${await backend.currentRevision()})`);
   } else mark(`storage (${storage})`);
+
+  if (opts.seed) {
+    try {
+      mark(await opts.seed(backend));
+    } catch (e) {
+      await backend.close();
+      lock.release();
+      throw new StartupError((e as Error).message);
+    }
+  }
 
   const loopbackTokens = new LoopbackTokens();
   const tokenAuthenticators: TokenAuthenticator[] = [loopbackTokens];
