@@ -110,7 +110,7 @@ export function createdAt(dir: string): Date | undefined {
 
 /** A data directory minikapi made (so that `delete` never removes anything else). */
 export function looksLikeClusterDir(dir: string): boolean {
-  return ['pki', 'state.db', DATA_DIR_FILES.state, DATA_DIR_FILES.record, DATA_DIR_FILES.pid].some((f) => existsSync(join(dir, f)));
+  return ['pki', 'state.db', DATA_DIR_FILES.state, DATA_DIR_FILES.record, DATA_DIR_FILES.pid, DATA_DIR_FILES.log].some((f) => existsSync(join(dir, f)));
 }
 
 export function removePidFile(dir: string): void {

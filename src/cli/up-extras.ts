@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Cluster } from '../server/index.js';
 import type { Backend } from '../storage/backend.js';
-import { restoreSnapshot, snapshotHeader } from '../storage/snapshot.js';
+import { StoreNotEmptyError, restoreSnapshot, snapshotHeader } from '../storage/snapshot.js';
 import { applyManifests, manifestFiles, readManifests } from './apply-manifests.js';
 import { clusterDir, readRecord, writeRecord } from './cluster-dir.js';
 import { credentialsOf, httpsTransport } from './https-transport.js';
@@ -50,9 +50,11 @@ export function seedFor(o: UpExtras): ((backend: Backend) => Promise<string>) | 
   const file = o.from;
   return async (backend) => {
     const r = await restoreSnapshot(file, backend).catch((e) => {
-      throw new Error(`--from ${file}: ${(e as Error).message}${/not empty/.test((e as Error).message) ? `; --from seeds a new cluster only: delete this one first (minikapi delete --name ${o.name}) or choose another --name` : ''}`);
+      if (e instanceof StoreNotEmptyError)
+        throw new Error(`--from ${file}: the store of cluster "${o.name}" is not empty (${e.keys} keys): --from seeds a new cluster only; delete this one first (minikapi delete --name ${o.name}) or choose another --name`);
+      throw new Error(`--from ${file}: ${(e as Error).message}`);
     });
-    return `seed (${r.keys} keys from snapshot)`;
+    return `seed (${r.keys} keys)`;
   };
 }
 

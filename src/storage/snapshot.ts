@@ -34,6 +34,12 @@ export interface SnapshotRecord {
 
 export class SnapshotError extends StorageError {}
 
+export class StoreNotEmptyError extends SnapshotError {
+  constructor(readonly keys: number) {
+    super(`the target store is not empty (${keys} keys); a snapshot is restored into an empty store only`);
+  }
+}
+
 function recordOf(key: string, value: Buffer, createRevision: number, modRevision: number): SnapshotRecord {
   const text = value.toString('utf8');
   const exact = Buffer.byteLength(text) === value.length && Buffer.from(text, 'utf8').equals(value);
@@ -136,7 +142,7 @@ async function storedKeys(backend: Backend): Promise<number> {
 export async function restoreSnapshot(file: string, backend: Backend): Promise<{ header: SnapshotHeader; keys: number; revision: number }> {
   const { header, records } = readSnapshot(file);
   const present = await storedKeys(backend);
-  if (present > 0) throw new SnapshotError(`the target store is not empty (${present} keys); a snapshot is restored into an empty store only`);
+  if (present > 0) throw new StoreNotEmptyError(present);
   records.sort((a, b) => a.modRevision - b.modRevision || (a.key < b.key ? -1 : 1));
   for (let i = 0; i < records.length; i += WINDOW) {
     await Promise.all(
