@@ -1,4 +1,4 @@
-// The `minikapi` command line: up, kubeconfig, status.
+// The `minikapi` command line: up, kubeconfig, status (and, from their own files: down, list, delete, snapshot, history).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureLog, type LogFormat } from '../log/index.js';
 import { readFileSync, existsSync } from 'node:fs';
@@ -7,6 +7,11 @@ import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
 import { StorageError } from '../storage/backend.js';
 import { isEtcdUrl, parseEtcdUrl } from '../storage/etcd-url.js';
 import type { OpenBackendOptions } from '../storage/index.js';
+import { addUpOptions, afterReady, seedFor, startWaitTimer } from './up-extras.js';
+import { detachedUp } from './detach.js';
+import { registerLifecycle } from './lifecycle.js';
+import { registerSnapshot } from './snapshot.js';
+import { registerHistory } from './history.js';
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -80,15 +85,16 @@ program
   .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
-  .option('--print-kubeconfig', 'once ready, write the kubeconfig to stdout (the other lines go to stderr), for scripts: minikapi up --port 0 --storage memory --print-kubeconfig')
   .option('--nodes <n>', 'simulated nodes (kind names: <name>-control-plane, <name>-worker, …); 0 = none', parseCount, 1)
   .option('-v, --v <level>', 'log verbosity on stderr, as kube-apiserver\'s -v (3 logs every request)', parseCount, 0)
   .addOption(new Option('--log-format <format>', 'log lines as klog text or JSON').choices(['text', 'json']).default('text'))
   .action(async (o) => {
+    if (o.detach) return detachedUp(o, process.argv.slice(3), fail);
     configureLog({ format: o.logFormat as LogFormat, verbosity: o.v });
     const t0 = performance.now();
     // with --print-kubeconfig stdout carries the kubeconfig alone; what a person reads goes to stderr
     const out = (s: string) => (o.printKubeconfig ? process.stderr : process.stdout).write(s + '\n');
+    const waitTimer = startWaitTimer(o, fail);
     let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
     let stopping = false;
     const shutdown = (sig: string) => {
@@ -111,6 +117,7 @@ program
         host: o.host,
         port: o.port,
         storage: o.storage,
+        seed: seedFor(o),
         etcdCAFile: o.etcdCafile,
         etcdCertFile: o.etcdCertfile,
         etcdKeyFile: o.etcdKeyfile,
@@ -142,7 +149,13 @@ program
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
     out(`try: kubectl get ns   (context "${c.name}" in that kubeconfig)`);
-    if (o.printKubeconfig) process.stdout.write(c.kubeconfig);
+    waitTimer.clear();
+    try {
+      await afterReady(c, o, out);
+    } catch (e) {
+      await c.stop();
+      fail((e as Error).message);
+    }
     if (stopping) {
       stopping = false;
       shutdown('signal during start-up');
@@ -194,5 +207,10 @@ program
     process.stdout.write(r.text + '\n');
     process.exit(r.running ? 0 : 3);
   });
+
+addUpOptions(program.commands.find((c) => c.name() === 'up')!);
+registerLifecycle(program, fail);
+registerSnapshot(program, fail);
+registerHistory(program, fail);
 
 program.parseAsync(process.argv).catch((e) => fail((e as Error).message));

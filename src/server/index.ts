@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { getRequestListener } from '@hono/node-server';
@@ -42,7 +42,7 @@ import { issuerDiscoveryDocuments, issuerDiscoveryProblem, type IssuerDiscoveryD
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
-import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
+import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
 
 export interface ClusterOptions {
@@ -95,6 +95,8 @@ export interface ClusterOptions {
   controllers?: string;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
   nodes?: number;
+  /** Fills the store before bootstrap (`up --from <snapshot>`); a failure ends start-up with its message. */
+  seed?: (backend: Backend) => Promise<string>;
   /** Called once per start-up phase with its duration. */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -143,7 +145,7 @@ const GO_DEFAULT_CIPHERS = [
 ].join(':');
 
 export function defaultDataDir(name: string): string {
-  return join(homedir(), '.minikapi', name);
+  return join(clustersHome(), name);
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
@@ -232,6 +234,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const size = ['', '-wal'].reduce((n, suffix) => n + (existsSync(dbPath + suffix) ? statSync(dbPath + suffix).size : 0), 0);
     mark(`storage (sqlite, ${(size / 1024 / 1024).toFixed(1)} MiB, revision ${await backend.currentRevision()})`);
   } else mark(`storage (${storage})`);
+
+  if (opts.seed) {
+    try {
+      mark(await opts.seed(backend));
+    } catch (e) {
+      await backend.close();
+      lock.release();
+      throw new StartupError((e as Error).message);
+    }
+  }
 
   const loopbackTokens = new LoopbackTokens();
   const tokenAuthenticators: TokenAuthenticator[] = [loopbackTokens];
