@@ -40,6 +40,9 @@ import { ServiceAccountKeys } from '../auth/service-account-keys.js';
 import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
 import { issuerDiscoveryDocuments, issuerDiscoveryProblem, type IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
+import { JobController } from '../controllers/job.js';
+import { CronJobController } from '../controllers/cronjob.js';
+import { TTLAfterFinishedController } from '../controllers/ttl-after-finished.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -475,6 +478,9 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new ReplicaSetController(REPLICATIONCONTROLLER_KIND),
   () => new DeploymentController(),
   () => new ClusterRoleAggregationController(),
+  () => new JobController(),
+  () => new CronJobController(),
+  () => new TTLAfterFinishedController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
