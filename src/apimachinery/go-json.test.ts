@@ -332,18 +332,14 @@ function dropNullCreationTimestamps(v: unknown): unknown {
   return v;
 }
 
-test('cost per write of a typical Deployment (both passes)', () => {
-  const n = 5000;
-  const copies = Array.from({ length: n }, () => typicalDeployment());
-  for (const c of copies.slice(0, 500)) normalizeLikeGo(structuredClone(c), 'apps/v1', 'Deployment');
-  const t0 = process.hrtime.bigint();
-  for (const c of copies) {
-    stripLikeGo(c, 'apps/v1', 'Deployment');
-    normalizeLikeGo(c, 'apps/v1', 'Deployment');
-  }
-  const perWrite = Number(process.hrtime.bigint() - t0) / n / 1000;
-  // the target is < 50 µs; the bound leaves room for a loaded test machine
-  assert.ok(perWrite < 150, `${perWrite.toFixed(1)} µs per write`);
+test('both passes leave a typical Deployment as they found it the second time', () => {
+  const d = typicalDeployment();
+  stripLikeGo(d, 'apps/v1', 'Deployment');
+  normalizeLikeGo(d, 'apps/v1', 'Deployment');
+  const once = JSON.stringify(d);
+  stripLikeGo(d, 'apps/v1', 'Deployment');
+  normalizeLikeGo(d, 'apps/v1', 'Deployment');
+  assert.equal(JSON.stringify(d), once);
 });
 
 function typicalDeployment(): Obj {
