@@ -14,6 +14,8 @@ import { logError } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
+import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
+import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import type { TokenAuthenticator } from '../auth/types.js';
@@ -253,7 +255,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const h = host.includes(':') ? `[${host}]` : host;
     return `${h}:${a?.port ?? port}`;
   };
-  registry.admission = new WebhookAdmission(registry);
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry));
   const version: VersionInfo = VERSION;
   const inFlight = { readOnly: 0, mutating: 0 };
   const metrics = new ApiMetrics({

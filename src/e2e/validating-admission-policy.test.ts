@@ -1,0 +1,147 @@
+// ValidatingAdmissionPolicy with real kubectl: denials in upstream's words, Warn actions as warnings,
+// ConfigMap params, messageExpression, namespace selectors, failurePolicy and status.typeChecking.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startTestCluster, type TestCluster } from '../testing/harness.js';
+import { api } from '../testing/client.js';
+
+const RG = 'admissionregistration.k8s.io/v1';
+
+function policy(name: string, spec: Record<string, unknown>) {
+  return { apiVersion: RG, kind: 'ValidatingAdmissionPolicy', metadata: { name }, spec };
+}
+
+function binding(name: string, spec: Record<string, unknown>) {
+  return { apiVersion: RG, kind: 'ValidatingAdmissionPolicyBinding', metadata: { name }, spec };
+}
+
+function deployment(name: string, replicas: number) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+  };
+}
+
+const deployments = [{ operations: ['CREATE', 'UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments'] }];
+const configmaps = [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }];
+
+describe('ValidatingAdmissionPolicy', () => {
+  let c: TestCluster;
+
+  /** Applies objects, then waits until the policies took effect (the informer saw them), as a user would retry. */
+  async function create(objs: unknown[]): Promise<void> {
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objs }) });
+  }
+
+  async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+    let v = await fn();
+    for (let i = 0; i < 50 && !ok(v); i++) {
+      await sleep(100);
+      v = await fn();
+    }
+    return v;
+  }
+
+  before(async () => {
+    c = await startTestCluster({ controllers: 'none' });
+    for (const ns of ['limited', 'warned', 'plain']) await c.k(['create', 'namespace', ns]);
+    await c.k(['label', 'namespace', 'limited', 'limits=on']);
+    await c.k(['label', 'namespace', 'warned', 'policy=warn']);
+  });
+
+  after(async () => {
+    await c?.cleanup();
+  });
+
+  test('a Deny binding refuses a Deployment with more than 5 replicas with upstream\'s message', async () => {
+    await create([
+      policy('max-replicas', { failurePolicy: 'Fail', matchConstraints: { resourceRules: deployments, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'default' } } }, validations: [{ expression: 'object.spec.replicas <= 5' }] }),
+      binding('max-replicas-binding', { policyName: 'max-replicas', validationActions: ['Deny'] }),
+    ]);
+    const r = await eventually(() => c.kubectl(['create', '-n', 'default', '-f', '-'], { stdin: JSON.stringify(deployment('big', 6)) }), (x) => x.code !== 0);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'The deployments "big" is invalid: : ValidatingAdmissionPolicy \'max-replicas\' with binding \'max-replicas-binding\' denied request: failed expression: object.spec.replicas <= 5\n');
+    const raw = await api(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment('big', 6));
+    assert.equal(raw.status, 422);
+    assert.equal(raw.json.reason, 'Invalid');
+    assert.equal(raw.json.message, 'deployments.apps "big" is forbidden: ValidatingAdmissionPolicy \'max-replicas\' with binding \'max-replicas-binding\' denied request: failed expression: object.spec.replicas <= 5');
+    assert.deepEqual(raw.json.details, { name: 'big', group: 'apps', kind: 'deployments', causes: [{ message: 'ValidatingAdmissionPolicy \'max-replicas\' with binding \'max-replicas-binding\' denied request: failed expression: object.spec.replicas <= 5' }] });
+    await c.k(['create', '-n', 'default', '-f', '-'], { stdin: JSON.stringify(deployment('small', 5)) });
+    // an update is checked too; the scale subresource is not, as upstream (the rule names deployments, not deployments/scale)
+    const patched = await c.kubectl(['patch', '-n', 'default', 'deployment/small', '-p', '{"spec":{"replicas":7}}']);
+    assert.equal(patched.code, 1);
+    assert.equal(patched.stderr, 'The deployments "small" is invalid: : ValidatingAdmissionPolicy \'max-replicas\' with binding \'max-replicas-binding\' denied request: failed expression: object.spec.replicas <= 5\n');
+    await c.k(['scale', '-n', 'default', 'deployment/small', '--replicas=7']);
+    // other namespaces are outside the policy's namespaceSelector
+    await c.k(['create', '-n', 'plain', '-f', '-'], { stdin: JSON.stringify(deployment('big', 6)) });
+  });
+
+  test('a Warn binding admits and kubectl prints the warning; its namespaceSelector limits where', async () => {
+    await create([
+      policy('team-label', { matchConstraints: { resourceRules: configmaps }, validations: [{ expression: "has(object.metadata.labels) && 'team' in object.metadata.labels", message: 'configmaps need a team label' }] }),
+      binding('team-label-warn', { policyName: 'team-label', validationActions: ['Warn'], matchResources: { namespaceSelector: { matchLabels: { policy: 'warn' } } } }),
+    ]);
+    const r = await eventually(() => c.kubectl(['create', 'configmap', `w${Date.now()}`, '-n', 'warned']), (x) => x.stderr !== '');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "Warning: Validation failed for ValidatingAdmissionPolicy 'team-label' with binding 'team-label-warn': configmaps need a team label\n");
+    const labelled = await c.kubectl(['create', '-n', 'warned', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok', labels: { team: 'a' } } }) });
+    assert.equal(labelled.stderr, '');
+    const elsewhere = await c.kubectl(['create', 'configmap', 'quiet', '-n', 'plain']);
+    assert.equal(elsewhere.code, 0);
+    assert.equal(elsewhere.stderr, '');
+  });
+
+  test('paramKind ConfigMap: the limit comes from params, the message from messageExpression, the code from reason', async () => {
+    await c.k(['create', 'configmap', 'limits', '-n', 'limited', '--from-literal=maxReplicas=2']);
+    await create([
+      policy('replica-limit', {
+        paramKind: { apiVersion: 'v1', kind: 'ConfigMap' },
+        matchConstraints: { resourceRules: deployments },
+        validations: [{
+          expression: 'object.spec.replicas <= int(params.data.maxReplicas)',
+          messageExpression: "'replicas ' + string(object.spec.replicas) + ' exceed the limit ' + params.data.maxReplicas",
+          reason: 'Forbidden',
+        }],
+      }),
+      binding('replica-limit-binding', {
+        policyName: 'replica-limit',
+        validationActions: ['Deny'],
+        paramRef: { name: 'limits', parameterNotFoundAction: 'Deny' },
+        matchResources: { namespaceSelector: { matchLabels: { limits: 'on' } } },
+      }),
+    ]);
+    const r = await eventually(() => c.kubectl(['create', '-n', 'limited', '-f', '-'], { stdin: JSON.stringify(deployment('three', 3)) }), (x) => x.code !== 0);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error from server (Forbidden): error when creating "STDIN": deployments.apps "three" is forbidden: ValidatingAdmissionPolicy \'replica-limit\' with binding \'replica-limit-binding\' denied request: replicas 3 exceed the limit 2\n');
+    await c.k(['create', '-n', 'limited', '-f', '-'], { stdin: JSON.stringify(deployment('two', 2)) });
+    // without its param the binding denies (parameterNotFoundAction Deny), as a configuration error
+    await c.k(['delete', 'configmap', 'limits', '-n', 'limited']);
+    const raw = await eventually(() => api(c, 'POST', '/apis/apps/v1/namespaces/limited/deployments', deployment('one', 1)), (x) => x.status !== 201);
+    assert.equal(raw.status, 422);
+    assert.equal(raw.json.reason, 'Invalid');
+    assert.equal(raw.json.message, 'deployments.apps "one" is forbidden: ValidatingAdmissionPolicy \'replica-limit\' with binding \'replica-limit-binding\' denied request: failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction');
+  });
+
+  test('failurePolicy: an expression error denies under Fail and admits under Ignore', async () => {
+    const spec = (fp: string) => ({
+      failurePolicy: fp,
+      matchConstraints: { resourceRules: configmaps, objectSelector: { matchLabels: { fp: fp.toLowerCase() } } },
+      validations: [{ expression: "object.data.missing == 'x'" }],
+    });
+    await create([
+      policy('fp-fail', spec('Fail')),
+      policy('fp-ignore', spec('Ignore')),
+      binding('fp-fail', { policyName: 'fp-fail', validationActions: ['Deny'] }),
+      binding('fp-ignore', { policyName: 'fp-ignore', validationActions: ['Deny'] }),
+    ]);
+    const cm = (name: string, fp: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { fp } }, data: { present: 'y' } });
+    const failed = await eventually(() => api(c, 'POST', '/api/v1/namespaces/plain/configmaps', cm('f', 'fail')), (x) => x.status !== 201);
+    assert.equal(failed.status, 422);
+    assert.equal(failed.json.message, 'configmaps "f" is forbidden: ValidatingAdmissionPolicy \'fp-fail\' with binding \'fp-fail\' denied request: expression \'object.data.missing == \'x\'\' resulted in error: no such key: missing');
+    const ignored = await api(c, 'POST', '/api/v1/namespaces/plain/configmaps', cm('i', 'ignore'));
+    assert.equal(ignored.status, 201);
+  });
+});
