@@ -46,7 +46,7 @@ describe('ValidatingAdmissionPolicy', () => {
   }
 
   before(async () => {
-    c = await startTestCluster({ controllers: 'none' });
+    c = await startTestCluster({ controllers: 'validatingadmissionpolicy-status-controller' });
     for (const ns of ['limited', 'warned', 'plain']) await c.k(['create', 'namespace', ns]);
     await c.k(['label', 'namespace', 'limited', 'limits=on']);
     await c.k(['label', 'namespace', 'warned', 'policy=warn']);
@@ -143,5 +143,27 @@ describe('ValidatingAdmissionPolicy', () => {
     assert.equal(failed.json.message, 'configmaps "f" is forbidden: ValidatingAdmissionPolicy \'fp-fail\' with binding \'fp-fail\' denied request: expression \'object.data.missing == \'x\'\' resulted in error: no such key: missing');
     const ignored = await api(c, 'POST', '/api/v1/namespaces/plain/configmaps', cm('i', 'ignore'));
     assert.equal(ignored.status, 201);
+  });
+
+  test('the status controller writes observedGeneration and typeChecking warnings for a missing field', async () => {
+    await create([policy('typo', {
+      matchConstraints: { resourceRules: deployments, objectSelector: { matchLabels: { never: 'matches' } } },
+      validations: [
+        { expression: 'object.spec.replicass > 1', messageExpression: "'replicas: ' + string(object.spec.replicas)" },
+        { expression: 'object.spec.replicas > 1', messageExpression: "'bad: ' + object.spec.selector.foo" },
+      ],
+    })]);
+    const got = await eventually(async () => JSON.parse(await c.k(['get', 'validatingadmissionpolicy', 'typo', '-o', 'json'])), (p) => p.status?.observedGeneration === 1);
+    assert.equal(got.status.observedGeneration, 1);
+    assert.deepEqual(got.status.typeChecking, {
+      expressionWarnings: [
+        { fieldRef: 'spec.validations[0].expression', warning: "apps/v1, Kind=Deployment: compilation failed: ERROR: <input>:1:12: undefined field 'replicass'\n | object.spec.replicass > 1\n | ...........^\n" },
+        { fieldRef: 'spec.validations[1].messageExpression', warning: "apps/v1, Kind=Deployment: compilation failed: ERROR: <input>:1:31: undefined field 'foo'\n | 'bad: ' + object.spec.selector.foo\n | ..............................^\n" },
+      ],
+    });
+    // a policy without problems gets an empty typeChecking
+    await create([policy('fine', { matchConstraints: { resourceRules: deployments }, validations: [{ expression: 'object.spec.replicas >= 0' }] })]);
+    const fine = await eventually(async () => JSON.parse(await c.k(['get', 'validatingadmissionpolicy', 'fine', '-o', 'json'])), (p) => p.status?.observedGeneration === 1);
+    assert.deepEqual(fine.status, { observedGeneration: 1, typeChecking: {} });
   });
 });

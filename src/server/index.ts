@@ -16,6 +16,8 @@ import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
+import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
+import { ValidatingAdmissionPolicyStatusController } from '../controllers/validating-admission-policy-status.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import type { TokenAuthenticator } from '../auth/types.js';
@@ -397,6 +399,7 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new ReplicaSetController(),
   () => new DeploymentController(),
   () => new WorkloadGarbageCollector(),
+  () => new ValidatingAdmissionPolicyStatusController(typeCheckPolicy),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
