@@ -166,4 +166,10 @@ describe('ValidatingAdmissionPolicy', () => {
     const fine = await eventually(async () => JSON.parse(await c.k(['get', 'validatingadmissionpolicy', 'fine', '-o', 'json'])), (p) => p.status?.observedGeneration === 1);
     assert.deepEqual(fine.status, { observedGeneration: 1, typeChecking: {} });
   });
+
+  test('a policy whose expression does not compile is refused with 422 and the field path', async () => {
+    const r = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(policy('bad', { matchConstraints: { resourceRules: deployments }, validations: [{ expression: 'object.spec.replicas > ' }] })) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'The ValidatingAdmissionPolicy "bad" is invalid: spec.validations[0].expression: Invalid value: "object.spec.replicas > ": compilation failed: ERROR: <input>:1:24: Syntax error: mismatched input \'<EOF>\' expecting {\'[\', \'{\', \'(\', \'.\', \'-\', \'!\', \'true\', \'false\', \'null\', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}\n | object.spec.replicas > \n | .......................^\n');
+  });
 });

@@ -6,6 +6,7 @@ import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { goStrings, invalidRaw, oneOf, validateLabelSelector } from './common.js';
 import { policyBindingPrinter, validatingAdmissionPolicyPrinter } from '../printers/admission.js';
+import { validatePolicyExpressions } from './admission-policy-validation.js';
 
 const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const SCOPES = ['*', 'Cluster', 'Namespaced'];
@@ -189,7 +190,7 @@ function defaultPolicy(obj: KObject): void {
   defaultMatchResources(spec.matchConstraints);
 }
 
-function validatePolicy(obj: KObject): FieldError[] {
+function validatePolicy(obj: KObject, old?: KObject): FieldError[] {
   const errs: FieldError[] = [];
   const spec = obj.spec ?? {};
   oneOf(spec.failurePolicy, 'spec.failurePolicy', ['Fail', 'Ignore'], errs);
@@ -199,30 +200,7 @@ function validatePolicy(obj: KObject): FieldError[] {
   }
   if (!spec.matchConstraints) errs.push(required('spec.matchConstraints'));
   else validateMatchResources(spec.matchConstraints, 'spec.matchConstraints', errs, true);
-  const validations: KObject[] = spec.validations ?? [];
-  const audits: KObject[] = spec.auditAnnotations ?? [];
-  if (validations.length === 0 && audits.length === 0) errs.push(required('spec.validations', 'validations or auditAnnotations must contain at least one item'));
-  validations.forEach((v, i) => {
-    if (!v?.expression) errs.push(required(`spec.validations[${i}].expression`));
-    if (v?.reason !== undefined && !['Unauthorized', 'Forbidden', 'Invalid', 'RequestEntityTooLarge'].includes(v.reason))
-      errs.push(notSupported(`spec.validations[${i}].reason`, v.reason, ['Unauthorized', 'Forbidden', 'Invalid', 'RequestEntityTooLarge']));
-  });
-  audits.forEach((a, i) => {
-    if (!a?.key) errs.push(required(`spec.auditAnnotations[${i}].key`));
-    if (!a?.valueExpression) errs.push(required(`spec.auditAnnotations[${i}].valueExpression`));
-  });
-  const names = new Set<string>();
-  (spec.matchConditions ?? []).forEach((c: KObject, i: number) => {
-    const cp = `spec.matchConditions[${i}]`;
-    if (!c?.name) errs.push(required(`${cp}.name`));
-    else if (names.has(c.name)) errs.push(duplicate(`${cp}.name`, c.name));
-    names.add(c?.name);
-    if (!c?.expression) errs.push(required(`${cp}.expression`));
-  });
-  (spec.variables ?? []).forEach((v: KObject, i: number) => {
-    if (!v?.name) errs.push(required(`spec.variables[${i}].name`));
-    if (!v?.expression) errs.push(required(`spec.variables[${i}].expression`));
-  });
+  errs.push(...validatePolicyExpressions(obj, old));
   return errs;
 }
 
@@ -241,7 +219,9 @@ export const validatingadmissionpolicies = defineResource({
       obj.status = {};
     },
     prepareForUpdate: defaultPolicy,
-    validate: validatePolicy,
+    validate: (obj) => validatePolicy(obj),
+    // a status write changes no expression: its spec is the stored one
+    validateUpdate: (obj, old, ctx) => (ctx.subresource === 'status' ? [] : validatePolicy(obj, old)),
   },
 });
 

@@ -4,7 +4,7 @@
 import { uniqueSelfTypeName, type VariableDecl } from '../../../cel/compile.js';
 import type { KObject } from '../../../registry/types.js';
 import { builtinKindFor, builtinSchema } from './builtin-schema.js';
-import { PolicyCompiler } from './compile-policy.js';
+import { PolicyCompiler } from '../../../cel/admission-policy.js';
 
 export interface ExpressionWarning {
   fieldRef: string;
@@ -77,7 +77,7 @@ export function typeCheckPolicy(policy: KObject): ExpressionWarning[] {
       const c = new PolicyCompiler(!!pg, { object, params });
       for (const v of (policy.spec?.variables ?? []) as KObject[]) c.variable(v.name, v.expression ?? '');
       const r = c.compile(expression);
-      if (r.error !== undefined) messages.push(`${gvkString(g)}: ${r.error}\n`);
+      if (r.error !== undefined) messages.push(r.kind === 'internal' ? `${gvkString(g)}: type checking error: ${r.error}\n` : `${gvkString(g)}: ${r.error}\n`);
     }
     return messages.join('\n');
   };
