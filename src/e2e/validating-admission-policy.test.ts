@@ -3,6 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
 
@@ -173,3 +176,45 @@ describe('ValidatingAdmissionPolicy', () => {
     assert.equal(r.stderr, 'The ValidatingAdmissionPolicy "bad" is invalid: spec.validations[0].expression: Invalid value: "object.spec.replicas > ": compilation failed: ERROR: <input>:1:24: Syntax error: mismatched input \'<EOF>\' expecting {\'[\', \'{\', \'(\', \'.\', \'-\', \'!\', \'true\', \'false\', \'null\', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}\n | object.spec.replicas > \n | .......................^\n');
   });
 });
+
+describe('ValidatingAdmissionPolicy audit annotations', () => {
+  let c: TestCluster;
+  let dir = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'minikapi-vap-audit-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: ["RequestReceived"]\nrules:\n- level: Metadata\n  resources:\n  - group: ""\n    resources: ["configmaps"]\n');
+    c = await startTestCluster({ controllers: 'none', auditLogPath: join(dir, 'audit.log'), auditPolicyFile: join(dir, 'policy.yaml') });
+  });
+
+  after(async () => {
+    await c?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an Audit action and auditAnnotations land in the audit event, the request is admitted', async () => {
+    await c.k(['create', '-f', '-'], {
+      stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [
+        policy('audited', { matchConstraints: { resourceRules: configmaps }, validations: [{ expression: 'object.data.size() < 2', message: 'too many keys' }], auditAnnotations: [{ key: 'keys', valueExpression: 'string(object.data.size())' }] }),
+        binding('audited', { policyName: 'audited', validationActions: ['Audit'] }),
+      ] }),
+    });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'three' }, data: { a: '1', b: '2', c: '3' } };
+    let r = await api(c, 'POST', '/api/v1/namespaces/default/configmaps', cm);
+    const annotated = () => readFileSync(join(dir, 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.auditID === r.headers['audit-id']);
+    for (let i = 0; i < 50 && !annotated()?.annotations?.['audited/keys']; i++) {
+      await api(c, 'DELETE', '/api/v1/namespaces/default/configmaps/three');
+      await sleep(100);
+      r = await api(c, 'POST', '/api/v1/namespaces/default/configmaps', cm);
+    }
+    assert.equal(r.status, 201);
+    const e = annotated();
+    assert.deepEqual(e.annotations, {
+      'audited/keys': '3',
+      'authorization.k8s.io/decision': 'allow',
+      'authorization.k8s.io/reason': '',
+      'validation.policy.admission.k8s.io/validation_failure': '[{"message":"too many keys","policy":"audited","binding":"audited","expressionIndex":0,"validationActions":["Audit"]}]',
+    });
+  });
+});
+

@@ -194,8 +194,8 @@ function gvkString(kind: KObject): string {
 }
 
 function addAuditAnnotation(ctx: RequestContext, key: string, value: string): void {
-  const target = (ctx as RequestContext & { auditAnnotations?: Record<string, string> }).auditAnnotations;
-  if (target && !(key in target)) target[key] = value;
+  // as upstream's AddAnnotation: the first value of a key stays
+  if (ctx.auditAnnotations && !(key in ctx.auditAnnotations)) ctx.auditAnnotations[key] = value;
 }
 
 /** admission.NewForbidden with the decision's reason and code, and the message as a cause (as upstream). */
