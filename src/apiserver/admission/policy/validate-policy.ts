@@ -66,7 +66,8 @@ export function validatePolicy(p: CompiledPolicy, base: Record<string, Binding>)
       if (r.error !== undefined) errors.push(r.error);
       else if (r.value === false) return { decisions: [], auditAnnotations: [] };
     }
-    if (errors.length) return errorDecision(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
+    // under Ignore a failing condition means the policy does not match, as upstream's matcher
+    if (errors.length) return p.failurePolicy === 'Ignore' ? { decisions: [], auditAnnotations: [] } : errorDecision(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
   }
 
   const ev = new Evaluation(bindings, RUNTIME_CEL_COST_BUDGET);
