@@ -170,6 +170,28 @@ describe('ValidatingAdmissionPolicy', () => {
     assert.deepEqual(fine.status, { observedGeneration: 1, typeChecking: {} });
   });
 
+  test('authorizer checks ask the server\'s authorizers for the requesting user (or another subject)', async () => {
+    await create([
+      policy('authz', {
+        matchConstraints: { resourceRules: configmaps, objectSelector: { matchLabels: { authz: 'on' } } },
+        validations: [
+          { expression: "authorizer.requestResource.check('delete').allowed() && authorizer.group('apps').resource('deployments').namespace('x').check('create').allowed()" },
+          { expression: "!authorizer.serviceAccount('default', 'nobody').group('').resource('secrets').check('get').allowed()", message: 'nobody reads secrets' },
+          { expression: "authorizer.serviceAccount('default', 'nobody').group('').resource('secrets').check('get').allowed()", messageExpression: "'nobody may not read secrets in ' + request.namespace" },
+        ],
+      }),
+      binding('authz', { policyName: 'authz', validationActions: ['Deny'] }),
+    ]);
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'authz', labels: { authz: 'on' } } };
+    const r = await eventually(() => api(c, 'POST', '/api/v1/namespaces/plain/configmaps', cm), (x) => x.status !== 201);
+    assert.equal(r.status, 422);
+    assert.equal(r.json.message, 'configmaps "authz" is forbidden: ValidatingAdmissionPolicy \'authz\' with binding \'authz\' denied request: nobody may not read secrets in plain');
+    // messageExpressions are compiled without `authorizer`, as upstream
+    const bad = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(policy('authz-message', { matchConstraints: { resourceRules: configmaps }, validations: [{ expression: 'true', messageExpression: "authorizer.group('').resource('pods').check('get').reason()" }] })) });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^The ValidatingAdmissionPolicy "authz-message" is invalid: spec.validations\[0\].messageExpression: Invalid value: .*: compilation failed: ERROR: <input>:1:1: undeclared reference to 'authorizer' \(in container ''\)\n/);
+  });
+
   test('a policy whose expression does not compile is refused with 422 and the field path', async () => {
     const r = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(policy('bad', { matchConstraints: { resourceRules: deployments }, validations: [{ expression: 'object.spec.replicas > ' }] })) });
     assert.equal(r.code, 1);

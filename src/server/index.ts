@@ -16,6 +16,7 @@ import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
+import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
 import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
 import { ValidatingAdmissionPolicyStatusController } from '../controllers/validating-admission-policy-status.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
@@ -257,7 +258,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const h = host.includes(':') ? `[${host}]` : host;
     return `${h}:${a?.port ?? port}`;
   };
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry));
+  // policies' `authorizer` asks the same authorizers as requests (those that answer synchronously)
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()])));
   const version: VersionInfo = VERSION;
   const inFlight = { readOnly: 0, mutating: 0 };
   const metrics = new ApiMetrics({
