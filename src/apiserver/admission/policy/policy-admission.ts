@@ -1,7 +1,6 @@
 // The ValidatingAdmissionPolicy plugin (upstream's validating policy dispatcher): for every policy whose
 // matchConstraints take the request, every binding of it that matches, and every param the binding selects,
 // the policy's validations run; Deny fails the request, Warn adds a warning, Audit an audit annotation.
-import { StatusError, type StatusCause } from '../../../apimachinery/errors.js';
 import { AuthorizerValue, requestResourceCheck, type CelAuthorizer } from '../../../cel/lib-authz.js';
 import { celValue } from '../../../cel/evaluate.js';
 import type { Registry } from '../../../registry/index.js';
@@ -12,19 +11,18 @@ import { ObjectCache } from './object-cache.js';
 import { collectParams } from './collect-params.js';
 import { admissionRequest, namespaceObject } from './policy-env.js';
 import { validatePolicy, type PolicyDecision } from './validate-policy.js';
+import { denied, type Denial } from './denied.js';
 
 const RG = 'admissionregistration.k8s.io';
-// upstream never applies admission to the objects that configure admission
-const EXEMPT = new Set(['mutatingwebhookconfigurations', 'validatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
+// kube-apiserver's exclusions: the policies themselves (webhook configurations are not exempt) and the
+// non-persisted reviews, whose interception may break the cluster
+const EXCLUDED = new Set([
+  `${RG}/validatingadmissionpolicies`, `${RG}/validatingadmissionpolicybindings`, `${RG}/mutatingadmissionpolicies`, `${RG}/mutatingadmissionpolicybindings`,
+  'authentication.k8s.io/selfsubjectreviews', 'authentication.k8s.io/tokenreviews', 'authorization.k8s.io/localsubjectaccessreviews',
+  'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authorization.k8s.io/subjectaccessreviews',
+]);
 const MAX_AUDIT_ANNOTATION_VALUE = 10 * 1024;
-const REASON_CODES: Record<string, number> = { Forbidden: 403, Unauthorized: 401, RequestEntityTooLarge: 413, Invalid: 422 };
 
-interface Denial {
-  policy: string;
-  binding?: string;
-  message: string;
-  reason?: string;
-}
 
 /** Without an authorizer, `authorizer` checks allow system:masters and have no opinion on anyone else. */
 const MASTERS_ONLY: CelAuthorizer = {
@@ -69,7 +67,7 @@ export class PolicyAdmission {
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
-    if (a.def.group === RG && EXEMPT.has(a.def.resource)) return;
+    if (EXCLUDED.has(`${a.def.group}/${a.def.resource}`)) return;
     const hooks = await this.hooks();
     if (hooks.length === 0) return;
     const mctx = this.matchContext(a, obj, old);
@@ -196,16 +194,4 @@ function gvkString(kind: KObject): string {
 function addAuditAnnotation(ctx: RequestContext, key: string, value: string): void {
   // as upstream's AddAnnotation: the first value of a key stays
   if (ctx.auditAnnotations && !(key in ctx.auditAnnotations)) ctx.auditAnnotations[key] = value;
-}
-
-/** admission.NewForbidden with the decision's reason and code, and the message as a cause (as upstream). */
-function denied(a: AdmissionAttributes, obj: KObject | undefined, d: Denial): StatusError {
-  const message = d.binding !== undefined
-    ? `ValidatingAdmissionPolicy '${d.policy}' with binding '${d.binding}' denied request: ${d.message}`
-    : `ValidatingAdmissionPolicy '${d.policy}' denied request: ${d.message}`;
-  const name = a.name || obj?.metadata?.name || obj?.metadata?.generateName || 'Unknown';
-  const resource = a.def.group ? `${a.def.resource}.${a.def.group}` : a.def.resource;
-  const reason = d.reason || 'Invalid';
-  const causes: StatusCause[] = [{ message }];
-  return new StatusError(REASON_CODES[reason] ?? 422, reason, `${resource} "${name}" is forbidden: ${message}`, { name, group: a.def.group, kind: a.def.resource, causes });
 }
