@@ -5,12 +5,14 @@ import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 
 export const VALIDATING_ADMISSION_POLICIES: GVR = { group: 'admissionregistration.k8s.io', version: 'v1', resource: 'validatingadmissionpolicies', namespaced: false };
+const CRDS: GVR = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false };
 
-/** The type checker (the admission layer's), handed in by the composition root. */
-export type PolicyTypeChecker = (policy: KObject) => { fieldRef: string; warning: string }[];
+/** The type checker (the admission layer's), handed in by the composition root, with the CRDs for custom kinds. */
+export type PolicyTypeChecker = (policy: KObject, crds: readonly KObject[]) => { fieldRef: string; warning: string }[];
 
 export class ValidatingAdmissionPolicyStatusController extends QueueController {
   private policies!: Informer;
+  private crds!: Informer;
 
   constructor(private readonly typeCheck: PolicyTypeChecker) {
     super('validatingadmissionpolicy-status-controller');
@@ -19,6 +21,8 @@ export class ValidatingAdmissionPolicyStatusController extends QueueController {
   protected register(): void {
     const enqueue = (p: KObject) => this.queue.add(p.metadata.name);
     this.policies = this.ctx.informers.informer(VALIDATING_ADMISSION_POLICIES).on({ add: enqueue, update: (_, p) => enqueue(p) });
+    // as upstream, a policy is checked once per generation: a CRD created later does not check it again
+    this.crds = this.ctx.informers.informer(CRDS);
   }
 
   protected async sync(name: string): Promise<void> {
@@ -26,7 +30,7 @@ export class ValidatingAdmissionPolicyStatusController extends QueueController {
     if (!policy) return;
     const generation = policy.metadata.generation ?? 0;
     if (generation <= (policy.status?.observedGeneration ?? 0)) return;
-    const expressionWarnings = this.typeCheck(policy);
+    const expressionWarnings = this.typeCheck(policy, this.crds.items());
     const status = { observedGeneration: generation, typeChecking: expressionWarnings.length ? { expressionWarnings } : {}, ...(policy.status?.conditions ? { conditions: policy.status.conditions } : {}) };
     try {
       await this.ctx.client.update(VALIDATING_ADMISSION_POLICIES, '', { ...policy, status }, { subresource: 'status' });

@@ -168,6 +168,15 @@ describe('ValidatingAdmissionPolicy', () => {
     await create([policy('fine', { matchConstraints: { resourceRules: deployments }, validations: [{ expression: 'object.spec.replicas >= 0' }] })]);
     const fine = await eventually(async () => JSON.parse(await c.k(['get', 'validatingadmissionpolicy', 'fine', '-o', 'json'])), (p) => p.status?.observedGeneration === 1);
     assert.deepEqual(fine.status, { observedGeneration: 1, typeChecking: {} });
+    // custom resources are checked against their CRD's schema
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }] },
+    }) });
+    await create([policy('widget-size', { matchConstraints: { resourceRules: [{ operations: ['CREATE'], apiGroups: ['example.com'], apiVersions: ['v1'], resources: ['widgets'] }] }, validations: [{ expression: 'object.spec.size < 10 && object.spec.sizee < 10' }] })]);
+    const widget = await eventually(async () => JSON.parse(await c.k(['get', 'validatingadmissionpolicy', 'widget-size', '-o', 'json'])), (p) => p.status?.observedGeneration === 1);
+    assert.deepEqual(widget.status.typeChecking, { expressionWarnings: [{ fieldRef: 'spec.validations[0].expression', warning: "example.com/v1, Kind=Widget: compilation failed: ERROR: <input>:1:37: undefined field 'sizee'\n | object.spec.size < 10 && object.spec.sizee < 10\n | ....................................^\n" }] });
   });
 
   test('authorizer checks ask the server\'s authorizers for the requesting user (or another subject)', async () => {

@@ -18,6 +18,7 @@ import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
 import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
 import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
+import { crdSchemaResolver } from '../apiserver/admission/policy/crd-schemas.js';
 import { ValidatingAdmissionPolicyStatusController } from '../controllers/validating-admission-policy-status.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
@@ -401,7 +402,7 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new ReplicaSetController(),
   () => new DeploymentController(),
   () => new WorkloadGarbageCollector(),
-  () => new ValidatingAdmissionPolicyStatusController(typeCheckPolicy),
+  () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

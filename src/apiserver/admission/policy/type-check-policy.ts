@@ -2,6 +2,7 @@
 // is compiled once per kind the matchConstraints name explicitly, with `object` typed by that kind's schema;
 // what fails becomes an expressionWarning for status.typeChecking.
 import { uniqueSelfTypeName, type VariableDecl } from '../../../cel/compile.js';
+import type { StructuralSchema } from '../../../cel/schema-types.js';
 import type { KObject } from '../../../registry/types.js';
 import { builtinKindFor, builtinSchema } from './builtin-schema.js';
 import { PolicyCompiler } from '../../../cel/admission-policy.js';
@@ -17,19 +18,27 @@ interface GVK {
   kind: string;
 }
 
+/** Kinds and schemas by resource (upstream's RESTMapper and SchemaResolver); built-in kinds by default. */
+export interface SchemaResolver {
+  kindFor(group: string, version: string, resource: string): string | undefined;
+  schemaFor(group: string, version: string, kind: string): StructuralSchema | undefined;
+}
+
+export const BUILTIN_SCHEMAS: SchemaResolver = { kindFor: builtinKindFor, schemaFor: builtinSchema };
+
 const MAX_TYPES_TO_CHECK = 10;
 
 /** schema.GroupVersionKind.String() */
 const gvkString = (g: GVK) => `${g.group ? `${g.group}/` : '/'}${g.version}, Kind=${g.kind}`;
 
 /** A schema-typed declaration with upstream's unique type name (Kind + nanoseconds). */
-function typed(g: GVK): VariableDecl | undefined {
-  const schema = builtinSchema(g.group, g.version, g.kind);
+function typed(g: GVK, resolver: SchemaResolver): VariableDecl | undefined {
+  const schema = resolver.schemaFor(g.group, g.version, g.kind);
   return schema ? { schema, isResourceRoot: true, typeName: `${g.kind}${uniqueSelfTypeName().slice('selfType'.length)}` } : undefined;
 }
 
 /** The kinds to check: rules without wildcards in groups, versions or resources (and no subresources). */
-function typesToCheck(policy: KObject): GVK[] {
+function typesToCheck(policy: KObject, resolver: SchemaResolver): GVK[] {
   const out = new Map<string, GVK>();
   for (const rule of (policy.spec?.matchConstraints?.resourceRules ?? []) as KObject[]) {
     const groups = ((rule.apiGroups ?? []) as string[]).filter((g) => !g.includes('*')).sort();
@@ -40,7 +49,7 @@ function typesToCheck(policy: KObject): GVK[] {
     for (const group of groups) {
       for (const version of versions) {
         for (const resource of resources) {
-          const kind = builtinKindFor(group, version, resource);
+          const kind = resolver.kindFor(group, version, resource);
           if (!kind) continue;
           const g = { group, version, kind };
           out.set(gvkString(g), g);
@@ -66,11 +75,11 @@ function paramsGVK(policy: KObject): GVK | undefined {
 }
 
 /** The expression warnings of a policy, as the status controller writes them. */
-export function typeCheckPolicy(policy: KObject): ExpressionWarning[] {
-  const gvks = typesToCheck(policy).map((g) => ({ g, object: typed(g) })).filter((x) => x.object !== undefined);
+export function typeCheckPolicy(policy: KObject, resolver: SchemaResolver = BUILTIN_SCHEMAS): ExpressionWarning[] {
+  const gvks = typesToCheck(policy, resolver).map((g) => ({ g, object: typed(g, resolver) })).filter((x) => x.object !== undefined);
   if (gvks.length === 0) return [];
   const pg = paramsGVK(policy);
-  const params = pg ? typed(pg) : undefined;
+  const params = pg ? typed(pg, resolver) : undefined;
   const check = (expression: string): string => {
     const messages: string[] = [];
     for (const { g, object } of gvks) {
