@@ -12,8 +12,12 @@ export class ObjectCache {
 
   constructor(private readonly store: () => Store | undefined) {}
 
-  async list(): Promise<KObject[]> {
+  /** Starts the watch on first use (and again after it broke). */
+  async sync(): Promise<void> {
     if (!this.handle) await (this.starting ??= this.start());
+  }
+
+  list(): KObject[] {
     return [...this.items.values()];
   }
 

@@ -42,9 +42,10 @@ export class PolicyAdmission {
 
   /** Policies with their bindings, rebuilt only when either informer saw a change; each policy compiled once per generation. */
   private async hooks(): Promise<{ policy: CompiledPolicy; bindings: KObject[] }[]> {
-    const [policies, bindings] = await Promise.all([this.policies.list(), this.bindings.list()]);
+    await Promise.all([this.policies.sync(), this.bindings.sync()]);
     const version = `${this.policies.version}/${this.bindings.version}`;
     if (this.index?.version === version) return this.index.hooks;
+    const [policies, bindings] = [this.policies.list(), this.bindings.list()];
     const byPolicy = new Map<string, KObject[]>();
     for (const b of bindings.sort(byName)) {
       const name = b.spec?.policyName;

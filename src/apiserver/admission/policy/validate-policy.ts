@@ -67,7 +67,7 @@ export function validatePolicy(p: CompiledPolicy, base: Record<string, Binding>)
       else if (r.value === false) return { decisions: [], auditAnnotations: [] };
     }
     // under Ignore a failing condition means the policy does not match, as upstream's matcher
-    if (errors.length) return p.failurePolicy === 'Ignore' ? { decisions: [], auditAnnotations: [] } : errorDecision(errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
+    if (errors.length) return p.failurePolicy === 'Ignore' ? { decisions: [], auditAnnotations: [] } : errorDecision(aggregate(errors));
   }
 
   const ev = new Evaluation(bindings, RUNTIME_CEL_COST_BUDGET);
@@ -111,4 +111,10 @@ export function validatePolicy(p: CompiledPolicy, base: Record<string, Binding>)
     } else if (typeof r.value === 'string' && r.value.trim()) auditAnnotations.push({ key: a.key, value: r.value.trim() });
   }
   return { decisions, auditAnnotations };
+}
+
+/** utilerrors.NewAggregate(...).Error(): one message as is, several deduplicated in brackets. */
+function aggregate(errors: string[]): string {
+  const unique = [...new Set(errors)];
+  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
 }
