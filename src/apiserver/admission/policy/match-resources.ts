@@ -58,7 +58,7 @@ export async function matchResources(
     const takesOld = old ? selectorTakes(m.objectSelector, old.metadata?.labels ?? {}) : false;
     if (!takesNew && !takesOld) return undefined;
   }
-  const name = a.name || obj?.metadata?.name || '';
+  const name = a.name;
   if (matchRules(m.excludeResourceRules ?? [], m.matchPolicy, a, name, ctx)) return undefined;
   const rules: KObject[] = m.resourceRules ?? [];
   if (rules.length === 0) return asMatched(a.def);

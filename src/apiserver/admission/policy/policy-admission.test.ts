@@ -83,4 +83,16 @@ describe('PolicyAdmission', () => {
     assert.equal((await createdOrError('services', '', 'default', svc('c')))?.message, "services \"c\" is forbidden: ValidatingAdmissionPolicy 'svc' with binding 'svc' denied request: banned by ban-c");
     assert.equal(await createdOrError('services', '', 'default', svc('d')), undefined);
   });
+
+  test('a generated name is not the request\'s name (absent), but the denial names the object', async () => {
+    const rules = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['serviceaccounts'] }];
+    await apply('policy', 'names', { matchConstraints: { resourceRules: rules }, validations: [{ expression: 'request.name == object.metadata.name', messageExpression: "'request.name is \\'' + request.name + '\\''" }] });
+    await apply('binding', 'names', { policyName: 'names', validationActions: ['Deny'] });
+    await sleep(20);
+    assert.equal(await createdOrError('serviceaccounts', '', 'default', { metadata: { name: 'named' } }), undefined);
+    const e = await createdOrError('serviceaccounts', '', 'default', { metadata: { generateName: 'gen-' } });
+    // request is the AdmissionRequest as unstructured JSON: an empty name is omitted, so reading it is an error
+    assert.match(e?.message ?? '', /^serviceaccounts "gen-[a-z0-9]{5}" is forbidden: ValidatingAdmissionPolicy 'names' with binding 'names' denied request: expression 'request.name == object.metadata.name' resulted in error: no such key: name$/);
+  });
 });
+

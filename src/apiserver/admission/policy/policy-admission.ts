@@ -85,7 +85,7 @@ export class PolicyAdmission {
         configError(`failed to find resource referenced by paramKind: '${gvkString(p.policy.spec.paramKind)}'`);
         continue;
       }
-      const request = admissionRequest(a, matched, obj, ctx);
+      const request = admissionRequest(a, matched, ctx);
       const annotations = new Map<string, string[]>();
       for (const b of bindings) {
         if (!(await matchResources(b.spec?.matchResources, a, obj, old, mctx))) continue;

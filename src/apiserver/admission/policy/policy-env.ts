@@ -11,7 +11,7 @@ export interface MatchedResource {
 }
 
 /** CreateAdmissionRequest as JSON: the request, with the matched resource and the one the client asked for. */
-export function admissionRequest(a: AdmissionAttributes, matched: MatchedResource, obj: KObject | undefined, ctx: RequestContext): KObject {
+export function admissionRequest(a: AdmissionAttributes, matched: MatchedResource, ctx: RequestContext): KObject {
   const { def } = a;
   const user: KObject = { username: ctx.user.username };
   if (ctx.user.uid) user.uid = ctx.user.uid;
@@ -26,9 +26,8 @@ export function admissionRequest(a: AdmissionAttributes, matched: MatchedResourc
   req.requestKind = { group: def.group, version: def.version, kind: def.kind };
   req.requestResource = { group: def.group, version: def.version, resource: def.resource };
   if (a.subresource) req.requestSubResource = a.subresource;
-  // a create before name generation names the object by what it was sent with
-  const name = a.name || obj?.metadata?.name || '';
-  if (name) req.name = name;
+  // a generated name is not the request's (upstream's create handler takes it from the object sent)
+  if (a.name) req.name = a.name;
   if (a.namespace) req.namespace = a.namespace;
   req.operation = a.operation;
   req.userInfo = user;
