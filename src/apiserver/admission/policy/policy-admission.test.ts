@@ -94,5 +94,21 @@ describe('PolicyAdmission', () => {
     // request is the AdmissionRequest as unstructured JSON: an empty name is omitted, so reading it is an error
     assert.match(e?.message ?? '', /^serviceaccounts "gen-[a-z0-9]{5}" is forbidden: ValidatingAdmissionPolicy 'names' with binding 'names' denied request: expression 'request.name == object.metadata.name' resulted in error: no such key: name$/);
   });
+
+  test('matchPolicy Equivalent: an autoscaling/v2 write is checked as autoscaling/v1 by a v1 policy', async () => {
+    const rules = [{ operations: ['CREATE'], apiGroups: ['autoscaling'], apiVersions: ['v1'], resources: ['horizontalpodautoscalers'] }];
+    await apply('policy', 'cpu', { matchConstraints: { resourceRules: rules }, validations: [{ expression: "object.apiVersion == 'autoscaling/v1' && request.kind.version == 'v1' && request.requestKind.version == 'v2' && object.spec.targetCPUUtilizationPercentage <= 80", messageExpression: "'cpu ' + string(object.spec.targetCPUUtilizationPercentage)" }] });
+    await apply('binding', 'cpu', { policyName: 'cpu', validationActions: ['Deny'] });
+    await sleep(20);
+    const hpa = (name: string, cpu: number) => ({ metadata: { name }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, minReplicas: 1, maxReplicas: 3, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: cpu } } }] } });
+    const v2 = registry.store('autoscaling', 'v2', 'horizontalpodautoscalers')!;
+    const create = async (o: KObject) => v2.create('default', o, ctx()).then(() => undefined, (e: StatusError) => e);
+    assert.equal(await create(hpa('fine', 70)), undefined);
+    assert.equal((await create(hpa('hot', 90)))?.message, "horizontalpodautoscalers.autoscaling \"hot\" is forbidden: ValidatingAdmissionPolicy 'cpu' with binding 'cpu' denied request: cpu 90");
+    // Exact does not see the v2 write
+    await registry.store(RG, 'v1', 'validatingadmissionpolicies')!.update('', 'cpu', (p) => ({ ...p!, spec: { ...p!.spec, matchConstraints: { ...p!.spec.matchConstraints, matchPolicy: 'Exact' } } }), ctx());
+    await sleep(20);
+    assert.equal(await create(hpa('hot2', 90)), undefined);
+  });
 });
 

@@ -9,7 +9,7 @@ import { compilePolicy, type CompiledPolicy } from './compile-policy.js';
 import { matchResources, type MatchContext } from './match-resources.js';
 import { ObjectCache } from './object-cache.js';
 import { collectParams } from './collect-params.js';
-import { admissionRequest, namespaceObject } from './policy-env.js';
+import { admissionRequest, namespaceObject, type MatchedResource } from './policy-env.js';
 import { validatePolicy, type PolicyDecision } from './validate-policy.js';
 import { denied, type Denial } from './denied.js';
 
@@ -86,6 +86,8 @@ export class PolicyAdmission {
         continue;
       }
       const request = admissionRequest(a, matched, ctx);
+      // matched as an equivalent version: the policy sees the objects in that version
+      const [vobj, vold] = matched.version === a.def.version ? [obj, old] : [obj, old].map((o) => this.convert(o, a.def, matched));
       const annotations = new Map<string, string[]>();
       for (const b of bindings) {
         if (!(await matchResources(b.spec?.matchResources, a, obj, old, mctx))) continue;
@@ -96,7 +98,7 @@ export class PolicyAdmission {
         }
         if (namespace === undefined) namespace = await this.namespaceFor(a);
         for (const param of params.params) {
-          const result = validatePolicy(p, this.bindingsFor(a, ctx, obj, old, request, param, namespace));
+          const result = validatePolicy(p, this.bindingsFor(a, ctx, vobj, vold, request, param, namespace));
           for (const d of result.decisions) this.act(d, p, b, ctx, denials);
           for (const an of result.auditAnnotations) {
             if (an.error !== undefined) denials.push({ policy: p.name, binding: b.metadata.name, message: an.error });
@@ -142,6 +144,14 @@ export class PolicyAdmission {
       authorizer: celValue(authz),
       'authorizer.requestResource': () => celValue(requestResourceCheck(authz, { group: a.def.group, resource: a.def.resource, subresource: a.subresource, namespace: a.namespace, name: a.name })),
     };
+  }
+
+  /** An object of one served version in another, through the storage form (as upstream's VersionedAttributes). */
+  private convert(o: KObject | undefined, from: ResourceDef, to: MatchedResource): KObject | undefined {
+    const target = this.registry.store(to.group, to.version, to.resource)?.def;
+    if (!o || !target) return o;
+    const stored = from.convert ? from.convert.toStorage(o) : structuredClone(o);
+    return target.convert ? target.convert.fromStorage(structuredClone(stored)) : stored;
   }
 
   private paramDef(kind: KObject): ResourceDef | undefined {
