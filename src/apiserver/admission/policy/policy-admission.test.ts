@@ -110,5 +110,15 @@ describe('PolicyAdmission', () => {
     await sleep(20);
     assert.equal(await create(hpa('hot2', 90)), undefined);
   });
+
+  test('errors follow the binding\'s actions: under Warn a failing match condition is a warning', async () => {
+    const rules = [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['limitranges'] }];
+    await apply('policy', 'shaky', { matchConstraints: { resourceRules: rules }, matchConditions: [{ name: 'shaky', expression: "object.spec.nope == 'x'" }], validations: [{ expression: 'true' }] });
+    await apply('binding', 'shaky', { policyName: 'shaky', validationActions: ['Warn'] });
+    await sleep(20);
+    const c = ctx();
+    await registry.mustStore('', 'limitranges').create('default', { metadata: { name: 'lr' }, spec: { limits: [{ type: 'Container', max: { cpu: '1' } }] } }, c);
+    assert.deepEqual(c.warnings, ["Validation failed for ValidatingAdmissionPolicy 'shaky' with binding 'shaky': expression 'object.spec.nope == 'x'' resulted in error: no such key: nope"]);
+  });
 });
 

@@ -117,11 +117,6 @@ export class PolicyAdmission {
 
   private act(d: PolicyDecision, p: CompiledPolicy, b: KObject, ctx: RequestContext, denials: Denial[]): void {
     if (d.action !== 'deny') return;
-    // errors outside the validations (match conditions) deny whatever the binding's actions
-    if (d.index < 0) {
-      denials.push({ policy: p.name, binding: b.metadata.name, message: d.message, reason: d.reason });
-      return;
-    }
     for (const action of (b.spec?.validationActions ?? []) as string[]) {
       if (action === 'Deny') denials.push({ policy: p.name, binding: b.metadata.name, message: d.message, reason: d.reason });
       else if (action === 'Warn') ctx.warnings.push(`Validation failed for ValidatingAdmissionPolicy '${p.name}' with binding '${b.metadata.name}': ${d.message}`);

@@ -48,7 +48,7 @@ describe('validatePolicy', () => {
     const validations = [{ expression: 'false' }];
     assert.deepEqual(run({ matchConditions: [{ name: 'big', expression: 'object.spec.replicas > 5' }], validations }).decisions, []);
     assert.equal(run({ matchConditions: [{ name: 'small', expression: 'object.spec.replicas < 5' }], validations }).decisions[0]!.action, 'deny');
-    assert.deepEqual(run({ matchConditions: [{ name: 'bad', expression: 'object.nope == 1' }], validations }).decisions, [{ action: 'deny', index: -1, message: "expression 'object.nope == 1' resulted in error: no such key: nope", evalError: true }]);
+    assert.deepEqual(run({ matchConditions: [{ name: 'bad', expression: 'object.nope == 1' }], validations }).decisions, [{ action: 'deny', index: 0, message: "expression 'object.nope == 1' resulted in error: no such key: nope", evalError: true }]);
     assert.deepEqual(run({ matchConditions: [{ name: 'bad', expression: 'object.nope == 1' }], validations, failurePolicy: 'Ignore' }).decisions, []);
     // a dyn result is not a bool: a compilation error (cel-go's exact output type check)
     assert.equal(run({ matchConditions: [{ name: 'dyn', expression: 'object.nope' }], validations }).decisions[0]!.message, 'compilation error: must evaluate to bool but got dyn');

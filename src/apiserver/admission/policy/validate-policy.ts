@@ -5,7 +5,7 @@ import type { CompiledExpression, CompiledPolicy } from './compile-policy.js';
 
 export interface PolicyDecision {
   action: 'admit' | 'deny';
-  /** Index of the validation (for the audit annotation of Audit actions); -1 for errors outside validations. */
+  /** Index among the decisions (the validation's; 0 for a match condition error, the only decision then). */
   index: number;
   message: string;
   reason?: string;
@@ -54,7 +54,7 @@ export function policyBindings(p: CompiledPolicy, base: Record<string, Binding>,
 
 export function validatePolicy(p: CompiledPolicy, base: Record<string, Binding>): ValidateResult {
   const failAction = p.failurePolicy === 'Ignore' ? 'admit' : 'deny';
-  const errorDecision = (message: string): ValidateResult => ({ decisions: [{ action: failAction, index: -1, message, evalError: true }], auditAnnotations: [] });
+  const errorDecision = (message: string): ValidateResult => ({ decisions: [{ action: failAction, index: 0, message, evalError: true }], auditAnnotations: [] });
   let spent = 0;
   const bindings = policyBindings(p, base, (n) => (spent += n));
 
