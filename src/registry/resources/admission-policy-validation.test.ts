@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validatePolicyExpressions } from './admission-policy-validation.js';
+import { validateParamKind, validatePolicyExpressions } from './admission-policy-validation.js';
 
 const policy = (spec: Record<string, unknown>) => ({ metadata: { name: 'p' }, spec: { failurePolicy: 'Fail', ...spec } });
 
@@ -51,4 +51,16 @@ describe('ValidatingAdmissionPolicy expression validation', () => {
     const updated = policy({ validations: [{ expression: 'true' }], auditAnnotations: [{ key: 'k', valueExpression: '1' }] });
     assert.deepEqual(validatePolicyExpressions(updated, p).map((e) => [e.field, e.detail]), [['spec.auditAnnotations[0].valueExpression', 'must evaluate to one of [string null_type] but got int']]);
   });
+
+  test('paramKind: group, version and kind as upstream checks them', () => {
+    assert.deepEqual(validateParamKind({ apiVersion: 'v1', kind: 'ConfigMap' }), []);
+    assert.deepEqual(validateParamKind({ apiVersion: 'example.com/v1', kind: 'My_Kind' }).map((e) => [e.field, e.badValue, e.detail]), [
+      ['spec.paramKind.kind', 'My_Kind', "may have mixed case, but should otherwise match: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"],
+    ]);
+    assert.deepEqual(validateParamKind({ apiVersion: 'example.com/', kind: '' }).map((e) => [e.type, e.field, e.detail]), [
+      ['FieldValueInvalid', 'spec.paramKind.apiVersion', 'version must be specified'],
+      ['FieldValueRequired', 'spec.paramKind.kind', ''],
+    ]);
+  });
 });
+

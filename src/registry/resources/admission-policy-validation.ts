@@ -3,6 +3,7 @@
 // upstream's field paths and messages.
 import { type FieldError, duplicate, invalid, notSupported, required } from '../../apimachinery/errors.js';
 import { qualifiedNameErrors } from '../../apimachinery/selectors.js';
+import { dns1035LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
 import { PolicyCompiler, type CompiledExpression } from '../../cel/admission-policy.js';
 import { BOOL, NULL, STRING } from '../../cel/types.js';
 import type { KObject } from '../types.js';
@@ -98,3 +99,30 @@ export function validatePolicyExpressions(policy: KObject, old?: KObject): Field
   });
   return errs;
 }
+
+/** spec.paramKind: a parseable group/version with a DNS subdomain group and DNS-1035 version, and a kind. */
+export function validateParamKind(pk: KObject): FieldError[] {
+  const errs: FieldError[] = [];
+  const path = 'spec.paramKind';
+  const av = typeof pk.apiVersion === 'string' ? pk.apiVersion : '';
+  if (!av) errs.push(required(`${path}.apiVersion`));
+  else if (av.split('/').length > 2) errs.push(invalid(`${path}.apiVersion`, av, `unexpected GroupVersion string: ${av}`));
+  else {
+    const [group, version] = av === '/' ? ['', ''] : av.includes('/') ? av.split('/') : ['', av];
+    const groupErrs = group ? dns1123SubdomainErrors(group) : [];
+    if (groupErrs.length) errs.push(invalid(`${path}.apiVersion`, group, groupErrs.join(',')));
+    if (!version) errs.push(invalid(`${path}.apiVersion`, av, 'version must be specified'));
+    else {
+      const versionErrs = dns1035LabelErrors(version);
+      if (versionErrs.length) errs.push(invalid(`${path}.apiVersion`, version, versionErrs.join(',')));
+    }
+  }
+  const kind = typeof pk.kind === 'string' ? pk.kind : '';
+  if (!kind) errs.push(required(`${path}.kind`));
+  else {
+    const kindErrs = dns1035LabelErrors(kind.toLowerCase());
+    if (kindErrs.length) errs.push(invalid(`${path}.kind`, kind, `may have mixed case, but should otherwise match: ${kindErrs.join(',')}`));
+  }
+  return errs;
+}
+

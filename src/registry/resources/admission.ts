@@ -6,7 +6,7 @@ import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { goStrings, invalidRaw, oneOf, validateLabelSelector } from './common.js';
 import { policyBindingPrinter, validatingAdmissionPolicyPrinter } from '../printers/admission.js';
-import { validatePolicyExpressions } from './admission-policy-validation.js';
+import { validateParamKind, validatePolicyExpressions } from './admission-policy-validation.js';
 
 const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const SCOPES = ['*', 'Cluster', 'Namespaced'];
@@ -194,10 +194,7 @@ function validatePolicy(obj: KObject, old?: KObject): FieldError[] {
   const errs: FieldError[] = [];
   const spec = obj.spec ?? {};
   oneOf(spec.failurePolicy, 'spec.failurePolicy', ['Fail', 'Ignore'], errs);
-  if (spec.paramKind) {
-    if (!spec.paramKind.apiVersion) errs.push(required('spec.paramKind.apiVersion'));
-    if (!spec.paramKind.kind) errs.push(required('spec.paramKind.kind'));
-  }
+  if (spec.paramKind) errs.push(...validateParamKind(spec.paramKind));
   if (!spec.matchConstraints) errs.push(required('spec.matchConstraints'));
   else validateMatchResources(spec.matchConstraints, 'spec.matchConstraints', errs, true);
   errs.push(...validatePolicyExpressions(obj, old));
