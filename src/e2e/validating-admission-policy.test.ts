@@ -201,6 +201,12 @@ describe('ValidatingAdmissionPolicy', () => {
     assert.match(bad.stderr, /^The ValidatingAdmissionPolicy "authz-message" is invalid: spec.validations\[0\].messageExpression: Invalid value: .*: compilation failed: ERROR: <input>:1:1: undeclared reference to 'authorizer' \(in container ''\)\n/);
   });
 
+  test('a binding with both a param name and a selector is refused on both fields', async () => {
+    const r = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(binding('both', { policyName: 'x', validationActions: ['Deny'], paramRef: { name: 'a', selector: {}, parameterNotFoundAction: 'Maybe' } })) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'The ValidatingAdmissionPolicyBinding "both" is invalid: \n* spec.paramRef.name: Forbidden: name and selector are mutually exclusive\n* spec.paramRef.selector: Forbidden: name and selector are mutually exclusive\n* spec.paramRef.parameterNotFoundAction: Unsupported value: "Maybe": supported values: "Deny", "Allow"\n');
+  });
+
   test('a policy whose expression does not compile is refused with 422 and the field path', async () => {
     const r = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(policy('bad', { matchConstraints: { resourceRules: deployments }, validations: [{ expression: 'object.spec.replicas > ' }] })) });
     assert.equal(r.code, 1);

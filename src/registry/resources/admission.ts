@@ -1,6 +1,6 @@
 // admissionregistration.k8s.io/v1 webhook configurations, validating admission policies and their bindings (stored; evaluation is the admission layer's).
 import { type FieldError, duplicate, forbiddenField, invalid, notSupported, required } from '../../apimachinery/errors.js';
-import { dns1035LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
+import { dns1035LabelErrors, dns1123SubdomainErrors, pathSegmentErrors } from '../../apimachinery/validation.js';
 import { mutatingWebhookPrinter, validatingWebhookPrinter } from '../printers/admission.js';
 import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -236,11 +236,17 @@ function validateBinding(obj: KObject): FieldError[] {
   else for (const m of dns1123SubdomainErrors(spec.policyName)) errs.push(invalid('spec.policyName', spec.policyName, m));
   const pr = spec.paramRef;
   if (pr) {
-    if (pr.name && pr.selector) errs.push(forbiddenField('spec.paramRef.name', 'name and selector are mutually exclusive'));
+    if (pr.name) {
+      for (const m of pathSegmentErrors(pr.name)) errs.push(invalid('spec.paramRef.name', pr.name, m));
+      if (pr.selector) errs.push(forbiddenField('spec.paramRef.name', 'name and selector are mutually exclusive'));
+    }
+    if (pr.selector) {
+      errs.push(...validateLabelSelector(pr.selector, 'spec.paramRef.selector'));
+      if (pr.name) errs.push(forbiddenField('spec.paramRef.selector', 'name and selector are mutually exclusive'));
+    }
     if (!pr.name && !pr.selector) errs.push(required('spec.paramRef', 'one of name or selector must be specified'));
-    if (pr.selector) errs.push(...validateLabelSelector(pr.selector, 'spec.paramRef.selector'));
     if (!pr.parameterNotFoundAction) errs.push(required('spec.paramRef.parameterNotFoundAction'));
-    else oneOf(pr.parameterNotFoundAction, 'spec.paramRef.parameterNotFoundAction', ['Allow', 'Deny'], errs);
+    else oneOf(pr.parameterNotFoundAction, 'spec.paramRef.parameterNotFoundAction', ['Deny', 'Allow'], errs);
   }
   validateMatchResources(spec.matchResources, 'spec.matchResources', errs, false);
   const actions: unknown[] = spec.validationActions ?? [];
