@@ -74,4 +74,15 @@ describe('validatePolicy', () => {
     assert.equal(run(spec, deploy(3), { params: { data: { max: '2' } } }).decisions[0]!.action, 'deny');
     assert.equal(run(spec, deploy(2), { params: { data: { max: '2' } } }).decisions[0]!.action, 'admit');
   });
+
+  test('cost: one expression over the per-call limit errors; all of them over the budget stop with upstream\'s message', () => {
+    // matches() costs the string's length over ten times the pattern's over four: 500,000 here
+    const big = { s: 'a'.repeat(100_000) };
+    const once = `!object.s.matches('${'x'.repeat(200)}')`;
+    const twice = `${once} && !object.s.matches('${'y'.repeat(200)}')`;
+    assert.deepEqual(run({ validations: [{ expression: twice }] }, big).decisions, [{ action: 'deny', index: 0, message: `expression '${twice}' resulted in error: operation cancelled: actual cost limit exceeded`, evalError: true }]);
+    assert.equal(run({ validations: Array.from({ length: 19 }, () => ({ expression: once })) }, big).decisions.length, 19);
+    assert.deepEqual(run({ validations: Array.from({ length: 21 }, () => ({ expression: once })) }, big).decisions, [{ action: 'deny', index: 0, message: 'validation failed due to running out of cost budget, no further validation rules will be run', evalError: true }]);
+  });
 });
+

@@ -1,6 +1,6 @@
 // One evaluation of a compiled policy for one binding and param (upstream's validator.Validate): matchConditions,
 // validations with their messages, auditAnnotations; errors turn into denials unless failurePolicy is Ignore.
-import { COST_LIMIT_EXCEEDED, PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET, RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, evaluate, lazyVariables, type Binding } from '../../../cel/evaluate.js';
+import { PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET, RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, evaluate, lazyVariables, type Binding } from '../../../cel/evaluate.js';
 import type { CompiledExpression, CompiledPolicy } from './compile-policy.js';
 
 export interface PolicyDecision {
@@ -27,18 +27,49 @@ export interface ValidateResult {
 const MAX_MESSAGE_BYTES = 5 * 1024;
 const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no further validation rules will be run';
 
-/** Evaluates expressions against one activation, sharing a cost budget as upstream's filters do. */
-class Evaluation {
-  constructor(private readonly bindings: Record<string, Binding>, public budget: number) {}
+class OutOfBudget extends Error {}
 
-  run(c: CompiledExpression): { value?: unknown; error?: string; outOfBudget?: boolean } {
+interface Outcome {
+  value?: unknown;
+  error?: string;
+}
+
+/**
+ * One filter's evaluations (upstream's ForInput): a fresh activation whose variables are evaluated lazily,
+ * each expression under the per-call limit, all of them sharing the budget (exceeding it stops the filter).
+ */
+class Filter {
+  private spent = 0;
+  private readonly bindings: Record<string, Binding>;
+
+  constructor(p: CompiledPolicy, base: Record<string, Binding>, public budget: number) {
+    this.bindings = policyBindings(p, base, (n) => (this.spent += n));
+  }
+
+  run(c: CompiledExpression): Outcome {
     if (!c.program) return { error: `compilation error: ${c.error ?? ''}` };
-    if (this.budget <= 0) return { error: OUT_OF_BUDGET, outOfBudget: true };
-    const r = evaluate(c.program, this.bindings, { costLimit: Math.min(PER_CALL_LIMIT, this.budget) });
+    const r = evaluate(c.program, this.bindings, { costLimit: PER_CALL_LIMIT });
+    // variables evaluated on the way are charged first, as upstream's composition context
+    const composition = this.spent;
+    this.spent = 0;
+    if (composition > this.budget) throw new OutOfBudget();
+    this.budget -= composition;
+    if (r.cost > this.budget) throw new OutOfBudget();
     this.budget -= r.cost;
     if (r.error === undefined) return { value: r.value };
-    if (r.error === COST_LIMIT_EXCEEDED && this.budget <= 0) return { error: OUT_OF_BUDGET, outOfBudget: true };
     return { error: `expression '${c.expression}' resulted in error: ${r.error}` };
+  }
+
+  /** Every expression in turn, or the reason the filter stopped. */
+  all(exprs: (CompiledExpression | undefined)[]): { outcomes: (Outcome | undefined)[]; error?: string } {
+    const outcomes: (Outcome | undefined)[] = [];
+    try {
+      for (const e of exprs) outcomes.push(e ? this.run(e) : undefined);
+      return { outcomes };
+    } catch (e) {
+      if (!(e instanceof OutOfBudget)) throw e;
+      return { outcomes, error: OUT_OF_BUDGET };
+    }
   }
 }
 
@@ -55,57 +86,43 @@ export function policyBindings(p: CompiledPolicy, base: Record<string, Binding>,
 export function validatePolicy(p: CompiledPolicy, base: Record<string, Binding>): ValidateResult {
   const failAction = p.failurePolicy === 'Ignore' ? 'admit' : 'deny';
   const errorDecision = (message: string): ValidateResult => ({ decisions: [{ action: failAction, index: 0, message, evalError: true }], auditAnnotations: [] });
-  let spent = 0;
-  const bindings = policyBindings(p, base, (n) => (spent += n));
 
   if (p.matchConditions.length) {
-    const ev = new Evaluation(bindings, RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS);
-    const errors: string[] = [];
-    for (const mc of p.matchConditions) {
-      const r = ev.run(mc.expression);
-      if (r.error !== undefined) errors.push(r.error);
-      else if (r.value === false) return { decisions: [], auditAnnotations: [] };
-    }
+    const { outcomes, error } = new Filter(p, base, RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS).all(p.matchConditions.map((m) => m.expression));
     // under Ignore a failing condition means the policy does not match, as upstream's matcher
+    if (error !== undefined) return p.failurePolicy === 'Ignore' ? { decisions: [], auditAnnotations: [] } : errorDecision(error);
+    if (outcomes.some((o) => o?.value === false)) return { decisions: [], auditAnnotations: [] };
+    const errors = outcomes.flatMap((o) => (o?.error !== undefined ? [o.error] : []));
     if (errors.length) return p.failurePolicy === 'Ignore' ? { decisions: [], auditAnnotations: [] } : errorDecision(aggregate(errors));
   }
 
-  const ev = new Evaluation(bindings, RUNTIME_CEL_COST_BUDGET);
-  const decisions: PolicyDecision[] = [];
-  for (const [i, v] of p.validations.entries()) {
-    const before = spent;
-    const r = ev.run(v.expression);
-    ev.budget -= spent - before;
-    if (r.error !== undefined) {
-      decisions.push({ action: failAction, index: i, message: r.error, evalError: true });
-      continue;
-    }
-    if (r.value === true) {
-      decisions.push({ action: 'admit', index: i, message: '' });
-      continue;
-    }
+  const validations = new Filter(p, base, RUNTIME_CEL_COST_BUDGET);
+  const checked = validations.all(p.validations.map((v) => v.expression));
+  if (checked.error !== undefined) return errorDecision(checked.error);
+  // messageExpressions are one more filter, on what the validations left of the budget
+  const messages = new Filter(p, base, validations.budget).all(p.validations.map((v) => v.messageExpression));
+  const decisions: PolicyDecision[] = p.validations.map((v, i) => {
+    const r = checked.outcomes[i]!;
+    if (r.error !== undefined) return { action: failAction, index: i, message: r.error, evalError: true };
+    if (messages.error !== undefined) return { action: failAction, index: i, message: `failed messageExpression: ${messages.error}`, evalError: true };
+    if (r.value === true) return { action: 'admit', index: i, message: '' };
     let message = '';
-    if (v.messageExpression) {
-      const m = ev.run(v.messageExpression);
-      if (m.outOfBudget) {
-        decisions.push({ action: failAction, index: i, message: `failed messageExpression: ${m.error}`, evalError: true });
-        continue;
-      }
-      // a non-string, too long or multi-line message falls back to message, then to the expression
-      if (typeof m.value === 'string') {
-        message = m.value.trim();
-        if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES || message.includes('\n')) message = '';
-      }
+    const m = messages.outcomes[i]?.value;
+    // a non-string, too long or multi-line message falls back to message, then to the expression
+    if (typeof m === 'string') {
+      message = m.trim();
+      if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES || message.includes('\n')) message = '';
     }
     if (!message && v.message) message = v.message.trim();
     if (!message) message = `failed expression: ${v.expression.expression.trim()}`;
-    decisions.push({ action: 'deny', index: i, message, reason: v.reason ?? 'Invalid' });
-  }
+    return { action: 'deny', index: i, message, reason: v.reason ?? 'Invalid' };
+  });
 
+  const audits = new Filter(p, base, RUNTIME_CEL_COST_BUDGET).all(p.auditAnnotations.map((a) => a.expression));
+  if (audits.error !== undefined) return errorDecision(audits.error);
   const auditAnnotations: AuditAnnotationResult[] = [];
-  const aev = new Evaluation(bindings, RUNTIME_CEL_COST_BUDGET);
-  for (const a of p.auditAnnotations) {
-    const r = aev.run(a.expression);
+  for (const [i, a] of p.auditAnnotations.entries()) {
+    const r = audits.outcomes[i]!;
     if (r.error !== undefined) {
       if (p.failurePolicy !== 'Ignore') auditAnnotations.push({ key: a.key, error: r.error });
     } else if (typeof r.value === 'string' && r.value.trim()) auditAnnotations.push({ key: a.key, value: r.value.trim() });
