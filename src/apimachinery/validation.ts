@@ -1,4 +1,5 @@
 // Name, label and annotation validation with upstream's messages (k8s.io/apimachinery/pkg/util/validation).
+import { validateOwnerReferences } from './owner-references.js';
 import { type FieldError, invalid, required, qualifiedNameToFieldErrors, tooLongTotal } from './validation-helpers.js';
 import { labelValueErrors, qualifiedNameErrors } from './selectors.js';
 
@@ -105,6 +106,7 @@ export function validateObjectMeta(meta: Record<string, unknown> | undefined, na
   }
   errs.push(...validateLabels(m.labels, 'metadata.labels'));
   errs.push(...validateAnnotations(m.annotations, 'metadata.annotations'));
+  errs.push(...validateOwnerReferences(m.ownerReferences, 'metadata.ownerReferences'));
   if (m.finalizers !== undefined) {
     const seen = new Set<string>();
     (m.finalizers as unknown[]).forEach((f, i) => {

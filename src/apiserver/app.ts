@@ -26,6 +26,8 @@ import { withAuthorization } from './filters/authorization.js';
 import { withImpersonation } from './filters/impersonation.js';
 import { withMaxInFlight } from './filters/max-in-flight.js';
 import { withRequestTimeout } from './filters/timeout.js';
+import type { IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
+import { installIssuerDiscovery } from './issuer-discovery.js';
 
 export interface VersionInfo {
   major: string;
@@ -56,6 +58,8 @@ export interface AppOptions {
   shutdown: AbortSignal;
   /** host:port clients use (legacy /api document). */
   serverAddress: () => string;
+  /** Service-account issuer discovery documents; absent: not served. */
+  issuerDiscovery?: () => IssuerDiscoveryDocuments;
   healthChecks: HealthCheck[];
   isReady: () => boolean;
   /** In-flight limits (0 = none) and the request timeout in ms (0 = none). */
@@ -216,6 +220,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
   });
 
   openapiRoutes(app, opts.registry, { gitVersion: opts.version.gitVersion });
+  if (opts.issuerDiscovery) installIssuerDiscovery(app, opts.issuerDiscovery);
 
   // the request handlers (patches, managedFields, printers, schemas) load after the server is up
   const resource = async (c: Context<Env>) => (await loadHandlers()).handleResource(c, deps);

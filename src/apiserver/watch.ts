@@ -38,7 +38,8 @@ function boolParam(v: string | undefined): boolean | undefined {
 }
 
 export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string, shutdown: AbortSignal): Promise<Response> {
-  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: true });
+  // each event carries one object: client-go's metadata informers ask for as=PartialObjectMetadata
+  const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
   const q = (k: string) => c.req.query(k);
   const include = target.kind === 'table' ? parseIncludeObject(q('includeObject')) : 'Metadata';
   let fieldSelector = q('fieldSelector');

@@ -1,5 +1,5 @@
-// Authorizers until RBAC: system:masters may do everything; everyone may ask who they are and what they may do.
-import type { Attributes, AuthorizationResult, Authorizer } from './types.js';
+// The authorizers before RBAC in the chain: system:masters may do everything; the union asks each in turn.
+import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesResult } from './types.js';
 
 const NO_OPINION: AuthorizationResult = { decision: 'no-opinion', reason: '' };
 const ALLOW: AuthorizationResult = { decision: 'allow', reason: '' };
@@ -40,6 +40,17 @@ export class BasicUserAuthorizer implements Authorizer {
   }
 }
 
+/** --authorization-mode=AlwaysAllow: everything is allowed, and rules reviews say so. */
+export class AlwaysAllowAuthorizer implements Authorizer, RuleResolver {
+  authorize(): AuthorizationResult {
+    return ALLOW;
+  }
+
+  rulesFor(): RulesResult {
+    return { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false, evaluationError: '' };
+  }
+}
+
 /** Asks each authorizer in turn; the first allow or deny decides. */
 export class UnionAuthorizer implements Authorizer {
   constructor(private readonly authorizers: Authorizer[]) {}
@@ -51,7 +62,7 @@ export class UnionAuthorizer implements Authorizer {
       if (r.decision !== 'no-opinion') return r;
       if (r.reason) reasons.push(r.reason);
     }
-    return { decision: 'no-opinion', reason: reasons.join(', ') };
+    return { decision: 'no-opinion', reason: reasons.join('\n') };
   }
 }
 

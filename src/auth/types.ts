@@ -54,3 +54,34 @@ export interface AuthorizationResult {
 export interface Authorizer {
   authorize(a: Attributes): AuthorizationResult | Promise<AuthorizationResult>;
 }
+
+/** An rbac.authorization.k8s.io/v1 PolicyRule. */
+export interface PolicyRule {
+  verbs?: string[] | null;
+  apiGroups?: string[] | null;
+  resources?: string[] | null;
+  resourceNames?: string[] | null;
+  nonResourceURLs?: string[] | null;
+}
+
+/** authorizer.RuleResolver's answer: what a user may do in a namespace, as SelfSubjectRulesReview reports it. */
+export interface RulesResult {
+  resourceRules: { verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }[];
+  nonResourceRules: { verbs: string[]; nonResourceURLs?: string[] }[];
+  incomplete: boolean;
+  evaluationError: string;
+}
+
+export interface RuleResolver {
+  rulesFor(user: UserInfo, namespace: string): RulesResult;
+}
+
+/** What the registry asks of authorization: review answers and RBAC's escalation and bind checks. */
+export interface AuthorizationServices {
+  authorizer: Authorizer;
+  ruleResolver: RuleResolver;
+  /** Upstream's ConfirmNoEscalation: undefined when the user holds every rule, else the Forbidden text. */
+  confirmNoEscalation(user: UserInfo, namespace: string, rules: PolicyRule[]): string | undefined;
+  /** The rules a binding's roleRef names, or upstream's lookup error. */
+  roleReferenceRules(ref: { kind: string; name: string }, namespace: string): { rules: PolicyRule[] } | { error: string };
+}

@@ -1,4 +1,4 @@
-// The `minikapi` command line: up, kubeconfig, status.
+// The `minikapi` command line: up, kubeconfig, status (and, from their own files: down, list, delete, snapshot, history).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureLog, type LogFormat } from '../log/index.js';
 import { readFileSync, existsSync } from 'node:fs';
@@ -7,6 +7,11 @@ import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
 import { StorageError } from '../storage/backend.js';
 import { isEtcdUrl, parseEtcdUrl } from '../storage/etcd-url.js';
 import type { OpenBackendOptions } from '../storage/index.js';
+import { addUpOptions, afterReady, seedFor, startWaitTimer } from './up-extras.js';
+import { detachedUp } from './detach.js';
+import { registerLifecycle } from './lifecycle.js';
+import { registerSnapshot } from './snapshot.js';
+import { registerHistory } from './history.js';
 
 function parsePort(v: string): number {
   const n = Number(v);
@@ -17,6 +22,11 @@ function parsePort(v: string): number {
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number');
   return Number(v);
+}
+
+function parseAuthorizationMode(v: string): 'RBAC' | 'AlwaysAllow' {
+  if (v === 'RBAC' || v === 'AlwaysAllow') return v;
+  throw new InvalidArgumentError('must be "RBAC" or "AlwaysAllow"');
 }
 
 function parseStorage(v: string): OpenBackendOptions['kind'] {
@@ -59,9 +69,12 @@ program
   .option('--etcd-certfile <file>', 'client certificate for etcd (TLS)')
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
+  .option('--authorization-mode <mode>', 'RBAC, or AlwaysAllow (every authenticated request is allowed)', parseAuthorizationMode, 'RBAC')
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--audit-log-path <file>', 'write audit events (audit.k8s.io/v1 JSON lines) to this file; - for stdout')
   .option('--audit-policy-file <file>', 'the audit.k8s.io/v1 Policy saying which requests are logged at which level')
+  .option('--service-account-issuer <url>', 'issuer of service-account tokens (iss); repeat to accept more, the first signs (default https://kubernetes.default.svc.cluster.local)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+  .option('--service-account-max-token-expiration <duration>', 'longest token a TokenRequest gets (longer requests are shortened with a warning; 0 = no limit)', parseDuration, 0)
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
   .option('--poll-interval <ms>', "how often the SQLite store looks for other processes' writes", parseCount, 50)
   .option('--compaction-interval <seconds>', 'how often old revisions are compacted (0 = never)', parseCount, 300)
@@ -72,15 +85,16 @@ program
   .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
-  .option('--print-kubeconfig', 'once ready, write the kubeconfig to stdout (the other lines go to stderr), for scripts: minikapi up --port 0 --storage memory --print-kubeconfig')
   .option('--nodes <n>', 'simulated nodes (kind names: <name>-control-plane, <name>-worker, …); 0 = none', parseCount, 1)
   .option('-v, --v <level>', 'log verbosity on stderr, as kube-apiserver\'s -v (3 logs every request)', parseCount, 0)
   .addOption(new Option('--log-format <format>', 'log lines as klog text or JSON').choices(['text', 'json']).default('text'))
   .action(async (o) => {
+    if (o.detach) return detachedUp(o, process.argv.slice(3), fail);
     configureLog({ format: o.logFormat as LogFormat, verbosity: o.v });
     const t0 = performance.now();
     // with --print-kubeconfig stdout carries the kubeconfig alone; what a person reads goes to stderr
     const out = (s: string) => (o.printKubeconfig ? process.stderr : process.stdout).write(s + '\n');
+    const waitTimer = startWaitTimer(o, fail);
     let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
     let stopping = false;
     const shutdown = (sig: string) => {
@@ -103,6 +117,7 @@ program
         host: o.host,
         port: o.port,
         storage: o.storage,
+        seed: seedFor(o),
         etcdCAFile: o.etcdCafile,
         etcdCertFile: o.etcdCertfile,
         etcdKeyFile: o.etcdKeyfile,
@@ -111,6 +126,9 @@ program
         auditLogPath: o.auditLogPath,
         auditPolicyFile: o.auditPolicyFile,
         nodes: o.nodes,
+        serviceAccountIssuers: o.serviceAccountIssuer,
+        serviceAccountMaxTokenExpirationSeconds: Math.floor(o.serviceAccountMaxTokenExpiration / 1000),
+        authorizationMode: o.authorizationMode,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,
@@ -131,7 +149,13 @@ program
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
     out(`try: kubectl get ns   (context "${c.name}" in that kubeconfig)`);
-    if (o.printKubeconfig) process.stdout.write(c.kubeconfig);
+    waitTimer.clear();
+    try {
+      await afterReady(c, o, out);
+    } catch (e) {
+      await c.stop();
+      fail((e as Error).message);
+    }
     if (stopping) {
       stopping = false;
       shutdown('signal during start-up');
@@ -140,7 +164,7 @@ program
 
 program
   .command('kubeconfig')
-  .description('print the kubeconfig of a cluster')
+  .description('print the kubeconfig of a cluster, or (with --user) one for a new user with a certificate from the cluster CA')
   .option('--name <cluster>', 'cluster name', 'minikapi')
   .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
   .option('--user <name>', 'a kubeconfig for this user instead of the admin: a new client certificate signed by the cluster CA')
@@ -183,5 +207,10 @@ program
     process.stdout.write(r.text + '\n');
     process.exit(r.running ? 0 : 3);
   });
+
+addUpOptions(program.commands.find((c) => c.name() === 'up')!);
+registerLifecycle(program, fail);
+registerSnapshot(program, fail);
+registerHistory(program, fail);
 
 program.parseAsync(process.argv).catch((e) => fail((e as Error).message));

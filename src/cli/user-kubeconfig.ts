@@ -17,5 +17,5 @@ export function userKubeconfig(dir: string, cluster: string, user: string, group
   if (!server) throw new Error(`cluster "${cluster}" has no recorded address; start it first: minikapi up --name ${cluster}`);
   const ca = { certPem: readFileSync(caCert, 'utf8'), keyPem: readFileSync(caKey, 'utf8') };
   const cert = issueClientCert(ca, { commonName: user, organizations: groups });
-  return renderKubeconfig({ name: `${cluster}-${user}`, server, caPem: ca.certPem, clientCertPem: cert.certPem, clientKeyPem: cert.keyPem });
+  return renderKubeconfig({ name: cluster, userName: user, contextName: `${user}@${cluster}`, server, caPem: ca.certPem, clientCertPem: cert.certPem, clientKeyPem: cert.keyPem });
 }

@@ -3,6 +3,8 @@
 import { StatusError } from '../apimachinery/errors.js';
 import type { Client, ClientWatch, ClientWatchEvent, DeleteOptions, DiscoveredResource, GVR, KObject, ListOptions, ListResult, PatchType, WatchOptions, WriteOptions } from './types.js';
 
+const PARTIAL = 'application/json;g=meta.k8s.io;v=v1';
+
 export type Transport = (req: Request) => Promise<Response>;
 
 const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
@@ -61,8 +63,8 @@ export class HttpClient implements Client {
     private readonly base = 'https://loopback',
   ) {}
 
-  private async call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<KObject> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.headers };
+  private async call(method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<KObject> {
+    const headers: Record<string, string> = { Accept: accept, ...this.headers };
     let data: string | undefined;
     if (body !== undefined) {
       headers['Content-Type'] = contentType;
@@ -102,7 +104,8 @@ export class HttpClient implements Client {
   }
 
   async list(r: GVR, ns: string, opts: ListOptions = {}): Promise<ListResult> {
-    const l = await this.call('GET', resourcePath(r, ns) + query({ ...opts }));
+    const { metadataOnly, ...rest } = opts;
+    const l = await this.call('GET', resourcePath(r, ns) + query({ ...rest }), undefined, undefined, metadataOnly ? `${PARTIAL};as=PartialObjectMetadataList,application/json` : undefined);
     return { items: l.items ?? [], resourceVersion: l.metadata?.resourceVersion ?? '', continue: l.metadata?.continue || undefined };
   }
 
@@ -132,9 +135,11 @@ export class HttpClient implements Client {
 
   watch(r: GVR, ns: string, opts: WatchOptions, onEvent: (ev: ClientWatchEvent) => void): ClientWatch {
     const abort = new AbortController();
-    const path = resourcePath(r, ns) + query({ watch: 1, ...opts });
+    const { metadataOnly, ...rest } = opts;
+    const path = resourcePath(r, ns) + query({ watch: 1, ...rest });
+    const accept = metadataOnly ? `${PARTIAL};as=PartialObjectMetadata,application/json` : 'application/json';
     const done = (async () => {
-      const res = await this.transport(new Request(this.base + path, { headers: { Accept: 'application/json', ...this.headers }, signal: abort.signal }));
+      const res = await this.transport(new Request(this.base + path, { headers: { Accept: accept, ...this.headers }, signal: abort.signal }));
       if (res.status >= 400) {
         const err = await errorOf(res);
         onEvent({ type: 'ERROR', object: err.toStatus() as unknown as KObject });

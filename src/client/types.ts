@@ -12,6 +12,8 @@ export interface GVR {
 }
 
 export interface ListOptions {
+  /** Only each object's metadata (PartialObjectMetadata), as client-go's metadata client asks. */
+  metadataOnly?: boolean;
   labelSelector?: string;
   fieldSelector?: string;
   limit?: number;
@@ -20,6 +22,7 @@ export interface ListOptions {
 }
 
 export interface WatchOptions {
+  metadataOnly?: boolean;
   labelSelector?: string;
   fieldSelector?: string;
   resourceVersion?: string;

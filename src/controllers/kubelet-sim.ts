@@ -1,11 +1,24 @@
 // The kubelets of the simulated nodes: a pod bound to one starts at once — Running and Ready with the
-// status a kubelet reports (IPs, container statuses, conditions) — and nothing else happens to it.
+// status a kubelet reports (IPs, container statuses, conditions); a finite pod then completes (see below).
 import type { KObject } from '../client/types.js';
 import { PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const RUN_SECONDS = 'minikapi.dev/run-seconds';
+export const EXIT_CODE = 'minikapi.dev/exit-code';
+
+/** Convention: a pod with restartPolicy Never/OnFailure that a Job owns, or that has the minikapi.dev/run-seconds annotation, exits after that many seconds (Job pods: 0.5) with minikapi.dev/exit-code (default 0). */
+export function simulatedRunMs(pod: KObject): number | undefined {
+  const rp = pod.spec?.restartPolicy;
+  if (rp !== 'Never' && rp !== 'OnFailure') return undefined;
+  const v = pod.metadata.annotations?.[RUN_SECONDS];
+  const ownedByJob = (pod.metadata.ownerReferences ?? []).some((r: KObject) => r.controller && r.kind === 'Job');
+  if (v === undefined && !ownedByJob) return undefined;
+  const secs = v === undefined ? 0.5 : Number(v);
+  return Number.isFinite(secs) && secs >= 0 ? secs * 1000 : 500;
+}
 
 export class KubeletSimulator extends QueueController {
   private pods!: Informer;
@@ -19,7 +32,8 @@ export class KubeletSimulator extends QueueController {
 
   protected register(): void {
     const check = (pod: KObject) => {
-      if (this.nodeIndex.has(pod.spec?.nodeName) && !pod.metadata.deletionTimestamp && !pod.status?.startTime) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      if (!this.nodeIndex.has(pod.spec?.nodeName) || pod.metadata.deletionTimestamp) return;
+      if (!pod.status?.startTime || (pod.status.phase === 'Running' && simulatedRunMs(pod) !== undefined)) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
     };
     this.pods = this.ctx.informers.informer(PODS).on({ add: check, update: (_, p) => check(p) });
   }
@@ -33,7 +47,8 @@ export class KubeletSimulator extends QueueController {
 
   protected async sync(key: string): Promise<void> {
     const pod = this.pods.get(key);
-    if (!pod || pod.status?.startTime || pod.metadata.deletionTimestamp || !this.nodeIndex.has(pod.spec?.nodeName)) return;
+    if (!pod || pod.metadata.deletionTimestamp || !this.nodeIndex.has(pod.spec?.nodeName)) return;
+    if (pod.status?.startTime) return this.maybeExit(key, pod);
     const node = pod.spec.nodeName as string;
     const now = rfc3339();
     const hostIP = `172.18.0.${this.nodeIndex.get(node)! + 2}`;
@@ -74,11 +89,42 @@ export class KubeletSimulator extends QueueController {
     };
     if (inits.length) status.initContainerStatuses = inits;
     if (!status.conditions.some((c: KObject) => c.type === 'PodScheduled')) status.conditions.push(cond('PodScheduled'));
+    await this.writeStatus(key, pod, status);
+    const run = simulatedRunMs(pod);
+    if (run !== undefined) this.queue.addAfter(key, run);
+  }
+
+  private async writeStatus(key: string, pod: KObject, status: KObject): Promise<void> {
     try {
       await this.ctx.client.update(PODS, pod.metadata.namespace, { ...pod, status }, { subresource: 'status' });
     } catch (e) {
       if (isStatus(e, 409)) this.queue.addRateLimited(key);
       else if (!isStatus(e, 404)) throw e;
     }
+  }
+
+  /** A finite pod's containers exit once its run time is over: Succeeded, Failed, or restarted (OnFailure). */
+  private async maybeExit(key: string, pod: KObject): Promise<void> {
+    const run = simulatedRunMs(pod);
+    if (run === undefined || pod.status.phase !== 'Running') return;
+    const started = Math.max(...(pod.status.containerStatuses ?? []).map((c: KObject) => Date.parse(c.state?.running?.startedAt ?? pod.status.startTime)));
+    const left = started + run - Date.now();
+    if (left > 0) return this.queue.addAfter(key, left);
+    const code = Number(pod.metadata.annotations?.[EXIT_CODE] ?? 0) || 0;
+    const now = rfc3339();
+    const terminated = (c: KObject) => ({ exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt: c.state?.running?.startedAt ?? now, finishedAt: now, containerID: c.containerID });
+    if (code !== 0 && pod.spec.restartPolicy === 'OnFailure') {
+      const containerStatuses = pod.status.containerStatuses.map((c: KObject) => ({ ...c, state: { running: { startedAt: now } }, lastState: { terminated: terminated(c) }, restartCount: (c.restartCount ?? 0) + 1 }));
+      await this.writeStatus(key, pod, { ...pod.status, containerStatuses });
+      return this.queue.addAfter(key, run);
+    }
+    const reason = code === 0 ? 'PodCompleted' : 'PodFailed';
+    const conditions = pod.status.conditions.map((c: KObject) => {
+      if (c.type === 'Ready' || c.type === 'ContainersReady') return { ...c, status: 'False', lastTransitionTime: now, reason };
+      if (c.type === 'PodReadyToStartContainers') return { ...c, status: 'False', lastTransitionTime: now };
+      return c;
+    });
+    const containerStatuses = pod.status.containerStatuses.map((c: KObject) => ({ ...c, state: { terminated: terminated(c) }, ready: false, started: false }));
+    await this.writeStatus(key, pod, { ...pod.status, phase: code === 0 ? 'Succeeded' : 'Failed', conditions, containerStatuses });
   }
 }

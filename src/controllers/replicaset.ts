@@ -1,163 +1,289 @@
-// replicaset controller: each ReplicaSet keeps `replicas` pods from its template (created with
-// generateName `<rs>-`, owned with controller: true), removes extras least-ready first, and reports
-// replicas, fullyLabeledReplicas, readyReplicas, availableReplicas and observedGeneration.
-import type { KObject } from '../client/types.js';
-import { labelSelectorFromObject } from '../apimachinery/selectors.js';
-import { PODS, REPLICASETS } from './gvr.js';
+// replicaset and replicationcontroller controllers (kube-controller-manager's pkg/controller/replicaset): keep
+// spec.replicas active pods from the template, adopting orphans that match the selector and releasing owned
+// pods that no longer do, with expectations so that a lagging informer never makes it create or delete
+// twice, slow-start batches of creations, upstream's deletion ranking, and status (counts, ReplicaFailure).
+import { labelSelectorFromObject, type LabelSelector } from '../apimachinery/selectors.js';
+import type { GVR, KObject } from '../client/types.js';
+import { PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
+import { EventRecorder, REPLICASETS, REPLICATIONCONTROLLERS } from './replicaset-events.js';
+import { ControllerExpectations } from './replicaset-expectations.js';
+import { controllerOf, isPodActive, isPodReady, podsToDelete } from './replicaset-pods.js';
+import { calculateReplicaSetStatus, replicaSetStatusEqual } from './replicaset-status.js';
 
-const BURST = 500;
-const EXPECTATIONS_TTL_MS = 30_000;
+/** Upstream's burstReplicas: at most this many creations or deletions per sync. */
+export const BURST_REPLICAS = 500;
+const SLOW_START_INITIAL_BATCH = 1;
 
-export const controllerRef = (o: KObject): KObject | undefined => (o.metadata.ownerReferences ?? []).find((r: KObject) => r.controller);
-const isActive = (p: KObject) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
-export const podReady = (p: KObject) => (p.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready' && c.status === 'True');
-
-/** Ready for minReadySeconds, as upstream's IsPodAvailable. */
-export function podAvailable(p: KObject, minReadySeconds: number, now = Date.now()): boolean {
-  const ready = podReady(p);
-  if (!ready) return false;
-  return minReadySeconds === 0 || Date.parse(ready.lastTransitionTime) + minReadySeconds * 1000 <= now;
+export interface ReplicaSetKind {
+  controllerName: string;
+  component: string;
+  gvr: GVR;
+  apiVersion: string;
+  kind: string;
+  selector(obj: KObject): LabelSelector;
 }
 
-/** upstream's ActivePods ordering for deletion: unassigned, pending, not ready, ready for less time, more restarts, newer first. */
-function deletionRank(a: KObject, b: KObject): number {
-  const assigned = (p: KObject) => (p.spec?.nodeName ? 1 : 0);
-  if (assigned(a) !== assigned(b)) return assigned(a) - assigned(b);
-  const phase = (p: KObject) => ({ Pending: 0, Unknown: 1, Running: 2 })[p.status?.phase as string] ?? 0;
-  if (phase(a) !== phase(b)) return phase(a) - phase(b);
-  const ready = (p: KObject) => (podReady(p) ? 1 : 0);
-  if (ready(a) !== ready(b)) return ready(a) - ready(b);
-  const restarts = (p: KObject) => (p.status?.containerStatuses ?? []).reduce((n: number, c: KObject) => n + (c.restartCount ?? 0), 0);
-  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
-  return Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp);
+export const REPLICASET_KIND: ReplicaSetKind = {
+  controllerName: 'replicaset',
+  component: 'replicaset-controller',
+  gvr: REPLICASETS,
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  selector: (rs) => labelSelectorFromObject(rs.spec?.selector),
+};
+
+export const REPLICATIONCONTROLLER_KIND: ReplicaSetKind = {
+  controllerName: 'replicationcontroller',
+  component: 'replication-controller',
+  gvr: REPLICATIONCONTROLLERS,
+  apiVersion: 'v1',
+  kind: 'ReplicationController',
+  selector: (rc) => labelSelectorFromObject(rc.spec?.selector ? { matchLabels: rc.spec.selector } : undefined),
+};
+
+/** slowStartBatch: 1, 2, 4... calls at a time, stopping after the first batch with a failure. */
+export async function slowStartBatch(count: number, initial: number, fn: () => Promise<void>): Promise<{ successes: number; error?: unknown }> {
+  let remaining = count;
+  let successes = 0;
+  for (let batch = Math.min(remaining, initial); batch > 0; batch = Math.min(2 * batch, remaining)) {
+    const results = await Promise.allSettled(Array.from({ length: batch }, fn));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    successes += results.filter((r) => r.status === 'fulfilled').length;
+    if (failed) return { successes, error: failed.reason };
+    remaining -= batch;
+  }
+  return { successes };
 }
+
+const keyOf = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 export class ReplicaSetController extends QueueController {
   private sets!: Informer;
   private pods!: Informer;
-  /** Creates and deletes asked for and not yet seen, so a lagging cache never causes extra pods. */
-  private readonly expect = new Map<string, { adds: number; dels: Set<string>; at: number }>();
+  private events!: EventRecorder;
+  readonly expectations = new ControllerExpectations();
 
-  constructor() {
-    super('replicaset', 4, 10_000);
+  constructor(private readonly k: ReplicaSetKind = REPLICASET_KIND) {
+    super(k.controllerName, 5);
   }
 
   protected register(): void {
-    const enqueueOwner = (p: KObject) => {
-      const ref = controllerRef(p);
-      if (ref?.kind === 'ReplicaSet') this.queue.add(`${p.metadata.namespace}/${ref.name}`);
-    };
-    this.sets = this.ctx.informers.informer(REPLICASETS).on({ add: (rs) => this.queue.add(`${rs.metadata.namespace}/${rs.metadata.name}`), update: (_, rs) => this.queue.add(`${rs.metadata.namespace}/${rs.metadata.name}`) });
-    this.pods = this.ctx.informers.informer(PODS).on({
-      add: (p) => {
-        const ref = controllerRef(p);
-        const e = ref && this.expect.get(`${p.metadata.namespace}/${ref.name}`);
-        if (e) e.adds--;
-        enqueueOwner(p);
-      },
-      update: (_, p) => enqueueOwner(p),
-      delete: (p) => {
-        const ref = controllerRef(p);
-        this.expect.get(`${p.metadata.namespace}/${ref?.name}`)?.dels.delete(p.metadata.name);
-        enqueueOwner(p);
-      },
+    this.events = new EventRecorder(this.ctx.client, this.k.component);
+    this.sets = this.ctx.informers.informer(this.k.gvr).on({
+      add: (rs) => this.queue.add(keyOf(rs)),
+      update: (_, rs) => this.queue.add(keyOf(rs)),
+      delete: (rs) => this.queue.add(keyOf(rs)),
+    });
+    this.pods = this.ctx.informers.informer(PODS).on({ add: (p) => this.addPod(p), update: (o, p) => this.updatePod(o, p), delete: (p) => this.deletePod(p) });
+  }
+
+  /** The set a controllerRef names, if it is one of ours with the same UID. */
+  private resolve(ns: string, ref: KObject | undefined): KObject | undefined {
+    if (!ref || ref.kind !== this.k.kind || ref.apiVersion?.split('/')[0] !== this.k.apiVersion.split('/')[0]) return undefined;
+    const rs = this.sets.get(`${ns}/${ref.name}`);
+    return rs && rs.metadata.uid === ref.uid ? rs : undefined;
+  }
+
+  /** Sets whose selector matches an orphan pod (they may want to adopt it). */
+  private matching(pod: KObject): KObject[] {
+    return this.sets.items().filter((rs) => {
+      if (rs.metadata.namespace !== pod.metadata.namespace) return false;
+      const sel = this.k.selector(rs);
+      return !sel.empty && sel.matches(pod.metadata.labels ?? {});
     });
   }
 
-  private satisfied(key: string): boolean {
-    const e = this.expect.get(key);
-    if (!e || (e.adds <= 0 && e.dels.size === 0) || Date.now() - e.at > EXPECTATIONS_TTL_MS) {
-      this.expect.delete(key);
-      return true;
+  private addPod(pod: KObject): void {
+    if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
+    const ref = controllerOf(pod);
+    if (ref) {
+      const rs = this.resolve(pod.metadata.namespace, ref);
+      if (!rs) return;
+      this.expectations.creationObserved(keyOf(rs));
+      this.queue.add(keyOf(rs));
+      return;
     }
-    return false;
+    for (const rs of this.matching(pod)) this.queue.add(keyOf(rs));
+  }
+
+  private updatePod(old: KObject, cur: KObject): void {
+    if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
+    const labelsChanged = JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(cur.metadata.labels ?? {});
+    if (cur.metadata.deletionTimestamp) {
+      // a pod being deleted gracefully counts as gone now, as upstream does
+      this.deletePod(cur);
+      if (labelsChanged) this.deletePod(old);
+      return;
+    }
+    const curRef = controllerOf(cur);
+    const oldRef = controllerOf(old);
+    const refChanged = JSON.stringify(curRef) !== JSON.stringify(oldRef);
+    if (refChanged && oldRef) {
+      const rs = this.resolve(old.metadata.namespace, oldRef);
+      if (rs) this.queue.add(keyOf(rs));
+    }
+    if (curRef) {
+      const rs = this.resolve(cur.metadata.namespace, curRef);
+      if (!rs) return;
+      this.queue.add(keyOf(rs));
+      // a pod just turned ready becomes available after minReadySeconds: look again then
+      const mrs = rs.spec?.minReadySeconds ?? 0;
+      if (!isPodReady(old) && isPodReady(cur) && mrs > 0) this.queue.addAfter(keyOf(rs), mrs * 1000 + 1);
+      return;
+    }
+    if (labelsChanged || refChanged) for (const rs of this.matching(cur)) this.queue.add(keyOf(rs));
+  }
+
+  private deletePod(pod: KObject): void {
+    const rs = this.resolve(pod.metadata.namespace, controllerOf(pod));
+    if (!rs) return;
+    this.expectations.deletionObserved(keyOf(rs), keyOf(pod));
+    this.queue.add(keyOf(rs));
   }
 
   protected async sync(key: string): Promise<void> {
     const rs = this.sets.get(key);
-    if (!rs) return void this.expect.delete(key);
-    const ns = rs.metadata.namespace;
-    const owned = this.pods.items().filter((p) => p.metadata.namespace === ns && controllerRef(p)?.uid === rs.metadata.uid);
-    const active = owned.filter(isActive);
-    const want = rs.spec?.replicas ?? 1;
-    if (!rs.metadata.deletionTimestamp && this.satisfied(key)) {
-      const diff = active.length - want;
-      if (diff < 0) await this.create(rs, key, Math.min(-diff, BURST));
-      else if (diff > 0) await this.remove(key, [...active].sort(deletionRank).slice(0, diff));
+    if (!rs) {
+      this.expectations.delete(key);
+      return;
     }
-    await this.updateStatus(rs, active);
-  }
-
-  private async create(rs: KObject, key: string, count: number): Promise<void> {
-    const t = rs.spec.template ?? {};
-    const pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `${rs.metadata.name}-`,
-        labels: t.metadata?.labels,
-        annotations: t.metadata?.annotations,
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }],
-      },
-      spec: t.spec,
-    };
-    this.expect.set(key, { adds: count, dels: new Set(), at: Date.now() });
-    // slow start, as upstream: batches of 1, 2, 4, … stop at the first failure
-    let done = 0;
-    for (let batch = 1; done < count; batch *= 2) {
-      const n = Math.min(batch, count - done);
-      const results = await Promise.allSettled(Array.from({ length: n }, () => this.ctx.client.create(PODS, rs.metadata.namespace, structuredClone(pod))));
-      const failed = results.filter((r) => r.status === 'rejected');
-      done += n;
-      if (failed.length) {
-        const e = this.expect.get(key);
-        if (e) e.adds -= failed.length + (count - done);
-        const first = (failed[0] as PromiseRejectedResult).reason;
-        // a terminating namespace or a quota: nothing to retry now
-        if (isStatus(first, 403, 409)) return;
-        throw first;
+    const needsSync = this.expectations.satisfied(key);
+    const selector = this.k.selector(rs);
+    const ns = rs.metadata.namespace;
+    const active = this.pods.items().filter((p) => p.metadata.namespace === ns && isPodActive(p));
+    const owned = await this.claimPods(rs, selector, active);
+    let manageError: unknown;
+    if (needsSync && !rs.metadata.deletionTimestamp) {
+      try {
+        await this.manageReplicas(owned, rs, key);
+      } catch (e) {
+        manageError = e;
       }
     }
+    const status = calculateReplicaSetStatus(rs, owned, manageError);
+    const updated = await this.updateStatus(rs, status);
+    const mrs = rs.spec?.minReadySeconds ?? 0;
+    if (!manageError && updated && mrs > 0 && updated.status.readyReplicas === rs.spec?.replicas && updated.status.availableReplicas !== rs.spec?.replicas)
+      this.queue.addAfter(key, mrs * 1000);
+    if (manageError) throw manageError;
   }
 
-  private async remove(key: string, pods: KObject[]): Promise<void> {
-    this.expect.set(key, { adds: 0, dels: new Set(pods.map((p) => p.metadata.name)), at: Date.now() });
-    await Promise.all(
-      pods.map((p) =>
-        this.ctx.client.delete(PODS, p.metadata.namespace, p.metadata.name, { preconditions: { uid: p.metadata.uid } }).catch((e) => {
-          this.expect.get(key)?.dels.delete(p.metadata.name);
-          if (!isStatus(e, 404, 409)) throw e;
-        }),
-      ),
-    );
+  /** PodControllerRefManager.ClaimPods: ours that match, plus adopted orphans; releases ours that stopped matching. */
+  private async claimPods(rs: KObject, selector: LabelSelector, pods: KObject[]): Promise<KObject[]> {
+    const claimed: KObject[] = [];
+    let adoptable: boolean | undefined;
+    const uid = rs.metadata.uid;
+    for (const pod of pods) {
+      const ref = controllerOf(pod);
+      const matches = !selector.empty && selector.matches(pod.metadata.labels ?? {});
+      if (ref) {
+        if (ref.uid !== uid) continue;
+        if (matches) claimed.push(pod);
+        else if (!rs.metadata.deletionTimestamp) await this.patchPod(pod, { metadata: { ownerReferences: [{ $patch: 'delete', uid }], uid: pod.metadata.uid } });
+        continue;
+      }
+      if (rs.metadata.deletionTimestamp || !matches || pod.metadata.deletionTimestamp) continue;
+      // adoption re-reads the set from the API first, as upstream's RecheckDeletionTimestamp does
+      adoptable ??= await this.ctx.client.get(this.k.gvr, rs.metadata.namespace, rs.metadata.name).then(
+        (fresh) => fresh.metadata.uid === uid && !fresh.metadata.deletionTimestamp,
+        () => false,
+      );
+      if (!adoptable) continue;
+      if (await this.patchPod(pod, { metadata: { ownerReferences: [this.controllerRef(rs)], uid: pod.metadata.uid } })) claimed.push(pod);
+    }
+    return claimed;
   }
 
-  private async updateStatus(rs: KObject, active: KObject[]): Promise<void> {
-    const minReady = rs.spec?.minReadySeconds ?? 0;
-    const templateLabels: Record<string, string> = rs.spec?.template?.metadata?.labels ?? {};
-    const fully = labelSelectorFromObject({ matchLabels: templateLabels });
-    const now = Date.now();
-    const status: KObject = {
-      replicas: active.length,
-      fullyLabeledReplicas: active.filter((p) => fully.matches(p.metadata.labels ?? {})).length,
-      readyReplicas: active.filter(podReady).length,
-      availableReplicas: active.filter((p) => podAvailable(p, minReady, now)).length,
-      observedGeneration: rs.metadata.generation,
-    };
-    // pods ready but not yet for minReadySeconds become available later: look again then
-    const waiting = active.filter((p) => podReady(p) && !podAvailable(p, minReady, now));
-    if (waiting.length) this.queue.addAfter(`${rs.metadata.namespace}/${rs.metadata.name}`, minReady * 1000);
-    const old = rs.status ?? {};
-    const same = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'].every((k) => (old[k] ?? 0) === (status[k] ?? 0));
-    if (same) return;
-    const next: KObject = { ...old, ...status };
-    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) if (!next[k]) delete next[k];
+  private async patchPod(pod: KObject, patch: KObject): Promise<boolean> {
     try {
-      await this.ctx.client.update(REPLICASETS, rs.metadata.namespace, { ...rs, status: next }, { subresource: 'status' });
+      await this.ctx.client.patch(PODS, pod.metadata.namespace, pod.metadata.name, 'strategic', patch);
+      return true;
     } catch (e) {
-      if (!isStatus(e, 404, 409)) throw e;
+      // gone, or changed under us (uid precondition): the next sync sees the truth
+      if (isStatus(e, 404, 409, 422)) return false;
+      throw e;
+    }
+  }
+
+  private controllerRef(rs: KObject): KObject {
+    return { apiVersion: this.k.apiVersion, kind: this.k.kind, name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true };
+  }
+
+  private async manageReplicas(pods: KObject[], rs: KObject, key: string): Promise<void> {
+    const want = rs.spec?.replicas ?? 1;
+    let diff = pods.length - want;
+    if (diff < 0) {
+      diff = Math.min(-diff, BURST_REPLICAS);
+      this.expectations.expectCreations(key, diff);
+      const { successes, error } = await slowStartBatch(diff, SLOW_START_INITIAL_BATCH, () => this.createPod(rs));
+      // creations that never happened will never be observed
+      for (let i = 0; i < diff - successes; i++) this.expectations.creationObserved(key);
+      if (error) throw error;
+    } else if (diff > 0) {
+      diff = Math.min(diff, BURST_REPLICAS);
+      const victims = podsToDelete(pods, this.relatedPods(rs), diff);
+      this.expectations.expectDeletions(key, victims.map(keyOf));
+      const results = await Promise.allSettled(victims.map((p) => this.deletePodNow(rs, p, key)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  /** Pods owned by any set with the same controller as rs (siblings of a Deployment), for the same-node rank. */
+  private relatedPods(rs: KObject): KObject[] {
+    const owner = controllerOf(rs);
+    const ns = rs.metadata.namespace;
+    const sets = owner ? this.sets.items().filter((s) => s.metadata.namespace === ns && controllerOf(s)?.uid === owner.uid) : [rs];
+    const uids = new Set(sets.map((s) => s.metadata.uid));
+    return this.pods.items().filter((p) => p.metadata.namespace === ns && uids.has(controllerOf(p)?.uid));
+  }
+
+  private async createPod(rs: KObject): Promise<void> {
+    const t = rs.spec?.template ?? {};
+    const meta: KObject = { generateName: `${rs.metadata.name}-`, ownerReferences: [this.controllerRef(rs)] };
+    if (t.metadata?.labels) meta.labels = { ...t.metadata.labels };
+    if (t.metadata?.annotations) meta.annotations = { ...t.metadata.annotations };
+    if (t.metadata?.finalizers) meta.finalizers = [...t.metadata.finalizers];
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: structuredClone(t.spec ?? {}) };
+    try {
+      const created = await this.ctx.client.create(PODS, rs.metadata.namespace, pod);
+      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+    } catch (e) {
+      // a terminating namespace refuses new pods: nothing to retry
+      const causes = (e as { details?: { causes?: { reason?: string }[] } }).details?.causes ?? [];
+      if (isStatus(e, 403) && causes.some((c) => c.reason === 'NamespaceTerminating')) return;
+      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  private async deletePodNow(rs: KObject, pod: KObject, key: string): Promise<void> {
+    try {
+      await this.ctx.client.delete(PODS, pod.metadata.namespace, pod.metadata.name);
+      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+    } catch (e) {
+      // the informer will never see this deletion
+      this.expectations.deletionObserved(key, keyOf(pod));
+      if (isStatus(e, 404)) return;
+      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  /** updateReplicaSetStatus: writes status when it changed (observedGeneration included), retrying once on a conflict. */
+  private async updateStatus(rs: KObject, status: KObject): Promise<KObject | undefined> {
+    if (replicaSetStatusEqual(rs, status)) return rs;
+    let cur = rs;
+    for (let i = 0; ; i++) {
+      try {
+        return await this.ctx.client.update(this.k.gvr, cur.metadata.namespace, { ...cur, status: { ...status, observedGeneration: cur.metadata.generation } }, { subresource: 'status' });
+      } catch (e) {
+        if (isStatus(e, 404)) return undefined;
+        if (!isStatus(e, 409) || i >= 1) throw e;
+        cur = await this.ctx.client.get(this.k.gvr, cur.metadata.namespace, cur.metadata.name);
+      }
     }
   }
 }

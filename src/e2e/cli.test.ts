@@ -187,7 +187,7 @@ describe('minikapi up', () => {
         c.on('exit', (code) => resolve({ code, out, err }));
       });
       assert.equal(kc.code, 0, kc.err);
-      assert.match(kc.out, /^current-context: minikapi-alice$/m);
+      assert.match(kc.out, /^current-context: alice@minikapi$/m);
       const path = join(tmp, 'alice.kubeconfig');
       writeFileSync(path, kc.out);
       const who = await runKubectl(path, join(tmp, 'alice-cache'), ['auth', 'whoami']);
@@ -223,9 +223,10 @@ describe('minikapi status and kubeconfig', () => {
       assert.match(st.out, /^ {2}url: +https:\/\/127\.0\.0\.1:\d+$/m);
       assert.match(st.out, /^ {2}ready: +ok$/m);
       // 4 namespaces with a default ServiceAccount and kube-root-ca.crt each, the kubernetes service and its
-      // ServiceCIDR, 2 system priority classes, 21 local APIServices and 4 mandatory flow-control objects
-      // (no simulated node: --nodes 0)
-      assert.match(st.out, /^ {2}objects: +41$/m);
+      // ServiceCIDR, 2 system priority classes, 21 local APIServices, 4 mandatory flow-control objects, the
+      // kube-controller-manager Lease and the bootstrap RBAC policy (66 cluster roles, 47 cluster role
+      // bindings, 7 roles, 7 role bindings); no simulated node (--nodes 0)
+      assert.match(st.out, /^ {2}objects: +169$/m);
       const kc = await new Promise<string>((resolve) => {
         const c = spawn(process.execPath, [BIN, 'kubeconfig', '--name', 'st', '--data-dir', dir]);
         let out = '';

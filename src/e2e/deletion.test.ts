@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { spawnKubectl, startTestCluster, type TestCluster } from '../testing/harness.js';
+import { API_TEST_CONTROLLERS, spawnKubectl, startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api, watch } from '../testing/client.js';
 
 const NS = 'del';
@@ -12,7 +12,8 @@ const merge = { 'Content-Type': 'application/merge-patch+json' };
 describe('deletion', () => {
   let c: TestCluster;
   before(async () => {
-    c = await startTestCluster();
+    // the API's side of deletion: without a garbage collector acting on the finalizers it adds
+    c = await startTestCluster({ controllers: `${API_TEST_CONTROLLERS},-garbagecollector` });
     assert.equal((await api(c, 'POST', '/api/v1/namespaces', { metadata: { name: NS } })).status, 201);
   });
   after(() => c?.cleanup());

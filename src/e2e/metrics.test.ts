@@ -40,7 +40,7 @@ describe('metrics', () => {
     has(req('GET', 'resource', '404'));
     has(req('GET', 'resource', '404', { group: 'apps', resource: 'deployments', subresource: 'scale' }));
     has('# TYPE apiserver_request_duration_seconds histogram');
-    const bucket = lines.find((l) => l.startsWith('apiserver_request_duration_seconds_bucket{') && l.includes('verb="LIST"') && l.includes('le="60"'));
+    const bucket = lines.find((l) => l.startsWith('apiserver_request_duration_seconds_bucket{') && l.includes('verb="LIST"') && l.includes('resource="configmaps"') && l.includes('le="60"'));
     assert.equal(bucket, `apiserver_request_duration_seconds_bucket${LABELS({ component: 'apiserver', dry_run: '', group: '', resource: 'configmaps', scope: 'namespace', subresource: '', verb: 'LIST', version: 'v1', le: '60' })} 1`);
     has('apiserver_storage_objects{resource="configmaps"} 1');
     has('apiserver_storage_objects{resource="namespaces"} 4');

@@ -18,7 +18,8 @@ describe('storage upkeep', () => {
   let c: Cluster;
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'minikapi-upkeep-'));
-    c = await startCluster({ port: 0, dataDir: join(tmp, 'data'), storage: 'sqlite', compactionIntervalMs: 200, compactionRetention: 1000 });
+    // sizes, not durability, are under test here: without fsync the 100k writes take seconds, not minutes
+    c = await startCluster({ port: 0, dataDir: join(tmp, 'data'), storage: 'sqlite', unsafeNoFsync: true, compactionIntervalMs: 200, compactionRetention: 1000 });
   });
   after(async () => {
     await c?.stop();

@@ -84,9 +84,9 @@ export function publicKeyToPem(key: KeyObject): string {
   return createPublicKey(key).export({ type: 'spki', format: 'pem' }) as string;
 }
 
-/** Service-account token signing key pair (ES256), PKCS#8 private and SPKI public PEM. */
+/** Service-account token signing key pair (RSA 2048, RS256 as kubeadm's sa.key), PKCS#8 private and SPKI public PEM. */
 export function generateServiceAccountKeyPair(): KeyPairPem {
-  const key = generatePrivateKey();
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   return { privateKeyPem: privateKeyToPem(key), publicKeyPem: publicKeyToPem(key) };
 }
 

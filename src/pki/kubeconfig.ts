@@ -2,8 +2,10 @@ import { dirname } from 'node:path';
 import { ensureDir, writeFileAtomic } from './atomic-write.js';
 
 export interface KubeconfigInput {
-  /** Name of the cluster, user and context alike. */
+  /** Name of the cluster, and of the user and context unless they are named apart. */
   name: string;
+  userName?: string;
+  contextName?: string;
   /** API server URL, e.g. https://127.0.0.1:6443. */
   server: string;
   caPem: string;
@@ -11,9 +13,11 @@ export interface KubeconfigInput {
   clientKeyPem: string;
 }
 
-/** A kubeconfig with one cluster, user and context, all named `name`, credentials embedded as base64 data. */
+/** A kubeconfig with one cluster, user and context (all named `name` unless told otherwise), credentials embedded as base64 data. */
 export function renderKubeconfig(input: KubeconfigInput): string {
   const { name } = input;
+  const user = input.userName ?? name;
+  const context = input.contextName ?? name;
   if (!name) throw new Error('renderKubeconfig: name is required');
   const b64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
   // a fixed shape, so it is written directly: loading a YAML library would cost start-up time
@@ -27,16 +31,16 @@ export function renderKubeconfig(input: KubeconfigInput): string {
     `      server: ${q(input.server)}`,
     `      certificate-authority-data: ${b64(input.caPem)}`,
     'users:',
-    `  - name: ${q(name)}`,
+    `  - name: ${q(user)}`,
     '    user:',
     `      client-certificate-data: ${b64(input.clientCertPem)}`,
     `      client-key-data: ${b64(input.clientKeyPem)}`,
     'contexts:',
-    `  - name: ${q(name)}`,
+    `  - name: ${q(context)}`,
     '    context:',
     `      cluster: ${q(name)}`,
-    `      user: ${q(name)}`,
-    `current-context: ${q(name)}`,
+    `      user: ${q(user)}`,
+    `current-context: ${q(context)}`,
     'preferences: {}',
     '',
   ].join('\n');

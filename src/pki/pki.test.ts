@@ -122,12 +122,13 @@ describe('ensurePki', () => {
     assert.ok(nb <= Date.now() - 55_000 && nb >= Date.now() - 600_000, `notBefore ${new Date(nb).toISOString()}`);
   });
 
-  test('service-account key pair matches and signs ES256', () => {
+  test('service-account key pair is RSA 2048, matches and signs RS256', () => {
     const key = createPrivateKey(first.saKeyPem);
     assert.ok(createPublicKey(key).equals(createPublicKey(first.saPubPem)));
     assert.match(first.saKeyPem, /^-----BEGIN PRIVATE KEY-----/);
     assert.match(first.saPubPem, /^-----BEGIN PUBLIC KEY-----/);
-    assert.equal(jwsAlgorithmForKey(first.saKeyPem), 'ES256');
+    assert.equal(jwsAlgorithmForKey(first.saKeyPem), 'RS256');
+    assert.equal(key.asymmetricKeyDetails?.modulusLength, 2048);
     const sig = sign('sha256', Buffer.from('token'), key);
     assert.ok(verify('sha256', Buffer.from('token'), createPublicKey(first.saPubPem), sig));
   });

@@ -4,7 +4,7 @@ import type { FieldError } from '../apimachinery/errors.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type KObject = Record<string, any>;
 
-import type { UserInfo } from '../auth/types.js';
+import type { AuthorizationServices, UserInfo } from '../auth/types.js';
 import type { TablePrinter } from './printers/types.js';
 
 export type { UserInfo } from '../auth/types.js';
@@ -64,6 +64,17 @@ export interface StrategyServices {
   releaseClusterIP(ip: string): void;
   allocateNodePort(requested?: number): Promise<number>;
   releaseNodePort(port: number): void;
+  /** Service-account tokens (TokenRequest, TokenReview), set by the server once it has the signing key. */
+  serviceAccountTokens?: ServiceAccountTokenService;
+  /** Review answers and RBAC's escalation checks (absent: no authorization wired, as with AlwaysAllow). */
+  authorization?: AuthorizationServices;
+}
+
+export interface ServiceAccountTokenService {
+  /** POST serviceaccounts/<name>/token: the TokenRequest answered with its token. */
+  request(namespace: string, name: string, tokenRequest: KObject, ctx: RequestContext): Promise<KObject>;
+  /** The status of a TokenReview of this token for these audiences (empty: the API audiences). */
+  review(token: string, audiences: string[]): Promise<KObject>;
 }
 
 export interface Strategy {

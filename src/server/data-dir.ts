@@ -1,9 +1,28 @@
 // What keeps a data directory safe: one server at a time, files only its owner reads, and a record of the
 // revision the store had reached, so that a damaged or older state.db is refused instead of served.
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, chmodSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export class DataDirError extends Error {}
+
+/** Where named clusters live: $MINIKAPI_HOME, or ~/.minikapi. */
+export function clustersHome(): string {
+  return process.env.MINIKAPI_HOME || join(homedir(), '.minikapi');
+}
+
+/** The files of a data directory that the command line reads and writes besides the server's own. */
+export const DATA_DIR_FILES = {
+  /** Written by the server once ready, removed on stop: pid, url, storage, kubeconfig, startedAt. */
+  state: 'minikapi.json',
+  /** The pid of a server started with `up --detach`. */
+  pid: 'minikapi.pid',
+  /** Standard output and error of a server started with `up --detach`. */
+  log: 'minikapi.log',
+  /** What outlives a run: the storage the cluster uses, when it was created, where its context was merged. */
+  record: 'cluster.json',
+  lock: 'lock',
+} as const;
 
 /** Whether a process of that pid exists (one of another user counts too). */
 export function processAlive(pid: number): boolean {

@@ -2,13 +2,14 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
 import { Registry } from '../registry/index.js';
-import { createApp, loadHandlers, type VersionInfo } from '../apiserver/app.js';
+import { createApp, loadHandlers, type HealthCheck, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
 import { logError } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
@@ -21,11 +22,14 @@ import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy
 import { crdSchemaResolver } from '../apiserver/admission/policy/crd-schemas.js';
 import { ValidatingAdmissionPolicyStatusController } from '../controllers/validating-admission-policy-status.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
-import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import { AlwaysAllowAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
+import { RBACAuthorizer } from '../auth/rbac-authorizer.js';
+import { reconcileBootstrapPolicy } from '../auth/bootstrap-policy.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
 import { HttpClient } from '../client/http-client.js';
-import { ControllerManager, enabledControllers, type Controller } from '../controllers/runtime/controller.js';
+import { enabledControllers, type Controller } from '../controllers/runtime/controller.js';
+import { ElectedControllerManager } from '../controllers/runtime/elected-manager.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { ServiceAccountsController } from '../controllers/serviceaccounts.js';
 import { RootCAPublisher } from '../controllers/root-ca-publisher.js';
@@ -34,12 +38,20 @@ import { CSRSigningController } from '../controllers/csr-signing.js';
 import { NodeSimulator, simulatedNodeNames } from '../controllers/node-simulator.js';
 import { KubeletSimulator } from '../controllers/kubelet-sim.js';
 import { Scheduler } from '../controllers/scheduler.js';
-import { ReplicaSetController } from '../controllers/replicaset.js';
+import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from '../controllers/replicaset.js';
 import { DeploymentController } from '../controllers/deployment.js';
-import { WorkloadGarbageCollector } from '../controllers/workload-gc.js';
+import { GarbageCollector } from '../controllers/garbage-collector.js';
+import { TokensController, type LegacyTokenGenerator } from '../controllers/tokens.js';
+import { ServiceAccountKeys } from '../auth/service-account-keys.js';
+import { ServiceAccountTokens } from '../auth/service-account-tokens.js';
+import { issuerDiscoveryDocuments, issuerDiscoveryProblem, type IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
+import { ClusterRoleAggregationController } from '../controllers/clusterrole-aggregation.js';
+import { JobController } from '../controllers/job.js';
+import { CronJobController } from '../controllers/cronjob.js';
+import { TTLAfterFinishedController } from '../controllers/ttl-after-finished.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
-import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
+import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
 
 export interface ClusterOptions {
@@ -58,11 +70,17 @@ export interface ClusterOptions {
   etcdKeyFile?: string;
   /** Where to write the kubeconfig (default `<dataDir>/kubeconfig`). */
   kubeconfig?: string;
+  /** `RBAC` (default) or `AlwaysAllow`, as kube-apiserver's --authorization-mode (Node is not served). */
+  authorizationMode?: 'RBAC' | 'AlwaysAllow';
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
   /** Audit log file (`-` for stdout) and the audit.k8s.io/v1 Policy that says what goes in it. */
   auditLogPath?: string;
   auditPolicyFile?: string;
+  /** --service-account-issuer: the first signs tokens, all are accepted (default https://kubernetes.default.svc.cluster.local). */
+  serviceAccountIssuers?: string[];
+  /** --service-account-max-token-expiration in seconds (default 0: no limit). */
+  serviceAccountMaxTokenExpirationSeconds?: number;
   serviceClusterIPRange?: string;
   /**
    * Serve a data directory another minikapi already serves, deliberately: both share its state.db, this
@@ -86,6 +104,8 @@ export interface ClusterOptions {
   controllers?: string;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
   nodes?: number;
+  /** Fills the store before bootstrap (`up --from <snapshot>`); a failure ends start-up with its message. */
+  seed?: (backend: Backend) => Promise<string>;
   /** Called once per start-up phase with its duration. */
   onPhase?: (phase: string, ms: number) => void;
 }
@@ -105,6 +125,8 @@ export interface Cluster {
   pki: Pki;
   registry: Registry;
   backend: Backend;
+  /** The in-process controllers: they run while this process holds the kube-controller-manager Lease. */
+  controllers: ElectedControllerManager;
   startedAt: Date;
   stop(): Promise<void>;
 }
@@ -132,7 +154,7 @@ const GO_DEFAULT_CIPHERS = [
 ].join(':');
 
 export function defaultDataDir(name: string): string {
-  return join(homedir(), '.minikapi', name);
+  return join(clustersHome(), name);
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
@@ -222,6 +244,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     mark(`storage (sqlite, ${(size / 1024 / 1024).toFixed(1)} MiB, revision ${await backend.currentRevision()})`);
   } else mark(`storage (${storage})`);
 
+  if (opts.seed) {
+    try {
+      mark(await opts.seed(backend));
+    } catch (e) {
+      await backend.close();
+      lock.release();
+      throw new StartupError((e as Error).message);
+    }
+  }
+
   const loopbackTokens = new LoopbackTokens();
   const tokenAuthenticators: TokenAuthenticator[] = [loopbackTokens];
   if (opts.tokenAuthFile) {
@@ -246,12 +278,25 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
   const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
+  const saProblem = serviceAccountOptionsProblem(opts);
+  if (saProblem) {
+    await backend.close();
+    lock.release();
+    throw new StartupError(saProblem);
+  }
+  const saKeys = new ServiceAccountKeys(pki.saKeyPem, [pki.saPubPem]);
+  const saTokens = new ServiceAccountTokens({ registry, keys: saKeys, issuers: opts.serviceAccountIssuers, maxExpirationSeconds: opts.serviceAccountMaxTokenExpirationSeconds });
+  registry.services.serviceAccountTokens = saTokens;
   await bootstrap(registry);
+  await reconcileBootstrapPolicy(registry);
   const crdServing = new CRDServing(registry);
   await crdServing.start();
   mark('bootstrap');
 
   const shutdown = new AbortController();
+  // every watch served listens for the shutdown
+  setMaxListeners(0, shutdown.signal);
+  const healthChecks: HealthCheck[] = [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }];
   let ready = false;
   let server: Server | undefined;
   const serverAddress = () => {
@@ -259,8 +304,6 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const h = host.includes(':') ? `[${host}]` : host;
     return `${h}:${a?.port ?? port}`;
   };
-  // policies' `authorizer` asks the same authorizers as requests (those that answer synchronously)
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()])));
   const version: VersionInfo = VERSION;
   const inFlight = { readOnly: 0, mutating: 0 };
   const metrics = new ApiMetrics({
@@ -280,17 +323,27 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       return out;
     },
   });
+  let discovery: IssuerDiscoveryDocuments | undefined;
+  // authorization as kube-apiserver's default chain: the system:masters group, then RBAC (Node is not served)
+  const rbac = new RBACAuthorizer();
+  const allowAll = opts.authorizationMode === 'AlwaysAllow' ? new AlwaysAllowAuthorizer() : undefined;
+  const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
+  registry.services.authorization = rbac.services(authorizer, allowAll);
+  // policies' `authorizer` asks the same chain as requests (both answer synchronously)
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])));
   const app = createApp({
     auditLog,
     metrics,
     inFlight,
     registry,
-    authenticators: [new X509Authenticator(), new BearerAuthenticator(tokenAuthenticators)],
-    authorizer: new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]),
+    authenticators: [new X509Authenticator(), new BearerAuthenticator(saTokens.tokenAuthenticators(tokenAuthenticators))],
+    authorizer,
     version,
     shutdown: shutdown.signal,
     serverAddress,
-    healthChecks: [{ name: 'etcd', check: async () => { try { await backend.currentRevision(); return undefined; } catch (e) { return (e as Error).message; } } }],
+    // upstream serves discovery only for an issuer it can describe (an https URL)
+    issuerDiscovery: issuerDiscoveryProblem(saTokens.issuer, saKeys) ? undefined : () => (discovery ??= issuerDiscoveryDocuments(saTokens.issuer, saKeys, undefined, serverAddress())),
+    healthChecks,
     isReady: () => ready,
     maxRequestsInFlight: opts.maxRequestsInFlight,
     maxMutatingRequestsInFlight: opts.maxMutatingRequestsInFlight,
@@ -336,7 +389,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
 
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', simulatedNodeNames(name, opts.nodes ?? 1));
+  // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
+  const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
+  await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens });
+  healthChecks.push(...controllers.healthChecks());
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
@@ -350,8 +407,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const stop = () =>
     (stopped ??= (async () => {
       ready = false;
+      await controllers.stop();
       shutdown.abort();
-      controllers.stop();
+      rbac.stop();
       crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
@@ -385,34 +443,62 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     pki,
     registry,
     backend,
+    controllers,
     startedAt,
     stop,
   };
 }
 
-const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
+/** kube-apiserver's checks of the service-account flags. */
+function serviceAccountOptionsProblem(opts: ClusterOptions): string | undefined {
+  const seen = new Set<string>();
+  for (const iss of opts.serviceAccountIssuers ?? []) {
+    if (!iss) return 'service-account-issuer should not be an empty string';
+    if (iss.includes(':') && !URL.canParse(iss)) return `service-account-issuer ${JSON.stringify(iss)} contained a ':' but was not a valid URL`;
+    if (seen.has(iss)) return `service-account-issuer ${JSON.stringify(iss)} is already specified`;
+    seen.add(iss);
+  }
+  const max = opts.serviceAccountMaxTokenExpirationSeconds ?? 0;
+  if (max !== 0 && (max < 3600 || max > 2 ** 32)) return 'service-account-max-token-expiration is out of range, must be between 1 hour and 2^32 seconds';
+  return undefined;
+}
+
+/** What controllers may need from the server beyond the API. */
+interface ControllerDeps {
+  /** The simulated nodes' names. */
+  nodes: string[];
+  tokenGenerator: LegacyTokenGenerator;
+}
+
+const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new NamespaceController(),
   () => new ServiceAccountsController(),
   () => new RootCAPublisher(),
   () => new PodTermination(),
+  () => new GarbageCollector(),
   () => new CSRSigningController(),
-  (nodes) => new NodeSimulator(nodes, VERSION.gitVersion),
-  (nodes) => new KubeletSimulator(nodes),
+  (d) => new TokensController(d.tokenGenerator),
+  (d) => new NodeSimulator(d.nodes, VERSION.gitVersion),
+  (d) => new KubeletSimulator(d.nodes),
   () => new Scheduler(),
   () => new ReplicaSetController(),
+  () => new ReplicaSetController(REPLICATIONCONTROLLER_KIND),
   () => new DeploymentController(),
-  () => new WorkloadGarbageCollector(),
+  () => new ClusterRoleAggregationController(),
+  () => new JobController(),
+  () => new CronJobController(),
+  () => new TTLAfterFinishedController(),
   () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, nodes: string[]): ControllerManager {
-  const all = CONTROLLERS.map((make) => make(nodes));
-  const enabled = new Set(enabledControllers(spec, all.map((c) => c.name)));
-  // until RBAC's bootstrap roles exist, the controller identity is a member of system:masters
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps): ElectedControllerManager {
+  const enabled = new Set(enabledControllers(spec, CONTROLLERS.map((make) => make(deps).name)));
+  // one identity for every controller, kept in system:masters (upstream gives each controller its own service account)
   const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
   const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
-  return new ControllerManager(client, ca, all.filter((c) => enabled.has(c.name)), (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }));
+  const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
+  return new ElectedControllerManager({ client, ca, controllers, onError: (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }) });
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */

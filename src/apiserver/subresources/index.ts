@@ -12,6 +12,7 @@ import { handleFinalize } from './finalize.js';
 import { handlePodStream, handleProxy } from './proxy.js';
 import { handleScale } from './scale.js';
 import { handleStatus } from './status.js';
+import { handleToken } from './token.js';
 
 export type SubresourceHandler = (c: Context<Env>, deps: HandlerDeps, store: Store, ns: string, info: RequestInfo) => Promise<Response>;
 
@@ -27,6 +28,7 @@ const HANDLERS: Record<string, SubresourceHandler> = {
   attach: handlePodStream,
   portforward: handlePodStream,
   proxy: handleProxy,
+  token: handleToken,
 };
 
 export function handleSubresource(c: Context<Env>, deps: HandlerDeps, store: Store, ns: string, info: RequestInfo): Promise<Response> {

@@ -35,6 +35,7 @@ export class ControllerManager {
   private readonly informers: InformerFactory;
   private readonly ctx: ControllerContext;
   private running = false;
+  private stopped = false;
 
   constructor(
     client: Client,
@@ -50,11 +51,14 @@ export class ControllerManager {
     for (const c of this.controllers) c.setup(this.ctx);
     this.informers.start();
     await this.informers.waitForSync();
+    // stopped while the informers were listing (leadership lost at once, or the server stopping)
+    if (this.stopped) return;
     this.running = true;
     for (const c of this.controllers) c.run();
   }
 
   stop(): void {
+    this.stopped = true;
     this.running = false;
     for (const c of this.controllers) c.stop();
     this.informers.stop();

@@ -12,13 +12,23 @@ export class InformerFactory {
   ) {}
 
   informer(gvr: GVR, opts: Omit<InformerOptions, 'onError'> = {}): Informer {
-    const key = `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}`;
+    const key = `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}|${opts.metadataOnly ? 'metadata' : ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
       this.informers.set(key, (inf = new Informer(this.client, gvr, { ...opts, onError: this.onError })));
       if (this.started) inf.start();
     }
     return inf;
+  }
+
+  /** Stops and forgets every informer of a resource that is no longer served (a CRD gone or changed). */
+  drop(gvr: GVR): void {
+    const prefix = `${gvr.group}/${gvr.version}/${gvr.resource}|`;
+    for (const [k, inf] of [...this.informers]) {
+      if (!k.startsWith(prefix)) continue;
+      inf.stop();
+      this.informers.delete(k);
+    }
   }
 
   start(): void {

@@ -88,3 +88,13 @@ test('a failing list is retried', async () => {
   assert.equal(inf.items().length, 1);
   inf.stop();
 });
+
+test('handlers added after the informer synced get the cached objects as adds first', async () => {
+  const f = fakeClient({ items: [obj('a', '1'), obj('b', '2')], rv: '2' });
+  const inf = new Informer(f.client, GVR_CM).start();
+  await inf.waitForSync();
+  const events: string[] = [];
+  inf.on({ add: (o) => events.push(`add ${o.metadata.name}`) });
+  assert.deepEqual(events, ['add a', 'add b']);
+  inf.stop();
+});

@@ -10,6 +10,8 @@ export interface EventHandlers {
 }
 
 export interface InformerOptions {
+  /** Objects as PartialObjectMetadata: their metadata only, as client-go's metadata informers. */
+  metadataOnly?: boolean;
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
@@ -46,8 +48,16 @@ export class Informer {
     private readonly opts: InformerOptions = {},
   ) {}
 
+  /** Adds handlers; objects already in the cache are handed to them as adds, as client-go's AddEventHandler does. */
   on(h: EventHandlers): this {
     this.handlers.push(h);
+    for (const o of this.cache.values()) {
+      try {
+        h.add?.(o);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    }
     return this;
   }
 
@@ -104,7 +114,7 @@ export class Informer {
     let cont: string | undefined;
     let rv = '';
     do {
-      const l = await this.client.list(this.gvr, this.opts.namespace ?? '', { labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector, limit: 500, continue: cont });
+      const l = await this.client.list(this.gvr, this.opts.namespace ?? '', { metadataOnly: this.opts.metadataOnly, labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector, limit: 500, continue: cont });
       items.push(...l.items);
       cont = l.continue;
       rv = l.resourceVersion;
@@ -183,7 +193,7 @@ export class Informer {
     };
     // a random timeout as client-go's reflector, so that many watchers do not end together
     const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
-    this.watch = this.client.watch(this.gvr, this.opts.namespace ?? '', { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds, labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector }, onEvent);
+    this.watch = this.client.watch(this.gvr, this.opts.namespace ?? '', { metadataOnly: this.opts.metadataOnly, resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds, labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector }, onEvent);
     await this.watch.done;
     return relist;
   }

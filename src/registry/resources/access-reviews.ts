@@ -1,21 +1,25 @@
 // authentication.k8s.io/v1 tokenreviews and authorization.k8s.io/v1 (local)subjectaccessreviews: create-only,
-// validated as upstream; the answers are the security layer's (until then: system:masters or nothing).
+// validated as upstream; token reviews ask the server's token authenticators, access reviews the API server's
+// authorizer for the user the spec names.
 import { type FieldError, badRequest, invalid, invalidError, required } from '../../apimachinery/errors.js';
 import { defineResource } from '../define.js';
-import type { KObject, ResourceDef } from '../types.js';
+import type { KObject, ResourceDef, StrategyContext } from '../types.js';
+import { attributesFrom, reviewStatus } from './review-answers.js';
 
 export const tokenreviews = defineResource({
   group: 'authentication.k8s.io',
   resource: 'tokenreviews',
   kind: 'TokenReview',
   namespaced: false,
-  createOnly: (obj) => {
+  createOnly: async (obj, ctx) => {
     if (!obj.spec?.token) throw badRequest('token is required for TokenReview in authentication');
-    return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: obj.spec, status: { user: {} } };
+    const auds: string[] = Array.isArray(obj.spec.audiences) ? obj.spec.audiences : [];
+    const status = (await ctx.services.serviceAccountTokens?.review(obj.spec.token, auds)) ?? { user: {} };
+    return { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: { ...(obj.metadata ?? {}), creationTimestamp: null }, spec: obj.spec, status };
   },
 });
 
-function validateSARSpec(spec: KObject, requireSubject: boolean): FieldError[] {
+export function validateSARSpec(spec: KObject, requireSubject: boolean): FieldError[] {
   const errs: FieldError[] = [];
   const ra = spec.resourceAttributes;
   const nra = spec.nonResourceAttributes;
@@ -25,11 +29,13 @@ function validateSARSpec(spec: KObject, requireSubject: boolean): FieldError[] {
   return errs;
 }
 
-function sarAnswer(obj: KObject, kind: string, ns?: string): KObject {
+/** AuthorizationAttributesFrom: the spec's user exactly as given (no system:authenticated added). */
+async function sarAnswer(obj: KObject, kind: string, ctx: StrategyContext, ns?: string): Promise<KObject> {
   const spec = obj.spec ?? {};
-  const allowed = (spec.groups ?? []).includes('system:masters');
-  const status: KObject = { allowed };
-  if (!allowed) status.reason = '';
+  const extra: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(spec.extra ?? {})) extra[k] = v as string[];
+  const user = { username: spec.user ?? '', uid: spec.uid || undefined, groups: spec.groups ?? [], extra };
+  const status = await reviewStatus(ctx, attributesFrom(user, spec));
   const out: KObject = { kind, apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status };
   if (ns) out.metadata.namespace = ns;
   return out;
@@ -40,10 +46,10 @@ export const subjectaccessreviews = defineResource({
   resource: 'subjectaccessreviews',
   kind: 'SubjectAccessReview',
   namespaced: false,
-  createOnly: (obj) => {
+  createOnly: (obj, ctx) => {
     const errs = validateSARSpec(obj.spec ?? {}, true);
     if (errs.length) throw invalidError({ group: 'authorization.k8s.io', kind: 'SubjectAccessReview' }, obj.metadata?.name ?? '', errs);
-    return sarAnswer(obj, 'SubjectAccessReview');
+    return sarAnswer(obj, 'SubjectAccessReview', ctx);
   },
 });
 
@@ -60,7 +66,7 @@ export const localsubjectaccessreviews = defineResource({
       throw badRequest(`namespace of the provided object (${obj.metadata.namespace}) does not match the namespace sent on the request (${ctx.namespace})`);
     if (spec.resourceAttributes?.namespace !== ctx.namespace)
       throw badRequest(`spec.resourceAttributes.namespace must match namespace: ${ctx.namespace}`);
-    return sarAnswer(obj, 'LocalSubjectAccessReview', ctx.namespace);
+    return sarAnswer(obj, 'LocalSubjectAccessReview', ctx, ctx.namespace);
   },
 });
 

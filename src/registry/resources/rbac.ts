@@ -5,6 +5,7 @@ import { clusterRoleBindingPrinter, roleBindingPrinter } from '../printers/rbac.
 import { defineResource } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { goStrings, invalidRaw, validateLabelSelector } from './common.js';
+import { checkBindingEscalation, checkRoleEscalation } from './rbac-escalation.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
@@ -37,8 +38,8 @@ export const roles = defineResource({
   kind: 'Role',
   nameValidation: 'path',
   strategy: {
-    prepareForCreate: defaultRole,
-    prepareForUpdate: defaultRole,
+    prepareForCreate: (obj, ctx) => (defaultRole(obj), checkRoleEscalation('roles', obj, undefined, ctx)),
+    prepareForUpdate: (obj, old, ctx) => (defaultRole(obj), checkRoleEscalation('roles', obj, old, ctx)),
     validate: (obj) => validateRules(obj, true),
   },
 });
@@ -61,8 +62,8 @@ export const clusterroles = defineResource({
   namespaced: false,
   nameValidation: 'path',
   strategy: {
-    prepareForCreate: defaultRole,
-    prepareForUpdate: defaultRole,
+    prepareForCreate: (obj, ctx) => (defaultRole(obj), checkRoleEscalation('clusterroles', obj, undefined, ctx)),
+    prepareForUpdate: (obj, old, ctx) => (defaultRole(obj), checkRoleEscalation('clusterroles', obj, old, ctx)),
     validate: validateClusterRole,
   },
 });
@@ -128,8 +129,8 @@ export const rolebindings = defineResource({
   printer: roleBindingPrinter,
   nameValidation: 'path',
   strategy: {
-    prepareForCreate: defaultBinding,
-    prepareForUpdate: defaultBinding,
+    prepareForCreate: (obj, ctx) => (defaultBinding(obj), checkBindingEscalation('rolebindings', obj, undefined, ctx)),
+    prepareForUpdate: (obj, old, ctx) => (defaultBinding(obj), checkBindingEscalation('rolebindings', obj, old, ctx)),
     validate: (obj) => validateBinding(obj, true),
     validateUpdate: (obj, old) => [...validateBinding(obj, true), ...roleRefUnchanged(obj, old)],
   },
@@ -143,8 +144,8 @@ export const clusterrolebindings = defineResource({
   namespaced: false,
   nameValidation: 'path',
   strategy: {
-    prepareForCreate: defaultBinding,
-    prepareForUpdate: defaultBinding,
+    prepareForCreate: (obj, ctx) => (defaultBinding(obj), checkBindingEscalation('clusterrolebindings', obj, undefined, ctx)),
+    prepareForUpdate: (obj, old, ctx) => (defaultBinding(obj), checkBindingEscalation('clusterrolebindings', obj, old, ctx)),
     validate: (obj) => validateBinding(obj, false),
     validateUpdate: (obj, old) => [...validateBinding(obj, false), ...roleRefUnchanged(obj, old)],
   },

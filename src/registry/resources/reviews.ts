@@ -1,10 +1,9 @@
-// Create-only review kinds: who am I, may I. Authorization is system:masters-or-nothing until RBAC lands.
+// Create-only review kinds about the requesting user: who am I, may I, what may I; answered by the API server's authorizer.
+import { badRequest, invalidError } from '../../apimachinery/errors.js';
 import { defineResource } from '../define.js';
 import type { KObject, ResourceDef, UserInfo } from '../types.js';
-
-export function isSuperuser(user: UserInfo): boolean {
-  return user.groups.includes('system:masters');
-}
+import { validateSARSpec } from './access-reviews.js';
+import { attributesFrom, reviewStatus, rulesStatus } from './review-answers.js';
 
 function userInfoJSON(u: UserInfo): KObject {
   const out: KObject = { username: u.username, groups: u.groups };
@@ -26,11 +25,12 @@ export const selfsubjectaccessreviews = defineResource({
   resource: 'selfsubjectaccessreviews',
   kind: 'SelfSubjectAccessReview',
   namespaced: false,
-  createOnly: (obj, ctx) => {
-    const allowed = isSuperuser(ctx.user);
-    const status: KObject = { allowed };
-    if (!allowed) status.reason = '';
-    return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: obj.spec ?? {}, status };
+  createOnly: async (obj, ctx) => {
+    const spec = obj.spec ?? {};
+    const errs = validateSARSpec(spec, false);
+    if (errs.length) throw invalidError({ group: 'authorization.k8s.io', kind: 'SelfSubjectAccessReview' }, '', errs);
+    const status = await reviewStatus(ctx, attributesFrom(ctx.user, spec));
+    return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status };
   },
 });
 
@@ -40,21 +40,10 @@ export const selfsubjectrulesreviews = defineResource({
   kind: 'SelfSubjectRulesReview',
   namespaced: false,
   createOnly: (obj, ctx) => {
-    const basic = [
-      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
-      { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
-    ];
-    const resourceRules = isSuperuser(ctx.user) ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, ...basic] : basic;
-    const nonResourceRules = isSuperuser(ctx.user)
-      ? [{ verbs: ['*'], nonResourceURLs: ['*'] }]
-      : [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] }];
-    return {
-      kind: 'SelfSubjectRulesReview',
-      apiVersion: 'authorization.k8s.io/v1',
-      metadata: { creationTimestamp: null },
-      spec: obj.spec ?? {},
-      status: { resourceRules, nonResourceRules, incomplete: false },
-    };
+    const ns = obj.spec?.namespace;
+    if (!ns) throw badRequest('no namespace on request');
+    // as upstream, the answer carries no spec
+    return { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: {}, status: rulesStatus(ctx, ctx.user, ns) };
   },
 });
 
