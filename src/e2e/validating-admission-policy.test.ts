@@ -201,6 +201,25 @@ describe('ValidatingAdmissionPolicy', () => {
     assert.match(bad.stderr, /^The ValidatingAdmissionPolicy "authz-message" is invalid: spec.validations\[0\].messageExpression: Invalid value: .*: compilation failed: ERROR: <input>:1:1: undeclared reference to 'authorizer' \(in container ''\)\n/);
   });
 
+  test('authorizer.requestResource checks the requesting user through RBAC', async () => {
+    await create([
+      policy('deleters-only', {
+        matchConstraints: { resourceRules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] }] },
+        validations: [{ expression: "authorizer.requestResource.check('delete').allowed()", message: 'only those who may delete secrets may create them' }],
+      }),
+      binding('deleters-only', { policyName: 'deleters-only', validationActions: ['Deny'] }),
+    ]);
+    await c.k(['create', 'role', 'secret-writer', '-n', 'plain', '--verb=create', '--resource=secrets']);
+    await c.k(['create', 'rolebinding', 'alice-writes', '-n', 'plain', '--role=secret-writer', '--user=alice']);
+    const denied = await eventually(() => c.kubectl(['create', 'secret', 'generic', 's1', '-n', 'plain', '--as=alice']), (x) => x.stderr.includes('ValidatingAdmissionPolicy'));
+    assert.equal(denied.code, 1);
+    assert.equal(denied.stderr, "error: failed to create secret secrets \"s1\" is forbidden: ValidatingAdmissionPolicy 'deleters-only' with binding 'deleters-only' denied request: only those who may delete secrets may create them\n");
+    await c.k(['create', 'role', 'secret-deleter', '-n', 'plain', '--verb=delete', '--resource=secrets']);
+    await c.k(['create', 'rolebinding', 'alice-deletes', '-n', 'plain', '--role=secret-deleter', '--user=alice']);
+    const allowed = await eventually(() => c.kubectl(['create', 'secret', 'generic', 's1', '-n', 'plain', '--as=alice']), (x) => x.code === 0);
+    assert.equal(allowed.stderr, '');
+  });
+
   test('a binding with both a param name and a selector is refused on both fields', async () => {
     const r = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(binding('both', { policyName: 'x', validationActions: ['Deny'], paramRef: { name: 'a', selector: {}, parameterNotFoundAction: 'Maybe' } })) });
     assert.equal(r.code, 1);
