@@ -50,7 +50,8 @@ export async function prepareCreate(def: ResourceDef, ns: string, obj: KObject, 
   errs.push(...(def.strategy.validate?.(obj, ctx) ?? []));
   if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, obj.metadata.name ?? '', errs);
   await def.strategy.beginCreate?.(obj, ctx);
-  await ctx.admission?.validate({ def, operation: 'CREATE', namespace: ctx.namespace, name: obj.metadata.name, subresource: '' }, obj, undefined, ctx);
+  // as upstream's create handler, a generated name is not the request's name
+  await ctx.admission?.validate({ def, operation: 'CREATE', namespace: ctx.namespace, name: generated ? '' : obj.metadata.name, subresource: '' }, obj, undefined, ctx);
 }
 
 const SYSTEM_FIELDS = ['uid', 'creationTimestamp', 'generation'] as const;

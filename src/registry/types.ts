@@ -32,6 +32,8 @@ export interface RequestContext {
   services: StrategyServices;
   /** Admission webhooks (and other dynamic admission) the write passes through, when configured. */
   admission?: Admission;
+  /** Where admission adds audit annotations (key → value) when the request is audited. */
+  auditAnnotations?: Record<string, string>;
 }
 
 /** What a write is, as admission sees it (upstream's admission.Attributes). */

@@ -15,6 +15,12 @@ import { logError } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
+import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
+import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
+import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
+import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
+import { crdSchemaResolver } from '../apiserver/admission/policy/crd-schemas.js';
+import { ValidatingAdmissionPolicyStatusController } from '../controllers/validating-admission-policy-status.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { AlwaysAllowAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import { RBACAuthorizer } from '../auth/rbac-authorizer.js';
@@ -298,7 +304,6 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const h = host.includes(':') ? `[${host}]` : host;
     return `${h}:${a?.port ?? port}`;
   };
-  registry.admission = new WebhookAdmission(registry);
   const version: VersionInfo = VERSION;
   const inFlight = { readOnly: 0, mutating: 0 };
   const metrics = new ApiMetrics({
@@ -324,6 +329,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const allowAll = opts.authorizationMode === 'AlwaysAllow' ? new AlwaysAllowAuthorizer() : undefined;
   const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
   registry.services.authorization = rbac.services(authorizer, allowAll);
+  // policies' `authorizer` asks the same chain as requests (both answer synchronously)
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])));
   const app = createApp({
     auditLog,
     metrics,
@@ -481,6 +488,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new JobController(),
   () => new CronJobController(),
   () => new TTLAfterFinishedController(),
+  () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -13,6 +13,8 @@ export interface AuditRecord {
   decision?: { allowed: boolean; reason: string };
   impersonated?: UserInfo;
   requestBody?: { body: Buffer; contentType: string };
+  /** Annotations admission adds (validating admission policies' auditAnnotations and Audit actions). */
+  annotations?: Record<string, string>;
 }
 
 /** Go's metav1.MicroTime: RFC 3339 with six fractional digits, in UTC. */
@@ -94,7 +96,12 @@ export class AuditLog {
     if (level === 'RequestResponse' && e.responseObject !== undefined) ev.responseObject = record.config.omitManagedFields ? withoutManagedFields(e.responseObject) : e.responseObject;
     ev.requestReceivedTimestamp = microTime(record.received);
     ev.stageTimestamp = e.stage === 'RequestReceived' ? ev.requestReceivedTimestamp : microTime(new Date());
-    if (record.decision && e.stage !== 'RequestReceived') ev.annotations = { 'authorization.k8s.io/decision': record.decision.allowed ? 'allow' : 'forbid', 'authorization.k8s.io/reason': record.decision.reason };
+    if (e.stage !== 'RequestReceived') {
+      const a: Record<string, string> = { ...record.annotations };
+      if (record.decision) Object.assign(a, { 'authorization.k8s.io/decision': record.decision.allowed ? 'allow' : 'forbid', 'authorization.k8s.io/reason': record.decision.reason });
+      // a Go map: keys in sorted order
+      if (Object.keys(a).length) ev.annotations = Object.fromEntries(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+    }
     this.out.write(JSON.stringify(ev) + '\n');
   }
 

@@ -25,7 +25,7 @@ export function withAudit(log: AuditLog): MiddlewareHandler<Env> {
     const user = c.get('user');
     const config = evaluatePolicy(log.policy, { user, verb: info.isResourceRequest ? info.verb : c.req.method.toLowerCase(), isResourceRequest: info.isResourceRequest, path: info.path, apiGroup: info.apiGroup, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name });
     if (config.level === 'None') return next();
-    const record: AuditRecord = { id: c.get('auditID'), config, received: new Date() };
+    const record: AuditRecord = { id: c.get('auditID'), config, received: new Date(), annotations: {} };
     c.set('audit', record);
     const incoming = c.env?.incoming;
     const url = incoming?.url ?? new URL(c.req.url).pathname + new URL(c.req.url).search;

@@ -1,11 +1,12 @@
 // admissionregistration.k8s.io/v1 webhook configurations, validating admission policies and their bindings (stored; evaluation is the admission layer's).
 import { type FieldError, duplicate, forbiddenField, invalid, notSupported, required } from '../../apimachinery/errors.js';
-import { dns1035LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
+import { dns1035LabelErrors, dns1123SubdomainErrors, pathSegmentErrors } from '../../apimachinery/validation.js';
 import { mutatingWebhookPrinter, validatingWebhookPrinter } from '../printers/admission.js';
 import { defineResource, STATUS } from '../define.js';
 import type { KObject, ResourceDef } from '../types.js';
 import { goStrings, invalidRaw, oneOf, validateLabelSelector } from './common.js';
 import { policyBindingPrinter, validatingAdmissionPolicyPrinter } from '../printers/admission.js';
+import { validateParamKind, validatePolicyExpressions } from './admission-policy-validation.js';
 
 const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const SCOPES = ['*', 'Cluster', 'Namespaced'];
@@ -189,40 +190,14 @@ function defaultPolicy(obj: KObject): void {
   defaultMatchResources(spec.matchConstraints);
 }
 
-function validatePolicy(obj: KObject): FieldError[] {
+function validatePolicy(obj: KObject, old?: KObject): FieldError[] {
   const errs: FieldError[] = [];
   const spec = obj.spec ?? {};
   oneOf(spec.failurePolicy, 'spec.failurePolicy', ['Fail', 'Ignore'], errs);
-  if (spec.paramKind) {
-    if (!spec.paramKind.apiVersion) errs.push(required('spec.paramKind.apiVersion'));
-    if (!spec.paramKind.kind) errs.push(required('spec.paramKind.kind'));
-  }
+  if (spec.paramKind) errs.push(...validateParamKind(spec.paramKind));
   if (!spec.matchConstraints) errs.push(required('spec.matchConstraints'));
   else validateMatchResources(spec.matchConstraints, 'spec.matchConstraints', errs, true);
-  const validations: KObject[] = spec.validations ?? [];
-  const audits: KObject[] = spec.auditAnnotations ?? [];
-  if (validations.length === 0 && audits.length === 0) errs.push(required('spec.validations', 'validations or auditAnnotations must contain at least one item'));
-  validations.forEach((v, i) => {
-    if (!v?.expression) errs.push(required(`spec.validations[${i}].expression`));
-    if (v?.reason !== undefined && !['Unauthorized', 'Forbidden', 'Invalid', 'RequestEntityTooLarge'].includes(v.reason))
-      errs.push(notSupported(`spec.validations[${i}].reason`, v.reason, ['Unauthorized', 'Forbidden', 'Invalid', 'RequestEntityTooLarge']));
-  });
-  audits.forEach((a, i) => {
-    if (!a?.key) errs.push(required(`spec.auditAnnotations[${i}].key`));
-    if (!a?.valueExpression) errs.push(required(`spec.auditAnnotations[${i}].valueExpression`));
-  });
-  const names = new Set<string>();
-  (spec.matchConditions ?? []).forEach((c: KObject, i: number) => {
-    const cp = `spec.matchConditions[${i}]`;
-    if (!c?.name) errs.push(required(`${cp}.name`));
-    else if (names.has(c.name)) errs.push(duplicate(`${cp}.name`, c.name));
-    names.add(c?.name);
-    if (!c?.expression) errs.push(required(`${cp}.expression`));
-  });
-  (spec.variables ?? []).forEach((v: KObject, i: number) => {
-    if (!v?.name) errs.push(required(`spec.variables[${i}].name`));
-    if (!v?.expression) errs.push(required(`spec.variables[${i}].expression`));
-  });
+  errs.push(...validatePolicyExpressions(obj, old));
   return errs;
 }
 
@@ -241,7 +216,9 @@ export const validatingadmissionpolicies = defineResource({
       obj.status = {};
     },
     prepareForUpdate: defaultPolicy,
-    validate: validatePolicy,
+    validate: (obj) => validatePolicy(obj),
+    // a status write changes no expression: its spec is the stored one
+    validateUpdate: (obj, old, ctx) => (ctx.subresource === 'status' ? [] : validatePolicy(obj, old)),
   },
 });
 
@@ -259,11 +236,17 @@ function validateBinding(obj: KObject): FieldError[] {
   else for (const m of dns1123SubdomainErrors(spec.policyName)) errs.push(invalid('spec.policyName', spec.policyName, m));
   const pr = spec.paramRef;
   if (pr) {
-    if (pr.name && pr.selector) errs.push(forbiddenField('spec.paramRef.name', 'name and selector are mutually exclusive'));
+    if (pr.name) {
+      for (const m of pathSegmentErrors(pr.name)) errs.push(invalid('spec.paramRef.name', pr.name, m));
+      if (pr.selector) errs.push(forbiddenField('spec.paramRef.name', 'name and selector are mutually exclusive'));
+    }
+    if (pr.selector) {
+      errs.push(...validateLabelSelector(pr.selector, 'spec.paramRef.selector'));
+      if (pr.name) errs.push(forbiddenField('spec.paramRef.selector', 'name and selector are mutually exclusive'));
+    }
     if (!pr.name && !pr.selector) errs.push(required('spec.paramRef', 'one of name or selector must be specified'));
-    if (pr.selector) errs.push(...validateLabelSelector(pr.selector, 'spec.paramRef.selector'));
     if (!pr.parameterNotFoundAction) errs.push(required('spec.paramRef.parameterNotFoundAction'));
-    else oneOf(pr.parameterNotFoundAction, 'spec.paramRef.parameterNotFoundAction', ['Allow', 'Deny'], errs);
+    else oneOf(pr.parameterNotFoundAction, 'spec.paramRef.parameterNotFoundAction', ['Deny', 'Allow'], errs);
   }
   validateMatchResources(spec.matchResources, 'spec.matchResources', errs, false);
   const actions: unknown[] = spec.validationActions ?? [];
