@@ -86,7 +86,8 @@ export function writeTokenFile(dir) {
  * readyMs is measured from just before spawn() to the ok answer.
  */
 export async function startMinikapi({ dataDir, tokenFile, storage, join: joinStore = false, extraArgs = [], timeoutMs = 20_000 }) {
-  const args = [MINIKAPI, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
+  // readiness is polled without credentials, as system:anonymous
+  const args = [MINIKAPI, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--anonymous-auth'];
   if (tokenFile) args.push('--token-auth-file', tokenFile);
   if (storage) args.push('--storage', storage);
   if (joinStore) args.push('--join');

@@ -53,6 +53,8 @@ export interface HealthCheck {
 export interface AppOptions {
   registry: Registry;
   authenticators: Authenticator[];
+  /** Requests without credentials act as system:anonymous instead of getting 401 (`--anonymous-auth`). */
+  anonymousAuth?: boolean;
   authorizer: Authorizer;
   version: VersionInfo;
   shutdown: AbortSignal;
@@ -136,7 +138,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
   app.use('*', withHTTPLog());
   app.use('*', withAuditID());
   app.use('*', withRequestInfo());
-  app.use('*', withAuthentication(opts.authenticators));
+  app.use('*', withAuthentication(opts.authenticators, opts.anonymousAuth));
   if (opts.auditLog) app.use('*', withAudit(opts.auditLog));
   app.use('*', withImpersonation(opts.authorizer));
   app.use('*', withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));

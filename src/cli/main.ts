@@ -24,6 +24,13 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
+/** A Go flag boolean: `--x`, `--x true`, `--x=false` (strconv.ParseBool's spellings). */
+function parseBool(v: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
+  throw new InvalidArgumentError(`must be true or false`);
+}
+
 function parseAuthorizationMode(v: string): 'RBAC' | 'AlwaysAllow' {
   if (v === 'RBAC' || v === 'AlwaysAllow') return v;
   throw new InvalidArgumentError('must be "RBAC" or "AlwaysAllow"');
@@ -70,6 +77,7 @@ program
   .option('--etcd-keyfile <file>', 'client key for etcd (TLS)')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: <data-dir>/kubeconfig)')
   .option('--authorization-mode <mode>', 'RBAC, or AlwaysAllow (every authenticated request is allowed)', parseAuthorizationMode, 'RBAC')
+  .option('--anonymous-auth [enabled]', 'let requests without credentials in as system:anonymous (RBAC grants it health and version); default false: they get 401', parseBool, false)
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--audit-log-path <file>', 'write audit events (audit.k8s.io/v1 JSON lines) to this file; - for stdout')
   .option('--audit-policy-file <file>', 'the audit.k8s.io/v1 Policy saying which requests are logged at which level')
@@ -129,6 +137,7 @@ program
         serviceAccountIssuers: o.serviceAccountIssuer,
         serviceAccountMaxTokenExpirationSeconds: Math.floor(o.serviceAccountMaxTokenExpiration / 1000),
         authorizationMode: o.authorizationMode,
+        anonymousAuth: o.anonymousAuth,
         serviceClusterIPRange: o.serviceClusterIpRange,
         compactionIntervalMs: o.compactionInterval * 1000,
         pollIntervalMs: o.pollInterval,

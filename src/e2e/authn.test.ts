@@ -63,7 +63,20 @@ describe('authentication', () => {
     assert.match(r.stderr, /\nerror: You must be logged in to the server \(the server has asked for the client to provide credentials\)\n$/);
   });
 
-  test('health and version answer without credentials', async () => {
+  test('without --anonymous-auth even health and version want credentials', async () => {
+    const anon = { url: c.url, caCertPem: c.caCertPem };
+    for (const p of ['/healthz', '/livez', '/readyz', '/version']) assert.equal((await api(anon, 'GET', p)).status, 401, p);
+  });
+});
+
+describe('anonymous requests (--anonymous-auth)', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ anonymousAuth: true });
+  });
+  after(() => c?.cleanup());
+
+  test('health and version answer system:anonymous, as system:public-info-viewer allows', async () => {
     const anon = { url: c.url, caCertPem: c.caCertPem };
     for (const p of ['/healthz', '/livez', '/readyz']) {
       const r = await api(anon, 'GET', p);
@@ -75,5 +88,17 @@ describe('authentication', () => {
     assert.match(v.text, /\nreadyz check passed\n$/);
     const ver = await api(anon, 'GET', '/version');
     assert.equal(ver.json.gitVersion, 'v1.33.1');
+  });
+
+  test('anything else is 403 for system:anonymous with RBAC\'s words', async () => {
+    const anon = { url: c.url, caCertPem: c.caCertPem };
+    const ns = await api(anon, 'GET', '/api/v1/namespaces');
+    assert.equal(ns.status, 403);
+    assert.deepEqual(ns.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope', reason: 'Forbidden', details: { kind: 'namespaces' }, code: 403 });
+    const apis = await api(anon, 'GET', '/apis');
+    assert.equal(apis.status, 403);
+    assert.equal(apis.json.message, 'forbidden: User "system:anonymous" cannot get path "/apis"');
+    const bad = await api({ ...anon, token: 'nope' }, 'GET', '/healthz');
+    assert.equal(bad.status, 401, 'bad credentials are refused even with anonymous requests on');
   });
 });

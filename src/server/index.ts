@@ -72,6 +72,8 @@ export interface ClusterOptions {
   kubeconfig?: string;
   /** `RBAC` (default) or `AlwaysAllow`, as kube-apiserver's --authorization-mode (Node is not served). */
   authorizationMode?: 'RBAC' | 'AlwaysAllow';
+  /** Requests without credentials act as system:anonymous (default: they get 401), as kube-apiserver's --anonymous-auth. */
+  anonymousAuth?: boolean;
   /** Upstream-format static token file (token,user,uid,"groups"). */
   tokenAuthFile?: string;
   /** Audit log file (`-` for stdout) and the audit.k8s.io/v1 Policy that says what goes in it. */
@@ -338,6 +340,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     registry,
     authenticators: [new X509Authenticator(), new BearerAuthenticator(saTokens.tokenAuthenticators(tokenAuthenticators))],
     authorizer,
+    anonymousAuth: opts.anonymousAuth ?? false,
     version,
     shutdown: shutdown.signal,
     serverAddress,

@@ -16,12 +16,12 @@ const users = new Map<string, UserInfo>([
   ['dev-token', { username: 'dev', groups: ['system:authenticated'] }],
 ]);
 
-function app(): Hono<Env> {
+function app(anonymous = false): Hono<Env> {
   const a = new Hono<Env>();
   a.onError((err, c) => (err instanceof StatusError ? c.json(err.toStatus(), err.code as 400) : c.text(String(err), 500)));
   a.use('*', withRequestInfo());
   const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), new BasicUserAuthorizer()]);
-  a.use('*', withAuthentication([new BearerAuthenticator([new TokenFileAuthenticator(users)])]));
+  a.use('*', withAuthentication([new BearerAuthenticator([new TokenFileAuthenticator(users)])], anonymous));
   a.use('*', withImpersonation(authorizer));
   a.use('*', withAuthorization(authorizer));
   a.all('*', (c) => c.json({ user: c.get('user').username, groups: c.get('user').groups, extra: c.get('user').extra, verb: c.get('requestInfo').verb }));
@@ -37,15 +37,23 @@ describe('request filters', () => {
     assert.deepEqual(await r.json(), { user: 'admin', groups: ['system:masters', 'system:authenticated'], verb: 'watch' });
   });
 
-  test('no credentials is 401 except on the public health and version paths', async () => {
-    const r = await app().request('/api/v1/pods', as());
-    assert.equal(r.status, 401);
-    assert.deepEqual(await r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-    for (const p of ['/healthz', '/livez', '/readyz', '/version']) assert.equal((await app().request(p, as())).status, 200, p);
+  test('no credentials is 401 everywhere unless anonymous requests are on', async () => {
+    for (const p of ['/api/v1/pods', '/healthz', '/livez', '/readyz', '/version']) {
+      const r = await app().request(p, as());
+      assert.equal(r.status, 401, p);
+      assert.deepEqual(await r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    }
+  });
+
+  test('with anonymous requests on, system:anonymous gets what the authorizer gives it', async () => {
+    for (const p of ['/healthz', '/livez', '/readyz', '/version']) assert.equal((await app(true).request(p, as())).status, 200, p);
     // system:public-info-viewer names the paths themselves, not the single checks below them
-    const single = await app().request('/readyz/ping', as());
+    const single = await app(true).request('/readyz/ping', as());
     assert.equal(single.status, 403);
     assert.equal(((await single.json()) as { message: string }).message, 'forbidden: User "system:anonymous" cannot get path "/readyz/ping"');
+    const pods = await app(true).request('/api/v1/pods', as());
+    assert.equal(pods.status, 403);
+    assert.equal(((await pods.json()) as { message: string }).message, 'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" at the cluster scope');
   });
 
   test('an unknown bearer token is 401', async () => {
