@@ -85,14 +85,14 @@ export function writeTokenFile(dir) {
  * Spawns `node bin/minikapi up --port 0 --data-dir DIR` and resolves once GET /readyz says ok.
  * readyMs is measured from just before spawn() to the ok answer.
  */
-export async function startMinikapi({ dataDir, tokenFile, storage, join: joinStore = false, extraArgs = [], timeoutMs = 20_000 }) {
-  const args = [MINIKAPI, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
+export async function startMinikapi({ dataDir, tokenFile, storage, join: joinStore = false, extraArgs = [], timeoutMs = 20_000, nodeArgs = [], bin = MINIKAPI }) {
+  const args = [bin, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
   if (tokenFile) args.push('--token-auth-file', tokenFile);
   if (storage) args.push('--storage', storage);
   if (joinStore) args.push('--join');
   args.push(...extraArgs);
   const t0 = performance.now();
-  const proc = spawnTracked(process.execPath, args, { cwd: ROOT });
+  const proc = spawnTracked(process.execPath, [...nodeArgs, ...args], { cwd: ROOT });
   let out = '';
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
