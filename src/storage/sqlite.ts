@@ -171,6 +171,14 @@ export class SqliteBackend implements Backend {
   /** The WAL file synced after commits (FULL on a file), its descriptor once opened. */
   private readonly walPath?: string;
   private walFd = -1;
+  /**
+   * The head read once per event-loop turn: the requests of one turn were all sent before it began, so one
+   * read serves them (a turn's own commit forgets it).
+   */
+  private turnHead = -1;
+  private readonly forgetHead = () => {
+    this.turnHead = -1;
+  };
   /** The WAL sync under way: writes queue meanwhile. */
   private syncing?: Promise<void>;
 
@@ -225,7 +233,11 @@ export class SqliteBackend implements Backend {
 
   async currentRevision(): Promise<number> {
     this.open();
-    return this.head();
+    if (this.turnHead < 0) {
+      this.turnHead = this.head();
+      setImmediate(this.forgetHead);
+    }
+    return this.turnHead;
   }
 
   async compactRevision(): Promise<number> {
@@ -305,6 +317,7 @@ export class SqliteBackend implements Backend {
       for (const op of ops) op.reject(new StorageError('storage closed'));
       return;
     }
+    this.turnHead = -1;
     try {
       this.commitBatch(ops);
     } catch (err) {
@@ -496,7 +509,8 @@ export class SqliteBackend implements Backend {
   }
 
   private poll(): void {
-    if (this.closed || this.hub.size === 0) return;
+    // during a WAL sync the newest rows are this process's own, published once durable
+    if (this.closed || this.hub.size === 0 || this.syncing) return;
     try {
       this.hub.catchUp();
     } catch (err) {
