@@ -451,8 +451,11 @@ export class Store {
       after = parseRV(rvStr);
     }
     let stopped = false;
+    // a name the selector asks for is the key's last segment: other objects are passed over undecoded
+    const nameSuffix = onlyName !== undefined ? `/${onlyName}` : undefined;
     const onEvent = (ev: BackendEvent) => {
       if (stopped) return;
+      if (nameSuffix !== undefined && !ev.kv.key.endsWith(nameSuffix)) return;
       const rev = ev.kv.modRevision;
       // decoded and serialised once, whatever the number of watchers of this event
       const d = this.decodedEvent(ev);
