@@ -81,6 +81,21 @@ describe('sqlite backend', () => {
     await be.close();
   });
 
+  test('the current revision includes a commit by another connection as soon as it is made', async () => {
+    const path = newPath();
+    const a = new SqliteBackend({ path, pollIntervalMs: 60_000 });
+    const other = new SqliteBackend({ path, pollIntervalMs: 60_000 });
+    assert.equal(await a.currentRevision(), await other.currentRevision());
+    for (let i = 0; i < 3; i++) {
+      const kv = await other.create(`/c/${i}`, b('x'));
+      assert.equal(await a.currentRevision(), kv.modRevision);
+      const mine = await a.create(`/d/${i}`, b('y'));
+      assert.equal(await other.currentRevision(), mine.modRevision);
+    }
+    await other.close();
+    await a.close();
+  });
+
   test('writes asked for before close are committed and answered', async () => {
     const path = newPath();
     const be = new SqliteBackend({ path });

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   CompactedError,
@@ -172,13 +172,14 @@ export class SqliteBackend implements Backend {
   private readonly walPath?: string;
   private walFd = -1;
   /**
-   * The head read once per event-loop turn: the requests of one turn were all sent before it began, so one
-   * read serves them (a turn's own commit forgets it).
+   * SQLite's WAL-index header (the first 48 bytes of the -shm file) changes with every commit of any
+   * process: while it reads the same, the head read with it still holds, without a query.
    */
-  private turnHead = -1;
-  private readonly forgetHead = () => {
-    this.turnHead = -1;
-  };
+  private shmPath?: string;
+  private shmFd = -1;
+  private readonly shmSeen = Buffer.alloc(48);
+  private readonly shmNow = Buffer.alloc(48);
+  private headSeen = -1;
   /** The WAL sync under way: writes queue meanwhile. */
   private syncing?: Promise<void>;
 
@@ -191,6 +192,7 @@ export class SqliteBackend implements Backend {
     // are answered, so requests go on while the disk flushes and commits meanwhile share the next sync
     this.walPath = synchronous === 'full' && opts.path !== ':memory:' && opts.path !== '' ? `${opts.path}-wal` : undefined;
     const db = openDatabase(opts.path, this.walPath ? 'normal' : synchronous);
+    this.shmPath = opts.path !== ':memory:' && opts.path !== '' ? `${opts.path}-shm` : undefined;
     this.db = db;
     if (opts.checkIntegrity !== false) checkIntegrity(db, opts.path);
     let head: number;
@@ -233,11 +235,7 @@ export class SqliteBackend implements Backend {
 
   async currentRevision(): Promise<number> {
     this.open();
-    if (this.turnHead < 0) {
-      this.turnHead = this.head();
-      setImmediate(this.forgetHead);
-    }
-    return this.turnHead;
+    return this.knownHead();
   }
 
   async compactRevision(): Promise<number> {
@@ -317,7 +315,6 @@ export class SqliteBackend implements Backend {
       for (const op of ops) op.reject(new StorageError('storage closed'));
       return;
     }
-    this.turnHead = -1;
     try {
       this.commitBatch(ops);
     } catch (err) {
@@ -431,6 +428,7 @@ export class SqliteBackend implements Backend {
     }
     this.closed = true;
     if (this.walFd >= 0) closeSync(this.walFd);
+    if (this.shmFd >= 0) closeSync(this.shmFd);
     clearInterval(this.poller);
     this.hub.closeAll(new StorageError('storage closed'));
     this.db.close();
@@ -449,6 +447,23 @@ export class SqliteBackend implements Backend {
 
   private open(): void {
     if (this.closed) throw new StorageError('storage closed');
+  }
+
+  /** The head, queried only when the WAL-index header moved since the last query. */
+  private knownHead(): number {
+    if (this.shmFd < 0 && this.shmPath) {
+      try {
+        this.shmFd = openSync(this.shmPath, 'r');
+      } catch {
+        this.shmPath = undefined;
+      }
+    }
+    if (this.shmFd < 0 || readSync(this.shmFd, this.shmNow, 0, 48, 0) !== 48) return this.head();
+    if (this.headSeen >= 0 && this.shmNow.equals(this.shmSeen)) return this.headSeen;
+    // the header is read before the query: a commit in between shows as a change next time
+    this.headSeen = this.head();
+    this.shmNow.copy(this.shmSeen);
+    return this.headSeen;
   }
 
   private head(): number {
