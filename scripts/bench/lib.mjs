@@ -85,15 +85,15 @@ export function writeTokenFile(dir) {
  * Spawns `node bin/minikapi up --port 0 --data-dir DIR` and resolves once GET /readyz says ok.
  * readyMs is measured from just before spawn() to the ok answer.
  */
-export async function startMinikapi({ dataDir, tokenFile, storage, join: joinStore = false, extraArgs = [], timeoutMs = 20_000 }) {
-  // readiness is polled without credentials, as system:anonymous
-  const args = [MINIKAPI, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--anonymous-auth'];
+export async function startMinikapi({ dataDir, tokenFile, storage, join: joinStore = false, extraArgs = [], timeoutMs = 20_000, nodeArgs = [], bin = MINIKAPI }) {
+  // readiness is polled without credentials, as system:anonymous (builds from before the flag let it in anyway)
+  const args = [bin, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...(bin === MINIKAPI ? ['--anonymous-auth'] : [])];
   if (tokenFile) args.push('--token-auth-file', tokenFile);
   if (storage) args.push('--storage', storage);
   if (joinStore) args.push('--join');
   args.push(...extraArgs);
   const t0 = performance.now();
-  const proc = spawnTracked(process.execPath, args, { cwd: ROOT });
+  const proc = spawnTracked(process.execPath, [...nodeArgs, ...args], { cwd: ROOT });
   let out = '';
   let err = '';
   proc.stderr.on('data', (d) => (err += d));

@@ -6,7 +6,7 @@ import { StatusError, alreadyExists, badRequest, conflict, expired, forbidden, n
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../apimachinery/selectors.js';
 import { goJSON, isTypedKind } from '../apimachinery/go-json-encode.js';
 import { deferredDeletion, shouldDeleteDuringUpdate } from './deletion.js';
-import { withResourceVersion, withoutTypeMeta } from './stored-json.js';
+import { listItemJSON, typeMetaHead, withResourceVersion, withoutTypeMeta } from './stored-json.js';
 import { decodeContinue, encodeContinue, expiredContinue, parseRV, validateListOptions } from './list-options.js';
 import { prepareCreate, prepareUpdate } from './prepare.js';
 import { apiVersionOf, type KObject, type RequestContext, type ResourceDef } from './types.js';
@@ -95,6 +95,8 @@ export class Store {
   private readonly apiVersion: string;
   /** Printed as a Go struct (built-in kinds) rather than as unstructured content with sorted keys. */
   private readonly typed: boolean;
+  /** `{"kind":...,"apiVersion":...` as stored objects of this kind begin. */
+  private readonly head: Buffer;
   /** The event being dispatched, decoded once for all its watchers (not kept: the cache window holds many). */
   private lastEvent?: BackendEvent;
   private lastDecoded: DecodedEvent = {};
@@ -110,6 +112,7 @@ export class Store {
     this.gk = { group: def.group, kind: def.kind };
     this.apiVersion = apiVersionOf(def);
     this.typed = !def.customResource && isTypedKind(this.apiVersion, def.kind);
+    this.head = typeMetaHead(def.kind, this.apiVersion);
   }
 
   key(ns: string, name: string): string {
@@ -129,7 +132,12 @@ export class Store {
 
   /** The JSON the API prints for a stored value (as a list item: without kind and apiVersion, for built-in kinds). */
   json(kv: KeyValue, item = false): Buffer {
-    let out = this.def.convert ? undefined : withResourceVersion(kv.value, kv.modRevision, this.typed);
+    let out: Buffer | undefined;
+    if (!this.def.convert) {
+      if (item && this.typed) out = listItemJSON(kv.value, kv.modRevision, this.head);
+      if (out) return out;
+      out = withResourceVersion(kv.value, kv.modRevision, this.typed);
+    }
     out ??= Buffer.from(goJSON(this.decode(kv)));
     return item && this.typed ? withoutTypeMeta(out, this.def.kind, this.apiVersion) : out;
   }
@@ -443,8 +451,11 @@ export class Store {
       after = parseRV(rvStr);
     }
     let stopped = false;
+    // a name the selector asks for is the key's last segment: other objects are passed over undecoded
+    const nameSuffix = onlyName !== undefined ? `/${onlyName}` : undefined;
     const onEvent = (ev: BackendEvent) => {
       if (stopped) return;
+      if (nameSuffix !== undefined && !ev.kv.key.endsWith(nameSuffix)) return;
       const rev = ev.kv.modRevision;
       // decoded and serialised once, whatever the number of watchers of this event
       const d = this.decodedEvent(ev);

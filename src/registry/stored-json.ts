@@ -50,7 +50,7 @@ function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean
   let first = true;
   while (i < b.length && b[i] === QUOTE) {
     const keyEnd = skipString(b, i);
-    const key = b.toString('utf8', i + 1, keyEnd - 1);
+    const key = b.toString('latin1', i + 1, keyEnd - 1);
     if (typed ? !BEFORE_RV_TYPED.has(key) : key > 'resourceVersion') return { at: i, first };
     i = skipValue(b, keyEnd + 1);
     if (b[i] === 0x2c) i++;
@@ -61,11 +61,35 @@ function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean
 
 /** The stored bytes with metadata.resourceVersion put back. */
 export function withResourceVersion(stored: Buffer, rv: number, typed: boolean): Buffer | undefined {
+  return spliced(stored, rv, typed, 0);
+}
+
+/** What a typed object's JSON starts with: `{"kind":...,"apiVersion":...` (list items print without it). */
+export function typeMetaHead(kind: string, apiVersion: string): Buffer {
+  return Buffer.from(`{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)}`);
+}
+
+/** A typed object's stored bytes as a list item: resourceVersion put back and kind and apiVersion left out, in one copy. */
+export function listItemJSON(stored: Buffer, rv: number, head: Buffer): Buffer | undefined {
+  const n = head.length;
+  if (stored.length <= n + 1 || stored[n] !== 0x2c || stored.compare(head, 0, n, 0, n) !== 0) return undefined;
+  return spliced(stored, rv, true, n);
+}
+
+/** stored with the resourceVersion field inserted; with skip > 0, the bytes after `{` up to skip (and its comma) left out. */
+function spliced(stored: Buffer, rv: number, typed: boolean, skip: number): Buffer | undefined {
   const p = insertionPoint(stored, typed);
   if (!p) return undefined;
   const closing = stored[p.at] === 0x7d;
   const field = `${p.first ? '' : closing ? ',' : ''}"resourceVersion":"${rv}"${closing ? '' : ','}`;
-  return Buffer.concat([stored.subarray(0, p.at), Buffer.from(field), stored.subarray(p.at)]);
+  const from = skip ? skip + 1 : 0;
+  const out = Buffer.allocUnsafe((skip ? 1 : 0) + p.at - from + field.length + stored.length - p.at);
+  let o = 0;
+  if (skip) out[o++] = 0x7b;
+  o += stored.copy(out, o, from, p.at);
+  o += out.write(field, o, 'latin1');
+  stored.copy(out, o, p.at);
+  return out;
 }
 
 /** A typed object's JSON without its leading kind and apiVersion (how typed lists print their items). */

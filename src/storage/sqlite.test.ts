@@ -58,6 +58,44 @@ describe('sqlite backend', () => {
     await be.close();
   });
 
+  test('writes asked for while a commit is being synced wait for it, then commit in order, each answered once', async () => {
+    const be = new SqliteBackend({ path: newPath() });
+    const base = await be.currentRevision();
+    const w = collect(be, '/s/', base);
+    const answered: string[] = [];
+    const first = be.create('/s/a', b('1')).then((kv) => answered.push(`a@${kv.modRevision}`));
+    // the first write is committed at the end of this turn; its sync is then under way
+    await new Promise((r) => setImmediate(r));
+    const rest = [
+      be.create('/s/b', b('2')).then((kv) => answered.push(`b@${kv.modRevision}`)),
+      be.create('/s/a', b('dup')).catch((e: Error) => answered.push(e.constructor.name)),
+      be.update('/s/a', b('3'), base + 1).then((kv) => answered.push(`a@${kv.modRevision}`)),
+    ];
+    await Promise.all([first, ...rest]);
+    assert.deepEqual(answered, [`a@${base + 1}`, `b@${base + 2}`, 'KeyExistsError', `a@${base + 3}`]);
+    const events = await w.waitFor(3);
+    assertContiguous(events, base + 1);
+    assert.deepEqual(summary(events), [`create /s/a=1@${base + 1}`, `create /s/b=2@${base + 2}`, `update /s/a=3@${base + 3}`]);
+    assert.equal(be.durability(), 'full');
+    w.watcher.stop();
+    await be.close();
+  });
+
+  test('the current revision includes a commit by another connection as soon as it is made', async () => {
+    const path = newPath();
+    const a = new SqliteBackend({ path, pollIntervalMs: 60_000 });
+    const other = new SqliteBackend({ path, pollIntervalMs: 60_000 });
+    assert.equal(await a.currentRevision(), await other.currentRevision());
+    for (let i = 0; i < 3; i++) {
+      const kv = await other.create(`/c/${i}`, b('x'));
+      assert.equal(await a.currentRevision(), kv.modRevision);
+      const mine = await a.create(`/d/${i}`, b('y'));
+      assert.equal(await other.currentRevision(), mine.modRevision);
+    }
+    await other.close();
+    await a.close();
+  });
+
   test('writes asked for before close are committed and answered', async () => {
     const path = newPath();
     const be = new SqliteBackend({ path });

@@ -1,3 +1,4 @@
+import { closeSync, fdatasync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   CompactedError,
@@ -24,7 +25,8 @@ export interface SqliteBackendOptions {
   /** How often to look for writes by other processes sharing the file (default 100 ms). */
   pollIntervalMs?: number;
   /**
-   * 'full' (default) makes every acknowledged write durable, as etcd does (one fsync per group commit);
+   * 'full' (default) makes every acknowledged write durable, as etcd does (one fsync per group commit, run
+   * off the event loop for a database file);
    * 'normal' loses nothing on a process crash but may lose the last writes on power loss; 'off' is for
    * throw-away clusters.
    */
@@ -166,12 +168,31 @@ export class SqliteBackend implements Backend {
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
   private readonly compactStep: (target: number) => { removed: number; done: boolean };
+  /** The WAL file synced after commits (FULL on a file), its descriptor once opened. */
+  private readonly walPath?: string;
+  private walFd = -1;
+  /**
+   * SQLite's WAL-index header (the first 48 bytes of the -shm file) changes with every commit of any
+   * process: while it reads the same, the head read with it still holds, without a query.
+   */
+  private shmPath?: string;
+  private shmFd = -1;
+  private readonly shmSeen = Buffer.alloc(48);
+  private readonly shmNow = Buffer.alloc(48);
+  private headSeen = -1;
+  /** The WAL sync under way: writes queue meanwhile. */
+  private syncing?: Promise<void>;
 
   constructor(opts: SqliteBackendOptions) {
     this.path = opts.path;
     this.compactBatch = opts.compactBatch ?? 1000;
     this.onCommitted = opts.onCommitted;
-    const db = openDatabase(opts.path, opts.synchronous ?? 'full');
+    const synchronous = opts.synchronous ?? 'full';
+    // FULL for a file: SQLite commits at NORMAL and the WAL is synced by the thread pool before the writes
+    // are answered, so requests go on while the disk flushes and commits meanwhile share the next sync
+    this.walPath = synchronous === 'full' && opts.path !== ':memory:' && opts.path !== '' ? `${opts.path}-wal` : undefined;
+    const db = openDatabase(opts.path, this.walPath ? 'normal' : synchronous);
+    this.shmPath = opts.path !== ':memory:' && opts.path !== '' ? `${opts.path}-shm` : undefined;
     this.db = db;
     if (opts.checkIntegrity !== false) checkIntegrity(db, opts.path);
     let head: number;
@@ -214,7 +235,7 @@ export class SqliteBackend implements Backend {
 
   async currentRevision(): Promise<number> {
     this.open();
-    return this.head();
+    return this.knownHead();
   }
 
   async compactRevision(): Promise<number> {
@@ -281,12 +302,15 @@ export class SqliteBackend implements Backend {
     });
   }
 
-  /** Commits the queued writes together, then publishes their events in revision order and answers each. */
+  /**
+   * Commits the queued writes together; they are answered once the commit is durable. While a WAL sync runs,
+   * writes wait for it to end and then commit as one group: one transaction and one sync for all of them.
+   */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.syncing || this.pending.length === 0) return;
     const ops = this.pending;
     this.pending = [];
-    if (ops.length === 0) return;
     if (this.closed) {
       for (const op of ops) op.reject(new StorageError('storage closed'));
       return;
@@ -299,6 +323,28 @@ export class SqliteBackend implements Backend {
       for (const op of ops) op.reject(e);
       return;
     }
+    if (this.walPath) this.syncing = this.syncWal(ops);
+    else this.settle(ops);
+  }
+
+  /** Syncs the WAL in the thread pool, answers the group, then commits what arrived meanwhile. */
+  private async syncWal(ops: PendingWrite[]): Promise<void> {
+    try {
+      if (this.walFd < 0) this.walFd = openSync(this.walPath!, 'r');
+      const fd = this.walFd;
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+      this.syncing = undefined;
+      this.settle(ops);
+    } catch (err) {
+      this.syncing = undefined;
+      const e = new StorageError(`write not durable: ${(err as Error).message}`);
+      for (const op of ops) op.reject(e);
+    }
+    this.flush();
+  }
+
+  /** Publishes the events of durable writes in revision order, then answers each write. */
+  private settle(ops: PendingWrite[]): void {
     let newest = 0;
     for (const op of ops) if (op.result) newest = op.result.kv.modRevision;
     if (newest) this.onCommitted?.(newest);
@@ -337,6 +383,7 @@ export class SqliteBackend implements Backend {
 
   /** The synchronous setting in force: FULL unless a throw-away cluster asked otherwise. */
   durability(): string {
+    if (this.walPath) return 'full';
     return ['off', 'normal', 'full', 'extra'][this.db.pragma('synchronous', { simple: true }) as number] ?? 'unknown';
   }
 
@@ -374,8 +421,14 @@ export class SqliteBackend implements Backend {
   async close(): Promise<void> {
     if (this.closed) return;
     // writes already asked for are committed (and answered) before the file closes
-    this.flush();
+    for (;;) {
+      this.flush();
+      if (!this.syncing) break;
+      await this.syncing;
+    }
     this.closed = true;
+    if (this.walFd >= 0) closeSync(this.walFd);
+    if (this.shmFd >= 0) closeSync(this.shmFd);
     clearInterval(this.poller);
     this.hub.closeAll(new StorageError('storage closed'));
     this.db.close();
@@ -394,6 +447,23 @@ export class SqliteBackend implements Backend {
 
   private open(): void {
     if (this.closed) throw new StorageError('storage closed');
+  }
+
+  /** The head, queried only when the WAL-index header moved since the last query. */
+  private knownHead(): number {
+    if (this.shmFd < 0 && this.shmPath) {
+      try {
+        this.shmFd = openSync(this.shmPath, 'r');
+      } catch {
+        this.shmPath = undefined;
+      }
+    }
+    if (this.shmFd < 0 || readSync(this.shmFd, this.shmNow, 0, 48, 0) !== 48) return this.head();
+    if (this.headSeen >= 0 && this.shmNow.equals(this.shmSeen)) return this.headSeen;
+    // the header is read before the query: a commit in between shows as a change next time
+    this.headSeen = this.head();
+    this.shmNow.copy(this.shmSeen);
+    return this.headSeen;
   }
 
   private head(): number {
@@ -454,7 +524,8 @@ export class SqliteBackend implements Backend {
   }
 
   private poll(): void {
-    if (this.closed || this.hub.size === 0) return;
+    // during a WAL sync the newest rows are this process's own, published once durable
+    if (this.closed || this.hub.size === 0 || this.syncing) return;
     try {
       this.hub.catchUp();
     } catch (err) {

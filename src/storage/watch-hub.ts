@@ -83,6 +83,8 @@ export class WatchHub {
       if (!this.draining) this.delivered = Math.max(this.delivered, rev);
       return;
     }
+    // the poller may have read it from the log already
+    if (!this.draining && rev <= this.delivered) return;
     if (this.draining || rev !== this.delivered + 1) {
       this.catchUpQuietly();
       return;

@@ -48,6 +48,19 @@ function wanted(headers: Headers): Wanted[] {
   return out;
 }
 
+/** Whether any Impersonate-* header was sent; node's raw headers answer without building a Headers object. */
+function asksImpersonation(raw: string[] | undefined, headersOf: () => Headers): boolean {
+  if (!raw) {
+    const headers = headersOf();
+    return headers.has(USER) || headers.has(GROUP) || headers.has(UID) || [...headers.keys()].some((h) => h.startsWith(EXTRA));
+  }
+  for (let i = 0; i < raw.length; i += 2) {
+    const h = raw[i]!.toLowerCase();
+    if (h === USER || h === GROUP || h === UID || h.startsWith(EXTRA)) return true;
+  }
+  return false;
+}
+
 const RESOURCES: Record<Wanted['kind'], [group: string, resource: string]> = {
   User: ['', 'users'],
   ServiceAccount: ['', 'serviceaccounts'],
@@ -62,8 +75,8 @@ const RESOURCES: Record<Wanted['kind'], [group: string, resource: string]> = {
  */
 export function withImpersonation(authorizer: Authorizer): MiddlewareHandler<Env> {
   return async function impersonation(c, next) {
+    if (!asksImpersonation(c.env?.incoming?.rawHeaders, () => c.req.raw.headers)) return next();
     const headers = c.req.raw.headers;
-    if (!headers.has(USER) && !headers.has(GROUP) && !headers.has(UID) && ![...headers.keys()].some((h) => h.startsWith(EXTRA))) return next();
     const asked = wanted(headers);
     if (!asked.some((w) => w.kind === 'User' || w.kind === 'ServiceAccount')) {
       const uri = c.env?.incoming?.url ?? new URL(c.req.url).pathname;
