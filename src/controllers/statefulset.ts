@@ -1,0 +1,235 @@
+// statefulset controller (kube-controller-manager v1.33): pods `<set>-<ordinal>` with stable identity and
+// claims, created in order and each Running and Ready before the next (OrderedReady) or all at once
+// (Parallel), removed from the highest ordinal down, rolled from the highest ordinal down to the partition
+// (RollingUpdate) or left for the user to delete (OnDelete), with ControllerRevisions recording templates.
+import type { KObject } from '../client/types.js';
+import { byRevision, templateOf } from './controller-history.js';
+import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from './gvr.js';
+import { controllerOf as controllerRef, isPodAvailable, isPodReady as podReady } from './replicaset-pods.js';
+import type { Informer } from './runtime/informer.js';
+import { QueueController, isStatus } from './runtime/queue-controller.js';
+import { claimOwnerRefs, claimsFor, getOrdinal, identityMatches, inOrdinalRange, newStatefulSetPod, POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL, startOrdinal } from './statefulset-pods.js';
+import { statefulSetRevisions } from './statefulset-revisions.js';
+
+const terminating = (p: KObject) => !!p.metadata.deletionTimestamp;
+const runningAndReady = (p: KObject) => p.status?.phase === 'Running' && !!podReady(p);
+const available = (p: KObject, minReady: number) => runningAndReady(p) && isPodAvailable(p, minReady, Date.now());
+const healthy = (p: KObject, minReady: number) => available(p, minReady) && !terminating(p);
+const finished = (p: KObject) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
+const revisionOf = (p: KObject): string => p.metadata.labels?.[REVISION_LABEL] ?? '';
+
+/** Thrown inside one pass to stop it (monotonic mode waits for the pod it met). */
+class Stop extends Error {}
+
+export class StatefulSetController extends QueueController {
+  private sets!: Informer;
+  private pods!: Informer;
+  private revisions!: Informer;
+  private claims!: Informer;
+
+  constructor() {
+    super('statefulset', 2, 10_000);
+  }
+
+  protected register(): void {
+    const enqueue = (o: KObject) => this.queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
+    const enqueueOwner = (o: KObject) => {
+      const ref = controllerRef(o);
+      if (ref?.kind === 'StatefulSet') this.queue.add(`${o.metadata.namespace}/${ref.name}`);
+    };
+    this.sets = this.ctx.informers.informer(STATEFULSETS).on({ add: enqueue, update: (_, s) => enqueue(s) });
+    this.pods = this.ctx.informers.informer(PODS).on({ add: enqueueOwner, update: (_, p) => enqueueOwner(p), delete: enqueueOwner });
+    this.revisions = this.ctx.informers.informer(CONTROLLERREVISIONS).on({ delete: enqueueOwner });
+    this.claims = this.ctx.informers.informer(PVCS);
+  }
+
+  protected async sync(key: string): Promise<void> {
+    const set = this.sets.get(key);
+    if (!set) return;
+    const ns = set.metadata.namespace;
+    const owned = (inf: Informer) => inf.items().filter((o) => o.metadata.namespace === ns && controllerRef(o)?.uid === set.metadata.uid);
+    const pods = owned(this.pods);
+    const revisions = owned(this.revisions).sort(byRevision);
+    const { current, update, collisionCount, all } = await statefulSetRevisions(this.ctx.client, set, revisions);
+    const status = set.metadata.deletionTimestamp ? this.statusOf(set, pods, current.metadata.name, update.metadata.name) : await this.reconcile(set, pods, current, update);
+    status.collisionCount = collisionCount;
+    if (set.spec?.updateStrategy?.type !== 'OnDelete' && status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
+      status.currentReplicas = status.updatedReplicas;
+      status.currentRevision = status.updateRevision;
+    }
+    await this.writeStatus(set, status);
+    await this.truncateHistory(set, owned(this.pods), all, status.currentRevision, status.updateRevision);
+  }
+
+  /** One pass over the replicas, the condemned pods, and the rolling update; returns the status it saw. */
+  private async reconcile(set: KObject, pods: KObject[], current: KObject, update: KObject): Promise<KObject> {
+    const minReady = set.spec?.minReadySeconds ?? 0;
+    const monotonic = set.spec?.podManagementPolicy !== 'Parallel';
+    const count = set.spec?.replicas ?? 1;
+    const start = startOrdinal(set);
+    const replicas: (KObject | undefined)[] = new Array(count).fill(undefined);
+    const condemned: KObject[] = [];
+    for (const p of pods) {
+      const ord = getOrdinal(p);
+      if (inOrdinalRange(set, ord)) replicas[ord - start] = p;
+      else if (ord >= 0) condemned.push(p);
+    }
+    condemned.sort((a, b) => getOrdinal(b) - getOrdinal(a));
+    const status = this.statusOf(set, pods, current.metadata.name, update.metadata.name);
+    const partition = set.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+    const rolling = set.spec?.updateStrategy?.type !== 'OnDelete';
+    // below the partition (RollingUpdate) new pods keep the current revision; OnDelete creates the update revision
+    const wanted = (i: number) => (rolling && i < partition ? current : update);
+    const firstUnhealthy = [...replicas, ...condemned].find((p) => p && (!runningAndReady(p) || terminating(p)));
+    const created = new Set<string>();
+
+    const processReplica = async (i: number): Promise<void> => {
+      const pod = replicas[i];
+      if (!pod) {
+        const rev = wanted(i);
+        const fresh = newStatefulSetPod(set, templateOf(rev, set.spec.template), start + i, rev.metadata.name);
+        await this.createClaims(set, start + i);
+        await this.ctx.client.create(PODS, set.metadata.namespace, fresh).catch((e) => {
+          if (!isStatus(e, 409)) throw e;
+        });
+        created.add(fresh.metadata.name);
+        status.replicas++;
+        if (rev === current) status.currentReplicas++;
+        if (rev === update) status.updatedReplicas++;
+        if (monotonic) throw new Stop();
+        return;
+      }
+      if (finished(pod)) {
+        if (!terminating(pod)) await this.deletePod(pod);
+        throw new Stop();
+      }
+      if (pod.status?.phase === 'Pending' || !pod.status?.phase) await this.createClaims(set, start + i);
+      if (monotonic && (terminating(pod) || !available(pod, minReady))) throw new Stop();
+      if (!identityMatches(set, pod)) await this.fixIdentity(pod);
+      await this.fixClaimRefs(set, start + i, pod);
+    };
+
+    const processCondemned = async (pod: KObject): Promise<void> => {
+      if (terminating(pod)) {
+        if (monotonic) throw new Stop();
+        return;
+      }
+      if (monotonic && pod !== firstUnhealthy && !available(pod, minReady)) throw new Stop();
+      await this.fixClaimRefs(set, getOrdinal(pod), pod);
+      await this.deletePod(pod);
+      if (monotonic) throw new Stop();
+    };
+
+    try {
+      await this.runForAll(replicas.map((_, i) => () => processReplica(i)), monotonic);
+      await this.runForAll(condemned.map((p) => () => processCondemned(p)), monotonic);
+      if (!rolling) return status;
+      // the highest ordinal not at the update revision goes first, once all above it are healthy
+      for (let target = replicas.length - 1; target >= partition; target--) {
+        const pod = replicas[target];
+        if (!pod || created.has(pod.metadata.name)) return status;
+        if (revisionOf(pod) !== update.metadata.name && !terminating(pod)) {
+          await this.deletePod(pod);
+          status.currentReplicas--;
+          return status;
+        }
+        if (!healthy(pod, minReady)) return status;
+      }
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+    }
+    return status;
+  }
+
+  /** Monotonic: one after another, stopping at the first Stop; Parallel: all at once, Stops ignored. */
+  private async runForAll(tasks: (() => Promise<void>)[], monotonic: boolean): Promise<void> {
+    if (monotonic) {
+      for (const t of tasks) await t();
+      return;
+    }
+    const results = await Promise.allSettled(tasks.map((t) => t()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof Stop));
+    if (failed) throw failed.reason;
+  }
+
+  private statusOf(set: KObject, pods: KObject[], currentRevision: string, updateRevision: string): KObject {
+    const minReady = set.spec?.minReadySeconds ?? 0;
+    const status: KObject = { observedGeneration: set.metadata.generation, replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0, currentRevision, updateRevision };
+    let waiting = false;
+    for (const p of pods) {
+      status.replicas++;
+      if (runningAndReady(p)) {
+        status.readyReplicas++;
+        if (available(p, minReady)) status.availableReplicas++;
+        else waiting = true;
+      }
+      if (!terminating(p)) {
+        if (revisionOf(p) === currentRevision) status.currentReplicas++;
+        if (revisionOf(p) === updateRevision) status.updatedReplicas++;
+      }
+    }
+    // pods ready but not yet for minReadySeconds become available later: look again then
+    if (waiting) this.queue.addAfter(`${set.metadata.namespace}/${set.metadata.name}`, minReady * 1000);
+    return status;
+  }
+
+  private async writeStatus(set: KObject, status: KObject): Promise<void> {
+    const next: KObject = { ...(set.status ?? {}), ...status };
+    for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas', 'observedGeneration']) if (!next[k]) delete next[k];
+    if (JSON.stringify(Object.entries(next).sort()) === JSON.stringify(Object.entries(set.status ?? {}).sort())) return;
+    await this.ctx.client.update(STATEFULSETS, set.metadata.namespace, { ...set, status: next }, { subresource: 'status' }).catch((e) => {
+      if (!isStatus(e, 404, 409)) throw e;
+    });
+  }
+
+  private async deletePod(pod: KObject): Promise<void> {
+    await this.ctx.client.delete(PODS, pod.metadata.namespace, pod.metadata.name, { preconditions: { uid: pod.metadata.uid } }).catch((e) => {
+      if (!isStatus(e, 404, 409)) throw e;
+    });
+  }
+
+  private async createClaims(set: KObject, ord: number): Promise<void> {
+    for (const claim of claimsFor(set, ord)) {
+      if (this.claims.get(`${claim.metadata.namespace}/${claim.metadata.name}`)) continue;
+      await this.ctx.client.create(PVCS, set.metadata.namespace, claim).catch((e) => {
+        if (!isStatus(e, 409)) throw e;
+      });
+    }
+  }
+
+  /** The retention policy's ownerReferences on the claims of this pod's ordinal. */
+  private async fixClaimRefs(set: KObject, ord: number, pod: KObject): Promise<void> {
+    for (const want of claimsFor(set, ord)) {
+      const claim = this.claims.get(`${want.metadata.namespace}/${want.metadata.name}`);
+      if (!claim) continue;
+      const currentRefs: KObject[] = claim.metadata.ownerReferences ?? [];
+      const refs = claimOwnerRefs(set, ord, pod, currentRefs);
+      if (JSON.stringify(refs) === JSON.stringify(currentRefs)) continue;
+      await this.ctx.client.patch(PVCS, claim.metadata.namespace, claim.metadata.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: claim.metadata.resourceVersion } }).catch((e) => {
+        if (!isStatus(e, 404, 409)) throw e;
+      });
+    }
+  }
+
+  private async fixIdentity(pod: KObject): Promise<void> {
+    const ord = getOrdinal(pod);
+    await this.ctx.client
+      .patch(PODS, pod.metadata.namespace, pod.metadata.name, 'merge', { metadata: { labels: { [POD_NAME_LABEL]: pod.metadata.name, [POD_INDEX_LABEL]: String(ord) }, resourceVersion: pod.metadata.resourceVersion } })
+      .catch((e) => {
+        if (!isStatus(e, 404, 409)) throw e;
+      });
+  }
+
+  /** Keeps revisionHistoryLimit revisions besides the live ones (current, update, and any a pod runs). */
+  private async truncateHistory(set: KObject, pods: KObject[], revisions: KObject[], current: string, update: string): Promise<void> {
+    const live = new Set([current, update, ...pods.map(revisionOf)]);
+    const history = revisions.filter((r) => !live.has(r.metadata.name));
+    const limit = set.spec?.revisionHistoryLimit ?? 10;
+    for (const r of history.slice(0, Math.max(0, history.length - limit))) {
+      await this.ctx.client.delete(CONTROLLERREVISIONS, r.metadata.namespace, r.metadata.name).catch((e) => {
+        if (!isStatus(e, 404, 409)) throw e;
+      });
+    }
+  }
+}
+

