@@ -154,4 +154,66 @@ describe('statefulsets and daemonsets', () => {
       [sts.status.currentRevision, 3],
     ]);
   });
+
+  test('a DaemonSet puts one pod on each node, pinned by node affinity, and none on a node whose taint it does not tolerate', async () => {
+    await c.k(['taint', 'nodes', 'sd-worker2', 'dedicated=infra:NoSchedule']);
+    await c.k(['apply', '-f', '-'], { stdin: daemonSet('busybox:1.36') });
+    const out = await c.k(['rollout', 'status', 'daemonset/agent', '--timeout=30s']);
+    assert.equal(out.trim().split('\n').at(-1), 'daemon set "agent" successfully rolled out');
+    let list = await pods('app=agent');
+    assert.deepEqual(list.map((p) => p.spec.nodeName).sort(), ['sd-control-plane', 'sd-worker']);
+    const cr = JSON.parse(await c.k(['get', 'controllerrevisions', '-l', 'app=agent', '-o', 'json'])).items;
+    assert.equal(cr.length, 1);
+    const hash = cr[0].metadata.labels['controller-revision-hash'];
+    assert.equal(cr[0].metadata.name, `agent-${hash}`);
+    assert.equal(cr[0].revision, 1);
+    for (const p of list) {
+      assert.match(p.metadata.name, /^agent-[a-z0-9]{5}$/);
+      assert.equal(p.metadata.labels['controller-revision-hash'], hash);
+      assert.deepEqual(p.spec.affinity, { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [p.spec.nodeName] }] }] } } });
+      assert.deepEqual(p.spec.tolerations, [
+        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
+        { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
+        { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+      ]);
+    }
+    let ds = JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json']));
+    assert.deepEqual(ds.status, { currentNumberScheduled: 2, numberMisscheduled: 0, desiredNumberScheduled: 2, numberReady: 2, observedGeneration: 1, updatedNumberScheduled: 2, numberAvailable: 2 });
+
+    await c.k(['taint', 'nodes', 'sd-worker2', 'dedicated=infra:NoSchedule-']);
+    await until('a pod on sd-worker2', async () => (await pods('app=agent')).some((p) => p.spec.nodeName === 'sd-worker2'));
+    await c.k(['rollout', 'status', 'daemonset/agent', '--timeout=30s']);
+    list = await pods('app=agent');
+    assert.deepEqual(list.map((p) => p.spec.nodeName).sort(), ['sd-control-plane', 'sd-worker', 'sd-worker2']);
+    await until('status of 3', async () => JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json'])).status.numberAvailable === 3);
+    ds = JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json']));
+    assert.deepEqual(ds.status, { currentNumberScheduled: 3, numberMisscheduled: 0, desiredNumberScheduled: 3, numberReady: 3, observedGeneration: 1, updatedNumberScheduled: 3, numberAvailable: 3 });
+  });
+
+  test('an image update rolls through every daemon pod; rollout history lists both revisions', async () => {
+    const before = new Set((await pods('app=agent')).map((p) => p.metadata.uid));
+    await c.k(['set', 'image', 'daemonset/agent', 'agent=busybox:1.37']);
+    const out = await c.k(['rollout', 'status', 'daemonset/agent', '--timeout=60s']);
+    const lines = out.trim().split('\n');
+    assert.equal(lines.at(-1), 'daemon set "agent" successfully rolled out');
+    for (const l of lines.slice(0, -1)) assert.match(l, /^Waiting for daemon set "agent" rollout to finish: \d+ (out of \d+ new pods have been updated|of \d+ updated pods are available)\.\.\.$/);
+    await until('old pods gone', async () => (await pods('app=agent')).length === 3);
+    const list = await pods('app=agent');
+    assert.deepEqual(list.map((p) => p.spec.containers[0]!.image), ['busybox:1.37', 'busybox:1.37', 'busybox:1.37']);
+    assert.ok(list.every((p) => !before.has(p.metadata.uid)));
+    assert.deepEqual(list.map((p) => p.spec.nodeName).sort(), ['sd-control-plane', 'sd-worker', 'sd-worker2']);
+    const history = await c.k(['rollout', 'history', 'daemonset/agent']);
+    assert.deepEqual(history.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['daemonset.apps/agent'], ['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);
+  });
+
+  test('a NoExecute taint the DaemonSet does not tolerate removes its pod from that node', async () => {
+    await c.k(['taint', 'nodes', 'sd-worker2', 'evict=yes:NoExecute']);
+    await until('no pod on sd-worker2', async () => !(await pods('app=agent')).some((p) => p.spec.nodeName === 'sd-worker2'));
+    await until('desired 2', async () => JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json'])).status.desiredNumberScheduled === 2);
+    const ds = JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json']));
+    assert.deepEqual([ds.status.currentNumberScheduled, ds.status.numberMisscheduled, ds.status.numberReady], [2, 0, 2]);
+  });
 });
