@@ -169,7 +169,7 @@ describe('statefulsets and daemonsets', () => {
     assert.equal(cr[0].revision, 1);
     for (const p of list) {
       assert.match(p.metadata.name, /^agent-[a-z0-9]{5}$/);
-      assert.equal(p.metadata.labels['controller-revision-hash'], hash);
+      assert.deepEqual(p.metadata.labels, { app: 'agent', 'controller-revision-hash': hash, 'pod-template-generation': '1' });
       assert.deepEqual(p.spec.affinity, { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [p.spec.nodeName] }] }] } } });
       assert.deepEqual(p.spec.tolerations, [
         { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
@@ -181,6 +181,7 @@ describe('statefulsets and daemonsets', () => {
       ]);
     }
     let ds = JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json']));
+    assert.equal(ds.metadata.annotations['deprecated.daemonset.template.generation'], '1');
     assert.deepEqual(ds.status, { currentNumberScheduled: 2, numberMisscheduled: 0, desiredNumberScheduled: 2, numberReady: 2, observedGeneration: 1, updatedNumberScheduled: 2, numberAvailable: 2 });
 
     await c.k(['taint', 'nodes', 'sd-worker2', 'dedicated=infra:NoSchedule-']);
@@ -204,6 +205,9 @@ describe('statefulsets and daemonsets', () => {
     const list = await pods('app=agent');
     assert.deepEqual(list.map((p) => p.spec.containers[0]!.image), ['busybox:1.37', 'busybox:1.37', 'busybox:1.37']);
     assert.ok(list.every((p) => !before.has(p.metadata.uid)));
+    assert.ok(list.every((p) => p.metadata.labels['pod-template-generation'] === '2'));
+    const ds = JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json']));
+    assert.deepEqual([ds.metadata.generation, ds.metadata.annotations['deprecated.daemonset.template.generation'], ds.status.observedGeneration], [2, '2', 2]);
     assert.deepEqual(list.map((p) => p.spec.nodeName).sort(), ['sd-control-plane', 'sd-worker', 'sd-worker2']);
     const history = await c.k(['rollout', 'history', 'daemonset/agent']);
     assert.deepEqual(history.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['daemonset.apps/agent'], ['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);

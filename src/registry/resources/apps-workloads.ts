@@ -125,6 +125,14 @@ function defaultDaemonSet(obj: KObject): void {
   defaultPodTemplate((spec.template ??= {}));
 }
 
+const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
+/** spec.templateGeneration of the internal type, which apps/v1 carries as this annotation (clients cannot set it). */
+function templateGeneration(obj: KObject, n: number): void {
+  obj.metadata ??= {};
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: String(n) };
+}
+
 const percentRe = /^[0-9]+%$/;
 
 function intOrPercent(v: unknown, path: string, errs: FieldError[]): number | undefined {
@@ -172,9 +180,14 @@ export const daemonsets = defineResource({
   strategy: {
     prepareForCreate(obj) {
       defaultDaemonSet(obj);
+      templateGeneration(obj, 1);
       obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
     },
-    prepareForUpdate: (obj) => defaultDaemonSet(obj),
+    prepareForUpdate(obj, old) {
+      defaultDaemonSet(obj);
+      const prev = Number(old.metadata?.annotations?.[TEMPLATE_GENERATION] ?? 0) || 0;
+      templateGeneration(obj, deepEqual(obj.spec?.template, old.spec?.template) ? prev : prev + 1);
+    },
     validate: validateDaemonSet,
     validateUpdate(obj, old) {
       const errs = validateDaemonSet(obj);
