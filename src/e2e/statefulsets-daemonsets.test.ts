@@ -3,6 +3,7 @@
 // history and undo; one daemon pod per eligible node, taints, and an image update rolling through.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KObject } from '../client/types.js';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -219,5 +220,46 @@ describe('statefulsets and daemonsets', () => {
     await until('desired 2', async () => JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json'])).status.desiredNumberScheduled === 2);
     const ds = JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json']));
     assert.deepEqual([ds.status.currentNumberScheduled, ds.status.numberMisscheduled, ds.status.numberReady], [2, 0, 2]);
+  });
+
+  test('rollout undo daemonset goes back to the previous template, re-numbering its revision', async () => {
+    assert.equal(await c.k(['rollout', 'undo', 'daemonset/agent']), 'daemonset.apps/agent rolled back\n');
+    await c.k(['rollout', 'status', 'daemonset/agent', '--timeout=60s']);
+    await until('old pods gone', async () => (await pods('app=agent')).every((p) => p.spec.containers[0]!.image === 'busybox:1.36'));
+    const crs = JSON.parse(await c.k(['get', 'controllerrevisions', '-l', 'app=agent', '-o', 'json'])).items;
+    const byImage = Object.fromEntries(crs.map((r: KObject) => [r.data.spec.template.spec.containers[0].image, r.revision]));
+    assert.deepEqual(byImage, { 'busybox:1.36': 3, 'busybox:1.37': 2 });
+  });
+
+  test('Parallel StatefulSet with OnDelete: all pods at once, updates only when a pod is deleted, claims handed over on scale down', async () => {
+    const manifest = statefulSet('nginx:1.25')
+      .replace('name: web', 'name: par')
+      .replaceAll('app: web', 'app: par')
+      .replace('serviceName: nginx', 'serviceName: par\n  podManagementPolicy: Parallel\n  updateStrategy: {type: OnDelete}\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Delete}');
+    await c.k(['apply', '-f', '-'], { stdin: manifest });
+    await until('three ready pods', async () => JSON.parse(await c.k(['get', 'sts', 'par', '-o', 'json'])).status.readyReplicas === 3);
+    const sts = JSON.parse(await c.k(['get', 'sts', 'par', '-o', 'json']));
+    const claim = JSON.parse(await c.k(['get', 'pvc', 'www-par-2', '-o', 'json']));
+    assert.deepEqual(claim.metadata.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'par', uid: sts.metadata.uid }]);
+    const status = await c.kubectl(['rollout', 'status', 'statefulset/par']);
+    assert.deepEqual([status.code, status.stderr], [1, 'error: rollout status is only available for RollingUpdate strategy type\n']);
+
+    await c.k(['set', 'image', 'statefulset/par', 'nginx=nginx:1.27']);
+    await until('the new revision observed', async () => JSON.parse(await c.k(['get', 'sts', 'par', '-o', 'json'])).status.observedGeneration === 2);
+    let s2 = JSON.parse(await c.k(['get', 'sts', 'par', '-o', 'json']));
+    assert.notEqual(s2.status.updateRevision, s2.status.currentRevision);
+    assert.deepEqual([s2.status.currentReplicas, s2.status.updatedReplicas ?? 0], [3, 0]);
+    await c.k(['delete', 'pod', 'par-1', '--wait=true']);
+    await until('par-1 back with the new image', async () => (await pods('app=par')).some((p) => p.metadata.name === 'par-1' && p.spec.containers[0]!.image === 'nginx:1.27'));
+    await until('status counts it', async () => JSON.parse(await c.k(['get', 'sts', 'par', '-o', 'json'])).status.updatedReplicas === 1);
+    s2 = JSON.parse(await c.k(['get', 'sts', 'par', '-o', 'json']));
+    assert.deepEqual([s2.status.currentReplicas, s2.status.updatedReplicas], [2, 1]);
+    assert.deepEqual((await pods('app=par')).map((p) => [p.metadata.name, p.spec.containers[0]!.image]).sort(), [['par-0', 'nginx:1.25'], ['par-1', 'nginx:1.27'], ['par-2', 'nginx:1.25']]);
+
+    const par2 = (await pods('app=par')).find((p) => p.metadata.name === 'par-2')!;
+    await c.k(['scale', 'statefulset', 'par', '--replicas=2']);
+    await until('par-2 gone', async () => (await pods('app=par')).length === 2);
+    const handed = JSON.parse(await c.k(['get', 'pvc', 'www-par-2', '-o', 'json']));
+    assert.deepEqual(handed.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'par-2', uid: par2.metadata.uid }]);
   });
 });
