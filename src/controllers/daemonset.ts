@@ -7,6 +7,7 @@ import { daemonPodSpec, newDaemonPod, REVISION_LABEL, targetNodeName, TEMPLATE_G
 import { daemonStatus, managePlan, rollingUpdatePlan, type DaemonView, type Plan } from './daemonset-plan.js';
 import { constructHistory, revisionsToDelete } from './daemonset-revisions.js';
 import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from './gvr.js';
+import { EventRecorder } from './replicaset-events.js';
 import { controllerOf as controllerRef, isPodAvailable as podAvailable, isPodReady as podReady } from './replicaset-pods.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
@@ -19,6 +20,7 @@ export class DaemonSetController extends QueueController {
   private pods!: Informer;
   private nodes!: Informer;
   private revisions!: Informer;
+  private events!: EventRecorder;
   /** Creates and deletes asked for and not yet seen, so a lagging cache never doubles a pod. */
   private readonly expect = new Map<string, { adds: number; dels: Set<string>; at: number }>();
 
@@ -27,6 +29,7 @@ export class DaemonSetController extends QueueController {
   }
 
   protected register(): void {
+    this.events = new EventRecorder(this.ctx.client, 'daemonset-controller');
     const enqueue = (o: KObject) => this.queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
     const owner = (p: KObject) => {
       const ref = controllerRef(p);
@@ -108,10 +111,15 @@ export class DaemonSetController extends QueueController {
     this.expect.set(key, { adds: plan.create.length, dels: new Set(plan.delete), at: Date.now() });
     await Promise.all(
       plan.delete.map((name) =>
-        this.ctx.client.delete(PODS, ns, name).catch((e) => {
-          this.expect.get(key)?.dels.delete(name);
-          if (!isStatus(e, 404, 409)) throw e;
-        }),
+        this.ctx.client.delete(PODS, ns, name).then(
+          () => this.events.event(ds, 'apps/v1', 'DaemonSet', 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`),
+          (e) => {
+            this.expect.get(key)?.dels.delete(name);
+            if (isStatus(e, 404, 409)) return;
+            this.events.event(ds, 'apps/v1', 'DaemonSet', 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
+            throw e;
+          },
+        ),
       ),
     );
     const ref = controllerRefTo(ds, 'DaemonSet');
@@ -120,6 +128,10 @@ export class DaemonSetController extends QueueController {
       const nodes = plan.create.slice(done, done + batch);
       const results = await Promise.allSettled(nodes.map((n) => this.ctx.client.create(PODS, ns, newDaemonPod(ds, n, hash, ref))));
       done += nodes.length;
+      for (const r of results) {
+        if (r.status === 'fulfilled') this.events.event(ds, 'apps/v1', 'DaemonSet', 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
+        else this.events.event(ds, 'apps/v1', 'DaemonSet', 'Warning', 'FailedCreate', `Error creating: ${(r.reason as Error).message}`);
+      }
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed.length) {
         const e = this.expect.get(key);

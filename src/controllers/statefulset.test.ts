@@ -11,6 +11,7 @@ function recordingClient(state: Record<string, KObject[]>, conflictOn?: string) 
   const writes: string[] = [];
   const created: KObject[] = [];
   const statuses: KObject[] = [];
+  const events: string[] = [];
   const client = {
     async list(r: GVR) {
       return { items: structuredClone(state[r.resource] ?? []), resourceVersion: '10' };
@@ -20,6 +21,7 @@ function recordingClient(state: Record<string, KObject[]>, conflictOn?: string) 
       return { stop: () => stop?.(), done: new Promise<void>((r) => (stop = r)) };
     },
     async create(r: GVR, _ns: string, obj: KObject) {
+      if (r.resource === 'events') return void events.push(`${obj.reason}: ${obj.message}`);
       if (r.resource === 'controllerrevisions' && obj.metadata.name === conflictOn) throw Object.assign(new Error('exists'), { code: 409 });
       writes.push(`create ${r.resource} ${obj.metadata.name}`);
       created.push(obj);
@@ -43,7 +45,7 @@ function recordingClient(state: Record<string, KObject[]>, conflictOn?: string) 
       return {};
     },
   } as unknown as Client;
-  return { client, writes, created, statuses };
+  return { client, writes, created, statuses, events };
 }
 
 async function syncOnce(state: Record<string, KObject[]>, conflictOn?: string) {
@@ -93,6 +95,7 @@ describe('statefulset controller', () => {
     const rev = newStatefulSetRevision(s, 1, 0);
     const f = await syncOnce({ statefulsets: [s] });
     assert.deepEqual(f.writes, [`create controllerrevisions ${rev.metadata.name}`, 'create persistentvolumeclaims data-web-0', 'create pods web-0']);
+    assert.deepEqual(f.events, ['SuccessfulCreate: create Claim data-web-0 Pod web-0 in StatefulSet web success', 'SuccessfulCreate: create Pod web-0 in StatefulSet web successful']);
     assert.equal(f.created[0]!.revision, 1);
     assert.deepEqual(f.created[0]!.metadata.labels, { app: 'web', 'controller.kubernetes.io/hash': rev.metadata.name.slice(4) });
     assert.deepEqual(f.statuses.at(-1), { observedGeneration: 1, replicas: 1, currentReplicas: 1, updatedReplicas: 1, availableReplicas: 0, currentRevision: rev.metadata.name, updateRevision: rev.metadata.name, collisionCount: 0 });
@@ -119,6 +122,7 @@ describe('statefulset controller', () => {
     const rev = newStatefulSetRevision(s, 1, 0);
     const f = await syncOnce({ statefulsets: [s], controllerrevisions: [rev], pods: [0, 1, 2, 3].map((i) => pod(i, rev.metadata.name)) });
     assert.deepEqual(f.writes, ['delete pods web-3']);
+    assert.deepEqual(f.events, ['SuccessfulDelete: delete Pod web-3 in StatefulSet web successful']);
   });
 
   test('a rolling update deletes the highest ordinal not at the update revision, and never one below the partition', async () => {

@@ -5,18 +5,14 @@
 import type { KObject } from '../client/types.js';
 import { byRevision, templateOf } from './controller-history.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from './gvr.js';
-import { controllerOf as controllerRef, isPodAvailable, isPodReady as podReady } from './replicaset-pods.js';
+import { EventRecorder } from './replicaset-events.js';
+import { controllerOf as controllerRef } from './replicaset-pods.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
-import { claimOwnerRefs, claimsFor, getOrdinal, identityMatches, inOrdinalRange, newStatefulSetPod, POD_INDEX_LABEL, POD_NAME_LABEL, REVISION_LABEL, startOrdinal } from './statefulset-pods.js';
+import { getOrdinal, identityMatches, inOrdinalRange, newStatefulSetPod, startOrdinal } from './statefulset-pods.js';
+import { StatefulPodControl } from './statefulset-pod-control.js';
 import { statefulSetRevisions } from './statefulset-revisions.js';
-
-const terminating = (p: KObject) => !!p.metadata.deletionTimestamp;
-const runningAndReady = (p: KObject) => p.status?.phase === 'Running' && !!podReady(p);
-const available = (p: KObject, minReady: number) => runningAndReady(p) && isPodAvailable(p, minReady, Date.now());
-const healthy = (p: KObject, minReady: number) => available(p, minReady) && !terminating(p);
-const finished = (p: KObject) => p.status?.phase === 'Failed' || p.status?.phase === 'Succeeded';
-const revisionOf = (p: KObject): string => p.metadata.labels?.[REVISION_LABEL] ?? '';
+import { available, finished, healthy, revisionOf, runningAndReady, statefulSetStatus, terminating } from './statefulset-status.js';
 
 /** Thrown inside one pass to stop it (monotonic mode waits for the pod it met). */
 class Stop extends Error {}
@@ -25,7 +21,7 @@ export class StatefulSetController extends QueueController {
   private sets!: Informer;
   private pods!: Informer;
   private revisions!: Informer;
-  private claims!: Informer;
+  private control!: StatefulPodControl;
 
   constructor() {
     super('statefulset', 2, 10_000);
@@ -40,7 +36,7 @@ export class StatefulSetController extends QueueController {
     this.sets = this.ctx.informers.informer(STATEFULSETS).on({ add: enqueue, update: (_, s) => enqueue(s) });
     this.pods = this.ctx.informers.informer(PODS).on({ add: enqueueOwner, update: (_, p) => enqueueOwner(p), delete: enqueueOwner });
     this.revisions = this.ctx.informers.informer(CONTROLLERREVISIONS).on({ delete: enqueueOwner });
-    this.claims = this.ctx.informers.informer(PVCS);
+    this.control = new StatefulPodControl(this.ctx.client, this.ctx.informers.informer(PVCS), new EventRecorder(this.ctx.client, 'statefulset-controller'));
   }
 
   protected async sync(key: string): Promise<void> {
@@ -88,10 +84,8 @@ export class StatefulSetController extends QueueController {
       if (!pod) {
         const rev = wanted(i);
         const fresh = newStatefulSetPod(set, templateOf(rev, set.spec.template), start + i, rev.metadata.name);
-        await this.createClaims(set, start + i);
-        await this.ctx.client.create(PODS, set.metadata.namespace, fresh).catch((e) => {
-          if (!isStatus(e, 409)) throw e;
-        });
+        await this.control.createClaims(set, start + i, fresh.metadata.name);
+        await this.control.createPod(set, fresh);
         created.add(fresh.metadata.name);
         status.replicas++;
         if (rev === current) status.currentReplicas++;
@@ -100,13 +94,13 @@ export class StatefulSetController extends QueueController {
         return;
       }
       if (finished(pod)) {
-        if (!terminating(pod)) await this.deletePod(pod);
+        if (!terminating(pod)) await this.control.deletePod(set, pod);
         throw new Stop();
       }
-      if (pod.status?.phase === 'Pending' || !pod.status?.phase) await this.createClaims(set, start + i);
+      if (pod.status?.phase === 'Pending' || !pod.status?.phase) await this.control.createClaims(set, start + i, pod.metadata.name);
       if (monotonic && (terminating(pod) || !available(pod, minReady))) throw new Stop();
-      if (!identityMatches(set, pod)) await this.fixIdentity(pod);
-      await this.fixClaimRefs(set, start + i, pod);
+      if (!identityMatches(set, pod)) await this.control.fixIdentity(pod);
+      await this.control.fixClaimRefs(set, start + i, pod);
     };
 
     const processCondemned = async (pod: KObject): Promise<void> => {
@@ -115,8 +109,8 @@ export class StatefulSetController extends QueueController {
         return;
       }
       if (monotonic && pod !== firstUnhealthy && !available(pod, minReady)) throw new Stop();
-      await this.fixClaimRefs(set, getOrdinal(pod), pod);
-      await this.deletePod(pod);
+      await this.control.fixClaimRefs(set, getOrdinal(pod), pod);
+      await this.control.deletePod(set, pod);
       if (monotonic) throw new Stop();
     };
 
@@ -129,7 +123,7 @@ export class StatefulSetController extends QueueController {
         const pod = replicas[target];
         if (!pod || created.has(pod.metadata.name)) return status;
         if (revisionOf(pod) !== update.metadata.name && !terminating(pod)) {
-          await this.deletePod(pod);
+          await this.control.deletePod(set, pod);
           status.currentReplicas--;
           return status;
         }
@@ -153,23 +147,9 @@ export class StatefulSetController extends QueueController {
   }
 
   private statusOf(set: KObject, pods: KObject[], currentRevision: string, updateRevision: string): KObject {
-    const minReady = set.spec?.minReadySeconds ?? 0;
-    const status: KObject = { observedGeneration: set.metadata.generation, replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0, currentRevision, updateRevision };
-    let waiting = false;
-    for (const p of pods) {
-      status.replicas++;
-      if (runningAndReady(p)) {
-        status.readyReplicas++;
-        if (available(p, minReady)) status.availableReplicas++;
-        else waiting = true;
-      }
-      if (!terminating(p)) {
-        if (revisionOf(p) === currentRevision) status.currentReplicas++;
-        if (revisionOf(p) === updateRevision) status.updatedReplicas++;
-      }
-    }
+    const { status, waiting } = statefulSetStatus(set, pods, currentRevision, updateRevision, Date.now());
     // pods ready but not yet for minReadySeconds become available later: look again then
-    if (waiting) this.queue.addAfter(`${set.metadata.namespace}/${set.metadata.name}`, minReady * 1000);
+    if (waiting) this.queue.addAfter(`${set.metadata.namespace}/${set.metadata.name}`, (set.spec?.minReadySeconds ?? 0) * 1000);
     return status;
   }
 
@@ -180,44 +160,6 @@ export class StatefulSetController extends QueueController {
     await this.ctx.client.update(STATEFULSETS, set.metadata.namespace, { ...set, status: next }, { subresource: 'status' }).catch((e) => {
       if (!isStatus(e, 404, 409)) throw e;
     });
-  }
-
-  private async deletePod(pod: KObject): Promise<void> {
-    await this.ctx.client.delete(PODS, pod.metadata.namespace, pod.metadata.name, { preconditions: { uid: pod.metadata.uid } }).catch((e) => {
-      if (!isStatus(e, 404, 409)) throw e;
-    });
-  }
-
-  private async createClaims(set: KObject, ord: number): Promise<void> {
-    for (const claim of claimsFor(set, ord)) {
-      if (this.claims.get(`${claim.metadata.namespace}/${claim.metadata.name}`)) continue;
-      await this.ctx.client.create(PVCS, set.metadata.namespace, claim).catch((e) => {
-        if (!isStatus(e, 409)) throw e;
-      });
-    }
-  }
-
-  /** The retention policy's ownerReferences on the claims of this pod's ordinal. */
-  private async fixClaimRefs(set: KObject, ord: number, pod: KObject): Promise<void> {
-    for (const want of claimsFor(set, ord)) {
-      const claim = this.claims.get(`${want.metadata.namespace}/${want.metadata.name}`);
-      if (!claim) continue;
-      const currentRefs: KObject[] = claim.metadata.ownerReferences ?? [];
-      const refs = claimOwnerRefs(set, ord, pod, currentRefs);
-      if (JSON.stringify(refs) === JSON.stringify(currentRefs)) continue;
-      await this.ctx.client.patch(PVCS, claim.metadata.namespace, claim.metadata.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: claim.metadata.resourceVersion } }).catch((e) => {
-        if (!isStatus(e, 404, 409)) throw e;
-      });
-    }
-  }
-
-  private async fixIdentity(pod: KObject): Promise<void> {
-    const ord = getOrdinal(pod);
-    await this.ctx.client
-      .patch(PODS, pod.metadata.namespace, pod.metadata.name, 'merge', { metadata: { labels: { [POD_NAME_LABEL]: pod.metadata.name, [POD_INDEX_LABEL]: String(ord) }, resourceVersion: pod.metadata.resourceVersion } })
-      .catch((e) => {
-        if (!isStatus(e, 404, 409)) throw e;
-      });
   }
 
   /** Keeps revisionHistoryLimit revisions besides the live ones (current, update, and any a pod runs). */

@@ -84,6 +84,15 @@ describe('statefulsets and daemonsets', () => {
     // OrderedReady: each pod is created only after its predecessor is Running and Ready
     assert.ok(byName['web-0']!.metadata.creationTimestamp <= byName['web-1']!.metadata.creationTimestamp);
     assert.ok(byName['web-1']!.metadata.creationTimestamp <= byName['web-2']!.metadata.creationTimestamp);
+    // the events kube-controller-manager records, in the order of the writes: claim, then pod, one ordinal after another
+    const events = JSON.parse(await c.k(['get', 'events', '--field-selector', 'involvedObject.kind=StatefulSet,involvedObject.name=web', '-o', 'json'])).items;
+    assert.deepEqual(
+      events.map((e: KObject) => [e.type, e.reason, e.message, e.source.component]),
+      [0, 1, 2].flatMap((i) => [
+        ['Normal', 'SuccessfulCreate', `create Claim www-web-${i} Pod web-${i} in StatefulSet web success`, 'statefulset-controller'],
+        ['Normal', 'SuccessfulCreate', `create Pod web-${i} in StatefulSet web successful`, 'statefulset-controller'],
+      ]),
+    );
     const sts = JSON.parse(await c.k(['get', 'sts', 'web', '-o', 'json']));
     const rev = sts.status.updateRevision as string;
     assert.match(rev, /^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
@@ -181,6 +190,8 @@ describe('statefulsets and daemonsets', () => {
         { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
       ]);
     }
+    const events = JSON.parse(await c.k(['get', 'events', '--field-selector', 'involvedObject.kind=DaemonSet,involvedObject.name=agent', '-o', 'json'])).items;
+    assert.deepEqual(events.map((e: KObject) => [e.reason, e.message, e.source.component]).sort(), list.map((p) => ['SuccessfulCreate', `Created pod: ${p.metadata.name}`, 'daemonset-controller']).sort());
     let ds = JSON.parse(await c.k(['get', 'ds', 'agent', '-o', 'json']));
     assert.equal(ds.metadata.annotations['deprecated.daemonset.template.generation'], '1');
     assert.deepEqual(ds.status, { currentNumberScheduled: 2, numberMisscheduled: 0, desiredNumberScheduled: 2, numberReady: 2, observedGeneration: 1, updatedNumberScheduled: 2, numberAvailable: 2 });
