@@ -15,7 +15,7 @@ const pod = (name: string, nodeName: string, hash: string, opts: { ready?: boole
 
 function view(ds: KObject, nodes: KObject[], pods: KObject[], hash = 'new'): DaemonView {
   const podsByNode = new Map<string, KObject[]>();
-  for (const p of pods) podsByNode.set(p.spec.nodeName, [...(podsByNode.get(p.spec.nodeName) ?? []), p]);
+  for (const p of pods) podsByNode.set(targetNodeName(p)!, [...(podsByNode.get(targetNodeName(p)!) ?? []), p]);
   const spec = structuredClone(ds.spec.template.spec);
   addDaemonTolerations(spec);
   return { ds, spec, nodes, podsByNode, hash, generation: undefined, now: T0 + 3600_000 };
@@ -74,8 +74,9 @@ describe('daemonset plan', () => {
   const nodes = [node('a'), node('b'), node('c', { spec: { taints: [{ key: 'k', effect: 'NoExecute' }] } })];
 
   test('manage creates on nodes without a pod, deletes pods where they must not run, failed pods and duplicates but the oldest', () => {
-    const pods = [pod('a-1', 'a', 'new', { at: 1 }), pod('a-2', 'a', 'new', { at: 2 }), pod('c-1', 'c', 'new'), pod('gone-1', 'gone', 'new')];
-    assert.deepEqual(managePlan(view(ds(), nodes, pods)), { create: ['b'], delete: ['a-2', 'c-1', 'gone-1'] });
+    const unbound = { ...pod('gone-2', 'gone', 'new'), spec: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['gone'] }] }] } } } } };
+    const pods = [pod('a-1', 'a', 'new', { at: 1 }), pod('a-2', 'a', 'new', { at: 2 }), pod('c-1', 'c', 'new'), pod('gone-1', 'gone', 'new'), unbound];
+    assert.deepEqual(managePlan(view(ds(), nodes, pods)), { create: ['b'], delete: ['a-2', 'c-1', 'gone-2'] });
     assert.deepEqual(managePlan(view(ds(), nodes, [pod('a-1', 'a', 'new', { phase: 'Failed' }), pod('b-1', 'b', 'new', { deleting: true })])), { create: [], delete: ['a-1'] });
   });
 

@@ -75,8 +75,8 @@ export function managePlan(v: DaemonView): Plan {
       if (oldestNew && oldestOld && (!podReady(oldestOld) || available(v, oldestNew))) plan.delete.push(oldestOld.metadata.name);
     } else for (const p of pods) if (!p.metadata.deletionTimestamp) plan.delete.push(p.metadata.name);
   }
-  // pods pinned to nodes that no longer exist
-  for (const [node, pods] of v.podsByNode) if (!nodeNames.has(node)) for (const p of pods) if (!p.metadata.deletionTimestamp) plan.delete.push(p.metadata.name);
+  // unscheduled pods pinned to nodes that no longer exist (bound ones are the pod garbage collector's)
+  for (const [node, pods] of v.podsByNode) if (!nodeNames.has(node)) for (const p of pods) if (!p.spec?.nodeName) plan.delete.push(p.metadata.name);
   return plan;
 }
 
