@@ -3,6 +3,7 @@
 // maxSurge (OnDelete leaves old pods alone); ControllerRevisions; status from the oldest pod on each node.
 import type { KObject } from '../client/types.js';
 import { controllerRefTo } from './controller-history.js';
+import { claimObjects, matchingParents } from './controller-ref-claim.js';
 import { daemonPodSpec, newDaemonPod, REVISION_LABEL, targetNodeName, TEMPLATE_GENERATION_ANNOTATION } from './daemonset-nodes.js';
 import { daemonStatus, managePlan, rollingUpdatePlan, type DaemonView, type Plan } from './daemonset-plan.js';
 import { constructHistory, revisionsToDelete } from './daemonset-revisions.js';
@@ -39,7 +40,11 @@ export class DaemonSetController extends QueueController {
     this.pods = this.ctx.informers.informer(PODS).on({
       add: (p) => {
         const key = owner(p);
-        if (!key) return;
+        if (!key) {
+          // an orphan may be adopted by a DaemonSet whose selector matches it
+          if (!controllerRef(p)) matchingParents(this.sets, p).forEach(enqueue);
+          return;
+        }
         const e = this.expect.get(key);
         if (e) e.adds--;
         this.queue.add(key);
@@ -78,8 +83,11 @@ export class DaemonSetController extends QueueController {
     if (ds.metadata.deletionTimestamp) return;
     const ns = ds.metadata.namespace;
     const owned = (inf: Informer) => inf.items().filter((o) => o.metadata.namespace === ns && controllerRef(o)?.uid === ds.metadata.uid);
-    const { cur, old } = await constructHistory(this.ctx.client, ds, owned(this.revisions));
-    const view = this.view(ds, owned(this.pods), cur.metadata.labels?.[REVISION_LABEL] ?? '');
+    const inNamespace = (inf: Informer) => inf.items().filter((o) => o.metadata.namespace === ns);
+    const claim = { client: this.ctx.client, parentGVR: DAEMONSETS, kind: 'DaemonSet' };
+    const revisions = await claimObjects(ds, inNamespace(this.revisions), { ...claim, gvr: CONTROLLERREVISIONS });
+    const { cur, old } = await constructHistory(this.ctx.client, ds, revisions);
+    const view = this.view(ds, await claimObjects(ds, inNamespace(this.pods), { ...claim, gvr: PODS }), cur.metadata.labels?.[REVISION_LABEL] ?? '');
     if (this.satisfied(key)) {
       const plan = managePlan(view);
       if (plan.create.length || plan.delete.length) await this.apply(key, ds, plan, view.hash);

@@ -18,6 +18,11 @@ export function getOrdinal(pod: KObject): number {
   return Number.isSafeInteger(n) && n <= 0x7fffffff ? n : -1;
 }
 
+/** The set a pod's name says it belongs to (getParentName): the name without its ordinal. */
+export function parentName(pod: KObject): string | undefined {
+  return ordinalRe.exec(pod.metadata?.name ?? '')?.[1];
+}
+
 export const startOrdinal = (set: KObject): number => set.spec?.ordinals?.start ?? 0;
 export const endOrdinal = (set: KObject): number => startOrdinal(set) + (set.spec?.replicas ?? 1) - 1;
 export const inOrdinalRange = (set: KObject, ord: number): boolean => ord >= startOrdinal(set) && ord <= endOrdinal(set);

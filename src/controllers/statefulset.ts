@@ -4,12 +4,13 @@
 // (RollingUpdate) or left for the user to delete (OnDelete), with ControllerRevisions recording templates.
 import type { KObject } from '../client/types.js';
 import { byRevision, templateOf } from './controller-history.js';
+import { claimObjects, matchingParents } from './controller-ref-claim.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from './gvr.js';
 import { EventRecorder } from './replicaset-events.js';
 import { controllerOf as controllerRef } from './replicaset-pods.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
-import { getOrdinal, identityMatches, inOrdinalRange, newStatefulSetPod, startOrdinal } from './statefulset-pods.js';
+import { getOrdinal, identityMatches, inOrdinalRange, newStatefulSetPod, parentName, startOrdinal } from './statefulset-pods.js';
 import { StatefulPodControl } from './statefulset-pod-control.js';
 import { statefulSetRevisions } from './statefulset-revisions.js';
 import { available, finished, healthy, revisionOf, runningAndReady, statefulSetStatus, terminating } from './statefulset-status.js';
@@ -32,6 +33,8 @@ export class StatefulSetController extends QueueController {
     const enqueueOwner = (o: KObject) => {
       const ref = controllerRef(o);
       if (ref?.kind === 'StatefulSet') this.queue.add(`${o.metadata.namespace}/${ref.name}`);
+      // an orphan may be adopted by a set whose selector matches it
+      else if (!ref) for (const s of matchingParents(this.sets, o)) enqueue(s);
     };
     this.sets = this.ctx.informers.informer(STATEFULSETS).on({ add: enqueue, update: (_, s) => enqueue(s) });
     this.pods = this.ctx.informers.informer(PODS).on({ add: enqueueOwner, update: (_, p) => enqueueOwner(p), delete: enqueueOwner });
@@ -44,8 +47,10 @@ export class StatefulSetController extends QueueController {
     if (!set) return;
     const ns = set.metadata.namespace;
     const owned = (inf: Informer) => inf.items().filter((o) => o.metadata.namespace === ns && controllerRef(o)?.uid === set.metadata.uid);
-    const pods = owned(this.pods);
-    const revisions = owned(this.revisions).sort(byRevision);
+    const inNamespace = (inf: Informer) => inf.items().filter((o) => o.metadata.namespace === ns);
+    const claim = { client: this.ctx.client, parentGVR: STATEFULSETS, kind: 'StatefulSet' };
+    const pods = await claimObjects(set, inNamespace(this.pods), { ...claim, gvr: PODS, filter: (p) => parentName(p) === set.metadata.name });
+    const revisions = (await claimObjects(set, inNamespace(this.revisions), { ...claim, gvr: CONTROLLERREVISIONS })).sort(byRevision);
     const { current, update, collisionCount, all } = await statefulSetRevisions(this.ctx.client, set, revisions);
     const status = set.metadata.deletionTimestamp ? this.statusOf(set, pods, current.metadata.name, update.metadata.name) : await this.reconcile(set, pods, current, update);
     status.collisionCount = collisionCount;

@@ -165,6 +165,19 @@ describe('statefulsets and daemonsets', () => {
     ]);
   });
 
+  test('a StatefulSet deleted with --cascade=orphan leaves its pods, and a new one with the same selector adopts them', async () => {
+    const before = (await pods('app=web')).map((p) => [p.metadata.name, p.metadata.uid]).sort();
+    await c.k(['delete', 'statefulset', 'web', '--cascade=orphan']);
+    await until('orphaned pods', async () => (await pods('app=web')).every((p) => !(p as KObject).metadata.ownerReferences));
+    await c.k(['apply', '-f', '-'], { stdin: statefulSet('nginx:1.25') });
+    const sts = JSON.parse(await c.k(['get', 'sts', 'web', '-o', 'json']));
+    await until('adopted pods', async () => (await pods('app=web')).every((p) => (p as KObject).metadata.ownerReferences?.[0]?.uid === sts.metadata.uid));
+    await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
+    assert.deepEqual((await pods('app=web')).map((p) => [p.metadata.name, p.metadata.uid]).sort(), before);
+    const crs = JSON.parse(await c.k(['get', 'controllerrevisions', '-l', 'app=web', '-o', 'json'])).items;
+    assert.ok(crs.every((r: KObject) => r.metadata.ownerReferences[0].uid === sts.metadata.uid));
+  });
+
   test('a DaemonSet puts one pod on each node, pinned by node affinity, and none on a node whose taint it does not tolerate', async () => {
     await c.k(['taint', 'nodes', 'sd-worker2', 'dedicated=infra:NoSchedule']);
     await c.k(['apply', '-f', '-'], { stdin: daemonSet('busybox:1.36') });
