@@ -151,4 +151,22 @@ describe('statefulset controller', () => {
     assert.equal(f.writes[0], `create controllerrevisions ${second}`);
     assert.equal(f.statuses.at(-1)!.collisionCount, 1);
   });
+
+  test('spec.ordinals.start shifts the ordinals: the first pod is <set>-<start>, and ordinals below it are condemned', async () => {
+    const s = set({ ordinals: { start: 5 }, replicas: 2 });
+    const rev = newStatefulSetRevision(s, 1, 0);
+    const f = await syncOnce({ statefulsets: [s], controllerrevisions: [rev], pods: [pod(0, rev.metadata.name)] });
+    assert.deepEqual(f.writes, ['create persistentvolumeclaims data-web-5', 'create pods web-5']);
+    const g = await syncOnce({ statefulsets: [s], controllerrevisions: [rev], pods: [pod(0, rev.metadata.name), pod(5, rev.metadata.name), pod(6, rev.metadata.name)], persistentvolumeclaims: [] });
+    assert.deepEqual(g.writes, ['delete pods web-0']);
+  });
+
+  test('a Failed pod is deleted so that the next sync recreates it; nothing else happens meanwhile', async () => {
+    const s = set();
+    const rev = newStatefulSetRevision(s, 1, 0);
+    const failed = { ...pod(1, rev.metadata.name), status: { phase: 'Failed' } };
+    const f = await syncOnce({ statefulsets: [s], controllerrevisions: [rev], pods: [pod(0, rev.metadata.name), failed, pod(2, rev.metadata.name)] });
+    assert.deepEqual(f.writes, ['delete pods web-1']);
+  });
 });
+
