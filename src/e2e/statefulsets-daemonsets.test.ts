@@ -8,7 +8,7 @@ import { startTestCluster, type TestCluster } from '../testing/harness.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
+async function until(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await fn())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -292,4 +292,17 @@ describe('statefulsets and daemonsets', () => {
     await c.k(['delete', 'statefulset', 'par']);
     await until('pods and claims collected', async () => (await pods('app=par')).length === 0 && JSON.parse(await c.k(['get', 'pvc', '-l', 'app=par', '-o', 'json'])).items.length === 0);
   });
+
+  test('kubectl rollout restart statefulset replaces every pod, from the highest ordinal down', async () => {
+    const before = new Set((await pods('app=web')).map((p) => p.metadata.uid));
+    assert.equal(await c.k(['rollout', 'restart', 'statefulset/web']), 'statefulset.apps/web restarted\n');
+    await until('a new revision observed', async () => JSON.parse(await c.k(['get', 'sts', 'web', '-o', 'json'])).status.observedGeneration >= 2);
+    await c.k(['rollout', 'status', 'statefulset/web', '--timeout=60s']);
+    const after = await pods('app=web');
+    assert.deepEqual(after.map((p) => p.metadata.name).sort(), ['web-0', 'web-1', 'web-2']);
+    assert.ok(after.every((p) => !before.has(p.metadata.uid)));
+    const events = JSON.parse(await c.k(['get', 'events', '--field-selector', 'involvedObject.kind=StatefulSet,involvedObject.name=web,reason=SuccessfulDelete', '-o', 'json'])).items;
+    assert.deepEqual(events.slice(-3).map((e: KObject) => e.message), ['delete Pod web-2 in StatefulSet web successful', 'delete Pod web-1 in StatefulSet web successful', 'delete Pod web-0 in StatefulSet web successful']);
+  });
 });
+
