@@ -255,6 +255,15 @@ describe('statefulsets and daemonsets', () => {
     assert.deepEqual(byImage, { 'busybox:1.36': 3, 'busybox:1.37': 2 });
   });
 
+  test('a cordoned node still runs its daemon pod: the unschedulable toleration lets the scheduler bind a replacement', async () => {
+    await c.k(['cordon', 'sd-worker']);
+    const old = (await pods('app=agent')).find((p) => p.spec.nodeName === 'sd-worker')!;
+    await c.k(['delete', 'pod', old.metadata.name, '--wait=true']);
+    await until('a replacement on sd-worker', async () => (await pods('app=agent')).some((p) => p.spec.nodeName === 'sd-worker' && p.metadata.uid !== old.metadata.uid));
+    await c.k(['rollout', 'status', 'daemonset/agent', '--timeout=30s']);
+    await c.k(['uncordon', 'sd-worker']);
+  });
+
   test('Parallel StatefulSet with OnDelete: all pods at once, updates only when a pod is deleted, claims handed over on scale down', async () => {
     const manifest = statefulSet('nginx:1.25')
       .replace('name: web', 'name: par')
