@@ -264,6 +264,18 @@ describe('statefulsets and daemonsets', () => {
     await c.k(['uncordon', 'sd-worker']);
   });
 
+  test('with maxSurge a new daemon pod starts beside the old one before the old one goes', async () => {
+    const dsEvents = async () => JSON.parse(await c.k(['get', 'events', '--field-selector', 'involvedObject.kind=DaemonSet,involvedObject.name=agent', '-o', 'json'])).items as KObject[];
+    const seen = (await dsEvents()).length;
+    await c.k(['patch', 'daemonset', 'agent', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"maxSurge":1,"maxUnavailable":0}}}}']);
+    await c.k(['set', 'image', 'daemonset/agent', 'agent=busybox:1.38']);
+    await c.k(['rollout', 'status', 'daemonset/agent', '--timeout=60s']);
+    await until('old pods gone', async () => (await pods('app=agent')).every((p) => p.spec.containers[0]!.image === 'busybox:1.38'));
+    const fresh = (await dsEvents()).slice(seen).map((e) => e.reason);
+    assert.equal(fresh[0], 'SuccessfulCreate');
+    assert.deepEqual([fresh.filter((r) => r === 'SuccessfulCreate').length, fresh.filter((r) => r === 'SuccessfulDelete').length], [2, 2]);
+  });
+
   test('Parallel StatefulSet with OnDelete: all pods at once, updates only when a pod is deleted, claims handed over on scale down', async () => {
     const manifest = statefulSet('nginx:1.25')
       .replace('name: web', 'name: par')
