@@ -154,6 +154,9 @@ describe('statefulsets and daemonsets', () => {
 
     const history = await c.k(['rollout', 'history', 'statefulset/web']);
     assert.deepEqual(history.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['statefulset.apps/web'], ['REVISION', 'CHANGE-CAUSE'], ['1', '<none>'], ['2', '<none>']]);
+    const second = await c.k(['rollout', 'history', 'statefulset/web', '--revision=2']);
+    assert.match(second, /^statefulset\.apps\/web with revision #2\nPod Template:\n/);
+    assert.match(second, /\n\s+Image:\s+nginx:1\.27\n/);
     assert.equal(await c.k(['rollout', 'undo', 'statefulset/web']), 'statefulset.apps/web rolled back\n');
     await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
     assert.deepEqual((await pods('app=web')).map((p) => p.spec.containers[0]!.image), ['nginx:1.25', 'nginx:1.25', 'nginx:1.25']);
