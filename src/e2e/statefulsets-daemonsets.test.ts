@@ -133,7 +133,9 @@ describe('statefulsets and daemonsets', () => {
   test('a partitioned update replaces only the ordinals at or above the partition; rollout history and undo', async () => {
     await c.k(['scale', 'statefulset', 'web', '--replicas=3']);
     await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);
-    await c.k(['patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}}}}']);
+    // maxUnavailable is dropped as by a v1.33 kube-apiserver, whose MaxUnavailableStatefulSet gate is off
+    await c.k(['patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2,"maxUnavailable":2}}}}']);
+    assert.deepEqual(JSON.parse(await c.k(['get', 'sts', 'web', '-o', 'json'])).spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { partition: 2 } });
     const before = Object.fromEntries((await pods('app=web')).map((p) => [p.metadata.name, p.metadata.uid]));
     await c.k(['set', 'image', 'statefulset/web', 'nginx=nginx:1.27']);
     const out = await c.k(['rollout', 'status', 'statefulset/web', '--timeout=30s']);

@@ -80,6 +80,12 @@ function validateStatefulSet(obj: KObject): FieldError[] {
   return errs;
 }
 
+/** The MaxUnavailableStatefulSet gate is off in v1.33: the field is dropped unless the stored object already uses it. */
+function dropMaxUnavailable(obj: KObject, old: KObject | undefined): void {
+  const ru = obj.spec?.updateStrategy?.rollingUpdate;
+  if (ru && old?.spec?.updateStrategy?.rollingUpdate?.maxUnavailable === undefined) delete ru.maxUnavailable;
+}
+
 const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 export const statefulsets = defineResource({
@@ -94,9 +100,13 @@ export const statefulsets = defineResource({
   strategy: {
     prepareForCreate(obj) {
       defaultStatefulSet(obj);
+      dropMaxUnavailable(obj, undefined);
       obj.status = { replicas: 0, availableReplicas: 0 };
     },
-    prepareForUpdate: (obj) => defaultStatefulSet(obj),
+    prepareForUpdate(obj, old) {
+      defaultStatefulSet(obj);
+      dropMaxUnavailable(obj, old);
+    },
     validate: validateStatefulSet,
     validateUpdate(obj, old) {
       const errs = validateStatefulSet(obj);
