@@ -16,3 +16,7 @@ export const DEPLOYMENTS: GVR = { group: 'apps', version: 'v1', resource: 'deplo
 export const EVENTS_V1: GVR = { group: 'events.k8s.io', version: 'v1', resource: 'events', namespaced: true };
 export const JOBS: GVR = { group: 'batch', version: 'v1', resource: 'jobs', namespaced: true };
 export const CRONJOBS: GVR = { group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true };
+export const STATEFULSETS: GVR = { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true };
+export const DAEMONSETS: GVR = { group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true };
+export const CONTROLLERREVISIONS: GVR = { group: 'apps', version: 'v1', resource: 'controllerrevisions', namespaced: true };
+export const PVCS = core('persistentvolumeclaims');

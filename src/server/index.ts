@@ -40,6 +40,8 @@ import { KubeletSimulator } from '../controllers/kubelet-sim.js';
 import { Scheduler } from '../controllers/scheduler.js';
 import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from '../controllers/replicaset.js';
 import { DeploymentController } from '../controllers/deployment.js';
+import { StatefulSetController } from '../controllers/statefulset.js';
+import { DaemonSetController } from '../controllers/daemonset.js';
 import { GarbageCollector } from '../controllers/garbage-collector.js';
 import { TokensController, type LegacyTokenGenerator } from '../controllers/tokens.js';
 import { ServiceAccountKeys } from '../auth/service-account-keys.js';
@@ -492,6 +494,8 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new CronJobController(),
   () => new TTLAfterFinishedController(),
   () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
+  () => new StatefulSetController(),
+  () => new DaemonSetController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -80,6 +80,12 @@ function validateStatefulSet(obj: KObject): FieldError[] {
   return errs;
 }
 
+/** The MaxUnavailableStatefulSet gate is off in v1.33: the field is dropped unless the stored object already uses it. */
+function dropMaxUnavailable(obj: KObject, old: KObject | undefined): void {
+  const ru = obj.spec?.updateStrategy?.rollingUpdate;
+  if (ru && old?.spec?.updateStrategy?.rollingUpdate?.maxUnavailable === undefined) delete ru.maxUnavailable;
+}
+
 const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
 
 export const statefulsets = defineResource({
@@ -94,9 +100,13 @@ export const statefulsets = defineResource({
   strategy: {
     prepareForCreate(obj) {
       defaultStatefulSet(obj);
+      dropMaxUnavailable(obj, undefined);
       obj.status = { replicas: 0, availableReplicas: 0 };
     },
-    prepareForUpdate: (obj) => defaultStatefulSet(obj),
+    prepareForUpdate(obj, old) {
+      defaultStatefulSet(obj);
+      dropMaxUnavailable(obj, old);
+    },
     validate: validateStatefulSet,
     validateUpdate(obj, old) {
       const errs = validateStatefulSet(obj);
@@ -123,6 +133,14 @@ function defaultDaemonSet(obj: KObject): void {
   }
   spec.revisionHistoryLimit ??= 10;
   defaultPodTemplate((spec.template ??= {}));
+}
+
+const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
+/** spec.templateGeneration of the internal type, which apps/v1 carries as this annotation (clients cannot set it). */
+function templateGeneration(obj: KObject, n: number): void {
+  obj.metadata ??= {};
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: String(n) };
 }
 
 const percentRe = /^[0-9]+%$/;
@@ -172,9 +190,14 @@ export const daemonsets = defineResource({
   strategy: {
     prepareForCreate(obj) {
       defaultDaemonSet(obj);
+      templateGeneration(obj, 1);
       obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
     },
-    prepareForUpdate: (obj) => defaultDaemonSet(obj),
+    prepareForUpdate(obj, old) {
+      defaultDaemonSet(obj);
+      const prev = Number(old.metadata?.annotations?.[TEMPLATE_GENERATION] ?? 0) || 0;
+      templateGeneration(obj, deepEqual(obj.spec?.template, old.spec?.template) ? prev : prev + 1);
+    },
     validate: validateDaemonSet,
     validateUpdate(obj, old) {
       const errs = validateDaemonSet(obj);
