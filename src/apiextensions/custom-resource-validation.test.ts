@@ -81,7 +81,7 @@ describe('custom resource validation (kube-openapi as apiextensions converts it)
   });
   test('list-type set and map duplicates are Duplicate value at the second occurrence', () => {
     assert.deepEqual(errors({ tags: ['a', 'a'] }), ['spec.tags[1]: Duplicate value: "a"']);
-    assert.deepEqual(errors({ ports: [{ name: 'a' }, { name: 'a', port: 1 }] }), ['spec.ports[1]: Duplicate value: {"name":"a"}']);
+    assert.deepEqual(errors({ ports: [{ name: 'a' }, { name: 'a', port: 1 }] }), ['spec.ports[1]: Duplicate value: map[string]interface {}{"name":"a"}']);
   });
   test('oneOf failures are reported at the nil path', () => {
     assert.deepEqual(errors({ either: {} }), ['<nil>: Invalid value: "": "spec.either" must validate one and only one schema (oneOf). Found none valid', 'spec.either.a: Required value']);

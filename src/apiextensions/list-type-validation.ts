@@ -1,6 +1,7 @@
 // listtype.ValidateListSetsAndMaps: duplicates in x-kubernetes-list-type=set lists and duplicate keys in
 // list-type=map lists, reported as `Duplicate value` at the second occurrence.
-import { type FieldError, duplicate, invalid } from '../apimachinery/errors.js';
+import { type FieldError, duplicate as duplicateValue, invalid } from '../apimachinery/errors.js';
+import { goBadValue } from '../apimachinery/go-sprint.js';
 import { child, index, key } from './field-path.js';
 import type { Structural } from './types.js';
 
@@ -14,6 +15,9 @@ function canonical(v: unknown): string {
 }
 
 const UNSPECIFIED = Symbol('unspecified');
+
+/** field.Duplicate of a value decoded from JSON: printed as Go prints an interface{} (`%#v` for maps and lists). */
+const duplicate = (field: string, v: unknown): FieldError => ({ ...duplicateValue(field, v), badValueText: goBadValue(v) });
 
 function nonUnique(values: unknown[]): number[] {
   if (values.length <= 1) return [];

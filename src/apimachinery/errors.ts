@@ -182,6 +182,8 @@ export interface FieldError {
   detail?: string;
   /** Whether badValue is printed (upstream omits it for Required/Forbidden/TooLong...). */
   omitValue?: boolean;
+  /** badValue as Go prints it, when that is not what describeValue would print (e.g. `%#v` of a map). */
+  badValueText?: string;
 }
 
 function describeValue(v: unknown): string {
@@ -207,7 +209,7 @@ const typeText: Record<FieldErrorType, string> = {
 export function fieldErrorBody(e: FieldError): string {
   let s = typeText[e.type];
   const printsValue = !e.omitValue && (e.type === 'FieldValueInvalid' || e.type === 'FieldValueNotSupported' || e.type === 'FieldValueDuplicate' || e.type === 'FieldValueNotFound' || e.type === 'FieldValueTypeInvalid' || (e.type === 'FieldValueTooMany' && e.badValue !== undefined));
-  if (printsValue) s += `: ${describeValue(e.badValue)}`;
+  if (printsValue) s += `: ${e.badValueText ?? describeValue(e.badValue)}`;
   if (e.detail) s += `: ${e.detail}`;
   return s;
 }
