@@ -1,7 +1,8 @@
-// csrsigning: approved CertificateSigningRequests for the kube-apiserver-client and legacy-unknown signers
-// are signed with the cluster CA, as kube-controller-manager's signer does (usages checked per signer,
+// csrsigning: approved CertificateSigningRequests for the kube-apiserver-client, kube-apiserver-client-kubelet,
+// kubelet-serving and legacy-unknown signers are signed with the cluster CA, as kube-controller-manager's signer does (usages checked per signer,
 // a requested expirationSeconds honoured between 10 minutes and a year, failures as a Failed condition).
-import { CSRError, signCSR } from '../pki/csr-sign.js';
+import { CSRError, parseCSR, signCSR } from '../pki/csr-sign.js';
+import { csrIdentity, kubeletClientProblem, kubeletServingProblem } from '../pki/csr-identity.js';
 import type { KObject } from '../client/types.js';
 import { CSRS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
@@ -9,6 +10,8 @@ import { QueueController, isStatus } from './runtime/queue-controller.js';
 
 const CLIENT = 'kubernetes.io/kube-apiserver-client';
 const LEGACY = 'kubernetes.io/legacy-unknown';
+const KUBELET_CLIENT = 'kubernetes.io/kube-apiserver-client-kubelet';
+const KUBELET_SERVING = 'kubernetes.io/kubelet-serving';
 const CERT_TTL_S = 365 * 24 * 3600;
 const MIN_TTL_S = 10 * 60;
 
@@ -41,15 +44,24 @@ export class CSRSigningController extends QueueController {
     const csr = this.csrs.get(name);
     if (!csr || csr.status?.certificate || !condition(csr, 'Approved') || condition(csr, 'Failed')) return;
     const signer = csr.spec?.signerName;
-    if (signer !== CLIENT && signer !== LEGACY) return;
+    if (signer !== CLIENT && signer !== LEGACY && signer !== KUBELET_CLIENT && signer !== KUBELET_SERVING) return;
     const usages: string[] = csr.spec?.usages ?? [];
-    let failure = signer === CLIENT ? clientUsagesError(usages) : undefined;
+    const pem = Buffer.from(csr.spec.request, 'base64').toString('utf8');
+    let failure: string | undefined;
+    try {
+      if (signer === CLIENT) failure = clientUsagesError(usages);
+      else if (signer === KUBELET_CLIENT) failure = kubeletClientProblem(csrIdentity(parseCSR(pem)), usages);
+      else if (signer === KUBELET_SERVING) failure = kubeletServingProblem(csrIdentity(parseCSR(pem)), usages);
+    } catch (e) {
+      if (!(e instanceof CSRError)) throw e;
+      failure = `unable to parse csr: ${e.message}`;
+    }
     let certificate: string | undefined;
     if (!failure) {
       const asked = csr.spec?.expirationSeconds;
       const seconds = asked === undefined ? CERT_TTL_S : Math.min(CERT_TTL_S, Math.max(MIN_TTL_S, asked));
       try {
-        certificate = signCSR(this.ctx.ca, Buffer.from(csr.spec.request, 'base64').toString('utf8'), usages, seconds);
+        certificate = signCSR(this.ctx.ca, pem, usages, seconds);
       } catch (e) {
         if (!(e instanceof CSRError)) throw e;
         failure = `unable to parse csr: ${e.message}`;

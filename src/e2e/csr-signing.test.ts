@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runKubectl, startTestCluster, type TestCluster } from '../testing/harness.js';
 
-function csrYaml(name: string, requestPem: string, usages: string[], expirationSeconds?: number): string {
-  return JSON.stringify({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name }, spec: { request: Buffer.from(requestPem).toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client', usages, ...(expirationSeconds ? { expirationSeconds } : {}) } });
+function csrYaml(name: string, requestPem: string, usages: string[], expirationSeconds?: number, signerName = 'kubernetes.io/kube-apiserver-client'): string {
+  return JSON.stringify({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name }, spec: { request: Buffer.from(requestPem).toString('base64'), signerName, usages, ...(expirationSeconds ? { expirationSeconds } : {}) } });
 }
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
@@ -76,5 +76,29 @@ describe('CSR signing', () => {
     await c.k(['certificate', 'deny', 'denied']);
     await new Promise((r) => setTimeout(r, 500));
     for (const name of ['pending', 'denied']) assert.equal(JSON.parse(await c.k(['get', 'csr', name, '-o', 'json'])).status?.certificate, undefined);
+  });
+
+  const request = (subj: string, san?: string) =>
+    execFileSync('openssl', ['req', '-new', '-key', keyPath, '-subj', subj, ...(san ? ['-addext', `subjectAltName=${san}`] : [])], { encoding: 'utf8' });
+  const failure = (name: string) => until('the Failed condition', async () => (JSON.parse(await c.k(['get', 'csr', name, '-o', 'json'])).status?.conditions ?? []).find((x: { type: string }) => x.type === 'Failed')?.message as string | undefined);
+
+  test('the kubelet signers sign node certificates and refuse what upstream refuses, in its words', async () => {
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('serving', request('/O=system:nodes/CN=system:node:n1', 'DNS:n1.example,IP:10.0.0.7'), ['digital signature', 'key encipherment', 'server auth'], undefined, 'kubernetes.io/kubelet-serving') });
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('kubelet', request('/O=system:nodes/CN=system:node:n1'), ['digital signature', 'client auth'], undefined, 'kubernetes.io/kube-apiserver-client-kubelet') });
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('kubelet-dns', request('/O=system:nodes/CN=system:node:n1', 'DNS:n1'), ['digital signature', 'client auth'], undefined, 'kubernetes.io/kube-apiserver-client-kubelet') });
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('kubelet-org', request('/O=devs/CN=system:node:n1'), ['digital signature', 'client auth'], undefined, 'kubernetes.io/kube-apiserver-client-kubelet') });
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('serving-usage', request('/O=system:nodes/CN=system:node:n1', 'DNS:n1'), ['server auth'], undefined, 'kubernetes.io/kubelet-serving') });
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('serving-cn', request('/O=system:nodes/CN=n1', 'IP:10.0.0.7'), ['digital signature', 'server auth'], undefined, 'kubernetes.io/kubelet-serving') });
+    await c.k(['certificate', 'approve', 'serving', 'kubelet', 'kubelet-dns', 'kubelet-org', 'serving-usage', 'serving-cn']);
+    const serving = new X509Certificate(Buffer.from(await until('the serving certificate', async () => JSON.parse(await c.k(['get', 'csr', 'serving', '-o', 'json'])).status?.certificate as string | undefined), 'base64'));
+    assert.equal(serving.subject, 'O=system:nodes\nCN=system:node:n1');
+    assert.equal(serving.subjectAltName, 'DNS:n1.example, IP Address:10.0.0.7');
+    assert.deepEqual(serving.keyUsage, ['1.3.6.1.5.5.7.3.1']);
+    const client = new X509Certificate(Buffer.from(await until('the kubelet client certificate', async () => JSON.parse(await c.k(['get', 'csr', 'kubelet', '-o', 'json'])).status?.certificate as string | undefined), 'base64'));
+    assert.deepEqual(client.keyUsage, ['1.3.6.1.5.5.7.3.2']);
+    assert.equal(await failure('kubelet-dns'), 'DNS subjectAltNames are not allowed');
+    assert.equal(await failure('kubelet-org'), 'subject organization is not system:nodes');
+    assert.equal(await failure('serving-usage'), 'usages did not match [digital signature key encipherment server auth]');
+    assert.equal(await failure('serving-cn'), 'subject common name does not begin with system:node:');
   });
 });
