@@ -81,6 +81,9 @@ program
   .option('--token-auth-file <csv>', 'static bearer tokens, upstream format: token,user,uid,"group1,group2"')
   .option('--audit-log-path <file>', 'write audit events (audit.k8s.io/v1 JSON lines) to this file; - for stdout')
   .option('--audit-policy-file <file>', 'the audit.k8s.io/v1 Policy saying which requests are logged at which level')
+  .option('--audit-log-maxsize <MB>', 'rotate the audit log once it would grow past this many megabytes (0 = never)', parseCount, 0)
+  .option('--audit-log-maxbackup <n>', 'rotated audit log files to keep (0 = all)', parseCount, 0)
+  .option('--audit-log-maxage <days>', 'days to keep rotated audit log files (0 = no limit)', parseCount, 0)
   .option('--service-account-issuer <url>', 'issuer of service-account tokens (iss); repeat to accept more, the first signs (default https://kubernetes.default.svc.cluster.local)', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option('--service-account-max-token-expiration <duration>', 'longest token a TokenRequest gets (longer requests are shortened with a warning; 0 = no limit)', parseDuration, 0)
   .option('--service-cluster-ip-range <cidr>', 'service cluster IP range', '10.96.0.0/12')
@@ -133,6 +136,9 @@ program
         tokenAuthFile: o.tokenAuthFile,
         auditLogPath: o.auditLogPath,
         auditPolicyFile: o.auditPolicyFile,
+        auditLogMaxSizeMB: o.auditLogMaxsize,
+        auditLogMaxBackups: o.auditLogMaxbackup,
+        auditLogMaxAgeDays: o.auditLogMaxage,
         nodes: o.nodes,
         serviceAccountIssuers: o.serviceAccountIssuer,
         serviceAccountMaxTokenExpirationSeconds: Math.floor(o.serviceAccountMaxTokenExpiration / 1000),

@@ -81,6 +81,10 @@ export interface ClusterOptions {
   /** Audit log file (`-` for stdout) and the audit.k8s.io/v1 Policy that says what goes in it. */
   auditLogPath?: string;
   auditPolicyFile?: string;
+  /** --audit-log-maxsize (MB before the file is rotated; 0 never), --audit-log-maxbackup (0 keeps all), --audit-log-maxage (days; 0 no limit). */
+  auditLogMaxSizeMB?: number;
+  auditLogMaxBackups?: number;
+  auditLogMaxAgeDays?: number;
   /** --service-account-issuer: the first signs tokens, all are accepted (default https://kubernetes.default.svc.cluster.local). */
   serviceAccountIssuers?: string[];
   /** --service-account-max-token-expiration in seconds (default 0: no limit). */
@@ -273,7 +277,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   if (opts.auditLogPath || opts.auditPolicyFile) {
     try {
       if (!opts.auditLogPath || !opts.auditPolicyFile) throw new Error('--audit-log-path and --audit-policy-file go together');
-      auditLog = new AuditLog(await loadPolicy(opts.auditPolicyFile), opts.auditLogPath);
+      auditLog = new AuditLog(await loadPolicy(opts.auditPolicyFile), opts.auditLogPath, { maxSizeMB: opts.auditLogMaxSizeMB, maxBackups: opts.auditLogMaxBackups, maxAgeDays: opts.auditLogMaxAgeDays });
     } catch (e) {
       await backend.close();
       lock.release();

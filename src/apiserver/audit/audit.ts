@@ -1,6 +1,6 @@
 // Audit events as kube-apiserver writes them to --audit-log-path: audit.k8s.io/v1 Event JSON lines at the
 // stages and level the policy asks, with the request and response objects from level Request on.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { RotatingFile, type RotationOptions } from './rotating-file.js';
 import type { UserInfo } from '../../auth/types.js';
 import type { RequestInfo } from '../request-info.js';
 import type { AuditConfig, AuditPolicy, AuditStage } from './policy.js';
@@ -55,13 +55,14 @@ export interface AuditEventInput {
 }
 
 export class AuditLog {
-  private readonly out: WriteStream | NodeJS.WriteStream;
+  private readonly file?: RotatingFile;
 
   constructor(
     readonly policy: AuditPolicy,
     path: string,
+    rotation: RotationOptions = {},
   ) {
-    this.out = path === '-' ? process.stdout : createWriteStream(path, { flags: 'a', mode: 0o600 });
+    if (path !== '-') this.file = new RotatingFile(path, rotation);
   }
 
   /** One event, its fields in the Go struct's order. */
@@ -102,12 +103,14 @@ export class AuditLog {
       // a Go map: keys in sorted order
       if (Object.keys(a).length) ev.annotations = Object.fromEntries(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
     }
-    this.out.write(JSON.stringify(ev) + '\n');
+    const line = JSON.stringify(ev) + '\n';
+    if (this.file) this.file.write(line);
+    else process.stdout.write(line);
   }
 
   close(): Promise<void> {
-    if (this.out === process.stdout) return Promise.resolve();
-    return new Promise((resolve) => (this.out as WriteStream).end(() => resolve()));
+    this.file?.close();
+    return Promise.resolve();
   }
 }
 
