@@ -101,4 +101,20 @@ describe('CSR signing', () => {
     assert.equal(await failure('serving-usage'), 'usages did not match [digital signature key encipherment server auth]');
     assert.equal(await failure('serving-cn'), 'subject common name does not begin with system:node:');
   });
+
+  test('approving needs approve on the signer (its name or <domain>/*); client CSRs for system:masters are refused', async () => {
+    await c.k(['create', 'clusterrole', 'csr-approver', '--verb=get,list,watch', '--resource=certificatesigningrequests']);
+    await c.k(['patch', 'clusterrole', 'csr-approver', '--type=json', '-p', '[{"op":"add","path":"/rules/-","value":{"apiGroups":["certificates.k8s.io"],"resources":["certificatesigningrequests/approval"],"verbs":["update"]}}]']);
+    await c.k(['create', 'clusterrolebinding', 'csr-approver', '--clusterrole=csr-approver', '--user=carol']);
+    await c.k(['create', '-f', '-'], { stdin: csrYaml('for-carol', requestPem, ['client auth']) });
+    const denied = await c.kubectl(['certificate', 'approve', 'for-carol', '--as', 'carol']);
+    assert.equal(denied.code, 1);
+    assert.equal(denied.stderr, 'Error from server (Forbidden): certificatesigningrequests.certificates.k8s.io "for-carol" is forbidden: user not permitted to approve requests with signerName "kubernetes.io/kube-apiserver-client"\n');
+    await c.k(['patch', 'clusterrole', 'csr-approver', '--type=json', '-p', '[{"op":"add","path":"/rules/-","value":{"apiGroups":["certificates.k8s.io"],"resources":["signers"],"resourceNames":["kubernetes.io/*"],"verbs":["approve"]}}]']);
+    assert.equal(await c.k(['certificate', 'approve', 'for-carol', '--as', 'carol']), 'certificatesigningrequest.certificates.k8s.io/for-carol approved\n');
+    const masters = execFileSync('openssl', ['req', '-new', '-key', keyPath, '-subj', '/CN=eve/O=system:masters'], { encoding: 'utf8' });
+    const r = await c.kubectl(['create', '-f', '-'], { stdin: csrYaml('masters', masters, ['client auth']) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error from server (Forbidden): error when creating "STDIN": certificatesigningrequests.certificates.k8s.io "masters" is forbidden: use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed\n');
+  });
 });

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { OBJECT_MODIFIED, conflict, invalidError, methodNotAllowed, notFound, unsupportedMediaType } from '../../apimachinery/errors.js';
 import { jsonPatch, mergePatch } from '../../apimachinery/patch.js';
 import { prepareCSRApproval } from '../../registry/resources/certificates.js';
+import { admitCertificateSigningRequest } from '../admission/certificates.js';
 import type { Store } from '../../registry/store.js';
 import type { KObject } from '../../registry/types.js';
 import type { Env } from '../env.js';
@@ -18,10 +19,11 @@ export async function handleApproval(c: Context<Env>, deps: HandlerDeps, store: 
   if (verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
   const ct = baseContentType(c.req.header('content-type'));
   const body = await readBody(c);
+  const ctx = requestContext(c, deps, dryRunOf(c));
   const { obj } = await store.update(
     '',
     name,
-    (cur) => {
+    async (cur) => {
       if (!cur) throw notFound(store.gr, name);
       let next: KObject;
       if (verb === 'update') next = decodeBody(ct, body) as KObject;
@@ -32,9 +34,10 @@ export async function handleApproval(c: Context<Env>, deps: HandlerDeps, store: 
       if (rv && rv !== cur.metadata.resourceVersion) throw conflict(store.gr, name, OBJECT_MODIFIED);
       const errs = prepareCSRApproval(next, cur);
       if (errs.length) throw invalidError(store.gk, name, errs);
+      await admitCertificateSigningRequest({ def: store.def, operation: 'UPDATE', namespace: '', name, subresource: 'approval' }, next, cur, ctx);
       return next;
     },
-    requestContext(c, deps, dryRunOf(c)),
+    ctx,
     { raw: true },
   );
   return send(c, 200, obj);

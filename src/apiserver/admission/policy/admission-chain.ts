@@ -2,6 +2,7 @@
 // admission policies before validating webhooks.
 import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../../registry/types.js';
 import type { PolicyAdmission } from './policy-admission.js';
+import { admitCertificateSigningRequest } from '../certificates.js';
 
 export class AdmissionChain implements Admission {
   constructor(private readonly webhooks: Admission, private readonly policies: PolicyAdmission) {}
@@ -15,6 +16,7 @@ export class AdmissionChain implements Admission {
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
+    await admitCertificateSigningRequest(a, obj, old, ctx);
     await this.policies.validate(a, obj, old, ctx);
     await this.webhooks.validate(a, obj, old, ctx);
   }
