@@ -73,6 +73,7 @@ export class Registry {
       releaseClusterIP: (ip) => this.ipAlloc.release(ip),
       allocateNodePort: (p) => this.portAlloc.allocate(p),
       releaseNodePort: (p) => this.portAlloc.release(p),
+      priorityClasses: async () => (await this.mustStore('scheduling.k8s.io', 'priorityclasses').list('', {})).items,
     };
   }
 

@@ -68,6 +68,8 @@ export interface StrategyServices {
   serviceAccountTokens?: ServiceAccountTokenService;
   /** Review answers and RBAC's escalation checks (absent: no authorization wired, as with AlwaysAllow). */
   authorization?: AuthorizationServices;
+  /** The PriorityClasses (the Priority admission plugin resolves a pod's class through them). */
+  priorityClasses?(): Promise<KObject[]>;
 }
 
 export interface ServiceAccountTokenService {

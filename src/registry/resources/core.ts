@@ -1,5 +1,5 @@
 // core/v1 kinds of the walking skeleton.
-import { type FieldError, invalid, invalidError, notSupported, required, forbiddenField } from '../../apimachinery/errors.js';
+import { type FieldError, invalid, invalidError, notSupported, required, forbiddenField, forbidden } from '../../apimachinery/errors.js';
 import { AllocationError } from '../allocators.js';
 import { goStrings, invalidRaw } from './common.js';
 import { deepEqual } from '../util.js';
@@ -221,8 +221,39 @@ function admitPod(obj: KObject): void {
       tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   spec.tolerations = tolerations;
-  spec.priority ??= 0;
-  spec.preemptionPolicy ??= 'PreemptLowerPriority';
+}
+
+/**
+ * The Priority admission plugin: a pod's priority and preemption policy come from its PriorityClass, or
+ * from the globalDefault class (whose name it then takes), or are 0 and PreemptLowerPriority; a class
+ * that does not exist, or values that disagree with the class, are refused.
+ */
+async function admitPodPriority(obj: KObject, ctx: StrategyContext): Promise<void> {
+  const spec = obj.spec;
+  const classes = (await ctx.services.priorityClasses?.()) ?? [];
+  let value = 0;
+  let policy = 'PreemptLowerPriority';
+  const gr = { group: '', resource: 'pods' };
+  const name = obj.metadata?.name ?? '';
+  if (!spec.priorityClassName) {
+    const def = classes.filter((c) => c.globalDefault).sort((a, b) => (a.value ?? 0) - (b.value ?? 0))[0];
+    if (def) {
+      spec.priorityClassName = def.metadata.name;
+      value = def.value ?? 0;
+      policy = def.preemptionPolicy ?? policy;
+    }
+  } else {
+    const pc = classes.find((c) => c.metadata?.name === spec.priorityClassName);
+    if (!pc) throw forbidden(gr, name, `no PriorityClass with name ${spec.priorityClassName} was found`);
+    value = pc.value ?? 0;
+    policy = pc.preemptionPolicy ?? policy;
+  }
+  if (spec.priority !== undefined && spec.priority !== null && spec.priority !== value)
+    throw forbidden(gr, name, `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${value} from the given PriorityClass name`);
+  spec.priority = value;
+  if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null && spec.preemptionPolicy !== policy)
+    throw forbidden(gr, name, `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`);
+  spec.preemptionPolicy = policy;
 }
 
 export const pods = defineResource({
@@ -247,9 +278,10 @@ export const pods = defineResource({
   ],
   statusSubresource: true,
   strategy: {
-    prepareForCreate(obj) {
+    async prepareForCreate(obj, ctx) {
       defaultPod(obj);
       admitPod(obj);
+      await admitPodPriority(obj, ctx);
       obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
     },
     // Go decodes every body with defaults: a PUT without them means the defaults, not a change
