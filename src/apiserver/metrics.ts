@@ -65,18 +65,71 @@ interface Prom {
   requests: Counter;
   durations: Histogram;
   series: Map<string, Series>;
+  etcdDurations: Histogram;
+  etcdRequests: Counter;
+  etcdErrors: Counter;
 }
+
+/** One storage request, labelled as upstream's RecordEtcdRequest. */
+export interface StorageSample {
+  operation: string;
+  group: string;
+  resource: string;
+  seconds: number;
+  failed: boolean;
+}
+
+/** Labels of a long-running request (watch, connect) while it runs. */
+export interface LongRunningLabels {
+  verb: string;
+  group: string;
+  version: string;
+  resource: string;
+  subresource: string;
+  scope: string;
+}
+
+const BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
 
 export class ApiMetrics {
   private prom?: Prom;
   private loading?: Promise<void>;
   private early: RequestSample[] = [];
+  private earlyStorage: StorageSample[] = [];
+  private readonly longRunning = new Map<string, { labels: LongRunningLabels; n: number }>();
 
   constructor(private readonly sources: MetricsSources) {}
 
   record(s: RequestSample): void {
     if (this.prom) this.observe(this.prom, s);
     else if (this.early.length < EARLY_LIMIT) this.early.push(s);
+  }
+
+  recordStorage(s: StorageSample): void {
+    if (this.prom) this.observeStorage(this.prom, s);
+    else if (this.earlyStorage.length < EARLY_LIMIT) this.earlyStorage.push(s);
+  }
+
+  /** A long-running request began; the returned function marks its end. */
+  startLongRunning(labels: LongRunningLabels): () => void {
+    const key = `${labels.verb}|${labels.group}|${labels.version}|${labels.resource}|${labels.subresource}|${labels.scope}`;
+    let e = this.longRunning.get(key);
+    if (!e) this.longRunning.set(key, (e = { labels, n: 0 }));
+    e.n++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      e!.n--;
+    };
+  }
+
+  private observeStorage(p: Prom, s: StorageSample): void {
+    // in name order, as Go's client prints them
+    const labels = { group: s.group, operation: s.operation, resource: s.resource };
+    p.etcdDurations.observe(labels, s.seconds);
+    p.etcdRequests.inc(labels);
+    if (s.failed) p.etcdErrors.inc(labels);
   }
 
   /** Loads prom-client and builds the metrics; start-up calls it once the port is bound. */
@@ -123,7 +176,7 @@ export class ApiMetrics {
       name: 'apiserver_request_duration_seconds',
       help: '[STABLE] Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
       labelNames: ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'],
-      buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+      buckets: BUCKETS,
       registers: [registry],
     });
     new prom.Gauge({
@@ -147,9 +200,32 @@ export class ApiMetrics {
         this.set({ request_kind: 'readOnly' }, n.readOnly);
       },
     });
-    const p: Prom = { registry, requests, durations, series: new Map() };
+    const longRunning = this.longRunning;
+    new prom.Gauge({
+      name: 'apiserver_longrunning_requests',
+      help: '[STABLE] Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.',
+      labelNames: ['component', 'group', 'resource', 'scope', 'subresource', 'verb', 'version'],
+      registers: [registry],
+      collect(this: Gauge) {
+        this.reset();
+        for (const { labels: l, n } of longRunning.values()) this.set({ component: COMPONENT, group: l.group, resource: l.resource, scope: l.scope, subresource: l.subresource, verb: l.verb, version: l.version }, n);
+      },
+    });
+    const etcdLabels = ['operation', 'group', 'resource'];
+    const etcdDurations = new prom.Histogram({
+      name: 'etcd_request_duration_seconds',
+      help: '[ALPHA] Etcd request latency in seconds for each operation and object type.',
+      labelNames: etcdLabels,
+      buckets: BUCKETS,
+      registers: [registry],
+    });
+    const etcdRequests = new prom.Counter({ name: 'etcd_requests_total', help: '[ALPHA] Etcd request counts for each operation and object type.', labelNames: etcdLabels, registers: [registry] });
+    const etcdErrors = new prom.Counter({ name: 'etcd_request_errors_total', help: '[ALPHA] Etcd failed request counts for each operation and object type.', labelNames: etcdLabels, registers: [registry] });
+    const p: Prom = { registry, requests, durations, series: new Map(), etcdDurations, etcdRequests, etcdErrors };
     for (const s of this.early) this.observe(p, s);
     this.early = [];
+    for (const s of this.earlyStorage) this.observeStorage(p, s);
+    this.earlyStorage = [];
     this.prom = p;
   }
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
-import { api } from '../testing/client.js';
+import { api, watch } from '../testing/client.js';
 
 const LABELS = (o: Record<string, string>) => `{${Object.entries(o).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 const req = (verb: string, scope: string, code: string, extra: Record<string, string> = {}) =>
@@ -54,5 +54,27 @@ describe('metrics', () => {
     const r = await api({ url: c.url, caCertPem: c.caCertPem, token: 'plain-token' }, 'GET', '/metrics');
     assert.equal(r.status, 403);
     assert.equal(r.json.message, 'forbidden: User "bob" cannot get path "/metrics"');
+  });
+
+  test('storage requests are timed per operation and resource; running watches are long-running requests', async () => {
+    const w = watch(c, '/api/v1/namespaces/default/secrets?watch=true');
+    await w.gotHeaders;
+    await c.k(['create', 'configmap', 'm3', '--from-literal=a=1']);
+    await c.k(['delete', 'configmap', 'm3']);
+    const lines = (await api(c, 'GET', '/metrics')).text.split('\n');
+    const value = (prefix: string) => Number(lines.find((l) => l.startsWith(prefix))?.split(' ').at(-1));
+    assert.ok(lines.includes('# TYPE etcd_request_duration_seconds histogram'));
+    assert.ok(value('etcd_requests_total{group="",operation="create",resource="configmaps"}') >= 1);
+    assert.ok(value('etcd_requests_total{group="",operation="delete",resource="configmaps"}') >= 1);
+    assert.ok(value('etcd_request_duration_seconds_count{group="",operation="create",resource="configmaps"}') >= 1);
+    assert.ok(lines.some((l) => l.startsWith('etcd_request_duration_seconds_bucket{group="",operation="create",resource="configmaps",le="0.005"}')));
+    assert.ok(lines.includes('apiserver_longrunning_requests{component="apiserver",group="",resource="secrets",scope="namespace",subresource="",verb="WATCH",version="v1"} 1'), lines.filter((l) => l.startsWith('apiserver_longrunning')).join('\n'));
+    w.close();
+    for (let i = 0; i < 50; i++) {
+      const now = (await api(c, 'GET', '/metrics')).text;
+      if (now.includes('apiserver_longrunning_requests{component="apiserver",group="",resource="secrets",scope="namespace",subresource="",verb="WATCH",version="v1"} 0')) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.fail('the watch still counts as running after it closed');
   });
 });

@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
+import { instrumentBackend, type StorageObserver } from '../storage/instrumented.js';
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type HealthCheck, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
@@ -285,7 +286,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     }
   }
   setProtobufDecoderLoader(async () => (await import('../apiserver/protobuf/decode.js')).decodeProtobufObject);
-  const registry = new Registry(backend, { serviceClusterIPRange: opts.serviceClusterIPRange });
+  // storage requests are timed for etcd_request_duration_seconds, labelled by the resource their key is under
+  let observeStorage: StorageObserver = () => {};
+  const registry = new Registry(instrumentBackend(backend, (op, key, seconds, failed) => observeStorage(op, key, seconds, failed)), { serviceClusterIPRange: opts.serviceClusterIPRange });
   const saProblem = serviceAccountOptionsProblem(opts);
   if (saProblem) {
     await backend.close();
@@ -331,6 +334,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       return out;
     },
   });
+  let prefixes: { prefix: string; group: string; resource: string }[] = [];
+  let prefixesAt = -1;
+  observeStorage = (operation, key, seconds, failed) => {
+    if (prefixesAt !== registry.generation) {
+      prefixes = registry.defs.map((d) => ({ prefix: d.keyPrefix.endsWith('/') ? d.keyPrefix : `${d.keyPrefix}/`, group: d.group, resource: d.resource })).sort((x, y) => y.prefix.length - x.prefix.length);
+      prefixesAt = registry.generation;
+    }
+    const at = key.endsWith('/') ? key : `${key}/`;
+    const r = prefixes.find((p) => at.startsWith(p.prefix));
+    metrics.recordStorage({ operation, group: r?.group ?? '', resource: r?.resource ?? '', seconds, failed });
+  };
   let discovery: IssuerDiscoveryDocuments | undefined;
   // authorization as kube-apiserver's default chain: the system:masters group, then RBAC (Node is not served)
   const rbac = new RBACAuthorizer();
