@@ -248,7 +248,8 @@ async function main() {
   });
 
   await part('workloads: a 1,000-replica Deployment, 50 namespaces deleted', async () => {
-    const W = await startMinikapi({ dataDir: join(work, 'w'), tokenFile });
+    // ten simulated nodes: a node takes at most 110 pods, as a kubelet's default --max-pods
+    const W = await startMinikapi({ dataDir: join(work, 'w'), tokenFile, extraArgs: ['--nodes', '10'] });
     const cw = client(W);
     try {
       R.workloads = await measureWorkloads(cw);

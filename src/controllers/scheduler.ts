@@ -1,11 +1,12 @@
 // default-scheduler: binds pending pods to Ready nodes that fit (nodeSelector, required node affinity,
-// taints and tolerations, cordoned nodes), spreading them; a pod that fits nowhere gets PodScheduled=False
+// taints and tolerations, cordoned nodes, requested resources and pod count), spreading them; a pod that fits nowhere gets PodScheduled=False
 // with the scheduler's summary of why, and events as the real scheduler writes them.
 import { randomBytes } from 'node:crypto';
 import type { KObject } from '../client/types.js';
 import { EVENTS_V1, NODES, PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
+import { insufficient, nodeUsage, podRequests } from './scheduler-resources.js';
 
 const NAME = 'default-scheduler';
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -62,6 +63,8 @@ function unfit(pod: KObject, node: KObject): string | undefined {
 export class Scheduler extends QueueController {
   private pods!: Informer;
   private nodes!: Informer;
+  /** Pods bound by this scheduler that the informer does not show bound yet (upstream's assumed pods). */
+  private readonly assumed = new Map<string, KObject>();
 
   constructor() {
     super(NAME, 2, 5_000);
@@ -82,22 +85,41 @@ export class Scheduler extends QueueController {
     const nodes = this.nodes.items();
     const reasons = new Map<string, number>();
     const fit: KObject[] = [];
+    // what each node's pods request, counting the pods bound here that the informer has not caught up with
+    const pods = this.pods.items();
+    for (const [k, p] of this.assumed) {
+      const seen = this.pods.get(k);
+      if (!seen || seen.spec?.nodeName) this.assumed.delete(k);
+      else pods.push(p);
+    }
+    const usage = nodeUsage(pods);
+    const requests = podRequests(pod);
+    // nodes that only lack room could be freed by preemption; the others could not
+    let roomOnly = 0;
     for (const n of nodes) {
       const why = unfit(pod, n);
+      const lacking = why ? [] : insufficient(requests, n, usage.get(n.metadata.name));
       if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
-      else fit.push(n);
+      else if (lacking.length) {
+        roomOnly++;
+        for (const r of lacking) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      } else fit.push(n);
     }
     const ns = pod.metadata.namespace;
     if (fit.length === 0) {
       const detail = [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${n} ${r}`).join(', ');
-      const message = nodes.length === 0 ? 'no nodes available to schedule pods' : `0/${nodes.length} nodes are available: ${detail}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+      let preemption: string;
+      if (pod.spec?.preemptionPolicy === 'Never') preemption = 'not eligible due to preemptionPolicy=Never.';
+      else {
+        const parts = [roomOnly ? `${roomOnly} No preemption victims found for incoming pod` : '', nodes.length - roomOnly ? `${nodes.length - roomOnly} Preemption is not helpful for scheduling` : ''].filter(Boolean);
+        preemption = `0/${nodes.length} nodes are available: ${parts.join(', ')}.`;
+      }
+      const message = nodes.length === 0 ? 'no nodes available to schedule pods' : `0/${nodes.length} nodes are available: ${detail}. preemption: ${preemption}`;
       await this.markUnschedulable(pod, message);
       return;
     }
     // spread: the node with the fewest pods
-    const load = new Map<string, number>();
-    for (const p of this.pods.items()) if (p.spec?.nodeName) load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1);
-    fit.sort((a, b) => (load.get(a.metadata.name) ?? 0) - (load.get(b.metadata.name) ?? 0) || (a.metadata.name < b.metadata.name ? -1 : 1));
+    fit.sort((a, b) => (usage.get(a.metadata.name)?.pods ?? 0) - (usage.get(b.metadata.name)?.pods ?? 0) || (a.metadata.name < b.metadata.name ? -1 : 1));
     const node = fit[0]!.metadata.name as string;
     try {
       await this.ctx.client.post(PODS, ns, pod.metadata.name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
@@ -106,6 +128,7 @@ export class Scheduler extends QueueController {
       if (isStatus(e, 409, 404)) return;
       throw e;
     }
+    this.assumed.set(key, { ...pod, spec: { ...pod.spec, nodeName: node } });
     await this.event(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
   }
 

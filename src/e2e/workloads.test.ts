@@ -132,4 +132,14 @@ describe('workloads', () => {
     await c.k(['uncordon', 'wl-control-plane']);
     await until('late running', async () => JSON.parse(await c.k(['get', 'pod', 'late', '-o', 'json'])).status.phase === 'Running');
   });
+
+  test('requests beyond what the node has left keep a pod Pending; Never-preempting pods say so', async () => {
+    await c.k(['run', 'greedy', '--image=nginx', '--overrides={"spec":{"containers":[{"name":"greedy","image":"nginx","resources":{"requests":{"cpu":"1000","memory":"64Mi"}}}]}}']);
+    const message = '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.';
+    await until('Insufficient cpu', async () => (JSON.parse(await c.k(['get', 'pod', 'greedy', '-o', 'json'])).status.conditions ?? []).some((x: { message?: string }) => x.message === message));
+    await c.k(['create', 'priorityclass', 'polite', '--value=10', '--preemption-policy=Never']);
+    await c.k(['run', 'polite', '--image=nginx', '--overrides={"spec":{"priorityClassName":"polite","containers":[{"name":"polite","image":"nginx","resources":{"requests":{"memory":"1Ei"}}}]}}']);
+    const never = '0/1 nodes are available: 1 Insufficient memory. preemption: not eligible due to preemptionPolicy=Never.';
+    await until('not eligible', async () => (JSON.parse(await c.k(['get', 'pod', 'polite', '-o', 'json'])).status.conditions ?? []).some((x: { message?: string }) => x.message === never));
+  });
 });

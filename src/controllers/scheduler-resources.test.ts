@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { insufficient, nodeUsage, podRequests } from './scheduler-resources.js';
+
+const pod = (node: string | undefined, containers: Record<string, string>[], extra: Record<string, unknown> = {}) => ({
+  metadata: { name: 'p', namespace: 'd' },
+  spec: { nodeName: node, containers: containers.map((requests, i) => ({ name: `c${i}`, resources: { requests } })), ...extra },
+  status: {},
+});
+const node = { metadata: { name: 'n' }, status: { allocatable: { cpu: '2', memory: '4Gi', pods: '3', 'ephemeral-storage': '10Gi' } } };
+
+test('a pod requests its containers summed, its largest init container if larger, plus overhead', () => {
+  const r = podRequests(pod(undefined, [{ cpu: '250m', memory: '64Mi' }, { cpu: '250m' }], { initContainers: [{ name: 'i', resources: { requests: { cpu: '1', memory: '32Mi' } } }], overhead: { cpu: '100m' } }));
+  assert.equal(r.get('cpu'), 1.1);
+  assert.equal(r.get('memory'), 64 * 2 ** 20);
+});
+
+test('a node lacking room says what it lacks, pods first, in the scheduler order', () => {
+  const used = nodeUsage([pod('n', [{ cpu: '1500m', memory: '1Gi' }]), pod('n', [{ cpu: '100m' }]), { ...pod('n', [{ cpu: '1' }]), status: { phase: 'Succeeded' } }]);
+  assert.deepEqual(insufficient(podRequests(pod(undefined, [{ cpu: '300m' }])), node, used.get('n')), []);
+  assert.deepEqual(insufficient(podRequests(pod(undefined, [{ cpu: '500m', memory: '4Gi', 'example.com/gpu': '1' }])), node, used.get('n')), ['Insufficient cpu', 'Insufficient memory', 'Insufficient example.com/gpu']);
+  const full = nodeUsage([pod('n', [{}]), pod('n', [{}]), pod('n', [{}])]);
+  assert.deepEqual(insufficient(podRequests(pod(undefined, [{}])), node, full.get('n')), ['Too many pods']);
+});
