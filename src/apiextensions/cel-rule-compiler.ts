@@ -32,9 +32,9 @@ export function toCelSchema(s: Structural): StructuralSchema {
 }
 
 /** A RuleCompiler reporting cel-go's compile errors and estimated costs of the rule and of its messageExpression. */
-export const celRuleCompiler: RuleCompiler = (rule, schemaAtPath) => {
+export const celRuleCompiler: RuleCompiler = (rule, schemaAtPath, isResourceRoot = false) => {
   const schema = toCelSchema(schemaAtPath);
-  const variables = { self: { schema }, oldSelf: { schema, optional: !!rule.optionalOldSelf } };
+  const variables = { self: { schema, isResourceRoot }, oldSelf: { schema, isResourceRoot, optional: !!rule.optionalOldSelf } };
   const result: RuleCompileResult = {};
   const r = compile(rule.rule ?? '', { variables, envType: 'new', ...CRD_RULE });
   if (r.error !== undefined) result.error = r.error;
@@ -45,7 +45,7 @@ export const celRuleCompiler: RuleCompiler = (rule, schemaAtPath) => {
     result.maxCardinality = decl ? maxCardinality(decl.minSerializedSize) : 0n;
   }
   if (rule.messageExpression) {
-    const m = compile(rule.messageExpression, { variables: { self: { schema } }, envType: 'new', resultTypes: undefined, errorPrefix: 'messageExpression compilation failed: ' });
+    const m = compile(rule.messageExpression, { variables: { self: { schema, isResourceRoot } }, envType: 'new', resultTypes: undefined, errorPrefix: 'messageExpression compilation failed: ' });
     if (m.error !== undefined) result.messageExpressionError = m.error;
     else result.messageExpressionMaxCost = estimateCost(m.program).max;
   }

@@ -37,4 +37,9 @@ describe('CEL rule runtime cost limits', () => {
     const s = newStructural({ type: 'object', properties: { xs: { type: 'array', items: { type: 'integer', 'x-kubernetes-validations': [{ rule: 'self >= 0' }] } } } });
     assert.deepEqual(validateCELRules(s, { xs: ints(5000) }), []);
   });
+  test('a root rule reads metadata.name of the object', () => {
+    const s = newStructural({ type: 'object', 'x-kubernetes-validations': [{ rule: "self.metadata.name.startsWith('a')", message: 'name must start with a' }], properties: { spec: { type: 'object' } } });
+    assert.deepEqual(validateCELRules(s, { apiVersion: 'x/v1', kind: 'W', metadata: { name: 'abc' } }), []);
+    assert.deepEqual(validateCELRules(s, { apiVersion: 'x/v1', kind: 'W', metadata: { name: 'bcd' } }), [{ type: 'FieldValueInvalid', field: '<nil>', badValue: 'object', detail: 'name must start with a' }]);
+  });
 });

@@ -20,12 +20,13 @@ const MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES = 5 * 1024;
 
 const compiled = new WeakMap<Structural, CompiledRule[]>();
 
-function rulesOf(s: Structural): CompiledRule[] {
+function rulesOf(s: Structural, isRoot: boolean): CompiledRule[] {
   let out = compiled.get(s);
   if (out) return out;
   const schema = toCelSchema(s);
+  const isResourceRoot = isRoot || !!s.xEmbeddedResource;
   out = (s.xValidations ?? []).map((rule) => {
-    const variables = { self: { schema }, oldSelf: { schema, optional: !!rule.optionalOldSelf } };
+    const variables = { self: { schema, isResourceRoot }, oldSelf: { schema, isResourceRoot, optional: !!rule.optionalOldSelf } };
     const r = compile(rule.rule ?? '', { variables, envType: 'stored', ...CRD_RULE });
     const c: CompiledRule = { rule, usesOldSelf: false };
     if (r.error === undefined) {
@@ -33,7 +34,7 @@ function rulesOf(s: Structural): CompiledRule[] {
       c.usesOldSelf = r.program.referencedVariables.has('oldSelf');
     }
     if (rule.messageExpression) {
-      const m = compile(rule.messageExpression, { variables: { self: { schema } }, envType: 'stored' });
+      const m = compile(rule.messageExpression, { variables: { self: { schema, isResourceRoot } }, envType: 'stored' });
       if (m.error === undefined) c.message = m.program;
     }
     return c;
@@ -149,7 +150,7 @@ function validateNode(s: Structural, path: string | undefined, value: unknown, o
   if (hasOld && deepEqual(value, old)) return;
   const type = s.type || (s.xIntOrString ? 'integer' : 'object');
   if (s.xValidations?.length) {
-    validateRules(rulesOf(s), path, type, value, old, hasOld, errs, budget);
+    validateRules(rulesOf(s, path === undefined), path, type, value, old, hasOld, errs, budget);
     if (budget.stopped) return;
   }
   const child = (p: string) => (path ? `${path}.${p}` : p);

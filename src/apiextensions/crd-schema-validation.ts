@@ -22,7 +22,8 @@ export interface RuleCompileResult {
 }
 
 /** Compiles a rule against the schema of the node carrying it: an error text, nothing, or a full result. */
-export type RuleCompiler = (rule: ValidationRule, schemaAtPath: Structural) => string | undefined | RuleCompileResult;
+/** isResourceRoot: the schema root or an embedded resource, where `self` has apiVersion, kind and metadata. */
+export type RuleCompiler = (rule: ValidationRule, schemaAtPath: Structural, isResourceRoot?: boolean) => string | undefined | RuleCompileResult;
 
 const OPENAPI_V3_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 const META_FIELDS = new Set(['metadata', 'kind', 'apiVersion']);
@@ -117,7 +118,7 @@ export function hasNonAtomicSetType(s: JSONSchemaProps | undefined): boolean {
 
 export const hasInvalidMapListKeysMapSet = (s: JSONSchemaProps | undefined): boolean => schemaHas(s, (n) => mapListKeysMapSet(n, '').length > 0);
 
-function rules(s: JSONSchemaProps, p: string, errs: Errs, v: Ssv, opts: SchemaRuleOptions, card: Cardinality): void {
+function rules(s: JSONSchemaProps, p: string, errs: Errs, v: Ssv, opts: SchemaRuleOptions, card: Cardinality, isRoot: boolean): void {
   const xv = s['x-kubernetes-validations'] ?? [];
   xv.forEach((rule, i) => {
     const rp = index(child(p, 'x-kubernetes-validations'), i);
@@ -150,7 +151,7 @@ function rules(s: JSONSchemaProps, p: string, errs: Errs, v: Ssv, opts: SchemaRu
   }
   xv.forEach((rule, i) => {
     const rp = index(child(p, 'x-kubernetes-validations'), i);
-    const out = opts.ruleCompiler!(rule, ss);
+    const out = opts.ruleCompiler!(rule, ss, isRoot || !!s['x-kubernetes-embedded-resource']);
     const r: RuleCompileResult = typeof out === 'string' ? { error: out } : (out ?? {});
     const cost = expressionCost(r.maxCost ?? 0n, card, r.maxCardinality ?? 0n);
     const costErr = opts.suppressPerExpressionCost ? undefined : perExpressionCostError(child(rp, 'rule'), 'rule', cost);
@@ -250,7 +251,7 @@ function walk(s: JSONSchemaProps | undefined, p: string, v: Ssv, isRoot: boolean
     }
   }
   if (opts.requireMapListKeysMapSetValidation) errs.schema.push(...mapListKeysMapSet(s, p));
-  rules(s, p, errs, v, opts, card);
+  rules(s, p, errs, v, opts, card, isRoot);
   return errs;
 }
 
