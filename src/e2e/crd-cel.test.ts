@@ -180,4 +180,25 @@ describe('CEL validation rules on custom resources', () => {
     assert.equal(k.stderr, `The Costly "big" is invalid: spec.xs: Invalid value: "array": ${detail}\n`);
     assert.equal(await c.k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'cel.example.com/v1', kind: 'Costly', metadata: { name: 'small' }, spec: { xs: xs.slice(0, 100), tags: ['gpu-a'] } }) }), 'costly.cel.example.com/small created\n');
   });
+
+  test('rules each within the per-call limit that together exceed the per-request budget answer 422 with the budget error', async () => {
+    // 11 rules of estimated cost 7005002 each: under the per-rule limit and, together, under the per-CRD limit
+    const props: Record<string, unknown> = {};
+    for (let i = 0; i < 11; i++) props[`l${String(i).padStart(2, '0')}`] = { type: 'array', maxItems: 1000, items: { type: 'integer' }, 'x-kubernetes-validations': [{ rule: QUADRATIC }] };
+    const crd = costlyCRD(true) as { metadata: { name: string }; spec: Record<string, unknown> };
+    crd.metadata.name = 'spenders.cel.example.com';
+    crd.spec.names = { plural: 'spenders', singular: 'spender', kind: 'Spender', listKind: 'SpenderList' };
+    crd.spec.versions = [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: props } } } } }];
+    assert.equal(await c.k(['create', '-f', '-'], { stdin: JSON.stringify(crd) }), 'customresourcedefinition.apiextensions.k8s.io/spenders.cel.example.com created\n');
+    await c.k(['wait', '--for=condition=Established', 'crd/spenders.cel.example.com', '--timeout=10s']);
+    // each list of 370 items costs about 960000 to check: ten fit in the 10000000 budget
+    const spec = Object.fromEntries(Object.keys(props).map((k) => [k, Array.from({ length: 370 }, (_, i) => i)]));
+    const r = await api(c, 'POST', '/apis/cel.example.com/v1/namespaces/default/spenders', { apiVersion: 'cel.example.com/v1', kind: 'Spender', metadata: { name: 'greedy' }, spec });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.reason, 'Invalid');
+    const causes = r.json.details.causes as { reason: string; message: string; field: string }[];
+    assert.equal(causes.length, 1);
+    assert.match(causes[0]!.field, /^spec\.l\d\d$/);
+    assert.deepEqual({ ...causes[0], field: '' }, { reason: 'FieldValueInvalid', message: 'Invalid value: "array": validation failed due to running out of cost budget, no further validation rules will be run', field: '' });
+  });
 });
