@@ -28,4 +28,9 @@ describe('CRD x-kubernetes-validations compilation', () => {
   test('a valid rule compiles without errors', () => {
     assert.deepEqual(validateCustomResourceDefinition(crd('self.a > 0') as never, { ruleCompiler: celRuleCompiler }), []);
   });
+  test('a rule at the schema root sees apiVersion, kind and metadata.name (the root is a resource)', () => {
+    const c = crd('true') as { spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> } }[] } };
+    c.spec.versions[0]!.schema.openAPIV3Schema['x-kubernetes-validations'] = [{ rule: "self.metadata.name.startsWith('a') && self.kind == 'Widget'" }];
+    assert.deepEqual(validateCustomResourceDefinition(c as never, { ruleCompiler: celRuleCompiler }), []);
+  });
 });

@@ -1,5 +1,6 @@
 // Compiles x-kubernetes-validations rules with the CEL engine for CRD validation (compile errors only).
 import { CRD_RULE, compile } from '../cel/compile.js';
+import { estimateCost, maxCardinality } from '../cel/cost-estimate.js';
 import type { StructuralSchema } from '../cel/schema-types.js';
 import type { RuleCompileResult, RuleCompiler } from './crd-schema-validation.js';
 import type { Structural } from './types.js';
@@ -30,17 +31,23 @@ export function toCelSchema(s: Structural): StructuralSchema {
   return out;
 }
 
-/** A RuleCompiler reporting cel-go's compile errors of the rule and of its messageExpression. */
-export const celRuleCompiler: RuleCompiler = (rule, schemaAtPath) => {
+/** A RuleCompiler reporting cel-go's compile errors and estimated costs of the rule and of its messageExpression. */
+export const celRuleCompiler: RuleCompiler = (rule, schemaAtPath, isResourceRoot = false) => {
   const schema = toCelSchema(schemaAtPath);
-  const variables = { self: { schema }, oldSelf: { schema, optional: !!rule.optionalOldSelf } };
+  const variables = { self: { schema, isResourceRoot }, oldSelf: { schema, isResourceRoot, optional: !!rule.optionalOldSelf } };
   const result: RuleCompileResult = {};
   const r = compile(rule.rule ?? '', { variables, envType: 'new', ...CRD_RULE });
   if (r.error !== undefined) result.error = r.error;
-  else result.usesOldSelf = r.program.referencedVariables.has('oldSelf');
+  else {
+    result.usesOldSelf = r.program.referencedVariables.has('oldSelf');
+    result.maxCost = estimateCost(r.program).max;
+    const decl = r.program.variables.get('self')?.decl;
+    result.maxCardinality = decl ? maxCardinality(decl.minSerializedSize) : 0n;
+  }
   if (rule.messageExpression) {
-    const m = compile(rule.messageExpression, { variables: { self: { schema } }, envType: 'new', resultTypes: undefined, errorPrefix: 'messageExpression compilation failed: ' });
+    const m = compile(rule.messageExpression, { variables: { self: { schema, isResourceRoot } }, envType: 'new', resultTypes: undefined, errorPrefix: 'messageExpression compilation failed: ' });
     if (m.error !== undefined) result.messageExpressionError = m.error;
+    else result.messageExpressionMaxCost = estimateCost(m.program).max;
   }
   return result;
 };

@@ -15,14 +15,18 @@ interface CompiledRule {
   message?: Program;
 }
 
+/** celconfig.MaxEvaluatedMessageExpressionSizeBytes. */
+const MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES = 5 * 1024;
+
 const compiled = new WeakMap<Structural, CompiledRule[]>();
 
-function rulesOf(s: Structural): CompiledRule[] {
+function rulesOf(s: Structural, isRoot: boolean): CompiledRule[] {
   let out = compiled.get(s);
   if (out) return out;
   const schema = toCelSchema(s);
+  const isResourceRoot = isRoot || !!s.xEmbeddedResource;
   out = (s.xValidations ?? []).map((rule) => {
-    const variables = { self: { schema }, oldSelf: { schema, optional: !!rule.optionalOldSelf } };
+    const variables = { self: { schema, isResourceRoot }, oldSelf: { schema, isResourceRoot, optional: !!rule.optionalOldSelf } };
     const r = compile(rule.rule ?? '', { variables, envType: 'stored', ...CRD_RULE });
     const c: CompiledRule = { rule, usesOldSelf: false };
     if (r.error === undefined) {
@@ -30,7 +34,7 @@ function rulesOf(s: Structural): CompiledRule[] {
       c.usesOldSelf = r.program.referencedVariables.has('oldSelf');
     }
     if (rule.messageExpression) {
-      const m = compile(rule.messageExpression, { variables: { self: { schema } }, envType: 'stored' });
+      const m = compile(rule.messageExpression, { variables: { self: { schema, isResourceRoot } }, envType: 'stored' });
       if (m.error === undefined) c.message = m.program;
     }
     return c;
@@ -75,9 +79,69 @@ function errorFor(path: string | undefined, type: string, detail: string, reason
   }
 }
 
+const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no further validation rules will be run';
+
+/** The rule as error texts name it: its message when it has one. */
+const ruleErrorString = (rule: ValidationRule) => (rule.message ? rule.message.trim() : (rule.rule ?? '').trim());
+
+/** Go's %q of an ASCII string. */
+const quoted = (s: string) => JSON.stringify(s);
+
 interface Budget {
   left: number;
   stopped: boolean;
+}
+
+/** validateExpressions: the node's rules in order, each charged to the request's budget. */
+function validateRules(rules: CompiledRule[], path: string | undefined, type: string, value: unknown, old: unknown, hasOld: boolean, errs: FieldError[], budget: Budget): void {
+  const field = path ?? '<nil>';
+  if (budget.left <= 0) {
+    errs.push(invalid(field, type, OUT_OF_BUDGET));
+    budget.stopped = true;
+    return;
+  }
+  for (const c of rules) {
+    if (!c.program) continue;
+    if (c.usesOldSelf && !hasOld && !c.rule.optionalOldSelf) continue;
+    const r = evaluate(c.program, { self: value, oldSelf: hasOld ? old : undefined });
+    if (r.cost > budget.left) {
+      errs.push(invalid(field, type, OUT_OF_BUDGET));
+      budget.stopped = true;
+      return;
+    }
+    budget.left -= r.cost;
+    const ruleText = ruleErrorString(c.rule);
+    if (r.error !== undefined) {
+      if (r.error === COST_LIMIT_EXCEEDED) {
+        errs.push(invalid(field, type, `'${r.error}': no further validation rules will be run due to call cost exceeds limit for rule: ${ruleText}`));
+        budget.stopped = true;
+        return;
+      }
+      if (r.error.startsWith('no such overload')) errs.push(invalid(field, type, `'${r.error}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleText}`));
+      else errs.push(invalid(field, type, `${r.error} evaluating rule: ${ruleText}`));
+      continue;
+    }
+    if (r.value === true) continue;
+    const at = c.rule.fieldPath ? withFieldPath(path, c.rule.fieldPath) : path;
+    let detail = c.rule.message ? c.rule.message.trim() : `failed rule: ${(c.rule.rule ?? '').trim()}`;
+    if (c.message) {
+      const m = evaluate(c.message, { self: value });
+      if (m.cost > budget.left) {
+        errs.push(invalid(at ?? '<nil>', type, 'messageExpression evaluation failed due to running out of cost budget, no further validation rules will be run'));
+        budget.stopped = true;
+        return;
+      }
+      if (m.error === COST_LIMIT_EXCEEDED) {
+        errs.push(invalid(at ?? '<nil>', type, `no further validation rules will be run due to call cost exceeds limit for messageExpression: ${quoted(c.rule.messageExpression ?? '')}`));
+        budget.stopped = true;
+        return;
+      }
+      budget.left -= m.cost;
+      const msg = m.error === undefined && typeof m.value === 'string' ? m.value.trim() : '';
+      if (msg !== '' && !msg.includes('\n') && Buffer.byteLength(msg) <= MAX_EVALUATED_MESSAGE_EXPRESSION_SIZE_BYTES) detail = msg;
+    }
+    errs.push(errorFor(at, type, detail, c.rule.reason));
+  }
 }
 
 function validateNode(s: Structural, path: string | undefined, value: unknown, old: unknown, hasOld: boolean, errs: FieldError[], budget: Budget): void {
@@ -85,35 +149,9 @@ function validateNode(s: Structural, path: string | undefined, value: unknown, o
   // ratcheting: an unchanged value passed before and is not judged again
   if (hasOld && deepEqual(value, old)) return;
   const type = s.type || (s.xIntOrString ? 'integer' : 'object');
-  for (const c of s.xValidations?.length ? rulesOf(s) : []) {
-    if (!c.program) continue;
-    if (c.usesOldSelf && !hasOld && !c.rule.optionalOldSelf) continue;
-    const r = evaluate(c.program, { self: value, oldSelf: hasOld ? old : undefined });
-    budget.left -= r.cost;
-    const ruleText = (c.rule.rule ?? '').trim();
-    if (r.error !== undefined) {
-      if (r.error === COST_LIMIT_EXCEEDED) {
-        errs.push(invalid(path ?? '<nil>', type, `'${r.error}': no further validation rules will be run due to call cost exceeds limit for rule: ${ruleText}`));
-        budget.stopped = true;
-        return;
-      }
-      if (r.error.startsWith('no such overload')) errs.push(invalid(path ?? '<nil>', type, `'${r.error}': call arguments did not match a supported operator, function or macro signature for rule: ${ruleText}`));
-      else errs.push(invalid(path ?? '<nil>', type, `${r.error} evaluating rule: ${ruleText}`));
-      continue;
-    }
-    if (r.value === true) continue;
-    let detail = c.rule.message || `failed rule: ${ruleText}`;
-    if (c.message) {
-      const m = evaluate(c.message, { self: value });
-      budget.left -= m.cost;
-      if (m.error === undefined && typeof m.value === 'string' && m.value.trim() !== '' && !m.value.includes('\n')) detail = m.value;
-    }
-    errs.push(errorFor(c.rule.fieldPath ? withFieldPath(path, c.rule.fieldPath) : path, type, detail, c.rule.reason));
-  }
-  if (budget.left < 0) {
-    errs.push({ type: 'FieldValueForbidden', field: path ?? '<nil>', detail: 'validation failed due to running out of cost budget, no further validation rules will be run' });
-    budget.stopped = true;
-    return;
+  if (s.xValidations?.length) {
+    validateRules(rulesOf(s, path === undefined), path, type, value, old, hasOld, errs, budget);
+    if (budget.stopped) return;
   }
   const child = (p: string) => (path ? `${path}.${p}` : p);
   if (isObject(value)) {

@@ -5,6 +5,7 @@ import { child, index, key } from './field-path.js';
 import { validFieldPath } from './field-path-jsonpath.js';
 import { newStructural } from './structural.js';
 import type { JSONSchemaProps, Structural, ValidationRule } from './types.js';
+import { type Cardinality, childCardinality, expressionCost, perExpressionCostError, type TotalCost } from './cel-cost.js';
 
 /** The outcome of compiling one x-kubernetes-validations rule (from the CEL module). */
 export interface RuleCompileResult {
@@ -13,10 +14,16 @@ export interface RuleCompileResult {
   errorType?: 'invalid' | 'required';
   messageExpressionError?: string;
   usesOldSelf?: boolean;
+  /** The rule's estimated maximum cost (cel-go's estimate) and its worst-case cardinality from the request size. */
+  maxCost?: bigint;
+  maxCardinality?: bigint;
+  /** The messageExpression's estimated maximum cost. */
+  messageExpressionMaxCost?: bigint;
 }
 
 /** Compiles a rule against the schema of the node carrying it: an error text, nothing, or a full result. */
-export type RuleCompiler = (rule: ValidationRule, schemaAtPath: Structural) => string | undefined | RuleCompileResult;
+/** isResourceRoot: the schema root or an embedded resource, where `self` has apiVersion, kind and metadata. */
+export type RuleCompiler = (rule: ValidationRule, schemaAtPath: Structural, isResourceRoot?: boolean) => string | undefined | RuleCompileResult;
 
 const OPENAPI_V3_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 const META_FIELDS = new Set(['metadata', 'kind', 'apiVersion']);
@@ -37,6 +44,10 @@ export interface SchemaRuleOptions {
   ruleCompiler?: RuleCompiler;
   /** Whether the whole schema is structural (CEL rules are compiled only then). */
   celEnabled: boolean;
+  /** Update of a version whose schema is unchanged: per-expression cost limits are not checked again. */
+  suppressPerExpressionCost?: boolean;
+  /** Accumulates the estimated cost of every rule of the schema. */
+  totalCost?: TotalCost;
 }
 
 interface Errs {
@@ -107,7 +118,7 @@ export function hasNonAtomicSetType(s: JSONSchemaProps | undefined): boolean {
 
 export const hasInvalidMapListKeysMapSet = (s: JSONSchemaProps | undefined): boolean => schemaHas(s, (n) => mapListKeysMapSet(n, '').length > 0);
 
-function rules(s: JSONSchemaProps, p: string, errs: Errs, v: Ssv, opts: SchemaRuleOptions): void {
+function rules(s: JSONSchemaProps, p: string, errs: Errs, v: Ssv, opts: SchemaRuleOptions, card: Cardinality, isRoot: boolean): void {
   const xv = s['x-kubernetes-validations'] ?? [];
   xv.forEach((rule, i) => {
     const rp = index(child(p, 'x-kubernetes-validations'), i);
@@ -140,10 +151,20 @@ function rules(s: JSONSchemaProps, p: string, errs: Errs, v: Ssv, opts: SchemaRu
   }
   xv.forEach((rule, i) => {
     const rp = index(child(p, 'x-kubernetes-validations'), i);
-    const out = opts.ruleCompiler!(rule, ss);
+    const out = opts.ruleCompiler!(rule, ss, isRoot || !!s['x-kubernetes-embedded-resource']);
     const r: RuleCompileResult = typeof out === 'string' ? { error: out } : (out ?? {});
+    const cost = expressionCost(r.maxCost ?? 0n, card, r.maxCardinality ?? 0n);
+    const costErr = opts.suppressPerExpressionCost ? undefined : perExpressionCostError(child(rp, 'rule'), 'rule', cost);
+    if (costErr) errs.cel.push(costErr);
+    opts.totalCost?.observe(child(rp, 'rule'), cost);
     if (r.error !== undefined) errs.cel.push(r.errorType === 'required' ? required(child(rp, 'rule'), r.error) : invalid(child(rp, 'rule'), rule, r.error));
     if (r.messageExpressionError !== undefined) errs.cel.push(invalid(child(rp, 'messageExpression'), rule, r.messageExpressionError));
+    else if (rule.messageExpression && r.messageExpressionMaxCost !== undefined) {
+      const mp = child(rp, 'messageExpression');
+      const mErr = opts.suppressPerExpressionCost ? undefined : perExpressionCostError(mp, 'messageExpression', r.messageExpressionMaxCost);
+      if (mErr) errs.cel.push(mErr);
+      opts.totalCost?.observe(mp, r.messageExpressionMaxCost);
+    }
     if (r.usesOldSelf) {
       if (v.uncorrelatablePath !== undefined) errs.cel.push(invalid(child(rp, 'rule'), rule.rule, `oldSelf cannot be used on the uncorrelatable portion of the schema within ${v.uncorrelatablePath}`));
     } else if (r.usesOldSelf === false && rule.optionalOldSelf !== undefined && rule.optionalOldSelf !== null)
@@ -151,7 +172,7 @@ function rules(s: JSONSchemaProps, p: string, errs: Errs, v: Ssv, opts: SchemaRu
   });
 }
 
-function walk(s: JSONSchemaProps | undefined, p: string, v: Ssv, isRoot: boolean, opts: SchemaRuleOptions): Errs {
+function walk(s: JSONSchemaProps | undefined, p: string, v: Ssv, isRoot: boolean, opts: SchemaRuleOptions, card: Cardinality = null): Errs {
   const errs: Errs = { schema: [], cel: [] };
   if (!s || typeof s !== 'object') return errs;
   const add = (e: Errs) => {
@@ -165,7 +186,7 @@ function walk(s: JSONSchemaProps | undefined, p: string, v: Ssv, isRoot: boolean
     if (s.properties && Object.keys(s.properties).length && (ap === false || typeof ap === 'object'))
       errs.schema.push(forbiddenField(child(p, 'additionalProperties'), 'additionalProperties and properties are mutual exclusive'));
     const sub = v.insideResourceMeta ? { ...v, allowDefaults: false, disallowDefaultsReason: 'inside additionalProperties applying to object metadata' } : v;
-    if (typeof ap === 'object') add(walk(ap, child(p, 'additionalProperties'), sub, false, opts));
+    if (typeof ap === 'object') add(walk(ap, child(p, 'additionalProperties'), sub, false, opts, childCardinality(s, card)));
   }
   const mapType = s['x-kubernetes-map-type'];
   for (const [name, prop] of Object.entries(s.properties ?? {})) {
@@ -175,7 +196,7 @@ function walk(s: JSONSchemaProps | undefined, p: string, v: Ssv, isRoot: boolean
       sub = { ...sub, insideResourceMeta: true };
       if (isRoot) sub = { ...sub, allowDefaults: false, disallowDefaultsReason: `in top-level ${name}` };
     }
-    add(walk(prop, key(child(p, 'properties'), name), sub, false, opts));
+    add(walk(prop, key(child(p, 'properties'), name), sub, false, opts, childCardinality(s, card)));
   }
   add(walk(s.not, child(p, 'not'), v, false, opts));
   (s.allOf ?? []).forEach((x, i) => add(walk(x, index(child(p, 'allOf'), i), v, false, opts)));
@@ -186,7 +207,7 @@ function walk(s: JSONSchemaProps | undefined, p: string, v: Ssv, isRoot: boolean
   if (s.items !== undefined && s.items !== null) {
     const sub = lt !== 'map' && v.uncorrelatablePath === undefined ? { ...v, uncorrelatablePath: p } : v;
     if (Array.isArray(s.items)) s.items.forEach((x, i) => add(walk(x, index(child(p, 'items'), i), sub, false, opts)));
-    else add(walk(s.items, child(p, 'items'), sub, false, opts));
+    else add(walk(s.items, child(p, 'items'), sub, false, opts, childCardinality(s, card)));
   }
   for (const [name, d] of Object.entries(s.dependencies ?? {})) if (!Array.isArray(d)) add(walk(d, key(child(p, 'dependencies'), name), v, false, opts));
   if (s['x-kubernetes-preserve-unknown-fields'] === false) errs.schema.push(invalid(child(p, 'x-kubernetes-preserve-unknown-fields'), false, 'must be true or undefined'));
@@ -230,12 +251,12 @@ function walk(s: JSONSchemaProps | undefined, p: string, v: Ssv, isRoot: boolean
     }
   }
   if (opts.requireMapListKeysMapSetValidation) errs.schema.push(...mapListKeysMapSet(s, p));
-  rules(s, p, errs, v, opts);
+  rules(s, p, errs, v, opts, card, isRoot);
   return errs;
 }
 
 /** All per-node errors of a CRD version schema: schema errors first, then CEL compile errors. */
 export function validateOpenAPISchema(s: JSONSchemaProps, p: string, opts: SchemaRuleOptions & { allowDefaults: boolean; requireValidPropertyType: boolean }): FieldError[] {
-  const e = walk(s, p, { allowDefaults: opts.allowDefaults, disallowDefaultsReason: '', insideResourceMeta: false, requireValidPropertyType: opts.requireValidPropertyType }, true, opts);
+  const e = walk(s, p, { allowDefaults: opts.allowDefaults, disallowDefaultsReason: '', insideResourceMeta: false, requireValidPropertyType: opts.requireValidPropertyType }, true, opts, 1n);
   return [...e.schema, ...e.cel];
 }

@@ -5,6 +5,7 @@ import { dns1035LabelErrors, dns1123SubdomainErrors } from '../apimachinery/vali
 import { child, index, key } from './field-path.js';
 import { validFieldPath } from './field-path-jsonpath.js';
 import { hasInvalidMapListKeysMapSet, hasNonAtomicSetType, type RuleCompiler, schemaHas, validateOpenAPISchema } from './crd-schema-validation.js';
+import { TotalCost } from './cel-cost.js';
 import { type InternalSpec, type InternalVersion, semanticEqual, toInternalSpec } from './crd-internal.js';
 import { validateDefaults } from './default-validation.js';
 import { newStructural } from './structural.js';
@@ -31,6 +32,8 @@ interface Opts {
   requireMapListKeysMapSetValidation: boolean;
   allowInvalidCABundle: boolean;
   ruleCompiler?: RuleCompiler;
+  /** Versions whose schema an update leaves as it was: their rules' per-expression costs are not checked again. */
+  unchangedSchemaVersions?: Set<string>;
 }
 
 const PRINTER_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
@@ -153,7 +156,7 @@ function structuralOrError(s: JSONSchemaProps): Structural | string {
   }
 }
 
-function validateSchema(validation: InternalSpec['validation'], statusEnabled: boolean, opts: Opts, p: string): FieldError[] {
+function validateSchema(validation: InternalSpec['validation'], statusEnabled: boolean, opts: Opts, p: string, version: string): FieldError[] {
   const schema = validation?.openAPIV3Schema;
   if (!schema) return [];
   const errs: FieldError[] = [];
@@ -190,6 +193,7 @@ function validateSchema(validation: InternalSpec['validation'], statusEnabled: b
       }
     }
   }
+  const totalCost = celEnabled ? new TotalCost() : undefined;
   errs.push(
     ...validateOpenAPISchema(schema, sp, {
       allowDefaults: true,
@@ -198,16 +202,19 @@ function validateSchema(validation: InternalSpec['validation'], statusEnabled: b
       requireMapListKeysMapSetValidation: opts.requireMapListKeysMapSetValidation,
       ruleCompiler: opts.ruleCompiler,
       celEnabled,
+      suppressPerExpressionCost: !!opts.unchangedSchemaVersions?.has(version),
+      totalCost,
     }),
   );
   if (!errs.length && initErrs.length) errs.push(...initErrs);
+  if (totalCost) errs.push(...totalCost.errors(sp));
   return errs;
 }
 
 function validateVersion(v: InternalVersion, p: string, statusEnabled: boolean, opts: Opts): FieldError[] {
   const errs: FieldError[] = [];
   for (const e of deprecationWarningErrors(v.deprecated, v.deprecationWarning)) errs.push(invalid(child(p, 'deprecationWarning'), v.deprecationWarning ?? null, e));
-  errs.push(...validateSchema(v.schema, statusEnabled, opts, child(p, 'schema')));
+  errs.push(...validateSchema(v.schema, statusEnabled, opts, child(p, 'schema'), v.name));
   errs.push(...validateSubresources(v.subresources, child(p, 'subresources')));
   (v.additionalPrinterColumns ?? []).forEach((c, i) => errs.push(...validateColumn(c, index(child(p, 'additionalPrinterColumns'), i))));
   if (v.selectableFields?.length) {
@@ -306,7 +313,7 @@ function validateSpec(spec: InternalSpec, opts: Opts): FieldError[] {
   for (const f of ['plural', 'singular', 'kind', 'listKind']) if (!n[f]) errs.push(required(`spec.names.${f}`));
   errs.push(...validateNames(n, 'spec.names'));
   const anyStatus = hasStatus(spec.subresources) || spec.versions.some((v) => hasStatus(v.subresources));
-  errs.push(...validateSchema(spec.validation, anyStatus, opts, child(p, 'validation')));
+  errs.push(...validateSchema(spec.validation, anyStatus, opts, child(p, 'validation'), spec.version));
   errs.push(...validateSubresources(spec.subresources, 'spec.subresources'));
   (spec.additionalPrinterColumns ?? []).forEach((c, i) => errs.push(...validateColumn(c, `spec.additionalPrinterColumns[${i}]`)));
   if (spec.selectableFields?.length) {
@@ -411,6 +418,23 @@ export function validateCustomResourceDefinition(crd: Obj, options: CRDValidatio
   return common(crd, toInternalSpec(crd.spec), opts);
 }
 
+/** GetSchemaForVersion: the top-level schema when all versions share it, else the version's own. */
+function schemaForVersion(spec: InternalSpec, version: string): unknown {
+  if (spec.validation) return spec.validation;
+  const v = spec.versions.find((x) => x.name === version);
+  return v ? (v.schema ?? null) : undefined;
+}
+
+function unchangedSchemaVersions(spec: InternalSpec, old: InternalSpec): Set<string> {
+  const out = new Set<string>();
+  for (const v of spec.versions) {
+    const now = schemaForVersion(spec, v.name);
+    const before = schemaForVersion(old, v.name);
+    if (before !== undefined && semanticEqual(now ?? null, before)) out.add(v.name);
+  }
+  return out;
+}
+
 /** Upstream's ValidateCustomResourceDefinitionUpdate: rules ratchet on what the old object already violated. */
 export function validateCustomResourceDefinitionUpdate(crd: Obj, old: Obj, options: CRDValidationOptions = {}): FieldError[] {
   const os = toInternalSpec(old.spec);
@@ -428,7 +452,9 @@ export function validateCustomResourceDefinitionUpdate(crd: Obj, old: Obj, optio
     allowInvalidCABundle: !established(old) || (!!oldCA && validateCABundle('', oldCA).length > 0),
     ruleCompiler: options.ruleCompiler,
   };
-  return common(crd, toInternalSpec(crd.spec), opts, old);
+  const spec = toInternalSpec(crd.spec);
+  opts.unchangedSchemaVersions = unchangedSchemaVersions(spec, os);
+  return common(crd, spec, opts, old);
 }
 
 export { semanticEqual };

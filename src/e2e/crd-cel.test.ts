@@ -4,8 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REALWORLD } from '../apiextensions/realworld-fixtures.js';
+import { api } from '../testing/client.js';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 
+// the messageExpression uses format(): a concatenation with string(int) has an unbounded estimated cost upstream
 const CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
@@ -31,7 +33,7 @@ const CRD = {
                   mode: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'mode is immutable' }] },
                   name: { type: 'string' },
                   secret: { type: 'string' },
-                  tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': [{ rule: 'self.size() <= 3', messageExpression: "'too many tags: ' + string(self.size())" }] },
+                  tags: { type: 'array', items: { type: 'string' }, 'x-kubernetes-validations': [{ rule: 'self.size() <= 3', messageExpression: "'too many tags: %d'.format([self.size()])" }] },
                 },
                 'x-kubernetes-validations': [
                   { rule: 'self.replicas <= self.maxReplicas', message: 'replicas must not exceed maxReplicas' },
@@ -46,6 +48,27 @@ const CRD = {
     ],
   },
 };
+
+const GPU_RULE = "self.all(x, x.contains('gpu'))";
+const QUADRATIC = 'self.all(x, self.all(y, x + y >= 0))';
+const HINT = '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';
+
+/** A CRD whose tags rule iterates the list's strings, bounded or not; xs holds a rule quadratic in its items. */
+function costlyCRD(bounded: boolean): Record<string, unknown> {
+  const tags = { type: 'array', ...(bounded ? { maxItems: 100 } : {}), items: { type: 'string', ...(bounded ? { maxLength: 64 } : {}) }, 'x-kubernetes-validations': [{ rule: GPU_RULE }] };
+  const xs = { type: 'array', maxItems: 1000, items: { type: 'integer' }, 'x-kubernetes-validations': [{ rule: QUADRATIC }] };
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'costlies.cel.example.com' },
+    spec: {
+      group: 'cel.example.com',
+      names: { plural: 'costlies', singular: 'costly', kind: 'Costly', listKind: 'CostlyList' },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { tags, xs } } } } } }],
+    },
+  };
+}
 
 const scaler = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'cel.example.com/v1', kind: 'Scaler', metadata: { name }, spec });
 
@@ -125,5 +148,57 @@ describe('CEL validation rules on custom resources', () => {
     );
     delete (route.spec.rules[0]!.filters[0]!.requestMirror as Record<string, unknown>).fraction;
     assert.equal(await c.k(['create', '-f', '-'], { stdin: JSON.stringify(route) }), 'httproute.gateway.networking.k8s.io/mirror created\n');
+  });
+
+  test('a rule over an unbounded list of unbounded strings is refused for its estimated cost; maxItems and maxLength make it fit', async () => {
+    const refused = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(costlyCRD(false)) });
+    assert.equal(refused.code, 1);
+    const rule = 'spec.validation.openAPIV3Schema.properties[spec].properties[tags].x-kubernetes-validations[0].rule';
+    assert.equal(
+      refused.stderr,
+      'The CustomResourceDefinition "costlies.cel.example.com" is invalid: \n' +
+        `* ${rule}: Forbidden: estimated rule cost exceeds budget by factor of more than 100x ${HINT}\n` +
+        `* ${rule}: Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema\n` +
+        // the xs rule is within its own limit but is named too: it is over 1% of the schema-wide limit
+        `* ${rule.replace('[tags]', '[xs]')}: Forbidden: contributed to estimated rule cost total exceeding cost limit for entire OpenAPIv3 schema\n` +
+        `* spec.validation.openAPIV3Schema: Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of more than 100x ${HINT}\n`,
+    );
+    assert.equal(await c.k(['create', '-f', '-'], { stdin: JSON.stringify(costlyCRD(true)) }), 'customresourcedefinition.apiextensions.k8s.io/costlies.cel.example.com created\n');
+    await c.k(['wait', '--for=condition=Established', 'crd/costlies.cel.example.com', '--timeout=10s']);
+  });
+
+  test('a rule whose evaluation on a big object exceeds the per-call cost limit answers 422 Invalid', async () => {
+    const xs = Array.from({ length: 1000 }, (_, i) => i);
+    const detail = `'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: ${QUADRATIC}`;
+    const r = await api(c, 'POST', '/apis/cel.example.com/v1/namespaces/default/costlies', { apiVersion: 'cel.example.com/v1', kind: 'Costly', metadata: { name: 'big' }, spec: { xs, tags: ['gpu'] } });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.reason, 'Invalid');
+    assert.equal(r.json.message, `Costly.cel.example.com "big" is invalid: spec.xs: Invalid value: "array": ${detail}`);
+    assert.deepEqual(r.json.details.causes, [{ reason: 'FieldValueInvalid', message: `Invalid value: "array": ${detail}`, field: 'spec.xs' }]);
+    const k = await c.kubectl(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'cel.example.com/v1', kind: 'Costly', metadata: { name: 'big' }, spec: { xs } }) });
+    assert.equal(k.code, 1);
+    assert.equal(k.stderr, `The Costly "big" is invalid: spec.xs: Invalid value: "array": ${detail}\n`);
+    assert.equal(await c.k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'cel.example.com/v1', kind: 'Costly', metadata: { name: 'small' }, spec: { xs: xs.slice(0, 100), tags: ['gpu-a'] } }) }), 'costly.cel.example.com/small created\n');
+  });
+
+  test('rules each within the per-call limit that together exceed the per-request budget answer 422 with the budget error', async () => {
+    // 11 rules of estimated cost 7005002 each: under the per-rule limit and, together, under the per-CRD limit
+    const props: Record<string, unknown> = {};
+    for (let i = 0; i < 11; i++) props[`l${String(i).padStart(2, '0')}`] = { type: 'array', maxItems: 1000, items: { type: 'integer' }, 'x-kubernetes-validations': [{ rule: QUADRATIC }] };
+    const crd = costlyCRD(true) as { metadata: { name: string }; spec: Record<string, unknown> };
+    crd.metadata.name = 'spenders.cel.example.com';
+    crd.spec.names = { plural: 'spenders', singular: 'spender', kind: 'Spender', listKind: 'SpenderList' };
+    crd.spec.versions = [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: props } } } } }];
+    assert.equal(await c.k(['create', '-f', '-'], { stdin: JSON.stringify(crd) }), 'customresourcedefinition.apiextensions.k8s.io/spenders.cel.example.com created\n');
+    await c.k(['wait', '--for=condition=Established', 'crd/spenders.cel.example.com', '--timeout=10s']);
+    // each list of 370 items costs about 960000 to check: ten fit in the 10000000 budget
+    const spec = Object.fromEntries(Object.keys(props).map((k) => [k, Array.from({ length: 370 }, (_, i) => i)]));
+    const r = await api(c, 'POST', '/apis/cel.example.com/v1/namespaces/default/spenders', { apiVersion: 'cel.example.com/v1', kind: 'Spender', metadata: { name: 'greedy' }, spec });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.reason, 'Invalid');
+    const causes = r.json.details.causes as { reason: string; message: string; field: string }[];
+    assert.equal(causes.length, 1);
+    assert.match(causes[0]!.field, /^spec\.l\d\d$/);
+    assert.deepEqual({ ...causes[0], field: '' }, { reason: 'FieldValueInvalid', message: 'Invalid value: "array": validation failed due to running out of cost budget, no further validation rules will be run', field: '' });
   });
 });
