@@ -1,6 +1,7 @@
 // apiextensions.k8s.io/v1 customresourcedefinitions: stored with upstream defaults, validation and the status the
 // naming and establishing controllers would set (serving the custom resources is the CRD layer's job).
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from '../../apiextensions/index.js';
+import { validateNames } from '../../apiextensions/crd-validation.js';
 import { celRuleCompiler } from '../../apiextensions/cel-rule-compiler.js';
 import { defineResource, STATUS } from '../define.js';
 import { nowRFC3339 } from '../util.js';
@@ -67,7 +68,8 @@ export const customresourcedefinitions = defineResource({
       keepStoredVersions(obj, old);
     },
     validate: (obj) => validateCustomResourceDefinition(obj, { ruleCompiler: celRuleCompiler }),
-    validateUpdate: (obj, old) => validateCustomResourceDefinitionUpdate(obj, old, { ruleCompiler: celRuleCompiler }),
+    // a status write is checked as upstream's status strategy does: the accepted names only
+    validateUpdate: (obj, old, ctx) => (ctx.subresource === 'status' ? validateNames(obj.status?.acceptedNames ?? {}, 'status.acceptedNames') : validateCustomResourceDefinitionUpdate(obj, old, { ruleCompiler: celRuleCompiler })),
     // deleting a CRD first removes its custom resources: the cleanup finalizer holds it until then
     pendingFinalizers: (obj) => (obj.metadata.deletionTimestamp ? [] : [CLEANUP_FINALIZER]),
     prepareForDelete(obj) {
