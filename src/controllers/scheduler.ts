@@ -1,12 +1,14 @@
 // default-scheduler: binds pending pods to Ready nodes that fit (nodeSelector, required node affinity,
-// taints and tolerations, cordoned nodes, requested resources and pod count), spreading them; a pod that fits nowhere gets PodScheduled=False
+// taints and tolerations, cordoned nodes, requested resources and pod count, required inter-pod affinity),
+// spreading them; a pod that fits nowhere gets PodScheduled=False
 // with the scheduler's summary of why, and events as the real scheduler writes them.
 import { randomBytes } from 'node:crypto';
 import type { KObject } from '../client/types.js';
-import { EVENTS_V1, NODES, PODS } from './gvr.js';
+import { EVENTS_V1, NAMESPACES, NODES, PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 import { insufficient, nodeUsage, podRequests } from './scheduler-resources.js';
+import { interPodAffinityProblem } from './scheduler-affinity.js';
 
 const NAME = 'default-scheduler';
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -63,6 +65,7 @@ function unfit(pod: KObject, node: KObject): string | undefined {
 export class Scheduler extends QueueController {
   private pods!: Informer;
   private nodes!: Informer;
+  private namespaces!: Informer;
   /** Pods bound by this scheduler that the informer does not show bound yet (upstream's assumed pods). */
   private readonly assumed = new Map<string, KObject>();
 
@@ -76,6 +79,7 @@ export class Scheduler extends QueueController {
     this.pods = this.ctx.informers.informer(PODS).on({ add, update: (_, p) => add(p) });
     // a node that comes, changes or goes may fit pods that waited
     const retry = () => this.pods.items().forEach(add);
+    this.namespaces = this.ctx.informers.informer(NAMESPACES);
     this.nodes = this.ctx.informers.informer(NODES).on({ add: retry, update: (o, n) => JSON.stringify(o.spec) !== JSON.stringify(n.spec) || o.metadata.labels !== n.metadata.labels ? retry() : undefined, delete: retry });
   }
 
@@ -96,13 +100,19 @@ export class Scheduler extends QueueController {
     const requests = podRequests(pod);
     // nodes that only lack room could be freed by preemption; the others could not
     let roomOnly = 0;
+    const placed = pods.filter((p) => p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const view = { pods: placed, nodeByName: new Map(nodes.map((n) => [n.metadata.name as string, n])), namespaceLabels: (n: string) => this.namespaces.get(n)?.metadata?.labels };
     for (const n of nodes) {
       const why = unfit(pod, n);
       const lacking = why ? [] : insufficient(requests, n, usage.get(n.metadata.name));
+      const affinity = why || lacking.length ? undefined : interPodAffinityProblem(pod, n, view);
       if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
       else if (lacking.length) {
         roomOnly++;
         for (const r of lacking) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+      } else if (affinity) {
+        if (!affinity.unresolvable) roomOnly++;
+        reasons.set(affinity.reason, (reasons.get(affinity.reason) ?? 0) + 1);
       } else fit.push(n);
     }
     const ns = pod.metadata.namespace;
