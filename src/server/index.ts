@@ -31,6 +31,8 @@ import { Scheduler } from '../controllers/scheduler.js';
 import { ReplicaSetController } from '../controllers/replicaset.js';
 import { DeploymentController } from '../controllers/deployment.js';
 import { WorkloadGarbageCollector } from '../controllers/workload-gc.js';
+import { EndpointsController } from '../controllers/endpoints.js';
+import { EndpointSliceController } from '../controllers/endpointslice.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -395,6 +397,8 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new ReplicaSetController(),
   () => new DeploymentController(),
   () => new WorkloadGarbageCollector(),
+  () => new EndpointsController(),
+  () => new EndpointSliceController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
