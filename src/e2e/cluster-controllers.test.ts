@@ -91,4 +91,61 @@ describe('cluster controllers', () => {
     await c.k(['-n', 'hl', 'delete', 'service', 'db']);
     await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/hl/endpoints/db')).status === 404);
   });
+
+  test('a claim of the default class is provisioned and bound; deleting it removes the volume', async () => {
+    await c.k(['create', 'namespace', 'vol']);
+    const sc = await c.k(['get', 'storageclass']);
+    assert.deepEqual(rows(sc).map((r) => r.slice(0, 5)), [['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION'], ['standard (default)', 'minikapi.dev/hostpath', 'Delete', 'Immediate', 'false']]);
+    await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    const pvc = await eventually(async () => {
+      const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/data');
+      return r.json.status?.phase === 'Bound' ? r.json : undefined;
+    });
+    const pvName = `pvc-${pvc.metadata.uid}`;
+    assert.equal(pvc.spec.storageClassName, 'standard');
+    assert.equal(pvc.spec.volumeName, pvName);
+    assert.deepEqual(pvc.metadata.annotations, {
+      'pv.kubernetes.io/bind-completed': 'yes',
+      'pv.kubernetes.io/bound-by-controller': 'yes',
+      'volume.beta.kubernetes.io/storage-provisioner': 'minikapi.dev/hostpath',
+      'volume.kubernetes.io/storage-provisioner': 'minikapi.dev/hostpath',
+    });
+    assert.deepEqual(pvc.status, { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } });
+    const got = await c.k(['-n', 'vol', 'get', 'pvc']);
+    assert.deepEqual(rows(got).map((r) => r.slice(0, 6)), [['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS'], ['data', 'Bound', pvName, '1Gi', 'RWO', 'standard']]);
+    const pv = (await api(c, 'GET', `/api/v1/persistentvolumes/${pvName}`)).json;
+    assert.equal(pv.metadata.annotations['pv.kubernetes.io/provisioned-by'], 'minikapi.dev/hostpath');
+    assert.equal(pv.status.phase, 'Bound');
+    assert.deepEqual([pv.spec.claimRef.namespace, pv.spec.claimRef.name, pv.spec.claimRef.uid], ['vol', 'data', pvc.metadata.uid]);
+    const pvTable = await c.k(['get', 'pv', pvName]);
+    assert.deepEqual(rows(pvTable)[1]!.slice(0, 7), [pvName, '1Gi', 'RWO', 'Delete', 'Bound', 'vol/data', 'standard']);
+    await c.k(['-n', 'vol', 'delete', 'pvc', 'data']);
+    await eventually(async () => (await api(c, 'GET', `/api/v1/persistentvolumes/${pvName}`)).status === 404);
+  });
+
+  test('a static volume binds by class, access modes, size and selector; with Retain it is Released when the claim goes', async () => {
+    const pvSpec = (name: string, size: string, labels: Record<string, string>) => ({
+      metadata: { name, labels },
+      spec: { capacity: { storage: size }, accessModes: ['ReadWriteOnce', 'ReadOnlyMany'], storageClassName: 'manual', hostPath: { path: `/mnt/${name}` } },
+    });
+    await api(c, 'POST', '/api/v1/persistentvolumes', pvSpec('big', '10Gi', { tier: 'gold' }));
+    await api(c, 'POST', '/api/v1/persistentvolumes', pvSpec('small', '2Gi', { tier: 'gold' }));
+    await api(c, 'POST', '/api/v1/persistentvolumes', pvSpec('tiny', '1Gi', { tier: 'gold' }));
+    await eventually(async () => (await api(c, 'GET', '/api/v1/persistentvolumes/tiny')).json.status?.phase === 'Available');
+    await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', {
+      metadata: { name: 'static' },
+      spec: { storageClassName: 'manual', accessModes: ['ReadOnlyMany'], selector: { matchLabels: { tier: 'gold' } }, resources: { requests: { storage: '1500Mi' } } },
+    });
+    const pvc = await eventually(async () => {
+      const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/static');
+      return r.json.status?.phase === 'Bound' ? r.json : undefined;
+    });
+    assert.equal(pvc.spec.volumeName, 'small');
+    assert.deepEqual(pvc.status.capacity, { storage: '2Gi' });
+    const pv = (await api(c, 'GET', '/api/v1/persistentvolumes/small')).json;
+    assert.equal(pv.metadata.annotations['pv.kubernetes.io/bound-by-controller'], 'yes');
+    await c.k(['-n', 'vol', 'delete', 'pvc', 'static']);
+    await eventually(async () => (await api(c, 'GET', '/api/v1/persistentvolumes/small')).json.status?.phase === 'Released');
+    assert.equal((await api(c, 'GET', '/api/v1/persistentvolumes/big')).json.status.phase, 'Available');
+  });
 });

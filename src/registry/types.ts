@@ -62,6 +62,8 @@ export interface StrategyServices {
   releaseClusterIP(ip: string): void;
   allocateNodePort(requested?: number): Promise<number>;
   releaseNodePort(port: number): void;
+  /** The default StorageClass's name (DefaultStorageClass admission), if any. */
+  defaultStorageClass?(): Promise<string | undefined>;
 }
 
 export interface Strategy {

@@ -33,6 +33,7 @@ import { DeploymentController } from '../controllers/deployment.js';
 import { WorkloadGarbageCollector } from '../controllers/workload-gc.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { EndpointSliceController } from '../controllers/endpointslice.js';
+import { PersistentVolumeBinder } from '../controllers/persistentvolume-binder.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -399,6 +400,7 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new WorkloadGarbageCollector(),
   () => new EndpointsController(),
   () => new EndpointSliceController(),
+  () => new PersistentVolumeBinder(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
