@@ -148,4 +148,43 @@ describe('cluster controllers', () => {
     await eventually(async () => (await api(c, 'GET', '/api/v1/persistentvolumes/small')).json.status?.phase === 'Released');
     assert.equal((await api(c, 'GET', '/api/v1/persistentvolumes/big')).json.status.phase, 'Available');
   });
+
+  test('a PDB with minAvailable reports its budget; eviction and kubectl drain are refused with upstream text while it allows none', async () => {
+    await c.k(['create', 'namespace', 'pdb']);
+    await c.k(['-n', 'pdb', 'create', 'deployment', 'guarded', '--image=nginx', '--replicas=2']);
+    await c.k(['-n', 'pdb', 'rollout', 'status', 'deployment/guarded', '--timeout=30s']);
+    await c.k(['-n', 'pdb', 'create', 'pdb', 'guard', '--selector=app=guarded', '--min-available=2']);
+    const pdb = await eventually(async () => {
+      const r = await api(c, 'GET', '/apis/policy/v1/namespaces/pdb/poddisruptionbudgets/guard');
+      return r.json.status?.observedGeneration === 1 ? r.json : undefined;
+    });
+    assert.deepEqual({ ...pdb.status, conditions: undefined }, { currentHealthy: 2, desiredHealthy: 2, expectedPods: 2, disruptionsAllowed: 0, observedGeneration: 1, conditions: undefined });
+    const cond = pdb.status.conditions[0];
+    assert.deepEqual([cond.type, cond.status, cond.reason, cond.message, cond.observedGeneration], ['DisruptionAllowed', 'False', 'InsufficientPods', '', 1]);
+    const table = await c.k(['-n', 'pdb', 'get', 'pdb']);
+    assert.deepEqual(rows(table).map((r) => r.slice(0, 4)), [['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS'], ['guard', '2', 'N/A', '0']]);
+    const pods = (await api(c, 'GET', '/api/v1/namespaces/pdb/pods?labelSelector=app%3Dguarded')).json.items;
+    const pod = pods[0];
+    const r = await api(c, 'POST', `/api/v1/namespaces/pdb/pods/${pod.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: 'pdb' } });
+    assert.equal(r.status, 429);
+    assert.equal(r.json.reason, 'TooManyRequests');
+    assert.equal(r.json.message, "Cannot evict pod as it would violate the pod's disruption budget.");
+    assert.deepEqual(r.json.details.causes, [{ reason: 'DisruptionBudget', message: 'The disruption budget guard needs 2 healthy pods and has 2 currently' }]);
+    const drain = await c.kubectl(['drain', pod.spec.nodeName, '--pod-selector=app=guarded', '--timeout=3s']);
+    assert.notEqual(drain.code, 0);
+    assert.ok(drain.stderr.includes(`error when evicting pods/"${pod.metadata.name}" -n "pdb" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`), drain.stderr);
+    await c.k(['uncordon', pod.spec.nodeName]);
+    // a looser budget allows one disruption, and the eviction goes through
+    await c.k(['-n', 'pdb', 'patch', 'pdb', 'guard', '--type=merge', '-p', '{"spec":{"minAvailable":1}}']);
+    await eventually(async () => (await api(c, 'GET', '/apis/policy/v1/namespaces/pdb/poddisruptionbudgets/guard')).json.status?.disruptionsAllowed === 1);
+    const ok = await api(c, 'POST', `/api/v1/namespaces/pdb/pods/${pod.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: 'pdb' } });
+    assert.equal(ok.status, 201);
+    // the replacement pod restores the budget: two healthy, one disruption allowed, the condition True
+    const after = await eventually(async () => {
+      const p = (await api(c, 'GET', '/apis/policy/v1/namespaces/pdb/poddisruptionbudgets/guard')).json;
+      return p.status.currentHealthy === 2 && p.status.conditions[0].status === 'True' ? p : undefined;
+    });
+    assert.deepEqual([after.status.desiredHealthy, after.status.disruptionsAllowed, after.status.observedGeneration, after.status.conditions[0].reason], [1, 1, 2, 'SufficientPods']);
+    assert.equal(after.status.disruptedPods, undefined);
+  });
 });

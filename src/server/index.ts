@@ -34,6 +34,7 @@ import { WorkloadGarbageCollector } from '../controllers/workload-gc.js';
 import { EndpointsController } from '../controllers/endpoints.js';
 import { EndpointSliceController } from '../controllers/endpointslice.js';
 import { PersistentVolumeBinder } from '../controllers/persistentvolume-binder.js';
+import { DisruptionController } from '../controllers/disruption.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -401,6 +402,7 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new EndpointsController(),
   () => new EndpointSliceController(),
   () => new PersistentVolumeBinder(),
+  () => new DisruptionController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
