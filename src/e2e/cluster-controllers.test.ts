@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
-import { api } from '../testing/client.js';
+import { api, watch } from '../testing/client.js';
 
 async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
   const start = Date.now();
@@ -186,5 +186,24 @@ describe('cluster controllers', () => {
     });
     assert.deepEqual([after.status.desiredHealthy, after.status.disruptionsAllowed, after.status.observedGeneration, after.status.conditions[0].reason], [1, 1, 2, 'SufficientPods']);
     assert.equal(after.status.disruptedPods, undefined);
+  });
+
+  test('a pod bound to a node that is deleted is marked Failed and collected', async () => {
+    await c.k(['create', 'namespace', 'gc']);
+    await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'ghost' } });
+    const created = await api(c, 'POST', '/api/v1/namespaces/gc/pods', { metadata: { name: 'stranded' }, spec: { nodeName: 'ghost', containers: [{ name: 'c', image: 'nginx' }] } });
+    assert.equal(created.status, 201);
+    const w = await c.k(['-n', 'gc', 'get', 'pod', 'stranded', '-o', 'jsonpath={.spec.nodeName}']);
+    assert.equal(w, 'ghost');
+    const w8 = watch(c, `/api/v1/namespaces/gc/pods?watch=1&fieldSelector=metadata.name%3Dstranded&resourceVersion=${created.json.metadata.resourceVersion}`);
+    await w8.gotHeaders;
+    await c.k(['delete', 'node', 'ghost']);
+    await w8.waitFor((evs) => evs.some((e) => e.type === 'DELETED'), 15_000);
+    w8.close();
+    const failed = w8.events.find((e) => e.type === 'MODIFIED' && e.object.status?.phase === 'Failed');
+    assert.ok(failed, JSON.stringify(w8.events.map((e) => e.type)));
+    const cond = failed.object.status.conditions.find((x: { type: string }) => x.type === 'DisruptionTarget');
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['True', 'DeletionByPodGC', 'PodGC: node no longer exists']);
+    assert.equal((await api(c, 'GET', '/api/v1/namespaces/gc/pods/stranded')).status, 404);
   });
 });

@@ -35,6 +35,7 @@ import { EndpointsController } from '../controllers/endpoints.js';
 import { EndpointSliceController } from '../controllers/endpointslice.js';
 import { PersistentVolumeBinder } from '../controllers/persistentvolume-binder.js';
 import { DisruptionController } from '../controllers/disruption.js';
+import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -403,6 +404,7 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new EndpointSliceController(),
   () => new PersistentVolumeBinder(),
   () => new DisruptionController(),
+  () => new PodGarbageCollector(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
