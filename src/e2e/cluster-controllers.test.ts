@@ -206,4 +206,47 @@ describe('cluster controllers', () => {
     assert.deepEqual([cond.status, cond.reason, cond.message], ['True', 'DeletionByPodGC', 'PodGC: node no longer exists']);
     assert.equal((await api(c, 'GET', '/api/v1/namespaces/gc/pods/stranded')).status, 404);
   });
+
+  test('a NotReady node gets the not-ready taints; pods are evicted once their tolerationSeconds pass, untolerated NoExecute taints at once', async () => {
+    await c.k(['create', 'namespace', 'sick']);
+    const node = (await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'sick' } })).json;
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const st = await api(c, 'PUT', '/api/v1/nodes/sick/status', { ...node, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime is down', lastHeartbeatTime: now, lastTransitionTime: now }] } });
+    assert.equal(st.status, 200);
+    const tainted = await eventually(async () => {
+      const n = (await api(c, 'GET', '/api/v1/nodes/sick')).json;
+      return (n.spec.taints ?? []).length === 2 ? n : undefined;
+    });
+    assert.deepEqual(tainted.spec.taints.map((t: { key: string; effect: string; timeAdded?: string }) => [t.key, t.effect, !!t.timeAdded]), [
+      ['node.kubernetes.io/not-ready', 'NoSchedule', false],
+      ['node.kubernetes.io/not-ready', 'NoExecute', true],
+    ]);
+    const pod = (name: string, tolerations?: unknown[]) => api(c, 'POST', '/api/v1/namespaces/sick/pods', { metadata: { name }, spec: { nodeName: 'sick', tolerations, containers: [{ name: 'c', image: 'nginx' }] } });
+    await pod('short', [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 1 }]);
+    const patient = (await pod('patient')).json;
+    assert.deepEqual(patient.spec.tolerations.map((t: { key: string; tolerationSeconds: number }) => [t.key, t.tolerationSeconds]), [
+      ['node.kubernetes.io/not-ready', 300],
+      ['node.kubernetes.io/unreachable', 300],
+    ]);
+    const w = watch(c, `/api/v1/namespaces/sick/pods?watch=1&fieldSelector=metadata.name%3Dshort&resourceVersion=${patient.metadata.resourceVersion}`);
+    await w.gotHeaders;
+    const started = Date.now();
+    await w.waitFor((evs) => evs.some((e) => e.type === 'DELETED'), 15_000);
+    w.close();
+    assert.ok(Date.now() - started >= 900, `evicted after ${Date.now() - started} ms, before its tolerationSeconds`);
+    const marked = w.events.find((e) => (e.object.status?.conditions ?? []).some((x: { type: string }) => x.type === 'DisruptionTarget'));
+    const cond = marked!.object.status.conditions.find((x: { type: string }) => x.type === 'DisruptionTarget');
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['True', 'DeletionByTaintManager', 'Taint manager: deleting due to NoExecute taint']);
+    assert.equal((await api(c, 'GET', '/api/v1/namespaces/sick/pods/patient')).status, 200);
+    // a NoExecute taint nothing tolerates evicts at once; the node turning Ready drops the not-ready taints
+    await c.k(['taint', 'node', 'sick', 'example.com/bad=x:NoExecute']);
+    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/sick/pods/patient')).status === 404, 5_000);
+    const cur = (await api(c, 'GET', '/api/v1/nodes/sick')).json;
+    await api(c, 'PUT', '/api/v1/nodes/sick/status', { ...cur, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } });
+    const healed = await eventually(async () => {
+      const n = (await api(c, 'GET', '/api/v1/nodes/sick')).json;
+      return (n.spec.taints ?? []).length === 1 ? n : undefined;
+    });
+    assert.deepEqual(healed.spec.taints.map((t: { key: string; effect: string }) => [t.key, t.effect]), [['example.com/bad', 'NoExecute']]);
+  });
 });

@@ -36,6 +36,8 @@ import { EndpointSliceController } from '../controllers/endpointslice.js';
 import { PersistentVolumeBinder } from '../controllers/persistentvolume-binder.js';
 import { DisruptionController } from '../controllers/disruption.js';
 import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
+import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -405,6 +407,8 @@ const CONTROLLERS: ((nodes: string[]) => Controller)[] = [
   () => new PersistentVolumeBinder(),
   () => new DisruptionController(),
   () => new PodGarbageCollector(),
+  () => new NodeLifecycleController(),
+  () => new TaintEvictionController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
