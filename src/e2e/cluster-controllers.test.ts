@@ -123,6 +123,23 @@ describe('cluster controllers', () => {
     await eventually(async () => (await api(c, 'GET', `/api/v1/persistentvolumes/${pvName}`)).status === 404);
   });
 
+  test('a WaitForFirstConsumer claim waits for a scheduled pod, then gets the selected node and a volume pinned to it', async () => {
+    await api(c, 'POST', '/apis/storage.k8s.io/v1/storageclasses', { metadata: { name: 'lazy' }, provisioner: 'minikapi.dev/hostpath', volumeBindingMode: 'WaitForFirstConsumer' });
+    await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'later' }, spec: { storageClassName: 'lazy', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    await new Promise((r) => setTimeout(r, 500));
+    const waiting = (await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/later')).json;
+    assert.deepEqual([waiting.status.phase, waiting.spec.volumeName, waiting.metadata.annotations], ['Pending', undefined, undefined]);
+    await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'user' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'later' } }] } });
+    const pvc = await eventually(async () => {
+      const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/later');
+      return r.json.status?.phase === 'Bound' ? r.json : undefined;
+    });
+    const pod = (await api(c, 'GET', '/api/v1/namespaces/vol/pods/user')).json;
+    assert.equal(pvc.metadata.annotations['volume.kubernetes.io/selected-node'], pod.spec.nodeName);
+    const pv = (await api(c, 'GET', `/api/v1/persistentvolumes/${pvc.spec.volumeName}`)).json;
+    assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms, [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [pod.spec.nodeName] }] }]);
+  });
+
   test('a static volume binds by class, access modes, size and selector; with Retain it is Released when the claim goes', async () => {
     const pvSpec = (name: string, size: string, labels: Record<string, string>) => ({
       metadata: { name, labels },

@@ -1,4 +1,5 @@
 // Composition root: options → storage → registry → auth → apiserver → controllers → HTTPS listener.
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
@@ -253,6 +254,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   mark('bootstrap');
 
   const shutdown = new AbortController();
+  // every open watch listens for shutdown: more than ten is normal, not a leak
+  setMaxListeners(0, shutdown.signal);
   let ready = false;
   let server: Server | undefined;
   const serverAddress = () => {
