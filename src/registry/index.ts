@@ -74,6 +74,7 @@ export class Registry {
       allocateNodePort: (p) => this.portAlloc.allocate(p),
       releaseNodePort: (p) => this.portAlloc.release(p),
       priorityClasses: async () => (await this.mustStore('scheduling.k8s.io', 'priorityclasses').list('', {})).items,
+      defaultStorageClass: () => this.defaultStorageClass(),
     };
   }
 
@@ -139,6 +140,15 @@ export class Registry {
   private async usedClusterIPs(): Promise<string[]> {
     const l = await this.mustStore('', 'services').list('', {});
     return l.items.flatMap((s) => s.spec?.clusterIPs ?? (s.spec?.clusterIP ? [s.spec.clusterIP] : []));
+  }
+
+  /** GetDefaultClass: of the classes annotated default, the newest (then the first by name). */
+  private async defaultStorageClass(): Promise<string | undefined> {
+    const isDefault = (a: Record<string, string> | undefined) => a?.['storageclass.kubernetes.io/is-default-class'] === 'true' || a?.['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+    const l = await this.mustStore('storage.k8s.io', 'storageclasses').list('', {});
+    const defaults = l.items.filter((sc) => isDefault(sc.metadata?.annotations));
+    defaults.sort((a, b) => Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp) || (a.metadata.name < b.metadata.name ? -1 : 1));
+    return defaults[0]?.metadata.name;
   }
 
   private async usedNodePorts(): Promise<number[]> {

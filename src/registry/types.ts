@@ -70,6 +70,8 @@ export interface StrategyServices {
   authorization?: AuthorizationServices;
   /** The PriorityClasses (the Priority admission plugin resolves a pod's class through them). */
   priorityClasses?(): Promise<KObject[]>;
+  /** The default StorageClass's name (DefaultStorageClass admission), if any. */
+  defaultStorageClass?(): Promise<string | undefined>;
 }
 
 export interface ServiceAccountTokenService {

@@ -1,11 +1,12 @@
 // Objects every cluster has from its first start: the four system namespaces, the `kubernetes` service and
-// ServiceCIDR, the system priority classes, the local APIServices and the mandatory flow-control objects.
+// ServiceCIDR, the system priority classes, the default StorageClass `standard`, the local APIServices and the mandatory flow-control objects.
 import { StatusError } from '../apimachinery/errors.js';
 import type { Registry } from '../registry/index.js';
 import { localAPIServices } from '../registry/resources/apiregistration.js';
 import { mandatoryFlowControl } from '../registry/resources/flowcontrol.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../registry/resources/policy-scheduling.js';
 import type { KObject } from '../registry/types.js';
+import { HOSTPATH_PROVISIONER } from '../controllers/persistentvolume-binder.js';
 
 const SYSTEM = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
@@ -47,6 +48,14 @@ export async function bootstrap(registry: Registry): Promise<void> {
       value: pc.value,
       description: pc.description,
     });
+  await ensure(registry, 'storage.k8s.io', 'storageclasses', '', {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: HOSTPATH_PROVISIONER,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  });
   const gvs = new Map<string, { group: string; version: string }>();
   for (const d of registry.defs) gvs.set(`${d.group}/${d.version}`, { group: d.group, version: d.version });
   for (const svc of localAPIServices([...gvs.values()])) await ensure(registry, 'apiregistration.k8s.io', 'apiservices', '', svc);

@@ -1,10 +1,10 @@
 // Composition root: options → storage → registry → auth → apiserver → controllers → HTTPS listener.
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, constants as fsConstants } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setMaxListeners } from 'node:events';
 import { getRequestListener } from '@hono/node-server';
 import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
@@ -52,6 +52,13 @@ import { ClusterRoleAggregationController } from '../controllers/clusterrole-agg
 import { JobController } from '../controllers/job.js';
 import { CronJobController } from '../controllers/cronjob.js';
 import { TTLAfterFinishedController } from '../controllers/ttl-after-finished.js';
+import { EndpointsController } from '../controllers/endpoints.js';
+import { EndpointSliceController } from '../controllers/endpointslice.js';
+import { PersistentVolumeBinder } from '../controllers/persistentvolume-binder.js';
+import { DisruptionController } from '../controllers/disruption.js';
+import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
+import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
+import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -514,6 +521,13 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
   () => new StatefulSetController(),
   () => new DaemonSetController(),
+  () => new EndpointsController(),
+  () => new EndpointSliceController(),
+  () => new PersistentVolumeBinder(),
+  () => new DisruptionController(),
+  () => new PodGarbageCollector(),
+  () => new NodeLifecycleController(),
+  () => new TaintEvictionController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -180,9 +180,14 @@ export const persistentvolumeclaims = defineResource({
   returnDeletedObject: true,
   subresources: [STATUS],
   strategy: {
-    prepareForCreate(obj) {
+    async prepareForCreate(obj, ctx) {
       pvcQuantities(obj);
       defaultPVC(obj, true);
+      // DefaultStorageClass admission: only an unset class (not "") gets the default
+      if (obj.spec.storageClassName == null) {
+        const name = await ctx.services.defaultStorageClass?.();
+        if (name) obj.spec.storageClassName = name;
+      }
     },
     prepareForUpdate(obj) {
       pvcQuantities(obj);
@@ -197,6 +202,11 @@ export const persistentvolumeclaims = defineResource({
         delete c.volumeAttributesClassName;
         return c;
       };
+      // volumeName may be set once (binding); an unset class may be set (retroactive default class)
+      const oldSpec = { ...old.spec };
+      if (!oldSpec.volumeName && obj.spec?.volumeName) oldSpec.volumeName = obj.spec.volumeName;
+      if (oldSpec.storageClassName == null && obj.spec?.storageClassName != null) oldSpec.storageClassName = obj.spec.storageClassName;
+      old = { ...old, spec: oldSpec };
       const bound = old.status?.phase === 'Bound';
       const oldStorage = old.spec?.resources?.requests?.storage;
       const newStorage = obj.spec?.resources?.requests?.storage;

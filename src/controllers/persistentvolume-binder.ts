@@ -1,0 +1,193 @@
+// persistentvolume-binder: binds claims to volumes both ways (claimRef, volumeName, phases Pending/Bound/
+// Released/Lost, upstream's bind annotations), provisions a volume for a claim whose class names the
+// simulated hostpath provisioner (at once, or once a pod using it is scheduled for WaitForFirstConsumer),
+// and deletes released volumes whose reclaim policy is Delete.
+import type { KObject } from '../client/types.js';
+import { PODS } from './gvr.js';
+import type { Informer } from './runtime/informer.js';
+import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
+import { PVCS, PVS, STORAGECLASSES, claimClass, findMatchingVolume } from './volume-matching.js';
+
+export const HOSTPATH_PROVISIONER = 'minikapi.dev/hostpath';
+const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
+const STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
+const BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
+export const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+
+const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const claimKey = (ref: KObject) => `claim:${ref.namespace}/${ref.name}`;
+
+/** The PersistentVolume the hostpath provisioner makes for a claim (named pvc-<claim uid>, pre-bound to it). */
+export function provisionedVolume(pvc: KObject, sc: KObject, node?: string): KObject {
+  const pv: KObject = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: `pvc-${pvc.metadata.uid}`, annotations: { [PROVISIONED_BY]: sc.provisioner } },
+    spec: {
+      capacity: { storage: pvc.spec.resources.requests.storage },
+      accessModes: pvc.spec.accessModes,
+      persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? 'Delete',
+      storageClassName: sc.metadata.name,
+      volumeMode: pvc.spec.volumeMode ?? 'Filesystem',
+      hostPath: { path: `/var/lib/minikapi/hostpath/${pvc.metadata.namespace}/${pvc.metadata.name}`, type: 'DirectoryOrCreate' },
+      claimRef: { kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion },
+    },
+  };
+  if (sc.mountOptions) pv.spec.mountOptions = sc.mountOptions;
+  if (node) pv.spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } };
+  return pv;
+}
+
+export class PersistentVolumeBinder extends QueueController {
+  private pvs!: Informer;
+  private pvcs!: Informer;
+  private classes!: Informer;
+  private pods!: Informer;
+
+  constructor() {
+    super('persistentvolume-binder', 1, 10_000);
+  }
+
+  protected register(): void {
+    const claim = (c: KObject) => this.queue.add(`claim:${c.metadata.namespace}/${c.metadata.name}`);
+    const volume = (v: KObject) => {
+      this.queue.add(`volume:${v.metadata.name}`);
+      if (v.spec?.claimRef) this.queue.add(claimKey(v.spec.claimRef));
+    };
+    this.pvcs = this.ctx.informers.informer(PVCS).on({
+      add: claim,
+      update: (_, c) => claim(c),
+      delete: (c) => {
+        for (const v of this.pvs.items()) if (v.spec?.claimRef?.uid === c.metadata.uid) this.queue.add(`volume:${v.metadata.name}`);
+      },
+    });
+    this.pvs = this.ctx.informers.informer(PVS).on({ add: volume, update: (_, v) => volume(v), delete: volume });
+    this.classes = this.ctx.informers.informer(STORAGECLASSES).on({ add: () => this.pendingClaims(), update: () => this.pendingClaims() });
+    const podScheduled = (p: KObject) => {
+      if (!p.spec?.nodeName) return;
+      for (const v of p.spec.volumes ?? []) if (v.persistentVolumeClaim?.claimName) this.queue.add(`claim:${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
+    };
+    this.pods = this.ctx.informers.informer(PODS).on({ add: podScheduled, update: (o, p) => !o.spec?.nodeName && podScheduled(p) });
+  }
+
+  private pendingClaims(): void {
+    for (const c of this.pvcs.items()) if (c.status?.phase !== 'Bound') this.queue.add(`claim:${c.metadata.namespace}/${c.metadata.name}`);
+  }
+
+  protected async sync(key: string): Promise<void> {
+    const [kind, rest] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    try {
+      if (kind === 'claim') await this.syncClaim(rest);
+      else await this.syncVolume(rest);
+    } catch (e) {
+      if (isStatus(e, 409)) throw new Requeue(`${key}: conflict`);
+      if (isStatus(e, 404)) return;
+      throw e;
+    }
+  }
+
+  private async syncClaim(key: string): Promise<void> {
+    const pvc = this.pvcs.get(key);
+    if (!pvc || pvc.metadata.deletionTimestamp) return;
+    const name = pvc.spec?.volumeName;
+    if (name) {
+      const pv = this.pvs.get(name);
+      if (!pv) {
+        // a bound claim whose volume is gone is lost; a pre-bound one waits for it
+        if (pvc.metadata.annotations?.[BIND_COMPLETED]) await this.claimPhase(pvc, 'Lost');
+        return;
+      }
+      const ref = pv.spec?.claimRef;
+      if (!ref || (ref.name === pvc.metadata.name && ref.namespace === pvc.metadata.namespace && (!ref.uid || ref.uid === pvc.metadata.uid))) return this.bind(pv, pvc, false);
+      return;
+    }
+    const sc = this.classes.get(claimClass(pvc));
+    if (sc?.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.annotations?.[SELECTED_NODE]) {
+      const node = this.consumerNode(pvc);
+      if (!node) return;
+      if (!sc.provisioner || sc.provisioner === NO_PROVISIONER) {
+        const pv = findMatchingVolume(pvc, this.pvs.items());
+        if (pv) return this.bind(pv, pvc, true);
+        return;
+      }
+      await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, [SELECTED_NODE]: node } } });
+      return;
+    }
+    const pv = findMatchingVolume(pvc, this.pvs.items());
+    if (pv) return this.bind(pv, pvc, true);
+    if (!sc?.provisioner || sc.provisioner === NO_PROVISIONER || pvc.spec?.selector) return;
+    if (pvc.metadata.annotations?.[STORAGE_PROVISIONER] !== sc.provisioner) {
+      await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, [BETA_STORAGE_PROVISIONER]: sc.provisioner, [STORAGE_PROVISIONER]: sc.provisioner } } });
+      return;
+    }
+    if (sc.provisioner !== HOSTPATH_PROVISIONER) return;
+    // the simulated external provisioner: a hostPath volume, pre-bound to the claim
+    if (this.pvs.get(`pvc-${pvc.metadata.uid}`)) return;
+    try {
+      await this.ctx.client.create(PVS, '', provisionedVolume(pvc, sc, pvc.metadata.annotations?.[SELECTED_NODE]));
+    } catch (e) {
+      if (!isStatus(e, 409)) throw e;
+    }
+  }
+
+  /** The node of a scheduled pod that mounts this claim. */
+  private consumerNode(pvc: KObject): string | undefined {
+    for (const p of this.pods.items())
+      if (p.metadata.namespace === pvc.metadata.namespace && p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec.volumes ?? []).some((v: KObject) => v.persistentVolumeClaim?.claimName === pvc.metadata.name)) return p.spec.nodeName;
+    return undefined;
+  }
+
+  /** bind: the volume's claimRef and phase first, then the claim's volumeName, annotations and status. */
+  private async bind(pv: KObject, pvc: KObject, claimBoundByController: boolean): Promise<void> {
+    const ref = pv.spec?.claimRef;
+    let volume = pv;
+    if (!ref?.uid) {
+      const annotations = { ...pv.metadata.annotations, [BOUND_BY_CONTROLLER]: 'yes' };
+      const claimRef = { kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion };
+      volume = await this.ctx.client.update(PVS, '', { ...pv, metadata: { ...pv.metadata, annotations }, spec: { ...pv.spec, claimRef } });
+    }
+    if (volume.status?.phase !== 'Bound') volume = await this.volumePhase(volume, 'Bound');
+    let claim = pvc;
+    const ann = pvc.metadata.annotations ?? {};
+    if (pvc.spec.volumeName !== pv.metadata.name || ann[BIND_COMPLETED] !== 'yes' || (claimBoundByController && ann[BOUND_BY_CONTROLLER] !== 'yes')) {
+      const annotations: Record<string, string> = { ...ann, [BIND_COMPLETED]: 'yes' };
+      if (claimBoundByController) annotations[BOUND_BY_CONTROLLER] = 'yes';
+      claim = await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations }, spec: { ...pvc.spec, volumeName: pv.metadata.name } });
+    }
+    const s = claim.status ?? {};
+    if (s.phase === 'Bound' && JSON.stringify(s.capacity) === JSON.stringify(volume.spec.capacity) && JSON.stringify(s.accessModes) === JSON.stringify(volume.spec.accessModes)) return;
+    await this.ctx.client.update(PVCS, claim.metadata.namespace, { ...claim, status: { ...s, phase: 'Bound', accessModes: volume.spec.accessModes, capacity: volume.spec.capacity } }, { subresource: 'status' });
+  }
+
+  private async syncVolume(name: string): Promise<void> {
+    const pv = this.pvs.get(name);
+    if (!pv || pv.metadata.deletionTimestamp) return;
+    const ref = pv.spec?.claimRef;
+    if (!ref || !ref.uid) {
+      if (pv.status?.phase !== 'Available') await this.volumePhase(pv, 'Available');
+      return;
+    }
+    let claim = this.pvcs.get(`${ref.namespace}/${ref.name}`);
+    // the informer may not have seen a new claim yet: ask the API server before releasing a volume
+    if (!claim) claim = await this.ctx.client.get(PVCS, ref.namespace, ref.name).catch((e) => (isStatus(e, 404) ? undefined : Promise.reject(e)));
+    if (claim && claim.metadata.uid === ref.uid) {
+      if (!claim.spec?.volumeName) return void this.queue.add(claimKey(ref));
+      if (claim.spec.volumeName === name && pv.status?.phase !== 'Bound') await this.volumePhase(pv, 'Bound');
+      return;
+    }
+    const released = pv.status?.phase === 'Released' ? pv : await this.volumePhase(pv, 'Released');
+    if (released.spec?.persistentVolumeReclaimPolicy === 'Delete') await this.ctx.client.delete(PVS, '', name).catch((e) => !isStatus(e, 404) && Promise.reject(e));
+  }
+
+  private volumePhase(pv: KObject, phase: string): Promise<KObject> {
+    return this.ctx.client.update(PVS, '', { ...pv, status: { ...pv.status, phase, lastPhaseTransitionTime: rfc3339() } }, { subresource: 'status' });
+  }
+
+  private claimPhase(pvc: KObject, phase: string): Promise<KObject> {
+    if (pvc.status?.phase === phase) return Promise.resolve(pvc);
+    return this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, status: { ...pvc.status, phase } }, { subresource: 'status' });
+  }
+}
