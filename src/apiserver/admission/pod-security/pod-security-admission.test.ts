@@ -1,0 +1,88 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { StatusError } from '../../../apimachinery/errors.js';
+import type { Registry } from '../../../registry/index.js';
+import type { WatchSink } from '../../../registry/store.js';
+import type { AdmissionAttributes, KObject, RequestContext, ResourceDef } from '../../../registry/types.js';
+import { PodSecurityAdmission } from './pod-security-admission.js';
+
+const LABELS = { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.21' };
+
+function fakeRegistry(labels: Record<string, string>): Registry {
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app', labels } } as unknown as KObject;
+  const namespaces = {
+    watch: async (_ns: string, _opts: unknown, sink: WatchSink) => {
+      sink.event('ADDED', ns, 1);
+      return { stop() {}, startRevision: 1 };
+    },
+    get: async () => ns,
+  };
+  return { store: (_g: string, _v: string, r: string) => (r === 'namespaces' ? namespaces : undefined) } as unknown as Registry;
+}
+
+function attrs(group: string, resource: string, operation: 'CREATE' | 'UPDATE', subresource = ''): AdmissionAttributes {
+  return { def: { group, resource } as ResourceDef, operation, namespace: 'app', name: 'x', subresource };
+}
+
+function ctx(): RequestContext & { auditAnnotations: Record<string, string> } {
+  return { user: { username: 'u', groups: [] }, dryRun: false, warnings: [], services: {} as RequestContext['services'], auditAnnotations: {} };
+}
+
+const bare = (image = 'nginx') => ({ metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image }] } }) as unknown as KObject;
+const privileged = { metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged: true } }] } } as unknown as KObject;
+
+// v1.21 predates the capabilities check (v1.22) but has seccomp (v1.19)
+const RESTRICTED_V121 = 'allowPrivilegeEscalation != false (container "c" must set securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "c" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")';
+const RESTRICTED_LATEST = 'allowPrivilegeEscalation != false (container "c" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "c" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "c" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")';
+
+describe('PodSecurityAdmission', () => {
+  test('an allowed pod gets the enforce-policy and audit-violations annotations and a warning at the warn version', async () => {
+    const psa = new PodSecurityAdmission(fakeRegistry(LABELS));
+    const c = ctx();
+    await psa.validate(attrs('', 'pods', 'CREATE'), bare(), undefined, c);
+    assert.deepEqual(c.auditAnnotations, {
+      'pod-security.kubernetes.io/enforce-policy': 'baseline:latest',
+      'pod-security.kubernetes.io/audit-violations': `would violate PodSecurity "restricted:latest": ${RESTRICTED_LATEST}`,
+    });
+    assert.deepEqual(c.warnings, [`would violate PodSecurity "restricted:v1.21": ${RESTRICTED_V121}`]);
+  });
+
+  test('a refused pod is 403 Forbidden, audited, and not also warned', async () => {
+    const psa = new PodSecurityAdmission(fakeRegistry(LABELS));
+    const c = ctx();
+    await assert.rejects(psa.validate(attrs('', 'pods', 'CREATE'), privileged, undefined, c), (e: StatusError) => {
+      assert.equal(e.code, 403);
+      assert.equal(e.reason, 'Forbidden');
+      assert.equal(e.message, 'pods "x" is forbidden: violates PodSecurity "baseline:latest": privileged (container "c" must not set securityContext.privileged=true)');
+      return true;
+    });
+    assert.deepEqual(c.warnings, []);
+    assert.match(c.auditAnnotations['pod-security.kubernetes.io/audit-violations'], /^would violate PodSecurity "restricted:latest": privileged \(container "c" must not set securityContext.privileged=true\), allowPrivilegeEscalation/);
+  });
+
+  test('pod updates that change no image, and status writes, are not evaluated', async () => {
+    const psa = new PodSecurityAdmission(fakeRegistry(LABELS));
+    const c = ctx();
+    await psa.validate(attrs('', 'pods', 'UPDATE'), privileged, privileged, c);
+    await psa.validate(attrs('', 'pods', 'UPDATE', 'status'), privileged, bare(), c);
+    assert.deepEqual(c.warnings, []);
+    await assert.rejects(psa.validate(attrs('', 'pods', 'UPDATE'), { ...privileged, spec: { containers: [{ name: 'c', image: 'nginx:2', securityContext: { privileged: true } }] } } as unknown as KObject, privileged, ctx()), /is forbidden: violates PodSecurity/);
+  });
+
+  test('a CronJob template is warned and audited, never refused', async () => {
+    const psa = new PodSecurityAdmission(fakeRegistry(LABELS));
+    const c = ctx();
+    const cronjob = { metadata: { name: 'x' }, spec: { jobTemplate: { spec: { template: privileged } } } } as unknown as KObject;
+    await psa.validate(attrs('batch', 'cronjobs', 'CREATE'), cronjob, undefined, c);
+    assert.deepEqual(c.warnings, [`would violate PodSecurity "restricted:v1.21": privileged (container "c" must not set securityContext.privileged=true), ${RESTRICTED_V121}`]);
+    assert.equal(c.auditAnnotations['pod-security.kubernetes.io/enforce-policy'], undefined);
+  });
+
+  test('namespaces without labels are fully privileged: nothing is evaluated', async () => {
+    const psa = new PodSecurityAdmission(fakeRegistry({}));
+    const c = ctx();
+    await psa.validate(attrs('', 'pods', 'CREATE'), privileged, undefined, c);
+    assert.deepEqual(c.warnings, []);
+    assert.deepEqual(c.auditAnnotations, { 'pod-security.kubernetes.io/enforce-policy': 'privileged:latest' });
+  });
+});
