@@ -21,11 +21,12 @@ describe('PodSecurity baseline security-context checks', () => {
     assert.equal(detail({ containers: [{ name: 'c' }] }, { annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'unconfined' } }, 18), 'seccompProfile (forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined")');
   });
 
-  test('AppArmor annotations and Unconfined profiles', () => {
+  test('AppArmor profile types and annotations', () => {
     assert.equal(
-      detail({ securityContext: { appArmorProfile: { type: 'Unconfined' } }, containers: [{ name: 'c' }] }, { annotations: { 'container.apparmor.security.beta.kubernetes.io/c': 'unconfined' } }),
-      'forbidden AppArmor profiles (container.apparmor.security.beta.kubernetes.io/c="unconfined", pod must not set securityContext.appArmorProfile.type to "Unconfined")',
+      detail({ securityContext: { appArmorProfile: { type: 'Unconfined' } }, containers: [{ name: 'c', securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'p' } } }, { name: 'd', securityContext: { appArmorProfile: { type: 'Unconfined' } } }] }, { annotations: { 'container.apparmor.security.beta.kubernetes.io/c': 'unconfined' } }),
+      'forbidden AppArmor profiles (pod and container "d" and annotation must not set AppArmor profile type to "Unconfined", "container.apparmor.security.beta.kubernetes.io/c="unconfined"")',
     );
+    assert.equal(detail({ containers: [{ name: 'c', securityContext: { appArmorProfile: { type: 'Unconfined' } } }] }), 'forbidden AppArmor profile (container "c" must not set AppArmor profile type to "Unconfined")');
     assert.equal(detail({ containers: [{ name: 'c' }] }, { annotations: { 'container.apparmor.security.beta.kubernetes.io/c': 'runtime/default' } }), '');
   });
 

@@ -8,19 +8,30 @@ export const appArmorProfile: Check = {
   id: 'appArmorProfile',
   level: 'baseline',
   since: 0,
-  run: ({ annotations, podSc, containers }, minor) => {
-    const bad: string[] = [];
+  run: ({ annotations, podSc, containers }) => {
+    const values: string[] = [];
+    const badType = (s: Json): boolean => {
+      if (s.appArmorProfile == null) return false;
+      const type = str(obj(s.appArmorProfile).type);
+      if (type === 'RuntimeDefault' || type === 'Localhost') return false;
+      values.push(type);
+      return true;
+    };
+    const setters: string[] = [];
+    if (badType(podSc)) setters.push('pod');
+    const names = containers.filter((c) => badType(sc(c))).map((c) => str(c.name));
+    if (names.length) setters.push(containersText(names));
+    const bad = sortedSet(values);
+    const anns: string[] = [];
     for (const [key, value] of Object.entries(annotations)) {
-      if (key.startsWith(APPARMOR_PREFIX) && value && value !== 'runtime/default' && !value.startsWith('localhost/')) bad.push(`${key}=${JSON.stringify(value)}`);
+      if (key.startsWith(APPARMOR_PREFIX) && value && value !== 'runtime/default' && !value.startsWith('localhost/')) anns.push(`${key}=${JSON.stringify(value)}`);
     }
-    bad.sort();
-    if (minor >= 30) {
-      const unconfined = (s: Json) => str(obj(s.appArmorProfile).type) === 'Unconfined';
-      const names = containers.filter((c) => unconfined(sc(c))).map((c) => str(c.name));
-      const pod = unconfined(podSc);
-      if (pod || names.length) bad.push(`${settersText(pod, names)} must not set securityContext.appArmorProfile.type to "Unconfined"`);
+    if (anns.length) {
+      bad.push(...anns.sort());
+      setters.push(pluralize('annotation', 'annotations', anns.length));
     }
-    return bad.length ? { reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', bad.length), detail: bad.join(', ') } : null;
+    if (!setters.length) return null;
+    return { reason: pluralize('forbidden AppArmor profile', 'forbidden AppArmor profiles', bad.length), detail: `${setters.join(' and ')} must not set AppArmor profile type to ${joinQuote(bad)}` };
   },
 };
 
