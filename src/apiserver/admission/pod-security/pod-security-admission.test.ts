@@ -85,4 +85,11 @@ describe('PodSecurityAdmission', () => {
     assert.deepEqual(c.warnings, []);
     assert.deepEqual(c.auditAnnotations, { 'pod-security.kubernetes.io/enforce-policy': 'privileged:latest' });
   });
+
+  test('a namespace whose labels no longer parse enforces restricted and records the parse error', async () => {
+    const psa = new PodSecurityAdmission(fakeRegistry({ 'pod-security.kubernetes.io/enforce': 'strict' }));
+    const c = ctx();
+    await assert.rejects(psa.validate(attrs('', 'pods', 'CREATE'), bare(), undefined, c), /violates PodSecurity "restricted:latest"/);
+    assert.equal(c.auditAnnotations['pod-security.kubernetes.io/error'], 'Failed to parse policy: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted');
+  });
 });

@@ -1,7 +1,7 @@
 // The PodSecurity admission plugin (k8s.io/pod-security-admission as kube-apiserver runs it): namespace
 // labels choose a level per mode; pods are enforced, audited and warned, workload templates only
 // audited and warned, and labelling a namespace warns about the pods it already holds.
-import { forbidden, invalidError } from '../../../apimachinery/errors.js';
+import { fieldErrorString, forbidden, invalidError, type FieldError } from '../../../apimachinery/errors.js';
 import type { Registry } from '../../../registry/index.js';
 import type { AdmissionAttributes, KObject, RequestContext } from '../../../registry/types.js';
 import { ObjectCache } from '../policy/object-cache.js';
@@ -15,6 +15,7 @@ const IGNORED_POD_SUBRESOURCES = new Set(['exec', 'attach', 'binding', 'eviction
 const MAX_PODS_TO_CHECK = 3000;
 export const ENFORCE_POLICY_ANNOTATION = 'pod-security.kubernetes.io/enforce-policy';
 export const AUDIT_VIOLATIONS_ANNOTATION = 'pod-security.kubernetes.io/audit-violations';
+const ERROR_ANNOTATION = 'pod-security.kubernetes.io/error';
 
 export class PodSecurityAdmission {
   private readonly namespaces: ObjectCache;
@@ -33,9 +34,9 @@ export class PodSecurityAdmission {
     if (a.subresource || !hasPodTemplate(group, resource)) return;
     const template = podTemplateOf(group, resource, o);
     if (!template) return;
-    const { policy } = policyFromLabels(await this.labelsOf(a.namespace));
-    if (policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
-    this.evaluate(a, policy, template.metadata, template.spec, ctx, false);
+    const { policy, errs } = policyFromLabels(await this.labelsOf(a.namespace));
+    if (!errs.length && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
+    this.evaluate(a, policy, errs, template.metadata, template.spec, ctx, false);
   }
 
   stop(): void {
@@ -50,10 +51,10 @@ export class PodSecurityAdmission {
       return;
     }
     if (a.operation === 'UPDATE' && old && !isSignificantPodUpdate(o as unknown as Json, old as unknown as Json)) return;
-    this.evaluate(a, policy, obj(o.metadata), obj(o.spec), ctx, true, o.metadata?.name);
+    this.evaluate(a, policy, errs, obj(o.metadata), obj(o.spec), ctx, true, o.metadata?.name);
   }
 
-  private evaluate(a: AdmissionAttributes, policy: Policy, metadata: Json, spec: Json, ctx: RequestContext, enforce: boolean, name?: string): void {
+  private evaluate(a: AdmissionAttributes, policy: Policy, errs: FieldError[], metadata: Json, spec: Json, ctx: RequestContext, enforce: boolean, name?: string): void {
     const results = new Map<string, ReturnType<typeof evaluatePod>>();
     const run = (lv: LevelVersion) => {
       const key = levelVersionString(lv);
@@ -61,6 +62,8 @@ export class PodSecurityAdmission {
       return results.get(key)!;
     };
     const audit = ctx.auditAnnotations;
+    // field.ErrorList.ToAggregate(): one error as is, several in brackets
+    if (errs.length && audit) audit[ERROR_ANNOTATION] = `Failed to parse policy: ${errs.length === 1 ? fieldErrorString(errs[0]) : `[${errs.map(fieldErrorString).join(', ')}]`}`;
     let denied: string | undefined;
     if (enforce) {
       if (audit) audit[ENFORCE_POLICY_ANNOTATION] = levelVersionString(policy.enforce);
