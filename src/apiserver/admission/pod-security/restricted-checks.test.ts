@@ -47,4 +47,10 @@ describe('PodSecurity restricted checks', () => {
   test('older policy versions skip checks that did not exist yet', () => {
     assert.equal(detail('restricted', { containers: [{ name: 'c', securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true } }] }, 18), '');
   });
+
+  test('from v1.25 Windows pods skip privilege escalation, capabilities and seccomp', () => {
+    const spec = { os: { name: 'windows' }, containers: [{ name: 'c' }] };
+    assert.equal(detail('restricted', spec), 'runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true)');
+    assert.match(detail('restricted', spec, 24), /^allowPrivilegeEscalation != false .*unrestricted capabilities .*seccompProfile/);
+  });
 });

@@ -3,6 +3,11 @@
 import { validSeccomp } from './baseline-security-context.js';
 import { arr, containersText, joinQuote, obj, sc, settersText, sortedSet, str, type Check, type Json } from './check.js';
 
+/** From v1.25 Windows pods skip the Linux-only checks (API validation already refuses those fields there). */
+function linuxOnlySkips(spec: Json, minor: number): boolean {
+  return minor >= 25 && obj(spec.os).name === 'windows';
+}
+
 const ALLOWED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 
 export const restrictedVolumes: Check = {
@@ -20,7 +25,8 @@ export const allowPrivilegeEscalation: Check = {
   id: 'allowPrivilegeEscalation',
   level: 'restricted',
   since: 8,
-  run: ({ containers }) => {
+  run: ({ spec, containers }, minor) => {
+    if (linuxOnlySkips(spec, minor)) return null;
     const names = containers.filter((c) => sc(c).allowPrivilegeEscalation !== false).map((c) => str(c.name));
     return names.length ? { reason: 'allowPrivilegeEscalation != false', detail: `${containersText(names)} must set securityContext.allowPrivilegeEscalation=false` } : null;
   },
@@ -74,7 +80,8 @@ export const seccompProfileRestricted: Check = {
   id: 'seccompProfile_restricted',
   level: 'restricted',
   since: 19,
-  run: ({ podSc, containers }) => {
+  run: ({ spec, podSc, containers }, minor) => {
+    if (linuxOnlySkips(spec, minor)) return null;
     const typed = (s: Json): Json => (s.seccompProfile == null ? {} : { p: obj(s.seccompProfile).type ?? '' });
     const r = podOrContainers(typed(podSc), containers.map((c) => ({ name: c.name, securityContext: typed(sc(c)) })), 'p', validSeccomp);
     if (r.podBad || r.explicit.length) {
@@ -89,7 +96,8 @@ export const capabilitiesRestricted: Check = {
   id: 'capabilities_restricted',
   level: 'restricted',
   since: 22,
-  run: ({ containers }) => {
+  run: ({ spec, containers }, minor) => {
+    if (linuxOnlySkips(spec, minor)) return null;
     const missingDrop: string[] = [];
     const adding: string[] = [];
     const forbidden: string[] = [];
