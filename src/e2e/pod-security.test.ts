@@ -3,6 +3,10 @@
 // about the pods a namespace already runs.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 
 const RESTRICTED_SC = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
@@ -15,10 +19,13 @@ const RESTRICTED_BARE = 'allowPrivilegeEscalation != false (container "c" must s
 
 describe('PodSecurity admission', () => {
   let c: TestCluster;
+  const dir = mkdtempSync(join(tmpdir(), 'minikapi-psa-'));
+  const auditLog = join(dir, 'audit.log');
 
   before(async () => {
-    c = await startTestCluster();
-    for (const ns of ['strict', 'base', 'warned', 'existing']) await c.k(['create', 'namespace', ns]);
+    writeFileSync(join(dir, 'policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: ["RequestReceived"]\nrules:\n- level: Metadata\n  resources:\n  - group: ""\n    resources: ["pods"]\n- level: None\n');
+    c = await startTestCluster({ auditLogPath: auditLog, auditPolicyFile: join(dir, 'policy.yaml') });
+    for (const ns of ['strict', 'base', 'warned', 'existing', 'audited']) await c.k(['create', 'namespace', ns]);
     await c.k(['label', 'ns', 'strict', 'pod-security.kubernetes.io/enforce=restricted']);
     await c.k(['label', 'ns', 'base', 'pod-security.kubernetes.io/enforce=baseline']);
     await c.k(['label', 'ns', 'warned', 'pod-security.kubernetes.io/warn=restricted']);
@@ -26,6 +33,7 @@ describe('PodSecurity admission', () => {
 
   after(async () => {
     await c?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('restricted refuses a privileged pod with upstream text', async () => {
@@ -87,5 +95,23 @@ describe('PodSecurity admission', () => {
     // relaxing the level checks nothing
     const relaxed = await c.kubectl(['label', 'ns', 'existing', '--overwrite', 'pod-security.kubernetes.io/enforce=baseline']);
     assert.equal(relaxed.stderr, '');
+  });
+
+  test('audit mode records the violations as an audit annotation of the pod create', async () => {
+    await c.k(['label', 'ns', 'audited', 'pod-security.kubernetes.io/audit=restricted', 'pod-security.kubernetes.io/enforce=baseline']);
+    const r = await c.kubectl(['create', '-n', 'audited', '-f', '-'], { stdin: pod('a') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    type Event = { verb: string; objectRef?: { namespace?: string; name?: string }; annotations?: Record<string, string> };
+    const find = () => readFileSync(auditLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event).find((e) => e.verb === 'create' && e.objectRef?.namespace === 'audited' && e.objectRef?.name === 'a');
+    // the ResponseComplete event may be written just after kubectl has its answer
+    let create = find();
+    for (let i = 0; i < 20 && !create; i++) {
+      await sleep(100);
+      create = find();
+    }
+    assert.ok(create, 'no audit event for the pod create');
+    assert.equal(create.annotations?.['pod-security.kubernetes.io/enforce-policy'], 'baseline:latest');
+    assert.equal(create.annotations?.['pod-security.kubernetes.io/audit-violations'], `would violate PodSecurity "restricted:latest": ${RESTRICTED_BARE}`);
   });
 });
