@@ -8,7 +8,7 @@ import { PodSecurityAdmission } from './pod-security-admission.js';
 
 const LABELS = { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/audit': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'v1.21' };
 
-function fakeRegistry(labels: Record<string, string>): Registry {
+function fakeRegistry(labels: Record<string, string>, pods: KObject[] = []): Registry {
   const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app', labels } } as unknown as KObject;
   const namespaces = {
     watch: async (_ns: string, _opts: unknown, sink: WatchSink) => {
@@ -17,7 +17,8 @@ function fakeRegistry(labels: Record<string, string>): Registry {
     },
     get: async () => ns,
   };
-  return { store: (_g: string, _v: string, r: string) => (r === 'namespaces' ? namespaces : undefined) } as unknown as Registry;
+  const podStore = { list: async () => ({ items: pods, resourceVersion: '1' }) };
+  return { store: (_g: string, _v: string, r: string) => (r === 'namespaces' ? namespaces : r === 'pods' ? podStore : undefined) } as unknown as Registry;
 }
 
 function attrs(group: string, resource: string, operation: 'CREATE' | 'UPDATE', subresource = ''): AdmissionAttributes {
@@ -91,5 +92,37 @@ describe('PodSecurityAdmission', () => {
     const c = ctx();
     await assert.rejects(psa.validate(attrs('', 'pods', 'CREATE'), bare(), undefined, c), /violates PodSecurity "restricted:latest"/);
     assert.equal(c.auditAnnotations['pod-security.kubernetes.io/error'], 'Failed to parse policy: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted');
+  });
+
+  test('raising the enforce level warns once per distinct violation with the first pod name and a count', async () => {
+    const mk = (name: string, privileged = false) => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx', securityContext: { privileged } }] } }) as unknown as KObject;
+    const psa = new PodSecurityAdmission(fakeRegistry({}, [mk('d'), mk('b'), mk('c'), mk('z', true)]));
+    const c = ctx();
+    const ns = (labels: Record<string, string>) => ({ metadata: { name: 'app', labels } }) as unknown as KObject;
+    const a = { ...attrs('', 'namespaces', 'UPDATE'), namespace: '', name: 'app' };
+    await psa.validate(a, ns({ 'pod-security.kubernetes.io/enforce': 'baseline' }), ns({}), c);
+    assert.deepEqual(c.warnings, ['existing pods in namespace "app" violate the new PodSecurity enforce level "baseline:latest"', 'z: privileged']);
+    const c2 = ctx();
+    await psa.validate(a, ns({ 'pod-security.kubernetes.io/enforce': 'restricted' }), ns({ 'pod-security.kubernetes.io/enforce': 'baseline' }), c2);
+    assert.deepEqual(c2.warnings, [
+      'existing pods in namespace "app" violate the new PodSecurity enforce level "restricted:latest"',
+      'b (and 2 other pods): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+      'z: privileged, allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile',
+    ]);
+    const c3 = ctx();
+    await psa.validate(a, ns({ 'pod-security.kubernetes.io/enforce': 'baseline' }), ns({ 'pod-security.kubernetes.io/enforce': 'restricted' }), c3);
+    assert.deepEqual(c3.warnings, []);
+  });
+
+  test('namespace labels are validated on create, and on update only when their errors change', async () => {
+    const psa = new PodSecurityAdmission(fakeRegistry({}));
+    const ns = (labels: Record<string, string>) => ({ metadata: { name: 'app', labels } }) as unknown as KObject;
+    const bad = ns({ 'pod-security.kubernetes.io/enforce': 'strict' });
+    await assert.rejects(psa.validate({ ...attrs('', 'namespaces', 'CREATE'), name: 'app' }, bad, undefined, ctx()), (e: StatusError) => {
+      assert.equal(e.code, 422);
+      assert.equal(e.message, 'Namespace "app" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict": must be one of privileged, baseline, restricted');
+      return true;
+    });
+    await psa.validate({ ...attrs('', 'namespaces', 'UPDATE'), name: 'app' }, ns({ ...bad.metadata.labels, other: 'x' }), bad, ctx());
   });
 });
