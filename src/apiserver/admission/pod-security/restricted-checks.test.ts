@@ -53,4 +53,10 @@ describe('PodSecurity restricted checks', () => {
     assert.equal(detail('restricted', spec), 'runAsNonRoot != true (pod or container "c" must set securityContext.runAsNonRoot=true)');
     assert.match(detail('restricted', spec, 24), /^allowPrivilegeEscalation != false .*unrestricted capabilities .*seccompProfile/);
   });
+
+  test('image volumes pass restricted at every policy version (added to the v1.0 check in v1.33)', () => {
+    const spec = { securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, volumes: [{ name: 'i', image: { reference: 'busybox' } }], containers: [{ name: 'c', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }] };
+    assert.equal(detail('restricted', spec), '');
+    assert.equal(detail('restricted', spec, 25), '');
+  });
 });

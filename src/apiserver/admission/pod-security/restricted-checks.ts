@@ -8,7 +8,8 @@ function linuxOnlySkips(spec: Json, minor: number): boolean {
   return minor >= 25 && obj(spec.os).name === 'windows';
 }
 
-const ALLOWED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+// image volumes joined the list in v1.33, inside the v1.0 check (so for every policy version)
+const ALLOWED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
 
 export const restrictedVolumes: Check = {
   id: 'restrictedVolumes',
