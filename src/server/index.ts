@@ -18,6 +18,7 @@ import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
+import { PodSecurityAdmission } from '../apiserver/admission/pod-security/pod-security-admission.js';
 import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
 import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
 import { crdSchemaResolver } from '../apiserver/admission/policy/crd-schemas.js';
@@ -359,7 +360,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
   registry.services.authorization = rbac.services(authorizer, allowAll);
   // policies' `authorizer` asks the same chain as requests (both answer synchronously)
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])));
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry));
   const app = createApp({
     auditLog,
     metrics,

@@ -3,9 +3,10 @@
 import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../../registry/types.js';
 import type { PolicyAdmission } from './policy-admission.js';
 import { admitCertificateSigningRequest } from '../certificates.js';
+import type { PodSecurityAdmission } from '../pod-security/pod-security-admission.js';
 
 export class AdmissionChain implements Admission {
-  constructor(private readonly webhooks: Admission, private readonly policies: PolicyAdmission) {}
+  constructor(private readonly webhooks: Admission, private readonly policies: PolicyAdmission, private readonly podSecurity?: PodSecurityAdmission) {}
 
   interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean> {
     return which === 'mutating' ? this.webhooks.interested(which, a) : Promise.resolve(true);
@@ -17,6 +18,7 @@ export class AdmissionChain implements Admission {
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     await admitCertificateSigningRequest(a, obj, old, ctx);
+    await this.podSecurity?.validate(a, obj, old, ctx);
     await this.policies.validate(a, obj, old, ctx);
     await this.webhooks.validate(a, obj, old, ctx);
   }
