@@ -221,4 +221,14 @@ describe('admission webhooks', () => {
     assert.equal(m.request.name, undefined);
     assert.equal(m.request.object.metadata.name, undefined);
   });
+
+  test('a Service annotated minikapi.dev/webhook-url sends its webhook calls to that URL, checked as the Service name', async () => {
+    await c.k(['-n', 'webhooks', 'delete', 'endpoints', 'hook']);
+    const gone = await c.kubectl(['-n', 'hooked', 'create', 'configmap', 'no-endpoints', '--from-literal=forbidden=1']);
+    assert.match(gone.stderr, /failed calling webhook "deny\.example\.com": failed to call webhook: Post "https:\/\/hook\.webhooks\.svc:443\/validate\?timeout=10s": endpoints "hook" not found/);
+    await c.k(['-n', 'webhooks', 'annotate', 'service', 'hook', `minikapi.dev/webhook-url=https://127.0.0.1:${port}`]);
+    const r = await c.kubectl(['-n', 'hooked', 'create', 'configmap', 'overridden', '--from-literal=forbidden=1']);
+    assert.equal(r.stderr, 'error: failed to create configmap: admission webhook "deny.example.com" denied the request: forbidden key\n');
+    assert.equal(await c.k(['-n', 'hooked', 'create', 'configmap', 'overridden-ok', '--from-literal=fine=1']), 'configmap/overridden-ok created\n');
+  });
 });

@@ -5,6 +5,9 @@ import type { Registry } from '../../registry/index.js';
 import type { KObject } from '../../registry/types.js';
 import type { Webhook } from './webhook-match.js';
 
+/** On a Service: the https://host:port[/prefix] its webhook calls go to instead of its Endpoints. */
+export const WEBHOOK_URL_ANNOTATION = 'minikapi.dev/webhook-url';
+
 /** The call failed (transport, status, body); the message reads as Go's client error. */
 export class WebhookCallError extends Error {}
 
@@ -41,6 +44,18 @@ async function target(registry: Registry, h: Webhook, timeout: number): Promise<
   }
   const sp = ((service.spec?.ports as KObject[] | undefined) ?? []).find((p) => p.port === port);
   if (!sp) throw new WebhookCallError(`${post}: service port ${port} not found`);
+  // nothing runs behind a Service here: this annotation sends its webhook traffic to a server on the host,
+  // still verified as the Service's DNS name
+  const override = service.metadata?.annotations?.[WEBHOOK_URL_ANNOTATION];
+  if (override) {
+    let u: URL;
+    try {
+      u = new URL(override);
+    } catch {
+      throw new WebhookCallError(`${post}: service annotation ${WEBHOOK_URL_ANNOTATION} is not a URL: ${JSON.stringify(override)}`);
+    }
+    return { shown, host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 443), path: `${u.pathname.replace(/\/$/, '')}${path}`, servername: dns };
+  }
   try {
     endpoints = await registry.store('', 'v1', 'endpoints')!.get(svc.namespace, svc.name);
   } catch {
