@@ -16,6 +16,8 @@ import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
+import { ResourceQuotaAdmission } from '../apiserver/admission/resource-quota.js';
+import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
 import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
 import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
@@ -338,7 +340,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
   registry.services.authorization = rbac.services(authorizer, allowAll);
   // policies' `authorizer` asks the same chain as requests (both answer synchronously)
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])));
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new ResourceQuotaAdmission(registry));
   const app = createApp({
     auditLog,
     metrics,
@@ -500,6 +502,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
   () => new StatefulSetController(),
   () => new DaemonSetController(),
+  () => new ResourceQuotaController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -4,7 +4,7 @@ import type { Admission, AdmissionAttributes, KObject, RequestContext } from '..
 import type { PolicyAdmission } from './policy-admission.js';
 
 export class AdmissionChain implements Admission {
-  constructor(private readonly webhooks: Admission, private readonly policies: PolicyAdmission) {}
+  constructor(private readonly webhooks: Admission, private readonly policies: PolicyAdmission, private readonly builtins?: Pick<Admission, 'validate'>) {}
 
   interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean> {
     return which === 'mutating' ? this.webhooks.interested(which, a) : Promise.resolve(true);
@@ -17,5 +17,6 @@ export class AdmissionChain implements Admission {
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     await this.policies.validate(a, obj, old, ctx);
     await this.webhooks.validate(a, obj, old, ctx);
+    await this.builtins?.validate(a, obj, old, ctx);
   }
 }
