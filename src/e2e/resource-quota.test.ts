@@ -1,0 +1,81 @@
+// ResourceQuota (admission and the resourcequota controller) through real kubectl: refusals with upstream's
+// text, status.used kept by admission and recomputed by the controller when objects go.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { API_TEST_CONTROLLERS, startTestCluster, table, type TestCluster } from '../testing/harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, fn: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const quota = (name: string, ns: string, hard: Record<string, string>, spec: Record<string, unknown> = {}) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace: ns }, spec: { hard, ...spec } });
+
+describe('resource quota', () => {
+  let c: TestCluster;
+  const used = async (ns: string, name: string) => JSON.parse(await c.k(['get', 'quota', name, '-n', ns, '-o', 'json'])).status?.used;
+  const create = async (ns: string, name: string, hard: Record<string, string>, spec: Record<string, unknown> = {}) => {
+    await c.k(['create', '-f', '-'], { stdin: quota(name, ns, hard, spec) });
+    await until(`status of ${name}`, async () => (await used(ns, name)) !== undefined);
+  };
+  before(async () => {
+    c = await startTestCluster({ name: 'quota', controllers: API_TEST_CONTROLLERS.replace(',-resourcequota', '') });
+  });
+  after(() => c?.cleanup());
+
+  test('a pods quota of 2 refuses the third kubectl run with upstream text; deleting a pod frees it', async () => {
+    await c.k(['create', 'namespace', 'q1']);
+    await create('q1', 'q', { pods: '2', configmaps: '10' });
+    assert.deepEqual(await used('q1', 'q'), { configmaps: '1', pods: '0' });
+    await c.k(['run', 'p1', '--image=nginx', '-n', 'q1']);
+    await c.k(['run', 'p2', '--image=nginx', '-n', 'q1']);
+    const r = await c.kubectl(['run', 'p3', '--image=nginx', '-n', 'q1']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'Error from server (Forbidden): pods "p3" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2\n');
+    const rows = table(await c.k(['get', 'quota', '-n', 'q1']));
+    assert.deepEqual(rows[0], ['NAME', 'AGE', 'REQUEST', 'LIMIT']);
+    assert.equal(rows[1][0], 'q');
+    assert.equal(rows[1][2], 'configmaps: 1/10, pods: 2/2');
+    const described = await c.k(['describe', 'quota', 'q', '-n', 'q1']);
+    assert.match(described, /Resource\s+Used\s+Hard\n-+\s+-+\s+-+\nconfigmaps\s+1\s+10\npods\s+2\s+2\n/);
+    await c.k(['delete', 'pod', 'p1', '-n', 'q1', '--grace-period=0', '--force']);
+    await until('the controller to free the pod', async () => (await used('q1', 'q')).pods === '1');
+    assert.equal(await c.k(['run', 'p3', '--image=nginx', '-n', 'q1']), 'pod/p3 created\n');
+  });
+
+  test('a quota on cpu limits refuses a pod whose containers do not set them; usage sums canonically', async () => {
+    await c.k(['create', 'namespace', 'q2']);
+    await create('q2', 'compute', { 'limits.cpu': '1', 'requests.memory': '1Gi' });
+    const r = await c.kubectl(['run', 'bare', '--image=nginx', '-n', 'q2']);
+    assert.equal(r.stderr, 'Error from server (Forbidden): pods "bare" is forbidden: failed quota: compute: must specify limits.cpu for: bare; requests.memory for: bare\n');
+    const pod = (name: string, cpu: string) => JSON.stringify({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'q2' },
+      spec: { containers: [{ name: 'c', image: 'nginx', resources: { limits: { cpu }, requests: { memory: '256Mi' } } }] },
+    });
+    await c.k(['create', '-f', '-'], { stdin: pod('a', '500m') });
+    await c.k(['create', '-f', '-'], { stdin: pod('b', '250m') });
+    assert.deepEqual(await used('q2', 'compute'), { 'limits.cpu': '750m', 'requests.memory': '512Mi' });
+    const over = await c.kubectl(['create', '-f', '-'], { stdin: pod('c', '500m') });
+    assert.equal(over.stderr, 'Error from server (Forbidden): error when creating "STDIN": pods "c" is forbidden: exceeded quota: compute, requested: limits.cpu=500m, used: limits.cpu=750m, limited: limits.cpu=1\n');
+    assert.equal(table(await c.k(['get', 'quota', 'compute', '-n', 'q2']))[1].slice(2).join('|'), 'requests.memory: 512Mi/1Gi|limits.cpu: 750m/1');
+  });
+
+  test('scoped quotas count only their pods; count/<resource>.<group> counts any resource', async () => {
+    await c.k(['create', 'namespace', 'q3']);
+    await create('q3', 'besteffort', { pods: '1' }, { scopes: ['BestEffort'] });
+    await create('q3', 'deploys', { 'count/deployments.apps': '1' });
+    await c.k(['run', 'be1', '--image=nginx', '-n', 'q3']);
+    const r = await c.kubectl(['run', 'be2', '--image=nginx', '-n', 'q3']);
+    assert.equal(r.stderr, 'Error from server (Forbidden): pods "be2" is forbidden: exceeded quota: besteffort, requested: pods=1, used: pods=1, limited: pods=1\n');
+    assert.equal(await c.k(['run', 'burst', '--image=nginx', '-n', 'q3', '--overrides', JSON.stringify({ spec: { containers: [{ name: 'burst', image: 'nginx', resources: { requests: { cpu: '100m' } } }] } })]), 'pod/burst created\n');
+    await c.k(['create', 'deployment', 'd1', '--image=nginx', '-n', 'q3']);
+    const d = await c.kubectl(['create', 'deployment', 'd2', '--image=nginx', '-n', 'q3']);
+    assert.equal(d.stderr, 'error: failed to create deployment: deployments.apps "d2" is forbidden: exceeded quota: deploys, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1\n');
+  });
+});
