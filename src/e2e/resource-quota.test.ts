@@ -79,3 +79,40 @@ describe('resource quota', () => {
     assert.equal(d.stderr, 'error: failed to create deployment: deployments.apps "d2" is forbidden: exceeded quota: deploys, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1\n');
   });
 });
+
+describe('limit ranger', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ name: 'limits', controllers: API_TEST_CONTROLLERS.replace(',-resourcequota', '') });
+    await c.k(['create', 'namespace', 'lr']);
+    await c.k(['create', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'defaults', namespace: 'lr' },
+        spec: { limits: [{ type: 'Container', default: { cpu: '500m', memory: '128Mi' }, defaultRequest: { cpu: '100m' }, max: { cpu: '1' }, min: { memory: '64Mi' } }] },
+      }),
+    });
+  });
+  after(() => c?.cleanup());
+
+  test('a pod without resources gets the defaults and the kubernetes.io/limit-ranger annotation', async () => {
+    await c.k(['run', 'plain', '--image=nginx', '-n', 'lr']);
+    const pod = JSON.parse(await c.k(['get', 'pod', 'plain', '-n', 'lr', '-o', 'json']));
+    assert.deepEqual(pod.spec.containers[0].resources, { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '100m', memory: '128Mi' } });
+    assert.equal(pod.metadata.annotations['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu, memory request for container plain; cpu, memory limit for container plain');
+  });
+
+  test('max and min are enforced with upstream messages', async () => {
+    const big = await c.kubectl(['run', 'big', '--image=nginx', '-n', 'lr', '--overrides', JSON.stringify({ spec: { containers: [{ name: 'big', image: 'nginx', resources: { limits: { cpu: '2' } } }] } })]);
+    assert.equal(big.stderr, 'Error from server (Forbidden): pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2\n');
+    const small = await c.kubectl(['run', 'small', '--image=nginx', '-n', 'lr', '--overrides', JSON.stringify({ spec: { containers: [{ name: 'small', image: 'nginx', resources: { limits: { cpu: '2', memory: '32Mi' } } }] } })]);
+    assert.equal(small.stderr, 'Error from server (Forbidden): pods "small" is forbidden: [minimum memory usage per Container is 64Mi, but request is 32Mi, maximum cpu usage per Container is 1, but limit is 2]\n');
+  });
+
+  test('defaults satisfy a quota that requires limits', async () => {
+    await c.k(['create', '-f', '-'], { stdin: quota('compute', 'lr', { 'limits.cpu': '1' }) });
+    await until('quota status', async () => JSON.parse(await c.k(['get', 'quota', 'compute', '-n', 'lr', '-o', 'json'])).status?.used !== undefined);
+    assert.equal(await c.k(['run', 'quoted', '--image=nginx', '-n', 'lr']), 'pod/quoted created\n');
+    const q = JSON.parse(await c.k(['get', 'quota', 'compute', '-n', 'lr', '-o', 'json']));
+    assert.equal(q.status.used['limits.cpu'], '1');
+  });
+});
