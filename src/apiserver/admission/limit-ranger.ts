@@ -5,7 +5,8 @@ import { forbidden } from '../../apimachinery/errors.js';
 import { formatQty, type Qty } from '../../apimachinery/quantity-math.js';
 import type { Registry } from '../../registry/index.js';
 import type { AdmissionAttributes, KObject } from '../../registry/types.js';
-import { addLists, fromJSON, maxLists, type ResourceList } from '../../registry/quota/resource-list.js';
+import { fromJSON, type ResourceList } from '../../registry/quota/resource-list.js';
+import { podTotal } from '../../registry/quota/pod-usage.js';
 
 const ANNOTATION = 'kubernetes.io/limit-ranger';
 
@@ -110,13 +111,7 @@ export function podViolations(pod: KObject, lr: KObject): string[] {
     if (item.type === 'Container') {
       for (const c of [...containers, ...inits]) checkItem(item, 'Container', fromJSON(c.resources?.requests), fromJSON(c.resources?.limits), errs);
     } else if (item.type === 'Pod') {
-      const total = (which: 'requests' | 'limits') => {
-        let sum: ResourceList = new Map();
-        for (const c of containers) sum = addLists(sum, fromJSON(c.resources?.[which]));
-        for (const c of inits) sum = maxLists(sum, fromJSON(c.resources?.[which]));
-        return sum;
-      };
-      checkItem(item, 'Pod', total('requests'), total('limits'), errs);
+      checkItem(item, 'Pod', podTotal(pod, 'requests', false), podTotal(pod, 'limits', false), errs);
     }
   }
   return errs;

@@ -5,7 +5,7 @@ import { forbidden } from '../../apimachinery/errors.js';
 import type { Registry } from '../../registry/index.js';
 import type { AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
 import { evaluatorFor, quotaMatches } from '../../registry/quota/evaluators.js';
-import { addLists, fromJSON, isZero, lessThanOrEqual, mask, prettyPrint, subtractLists, toJSON, type ResourceList } from '../../registry/quota/resource-list.js';
+import { addLists, fromJSON, lessThanOrEqual, mask, prettyPrint, subtractLists, toJSON, type ResourceList } from '../../registry/quota/resource-list.js';
 
 // kube-apiserver's default ignored resources
 const IGNORED = new Set(['/events', 'events.k8s.io/events']);
@@ -36,8 +36,10 @@ export class ResourceQuotaAdmission {
     }
     if (interesting.length === 0) return;
     let delta = ev.usage(obj);
-    if (a.operation === 'UPDATE' && old) delta = subtractLists(delta, ev.usage(old));
-    if (isZero(delta)) return;
+    // an update is charged what it adds, never credited what it frees; zero charges are dropped
+    if (a.operation === 'UPDATE' && old?.metadata?.resourceVersion) delta = subtractLists(delta, ev.usage(old));
+    delta = new Map([...delta].filter(([, q]) => q.nano > 0n));
+    if (delta.size === 0) return;
     // checked against what was listed first, so that a refusal charges nothing; then charged one by one
     for (const q of interesting) this.charge(q, delta, refuse);
     for (const q of interesting) {

@@ -46,7 +46,7 @@ interface Container {
 }
 
 /** resourcehelper.PodRequests/PodLimits: containers summed, init containers as a maximum, sidecars added, overhead on top. */
-function podTotal(pod: KObject, which: 'requests' | 'limits'): ResourceList {
+export function podTotal(pod: KObject, which: 'requests' | 'limits', overhead = true): ResourceList {
   let sum: ResourceList = new Map();
   for (const c of (pod.spec?.containers ?? []) as Container[]) sum = addLists(sum, fromJSON(c.resources?.[which]));
   let sidecars: ResourceList = new Map();
@@ -60,7 +60,7 @@ function podTotal(pod: KObject, which: 'requests' | 'limits'): ResourceList {
     } else init = maxLists(init, addLists(own, sidecars));
   }
   sum = maxLists(sum, init);
-  if (pod.spec?.overhead) sum = addLists(sum, fromJSON(pod.spec.overhead));
+  if (overhead && pod.spec?.overhead) sum = addLists(sum, fromJSON(pod.spec.overhead));
   return sum;
 }
 
