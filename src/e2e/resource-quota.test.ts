@@ -78,6 +78,17 @@ describe('resource quota', () => {
     const d = await c.kubectl(['create', 'deployment', 'd2', '--image=nginx', '-n', 'q3']);
     assert.equal(d.stderr, 'error: failed to create deployment: deployments.apps "d2" is forbidden: exceeded quota: deploys, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1\n');
   });
+
+  test('an update is charged what it adds: a service turned NodePort needs node ports in the quota', async () => {
+    await c.k(['create', 'namespace', 'q4']);
+    await create('q4', 'np', { 'services.nodeports': '1', services: '5' });
+    await c.k(['create', 'service', 'clusterip', 'web', '--tcp=80:80,443:443', '-n', 'q4']);
+    assert.deepEqual(await used('q4', 'np'), { services: '1', 'services.nodeports': '0' });
+    const r = await c.kubectl(['patch', 'service', 'web', '-n', 'q4', '-p', '{"spec":{"type":"NodePort"}}']);
+    assert.equal(r.stderr, 'Error from server (Forbidden): services "web" is forbidden: exceeded quota: np, requested: services.nodeports=2, used: services.nodeports=0, limited: services.nodeports=1\n');
+    assert.equal(await c.k(['create', 'service', 'nodeport', 'one', '--tcp=80:80', '-n', 'q4']), 'service/one created\n');
+    assert.deepEqual(await used('q4', 'np'), { services: '2', 'services.nodeports': '1' });
+  });
 });
 
 describe('limit ranger', () => {
