@@ -14,13 +14,13 @@ export class ResourceQuotaAdmission {
   constructor(private readonly registry: Registry) {}
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
-    if (!obj || !a.namespace || a.subresource || a.operation === 'DELETE' || IGNORED.has(`${a.def.group}/${a.def.resource}`)) return;
+    if (!obj || !a.namespace || a.operation === 'DELETE' || IGNORED.has(`${a.def.group}/${a.def.resource}`)) return;
+    const ev = evaluatorFor(a.def.group, a.def.resource);
+    if (!ev.handles(a.operation, a.subresource)) return;
     const store = this.registry.store('', 'v1', 'resourcequotas');
     if (!store) return;
     const quotas = (await store.list(a.namespace, {})).items;
     if (quotas.length === 0) return;
-    const ev = evaluatorFor(a.def.group, a.def.resource);
-    if (!ev.handles(a.operation)) return;
     const refuse = (why: string) => forbidden({ group: a.def.group, resource: a.def.resource }, a.name || obj.metadata?.name || obj.metadata?.generateName || 'Unknown', why);
     const interesting: KObject[] = [];
     for (const q of quotas.sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1))) {
@@ -36,6 +36,8 @@ export class ResourceQuotaAdmission {
     }
     if (interesting.length === 0) return;
     let delta = ev.usage(obj);
+    const negative = [...delta].filter(([, q]) => q.nano < 0n).map(([k]) => k);
+    if (negative.length) throw refuse(`quota usage is negative for resource(s): ${negative.sort().join(',')}`);
     // an update is charged what it adds, never credited what it frees; zero charges are dropped
     if (a.operation === 'UPDATE' && old?.metadata?.resourceVersion) delta = subtractLists(delta, ev.usage(old));
     delta = new Map([...delta].filter(([, q]) => q.nano > 0n));

@@ -26,8 +26,8 @@ export function quotaScopes(quota: KObject): Scope[] {
 }
 
 export interface Evaluator {
-  /** Whether a write with this operation is charged (upstream's Handles). */
-  handles(operation: string): boolean;
+  /** Whether a write with this operation (on this subresource, '' for the object) is charged (upstream's Handles). */
+  handles(operation: string, subresource: string): boolean;
   /** The quota names among `names` this evaluator accounts for. */
   matchingResources(names: Iterable<string>): string[];
   matchesScope(scope: Scope, obj: KObject): boolean;
@@ -59,7 +59,8 @@ function podMatchesScope(scope: Scope, pod: KObject): boolean {
 }
 
 const podEvaluator: Evaluator = {
-  handles: (op) => op === 'CREATE',
+  // an in-place resize is charged what it adds
+  handles: (op, sub) => (sub === '' ? op === 'CREATE' : sub === 'resize' && op === 'UPDATE'),
   matchingResources: (names) => [...names].filter(isPodResource),
   matchesScope: podMatchesScope,
   usage: podUsage,
@@ -67,7 +68,7 @@ const podEvaluator: Evaluator = {
 };
 
 const serviceEvaluator: Evaluator = {
-  handles: (op) => op === 'CREATE' || op === 'UPDATE',
+  handles: (op, sub) => sub === '' && (op === 'CREATE' || op === 'UPDATE'),
   matchingResources: (names) => [...names].filter((n) => ['services', 'count/services', 'services.loadbalancers', 'services.nodeports'].includes(n)),
   matchesScope: () => false,
   usage(svc) {
@@ -85,7 +86,7 @@ const serviceEvaluator: Evaluator = {
 };
 
 const pvcEvaluator: Evaluator = {
-  handles: (op) => op === 'CREATE' || op === 'UPDATE',
+  handles: (op, sub) => sub === '' && (op === 'CREATE' || op === 'UPDATE'),
   matchingResources: (names) => [...names].filter((n) => ['persistentvolumeclaims', 'count/persistentvolumeclaims', 'requests.storage'].includes(n) || n.includes(STORAGE_CLASS)),
   matchesScope: () => false,
   usage(pvc) {
@@ -105,7 +106,7 @@ const pvcEvaluator: Evaluator = {
 function objectCountEvaluator(group: string, resource: string): Evaluator {
   const names = [objectCountName(group, resource), ...(group === '' && LEGACY.has(resource) ? [resource] : [])];
   return {
-    handles: (op) => op === 'CREATE',
+    handles: (op, sub) => sub === '' && op === 'CREATE',
     matchingResources: (ns) => [...ns].filter((n) => names.includes(n)),
     matchesScope: () => false,
     usage: () => new Map(names.map((n) => [n, qty(1)])),
