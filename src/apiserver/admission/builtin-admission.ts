@@ -14,8 +14,9 @@ export class BuiltinAdmission {
     this.quota = new ResourceQuotaAdmission(registry);
   }
 
-  interestedInMutating(a: AdmissionAttributes): boolean {
-    return a.def.group === '' && a.def.resource === 'pods' && limitRangerHandles(a);
+  /** Whether a built-in would mutate: a pod created in a namespace with LimitRanges. */
+  async interestedInMutating(a: AdmissionAttributes): Promise<boolean> {
+    return a.def.group === '' && a.def.resource === 'pods' && limitRangerHandles(a) && (await this.limitRanger.hasRanges(a.namespace));
   }
 
   mutate(a: AdmissionAttributes, obj: KObject | undefined): Promise<boolean> {

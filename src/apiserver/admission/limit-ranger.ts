@@ -151,6 +151,10 @@ export class LimitRanger {
     return (await store.list(ns, {})).items.sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1));
   }
 
+  async hasRanges(ns: string): Promise<boolean> {
+    return (await this.ranges(ns)).length > 0;
+  }
+
   async mutate(a: AdmissionAttributes, obj: KObject | undefined): Promise<boolean> {
     if (!obj || !isPod(a) || !limitRangerHandles(a)) return false;
     const ranges = await this.ranges(a.namespace);

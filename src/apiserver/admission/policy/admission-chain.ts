@@ -9,7 +9,7 @@ export class AdmissionChain implements Admission {
 
   async interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean> {
     if (which === 'validating') return true;
-    return !!this.builtins?.interestedInMutating(a) || this.webhooks.interested(which, a);
+    return (await this.builtins?.interestedInMutating(a)) || this.webhooks.interested(which, a);
   }
 
   async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
