@@ -89,6 +89,15 @@ describe('resource quota', () => {
     assert.equal(await c.k(['create', 'service', 'nodeport', 'one', '--tcp=80:80', '-n', 'q4']), 'service/one created\n');
     assert.deepEqual(await used('q4', 'np'), { services: '2', 'services.nodeports': '1' });
   });
+
+  test('parallel creates never take a quota past hard', async () => {
+    await c.k(['create', 'namespace', 'q5']);
+    await create('q5', 'sec', { secrets: '3' });
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => c.kubectl(['create', 'secret', 'generic', `s${i}`, '--from-literal=a=b', '-n', 'q5'])));
+    assert.equal(results.filter((r) => r.code === 0).length, 3);
+    for (const r of results.filter((x) => x.code !== 0)) assert.match(r.stderr, /^error: failed to create secret secrets "s\d" is forbidden: exceeded quota: sec, requested: secrets=1, used: secrets=3, limited: secrets=3\n$/);
+    assert.deepEqual(await used('q5', 'sec'), { secrets: '3' });
+  });
 });
 
 describe('limit ranger', () => {
