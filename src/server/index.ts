@@ -17,6 +17,8 @@ import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
+import { BuiltinAdmission } from '../apiserver/admission/builtin-admission.js';
+import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
 import { PodSecurityAdmission } from '../apiserver/admission/pod-security/pod-security-admission.js';
 import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
@@ -360,7 +362,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
   registry.services.authorization = rbac.services(authorizer, allowAll);
   // policies' `authorizer` asks the same chain as requests (both answer synchronously)
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry));
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry), new BuiltinAdmission(registry));
   const app = createApp({
     auditLog,
     metrics,
@@ -529,6 +531,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new PodGarbageCollector(),
   () => new NodeLifecycleController(),
   () => new TaintEvictionController(),
+  () => new ResourceQuotaController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -185,6 +185,10 @@ function defaultPod(obj: KObject): void {
   obj.spec ??= {};
   defaultPodSpec(obj.spec);
   obj.spec.enableServiceLinks ??= true;
+  // a resource with a limit and no request is requested at its limit (pods only, not templates)
+  for (const c of [...(obj.spec.containers ?? []), ...(obj.spec.initContainers ?? [])]) {
+    if (c.resources?.limits) c.resources.requests = { ...c.resources.limits, ...(c.resources.requests ?? {}) };
+  }
 }
 
 const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';

@@ -1,25 +1,35 @@
-// Dynamic admission in upstream's order: mutating webhooks; then, after schema validation, validating
-// admission policies before validating webhooks.
+// Admission in upstream's order: built-in mutation, then mutating webhooks; then, after schema validation,
+// built-in validation, validating admission policies, validating webhooks, and ResourceQuota last.
 import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../../registry/types.js';
+import type { BuiltinAdmission } from '../builtin-admission.js';
 import type { PolicyAdmission } from './policy-admission.js';
 import { admitCertificateSigningRequest } from '../certificates.js';
 import type { PodSecurityAdmission } from '../pod-security/pod-security-admission.js';
 
 export class AdmissionChain implements Admission {
-  constructor(private readonly webhooks: Admission, private readonly policies: PolicyAdmission, private readonly podSecurity?: PodSecurityAdmission) {}
+  constructor(
+    private readonly webhooks: Admission,
+    private readonly policies: PolicyAdmission,
+    private readonly podSecurity?: PodSecurityAdmission,
+    private readonly builtins?: BuiltinAdmission,
+  ) {}
 
-  interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean> {
-    return which === 'mutating' ? this.webhooks.interested(which, a) : Promise.resolve(true);
+  async interested(which: 'mutating' | 'validating', a: AdmissionAttributes): Promise<boolean> {
+    if (which === 'validating') return true;
+    return (await this.builtins?.interestedInMutating(a)) || this.webhooks.interested(which, a);
   }
 
-  mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
-    return this.webhooks.mutate(a, obj, old, ctx);
+  async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
+    const builtin = (await this.builtins?.mutate(a, obj)) ?? false;
+    return (await this.webhooks.mutate(a, obj, old, ctx)) || builtin;
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     await admitCertificateSigningRequest(a, obj, old, ctx);
+    await this.builtins?.validate(a, obj);
     await this.podSecurity?.validate(a, obj, old, ctx);
     await this.policies.validate(a, obj, old, ctx);
     await this.webhooks.validate(a, obj, old, ctx);
+    await this.builtins?.validateLast(a, obj, old, ctx);
   }
 }

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Registry } from '../../registry/index.js';
+import type { AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
+import { StatusError } from '../../apimachinery/errors.js';
+import { ResourceQuotaAdmission } from './resource-quota.js';
+
+function fakeRegistry(quotas: KObject[]): Registry {
+  const store = {
+    list: async () => ({ items: quotas.map((q) => structuredClone(q)), resourceVersion: '1' }),
+    update: async (_ns: string, name: string, transform: (cur: KObject) => KObject | null) => {
+      const i = quotas.findIndex((q) => q.metadata.name === name);
+      const next = transform(structuredClone(quotas[i]));
+      if (next) quotas[i] = next;
+      return { obj: quotas[i], created: false };
+    },
+  };
+  return { store: () => store } as unknown as Registry;
+}
+
+const attrs = (resource: string, operation: 'CREATE' | 'UPDATE' = 'CREATE'): AdmissionAttributes =>
+  ({ def: { group: '', resource, kind: '' }, operation, namespace: 'ns', name: 'x', subresource: '' }) as unknown as AdmissionAttributes;
+const ctx = { dryRun: false, warnings: [] } as unknown as RequestContext;
+const quota = (name: string, hard: Record<string, string>, used?: Record<string, string>) => ({ metadata: { name, namespace: 'ns' }, spec: { hard }, status: { hard, ...(used ? { used } : {}) } });
+
+async function refusal(p: Promise<void>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof StatusError);
+    assert.equal(e.code, 403);
+    return e.message;
+  }
+  assert.fail('admitted');
+}
+
+test('a create within the quota raises status.used at once; the next one over it is refused', async () => {
+  const quotas = [quota('q', { configmaps: '1', secrets: '3' }, { configmaps: '0', secrets: '0' })];
+  const adm = new ResourceQuotaAdmission(fakeRegistry(quotas));
+  await adm.validate(attrs('configmaps'), { metadata: { name: 'x' } }, undefined, ctx);
+  assert.deepEqual(quotas[0].status.used, { configmaps: '1', secrets: '0' });
+  assert.equal(await refusal(adm.validate(attrs('configmaps'), { metadata: { name: 'x' } }, undefined, ctx)),
+    'configmaps "x" is forbidden: exceeded quota: q, requested: configmaps=1, used: configmaps=1, limited: configmaps=1');
+});
+
+test('a quota whose usage is not yet known refuses what it would count', async () => {
+  const adm = new ResourceQuotaAdmission(fakeRegistry([quota('fresh', { services: '2', 'services.nodeports': '1' })]));
+  assert.equal(await refusal(adm.validate(attrs('services'), { metadata: { name: 'x' }, spec: { type: 'ClusterIP' } }, undefined, ctx)),
+    'services "x" is forbidden: status unknown for quota: fresh, resources: services,services.nodeports');
+});
+
+test('zero charges are ignored: a ClusterIP service passes a quota already over on node ports', async () => {
+  const quotas = [quota('np', { 'services.nodeports': '1' }, { 'services.nodeports': '3' })];
+  const adm = new ResourceQuotaAdmission(fakeRegistry(quotas));
+  await adm.validate(attrs('services'), { metadata: { name: 'x' }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } }, undefined, ctx);
+  assert.deepEqual(quotas[0].status.used, { 'services.nodeports': '3' });
+});

@@ -1,0 +1,68 @@
+// The ResourceQuota admission plugin: a create (or a charged update) that would take a quota of its namespace
+// past status.hard is refused with upstream's message; otherwise the quotas' status.used is raised at once,
+// before the object is stored, so that the next write already sees the charge.
+import { forbidden } from '../../apimachinery/errors.js';
+import type { Registry } from '../../registry/index.js';
+import type { AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
+import { evaluatorFor, quotaMatches } from '../../registry/quota/evaluators.js';
+import { addLists, fromJSON, lessThanOrEqual, mask, prettyPrint, subtractLists, toJSON, type ResourceList } from '../../registry/quota/resource-list.js';
+
+// kube-apiserver's default ignored resources
+const IGNORED = new Set(['/events', 'events.k8s.io/events']);
+
+export class ResourceQuotaAdmission {
+  constructor(private readonly registry: Registry) {}
+
+  async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
+    if (!obj || !a.namespace || a.operation === 'DELETE' || IGNORED.has(`${a.def.group}/${a.def.resource}`)) return;
+    const ev = evaluatorFor(a.def.group, a.def.resource);
+    if (!ev.handles(a.operation, a.subresource)) return;
+    const store = this.registry.store('', 'v1', 'resourcequotas');
+    if (!store) return;
+    const quotas = (await store.list(a.namespace, {})).items;
+    if (quotas.length === 0) return;
+    const refuse = (why: string) => forbidden({ group: a.def.group, resource: a.def.resource }, a.name || obj.metadata?.name || obj.metadata?.generateName || 'Unknown', why);
+    const interesting: KObject[] = [];
+    for (const q of quotas.sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1))) {
+      const hard = Object.keys(q.status?.hard ?? {});
+      if (!quotaMatches(q, hard, ev, obj)) continue;
+      const restricted = ev.matchingResources(hard);
+      const why = ev.constraints(restricted, obj);
+      if (why) throw refuse(`failed quota: ${q.metadata.name}: ${why}`);
+      const used = q.status?.used ?? {};
+      const unknown = restricted.filter((r) => !(r in used));
+      if (unknown.length) throw refuse(`status unknown for quota: ${q.metadata.name}, resources: ${restricted.sort().join(',')}`);
+      interesting.push(q);
+    }
+    if (interesting.length === 0) return;
+    let delta = ev.usage(obj);
+    const negative = [...delta].filter(([, q]) => q.nano < 0n).map(([k]) => k);
+    if (negative.length) throw refuse(`quota usage is negative for resource(s): ${negative.sort().join(',')}`);
+    // an update is charged what it adds, never credited what it frees; zero charges are dropped
+    if (a.operation === 'UPDATE' && old?.metadata?.resourceVersion) delta = subtractLists(delta, ev.usage(old));
+    delta = new Map([...delta].filter(([, q]) => q.nano > 0n));
+    if (delta.size === 0) return;
+    // checked against what was listed first, so that a refusal charges nothing; then charged one by one
+    for (const q of interesting) this.charge(q, delta, refuse);
+    for (const q of interesting) {
+      await store.update(a.namespace, q.metadata.name, (cur) => {
+        if (!cur) return null;
+        cur.status = { ...cur.status, used: toJSON(this.charge(cur, delta, refuse)) };
+        return cur;
+      }, { ...ctx, admission: undefined }, { subresource: 'status' });
+    }
+  }
+
+  /** The quota's used after the charge, or the refusal when it would exceed hard. */
+  private charge(q: KObject, delta: ResourceList, refuse: (why: string) => Error): ResourceList {
+    const hard = fromJSON(q.status?.hard);
+    const used = fromJSON(q.status?.used);
+    const requested = mask(delta, hard.keys());
+    const next = addLists(used, requested);
+    const { ok, exceeded } = lessThanOrEqual(mask(next, requested.keys()), hard);
+    if (!ok) {
+      throw refuse(`exceeded quota: ${q.metadata.name}, requested: ${prettyPrint(mask(requested, exceeded))}, used: ${prettyPrint(mask(used, exceeded))}, limited: ${prettyPrint(mask(hard, exceeded))}`);
+    }
+    return next;
+  }
+}
