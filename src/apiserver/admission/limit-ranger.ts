@@ -148,7 +148,8 @@ export class LimitRanger {
   private async ranges(ns: string): Promise<KObject[]> {
     const store = this.registry.store('', 'v1', 'limitranges');
     if (!store) return [];
-    return (await store.list(ns, {})).items.sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1));
+    // from the watch cache, as upstream's plugin reads its informer's lister
+    return (await store.list(ns, { resourceVersion: '0' })).items.sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1));
   }
 
   async hasRanges(ns: string): Promise<boolean> {

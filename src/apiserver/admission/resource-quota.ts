@@ -19,7 +19,8 @@ export class ResourceQuotaAdmission {
     if (!ev.handles(a.operation, a.subresource)) return;
     const store = this.registry.store('', 'v1', 'resourcequotas');
     if (!store) return;
-    const quotas = (await store.list(a.namespace, {})).items;
+    // from the watch cache, as upstream's plugin reads its informer's lister: the charge below re-reads each quota
+    const quotas = (await store.list(a.namespace, { resourceVersion: '0' })).items;
     if (quotas.length === 0) return;
     const refuse = (why: string) => forbidden({ group: a.def.group, resource: a.def.resource }, a.name || obj.metadata?.name || obj.metadata?.generateName || 'Unknown', why);
     const interesting: KObject[] = [];
