@@ -3,7 +3,7 @@
 // capped at 1000 addresses with the over-capacity annotation, as kube-controller-manager's endpoint controller.
 import type { KObject } from '../client/types.js';
 import { PODS } from './gvr.js';
-import { ENDPOINTS, HEADLESS_LABEL, SERVICES, TRIGGER_TIME, findPort, isHeadless, isPodReady, lastChangeTriggerTime, matchesSelector, podIPForService, selectsPods, shouldPodBeInEndpoints, shouldSetHostname } from './pod-endpoints.js';
+import { ENDPOINTS, HEADLESS_LABEL, SERVICES, TRIGGER_TIME, findPort, isHeadless, isPodReady, lastChangeTriggerTime, matchesSelector, podIPForService, selectsPods, servicesOfPods, shouldPodBeInEndpoints, shouldSetHostname } from './pod-endpoints.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
 
@@ -120,11 +120,7 @@ export class EndpointsController extends QueueController {
   protected register(): void {
     const enqueue = (o: KObject) => this.queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
     this.services = this.ctx.informers.informer(SERVICES).on({ add: enqueue, update: (_, s) => enqueue(s), delete: enqueue });
-    const podChanged = (...pods: KObject[]) => {
-      for (const svc of this.services.items())
-        if (svc.metadata.namespace === pods[0]!.metadata.namespace && selectsPods(svc) && pods.some((p) => matchesSelector(svc.spec.selector, p.metadata.labels))) enqueue(svc);
-    };
-    this.pods = this.ctx.informers.informer(PODS).on({ add: (p) => podChanged(p), update: (a, b) => podChanged(a, b), delete: (p) => podChanged(p) });
+    this.pods = this.ctx.informers.informer(PODS).on(servicesOfPods(this.services, enqueue));
     this.endpoints = this.ctx.informers.informer(ENDPOINTS).on({ delete: enqueue, add: (ep) => !this.services.get(`${ep.metadata.namespace}/${ep.metadata.name}`) && enqueue(ep) });
   }
 

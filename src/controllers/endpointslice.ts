@@ -3,7 +3,7 @@
 // per slice and one slice family per port set, as kube-controller-manager's endpointslice controller.
 import type { KObject } from '../client/types.js';
 import { NODES, PODS } from './gvr.js';
-import { ENDPOINTSLICES, HEADLESS_LABEL, SERVICES, TRIGGER_TIME, findPort, isHeadless, isPodReady, lastChangeTriggerTime, matchesSelector, selectsPods, shouldPodBeInEndpoints, shouldSetHostname } from './pod-endpoints.js';
+import { ENDPOINTSLICES, HEADLESS_LABEL, SERVICES, TRIGGER_TIME, findPort, isHeadless, isPodReady, lastChangeTriggerTime, matchesSelector, selectsPods, servicesOfPods, shouldPodBeInEndpoints, shouldSetHostname } from './pod-endpoints.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
 import { SliceTracker } from './slice-tracker.js';
@@ -91,11 +91,7 @@ export class EndpointSliceController extends QueueController {
   protected register(): void {
     const enqueue = (o: KObject) => this.queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
     this.services = this.ctx.informers.informer(SERVICES).on({ add: enqueue, update: (_, s) => enqueue(s), delete: enqueue });
-    const podChanged = (...pods: KObject[]) => {
-      for (const svc of this.services.items())
-        if (svc.metadata.namespace === pods[0]!.metadata.namespace && selectsPods(svc) && pods.some((p) => matchesSelector(svc.spec.selector, p.metadata.labels))) enqueue(svc);
-    };
-    this.pods = this.ctx.informers.informer(PODS).on({ add: (p) => podChanged(p), update: (a, b) => podChanged(a, b), delete: (p) => podChanged(p) });
+    this.pods = this.ctx.informers.informer(PODS).on(servicesOfPods(this.services, enqueue));
     this.nodes = this.ctx.informers.informer(NODES);
     const sliceChanged = (s: KObject) => {
       if (s.metadata.labels?.[MANAGED_BY_LABEL] !== MANAGED_BY) return;

@@ -1,6 +1,7 @@
 // What the endpoints and endpointslice controllers share (upstream's endpointslice util): which pods
 // count, which address and ports a pod offers a service, and when a change was triggered.
 import type { GVR, KObject } from '../client/types.js';
+import type { EventHandlers, Informer } from './runtime/informer.js';
 
 export const SERVICES: GVR = { group: '', version: 'v1', resource: 'services', namespaced: true };
 export const ENDPOINTS: GVR = { group: '', version: 'v1', resource: 'endpoints', namespaced: true };
@@ -9,7 +10,7 @@ export const ENDPOINTSLICES: GVR = { group: 'discovery.k8s.io', version: 'v1', r
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 export const TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
 
-export const isPodReady = (p: KObject): boolean => (p.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
+export { isPodReady } from './replicaset-pods.js';
 
 /** ShouldPodBeInEndpoints: an IP, not terminating (unless included), not finished for its restart policy. */
 export function shouldPodBeInEndpoints(pod: KObject, includeTerminating: boolean): boolean {
@@ -61,3 +62,12 @@ export function matchesSelector(selector: Record<string, string>, labels: Record
 }
 
 export const isHeadless = (svc: KObject): boolean => !svc.spec?.clusterIP || svc.spec.clusterIP === 'None';
+
+/** Pod handlers that enqueue each Service of the pods' namespace whose selector picks a pod that came, changed or went. */
+export function servicesOfPods(services: Informer, enqueue: (svc: KObject) => void): EventHandlers {
+  const changed = (...pods: KObject[]) => {
+    for (const svc of services.items())
+      if (svc.metadata.namespace === pods[0]!.metadata.namespace && selectsPods(svc) && pods.some((p) => matchesSelector(svc.spec.selector, p.metadata.labels))) enqueue(svc);
+  };
+  return { add: (p) => changed(p), update: (a, b) => changed(a, b), delete: (p) => changed(p) };
+}

@@ -10,9 +10,16 @@ function add(into: Resources, from: Record<string, unknown> | undefined, scale =
   for (const [k, v] of Object.entries(from ?? {})) into.set(k, (into.get(k) ?? 0) + quantityValue(v) * scale);
 }
 
+// informer objects are replaced, never changed, on update: a pod's requests are worked out once per version
+// (the scheduler sums every placed pod's on each attempt)
+const computed = new WeakMap<KObject, Resources>();
+
 /** What a pod asks of a node (upstream's computePodResourceRequest). */
 export function podRequests(pod: KObject): Resources {
-  const sum: Resources = new Map();
+  let sum = computed.get(pod);
+  if (sum) return sum;
+  sum = new Map();
+  computed.set(pod, sum);
   for (const c of pod.spec?.containers ?? []) add(sum, c.resources?.requests);
   for (const c of pod.spec?.initContainers ?? []) {
     const one: Resources = new Map();
