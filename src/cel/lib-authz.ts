@@ -50,9 +50,6 @@ export class AuthorizerValue extends OpaqueValue {
   constructor(readonly user: AuthzUser, readonly authorizer: CelAuthorizer) {
     super();
   }
-  equals(other: Val): boolean {
-    return other === this;
-  }
 }
 
 class PathCheckValue extends OpaqueValue {
@@ -60,18 +57,12 @@ class PathCheckValue extends OpaqueValue {
   constructor(readonly authz: AuthorizerValue, readonly path: string) {
     super();
   }
-  equals(other: Val): boolean {
-    return other === this;
-  }
 }
 
 class GroupCheckValue extends OpaqueValue {
   readonly celType = GROUP_CHECK_TYPE;
   constructor(readonly authz: AuthorizerValue, readonly group: string) {
     super();
-  }
-  equals(other: Val): boolean {
-    return other === this;
   }
 }
 
@@ -89,9 +80,6 @@ export class ResourceCheckValue extends OpaqueValue {
   constructor(readonly group: GroupCheckValue, readonly f: ResourceFields) {
     super();
   }
-  equals(other: Val): boolean {
-    return other === this;
-  }
   with(patch: Partial<ResourceFields>): ResourceCheckValue {
     return new ResourceCheckValue(this.group, { ...this.f, ...patch });
   }
@@ -101,9 +89,6 @@ class DecisionValue extends OpaqueValue {
   readonly celType = DECISION_TYPE;
   constructor(readonly d: AuthzDecision) {
     super();
-  }
-  equals(other: Val): boolean {
-    return other === this;
   }
 }
 

@@ -90,7 +90,7 @@ export class FormatValue extends OpaqueValue {
   constructor(readonly def: FormatDef) {
     super();
   }
-  equals(other: Val): boolean {
+  override equals(other: Val): boolean {
     return other instanceof FormatValue && other.def.name === this.def.name;
   }
 }

@@ -164,7 +164,7 @@ export class IpValue extends OpaqueValue {
   constructor(readonly addr: Addr) {
     super();
   }
-  equals(other: Val): boolean {
+  override equals(other: Val): boolean {
     return other instanceof IpValue && addrString(other.addr) === addrString(this.addr);
   }
   override size(): number {
@@ -187,7 +187,7 @@ export class CidrValue extends OpaqueValue {
   constructor(readonly addr: Addr, readonly bits: number) {
     super();
   }
-  equals(other: Val): boolean {
+  override equals(other: Val): boolean {
     return other instanceof CidrValue && other.bits === this.bits && addrString(other.addr) === addrString(this.addr);
   }
   override size(): number {

@@ -134,7 +134,7 @@ export class QuantityValue extends OpaqueValue {
   constructor(readonly dec: Dec) {
     super();
   }
-  equals(other: Val): boolean {
+  override equals(other: Val): boolean {
     return other instanceof QuantityValue && other.dec.cmp(this.dec) === 0;
   }
 }

@@ -123,7 +123,7 @@ export class SemverValue extends OpaqueValue {
   constructor(readonly v: Version) {
     super();
   }
-  equals(other: Val): boolean {
+  override equals(other: Val): boolean {
     return other instanceof SemverValue && compareSemver(this.v, other.v) === 0;
   }
 }

@@ -187,7 +187,7 @@ export class UrlValue extends OpaqueValue {
   constructor(readonly url: GoUrl, readonly raw: string) {
     super();
   }
-  equals(other: Val): boolean {
+  override equals(other: Val): boolean {
     return other instanceof UrlValue && other.toString() === this.toString();
   }
   override toString(): string {

@@ -44,7 +44,10 @@ export class Optional {
 /** Values of library types (IP, CIDR, URL, Quantity, ...). */
 export abstract class OpaqueValue {
   abstract readonly celType: CelType;
-  abstract equals(other: Val): boolean;
+  /** Identity by default (handles such as the authorizer's); values with contents override it. */
+  equals(other: Val): boolean {
+    return other === this;
+  }
   /** Size for cost tracking (cel-go's traits.Sizer), or undefined when the value has no size. */
   size(): number | undefined {
     return undefined;

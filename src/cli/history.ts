@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { stringify as stringifyYAML } from 'yaml';
 import { CompactedError, type Backend, type KeyValue, type WatchEvent } from '../storage/backend.js';
 import { unifiedDiff } from './line-diff.js';
-import { openClusterStore, type StoreFlags } from './open-store.js';
+import { storeOptions, withClusterStore, type StoreFlags } from './open-store.js';
 import { resolveResource } from './resolve-resource.js';
 
 export interface Revision {
@@ -122,39 +122,23 @@ export function renderHistory(what: string, revisions: Revision[], compactRevisi
 }
 
 export function registerHistory(program: Command, fail: (msg: string) => never): void {
-  program
-    .command('history')
-    .description('every revision of one object still in the log: when, by which manager, and a YAML diff against the one before')
-    .argument('<kind/name>', 'e.g. configmap/demo, deploy/web, deployments.apps/web, or a custom resource')
-    .option('-n, --namespace <ns>', 'namespace of a namespaced object', 'default')
-    .option('--name <cluster>', 'cluster name', 'minikapi')
-    .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
-    .option('--storage <url>', "an etcd store instead of a cluster's own: etcd://host:2379[?prefix=/p]")
-    .option('--etcd-cafile <file>', 'CA bundle of the etcd servers (turns on TLS)')
-    .option('--etcd-certfile <file>', 'client certificate for etcd')
-    .option('--etcd-keyfile <file>', 'client key for etcd')
-    .action(async (arg: string, o: StoreFlags & { namespace: string }) => {
-      const m = /^([^/]+)\/([^/]+)$/.exec(arg);
-      if (!m) fail(`expected <kind>/<name>, e.g. configmap/demo; got ${JSON.stringify(arg)}`);
-      let opened;
-      try {
-        opened = await openClusterStore(o);
-      } catch (e) {
-        fail((e as Error).message);
-      }
-      let error: string | undefined;
-      try {
-        const res = await resolveResource(m[1]!, opened.backend);
-        if (!res) throw new Error(`the server doesn't have a resource type "${m[1]}"`);
-        const key = res.keyPrefix + (res.namespaced ? `${o.namespace}/` : '') + m[2];
-        const what = `${res.resource}${res.group ? `.${res.group}` : ''} "${m[2]}"${res.namespaced ? ` in namespace "${o.namespace}"` : ''}`;
-        const { revisions, compactRevision } = await keyHistory(opened.backend, key);
-        if (revisions.length === 0) throw new Error(`${what} has no revision in the log of ${opened.label}${compactRevision > 1 ? ` (compacted below revision ${compactRevision})` : ''}`);
-        process.stdout.write(renderHistory(what, revisions, compactRevision));
-      } catch (e) {
-        error = e instanceof CompactedError ? `the log of ${opened.label} was compacted while reading it; try again` : (e as Error).message;
-      }
-      await opened.backend.close();
-      if (error) fail(error);
-    });
+  storeOptions(
+    program
+      .command('history')
+      .description('every revision of one object still in the log: when, by which manager, and a YAML diff against the one before')
+      .argument('<kind/name>', 'e.g. configmap/demo, deploy/web, deployments.apps/web, or a custom resource')
+      .option('-n, --namespace <ns>', 'namespace of a namespaced object', 'default'),
+  ).action(async (arg: string, o: StoreFlags & { namespace: string }) => {
+    const m = /^([^/]+)\/([^/]+)$/.exec(arg);
+    if (!m) fail(`expected <kind>/<name>, e.g. configmap/demo; got ${JSON.stringify(arg)}`);
+    await withClusterStore(o, fail, async (store) => {
+      const res = await resolveResource(m[1]!, store.backend);
+      if (!res) throw new Error(`the server doesn't have a resource type "${m[1]}"`);
+      const key = res.keyPrefix + (res.namespaced ? `${o.namespace}/` : '') + m[2];
+      const what = `${res.resource}${res.group ? `.${res.group}` : ''} "${m[2]}"${res.namespaced ? ` in namespace "${o.namespace}"` : ''}`;
+      const { revisions, compactRevision } = await keyHistory(store.backend, key);
+      if (revisions.length === 0) throw new Error(`${what} has no revision in the log of ${store.label}${compactRevision > 1 ? ` (compacted below revision ${compactRevision})` : ''}`);
+      process.stdout.write(renderHistory(what, revisions, compactRevision));
+    }, { describe: (store, e) => (e instanceof CompactedError ? `the log of ${store.label} was compacted while reading it; try again` : (e as Error).message) });
+  });
 }
