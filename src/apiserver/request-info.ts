@@ -80,8 +80,6 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   if (cur.length >= 3) info.subresource = cur[2];
   if (cur.length >= 2) info.name = cur[1];
   if (cur.length >= 1) info.resource = cur[0];
-  // the namespace object itself: /api/v1/namespaces/{name}[/status|finalize]
-  if (info.resource === 'namespaces') info.namespace = '';
   // as upstream's bool conversion: only "0" and "false" in any case are false (python sends watch=False)
   const isFalse = (w: string): boolean => w === '0' || w.toLowerCase() === 'false';
   if (info.name === '' && info.verb === 'get') {

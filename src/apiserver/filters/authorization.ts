@@ -28,12 +28,15 @@ export function withAuthorization(authorizer: Authorizer): MiddlewareHandler<Env
   };
 }
 
-/** The 403 upstream's responsewriters.Forbidden writes for attributes that were not allowed. */
+/** HTML's special characters, escaped in the message as upstream's responsewriters do (quotes stay). */
+const sanitize = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The 403 upstream's responsewriters.Forbidden writes: the group-resource without the subresource, the message sanitized. */
 export function forbiddenError(a: Attributes, reason: string): StatusError {
-  const why = forbiddenMessage(a) + (reason ? `: ${reason}` : '');
-  const resource = a.isResourceRequest ? (a.subresource ? `${a.resource}/${a.subresource}` : a.resource) : '';
+  const why = sanitize(forbiddenMessage(a)) + (reason ? `: ${reason}` : '');
+  const resource = a.isResourceRequest ? a.resource : '';
   const qualified = resource && a.apiGroup ? `${resource}.${a.apiGroup}` : resource;
-  const message = !qualified ? `forbidden: ${why}` : a.name ? `${qualified} "${a.name}" is forbidden: ${why}` : `${qualified} is forbidden: ${why}`;
+  const message = !qualified && !a.apiGroup ? `forbidden: ${why}` : a.name ? `${qualified} "${a.name}" is forbidden: ${why}` : `${qualified} is forbidden: ${why}`;
   const details: Record<string, string> = {};
   if (a.name) details.name = a.name;
   if (a.apiGroup) details.group = a.apiGroup;

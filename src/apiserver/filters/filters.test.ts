@@ -72,7 +72,7 @@ describe('request filters', () => {
     const cases: [string, string, string][] = [
       ['GET', '/apis/apps/v1/namespaces/a/deployments/web', 'deployments.apps "web" is forbidden: User "dev" cannot get resource "deployments" in API group "apps" in the namespace "a"'],
       ['GET', '/api/v1/nodes', 'nodes is forbidden: User "dev" cannot list resource "nodes" in API group "" at the cluster scope'],
-      ['GET', '/api/v1/namespaces/a/pods/p/log', 'pods/log "p" is forbidden: User "dev" cannot get resource "pods/log" in API group "" in the namespace "a"'],
+      ['GET', '/api/v1/namespaces/a/pods/p/log', 'pods "p" is forbidden: User "dev" cannot get resource "pods/log" in API group "" in the namespace "a"'],
       ['DELETE', '/api/v1/namespaces/a/configmaps', 'configmaps is forbidden: User "dev" cannot deletecollection resource "configmaps" in API group "" in the namespace "a"'],
       ['GET', '/metrics', 'forbidden: User "dev" cannot get path "/metrics"'],
     ];
