@@ -8,7 +8,7 @@ import { daemonPodSpec, newDaemonPod, REVISION_LABEL, targetNodeName, TEMPLATE_G
 import { daemonStatus, managePlan, rollingUpdatePlan, type DaemonView, type Plan } from './daemonset-plan.js';
 import { constructHistory, revisionsToDelete } from './daemonset-revisions.js';
 import { CONTROLLERREVISIONS, DAEMONSETS, NODES, PODS } from './gvr.js';
-import { EventRecorder } from './replicaset-events.js';
+import { EventRecorder } from './event-recorder.js';
 import { controllerOf as controllerRef, isPodAvailable as podAvailable, isPodReady as podReady } from './replicaset-pods.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
@@ -30,7 +30,7 @@ export class DaemonSetController extends QueueController {
   }
 
   protected register(): void {
-    this.events = new EventRecorder(this.ctx.client, 'daemonset-controller');
+    this.events = new EventRecorder(this.ctx.client, 'daemonset-controller', { kind: 'DaemonSet', apiVersion: 'apps/v1' });
     const enqueue = (o: KObject) => this.queue.add(`${o.metadata.namespace}/${o.metadata.name}`);
     const owner = (p: KObject) => {
       const ref = controllerRef(p);
@@ -120,11 +120,11 @@ export class DaemonSetController extends QueueController {
     await Promise.all(
       plan.delete.map((name) =>
         this.ctx.client.delete(PODS, ns, name).then(
-          () => this.events.event(ds, 'apps/v1', 'DaemonSet', 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`),
+          () => void this.events.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`),
           (e) => {
             this.expect.get(key)?.dels.delete(name);
             if (isStatus(e, 404, 409)) return;
-            this.events.event(ds, 'apps/v1', 'DaemonSet', 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
+            void this.events.event(ds, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
             throw e;
           },
         ),
@@ -137,8 +137,8 @@ export class DaemonSetController extends QueueController {
       const results = await Promise.allSettled(nodes.map((n) => this.ctx.client.create(PODS, ns, newDaemonPod(ds, n, hash, ref))));
       done += nodes.length;
       for (const r of results) {
-        if (r.status === 'fulfilled') this.events.event(ds, 'apps/v1', 'DaemonSet', 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
-        else this.events.event(ds, 'apps/v1', 'DaemonSet', 'Warning', 'FailedCreate', `Error creating: ${(r.reason as Error).message}`);
+        if (r.status === 'fulfilled') void this.events.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`);
+        else void this.events.event(ds, 'Warning', 'FailedCreate', `Error creating: ${(r.reason as Error).message}`);
       }
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed.length) {

@@ -7,7 +7,8 @@ import type { KObject } from '../client/types.js';
 import { PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
-import { DEPLOYMENTS, EventRecorder, REPLICASETS } from './replicaset-events.js';
+import { EventRecorder } from './event-recorder.js';
+import { DEPLOYMENTS, REPLICASETS } from './gvr.js';
 import { controllerOf } from './replicaset-pods.js';
 import { computeHash } from './pod-template-hash.js';
 import * as u from './deployment-util.js';
@@ -26,7 +27,7 @@ export class DeploymentController extends QueueController {
   }
 
   protected register(): void {
-    this.events = new EventRecorder(this.ctx.client, 'deployment-controller');
+    this.events = new EventRecorder(this.ctx.client, 'deployment-controller', { kind: 'Deployment', apiVersion: 'apps/v1' });
     const enqueue = (d: KObject) => this.queue.add(keyOf(d));
     this.deployments = this.ctx.informers.informer(DEPLOYMENTS).on({ add: enqueue, update: (_, d) => enqueue(d), delete: enqueue });
     this.sets = this.ctx.informers.informer(REPLICASETS).on({ add: (rs) => this.addSet(rs), update: (o, rs) => this.updateSet(o, rs), delete: (rs) => this.ownerOf(rs) && enqueue(this.ownerOf(rs)!) });
@@ -104,7 +105,7 @@ export class DeploymentController extends QueueController {
     const d = structuredClone(cached);
     const sel = d.spec?.selector;
     if (!sel || (!Object.keys(sel.matchLabels ?? {}).length && !(sel.matchExpressions ?? []).length)) {
-      this.events.event(d, 'apps/v1', 'Deployment', 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+      void this.events.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
       if ((d.status?.observedGeneration ?? 0) < d.metadata.generation) await this.updateStatus(d, { ...d.status, observedGeneration: d.metadata.generation });
       return;
     }
@@ -256,11 +257,11 @@ export class DeploymentController extends QueueController {
           u.setCondition(status, u.newCondition('Progressing', 'False', 'ReplicaSetCreateError', msg));
           await this.updateStatus(d, status).catch(() => undefined);
         }
-        this.events.event(d, 'apps/v1', 'Deployment', 'Warning', 'ReplicaSetCreateError', msg);
+        void this.events.event(d, 'Warning', 'ReplicaSetCreateError', msg);
         throw e;
       }
     }
-    if (!alreadyExists && count > 0) this.events.event(d, 'apps/v1', 'Deployment', 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${count}`);
+    if (!alreadyExists && count > 0) void this.events.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${count}`);
     let needsUpdate = u.setDeploymentRevision(d, newRevision);
     const status = structuredClone(d.status ?? {});
     if (!alreadyExists && u.hasProgressDeadline(d)) {
@@ -353,7 +354,7 @@ export class DeploymentController extends QueueController {
     copy.spec.replicas = size;
     u.setReplicasAnnotations(copy, want, max);
     const out = await this.ctx.client.update(REPLICASETS, rs.metadata.namespace, copy);
-    if (sizeChanged) this.events.event(d, 'apps/v1', 'Deployment', 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${rs.metadata.name} from ${u.replicas(rs)} to ${size}`);
+    if (sizeChanged) void this.events.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${op} replica set ${rs.metadata.name} from ${u.replicas(rs)} to ${size}`);
     return { scaled: sizeChanged, rs: out };
   }
 

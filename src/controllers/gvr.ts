@@ -13,6 +13,7 @@ export const EVENTS = core('events');
 export const LEASES: GVR = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true };
 export const REPLICASETS: GVR = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true };
 export const DEPLOYMENTS: GVR = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
+export const REPLICATIONCONTROLLERS: GVR = { group: '', version: 'v1', resource: 'replicationcontrollers', namespaced: true };
 export const EVENTS_V1: GVR = { group: 'events.k8s.io', version: 'v1', resource: 'events', namespaced: true };
 export const JOBS: GVR = { group: 'batch', version: 'v1', resource: 'jobs', namespaced: true };
 export const CRONJOBS: GVR = { group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true };

@@ -2,6 +2,7 @@
 // status a kubelet reports (IPs, container statuses, conditions); a finite pod then completes (see below).
 import type { KObject } from '../client/types.js';
 import { PODS } from './gvr.js';
+import { KubeletEventSink, containerStartEvents } from './kubelet-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 
@@ -24,6 +25,9 @@ export class KubeletSimulator extends QueueController {
   private pods!: Informer;
   private readonly nodeIndex: Map<string, number>;
   private readonly nextIP = new Map<string, number>();
+  /** Each node's images, for the kubelet's "already present on machine". */
+  private readonly images = new Map<string, Set<string>>();
+  private readonly events = new KubeletEventSink(() => this.ctx.client);
 
   constructor(nodes: string[]) {
     super('kubelet-simulator', 4);
@@ -89,17 +93,23 @@ export class KubeletSimulator extends QueueController {
     };
     if (inits.length) status.initContainerStatuses = inits;
     if (!status.conditions.some((c: KObject) => c.type === 'PodScheduled')) status.conditions.push(cond('PodScheduled'));
-    await this.writeStatus(key, pod, status);
+    if (!(await this.writeStatus(key, pod, status))) return;
+    let present = this.images.get(node);
+    if (!present) this.images.set(node, (present = new Set()));
+    this.events.record(node, pod, containerStartEvents(pod, present));
     const run = simulatedRunMs(pod);
     if (run !== undefined) this.queue.addAfter(key, run);
   }
 
-  private async writeStatus(key: string, pod: KObject, status: KObject): Promise<void> {
+  /** Whether the status was written. */
+  private async writeStatus(key: string, pod: KObject, status: KObject): Promise<boolean> {
     try {
       await this.ctx.client.update(PODS, pod.metadata.namespace, { ...pod, status }, { subresource: 'status' });
+      return true;
     } catch (e) {
       if (isStatus(e, 409)) this.queue.addRateLimited(key);
       else if (!isStatus(e, 404)) throw e;
+      return false;
     }
   }
 

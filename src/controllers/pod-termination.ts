@@ -2,11 +2,15 @@
 // stop, so it is removed at once (grace period 0), as a responsive kubelet would.
 import type { KObject } from '../client/types.js';
 import { PODS } from './gvr.js';
+import { KubeletEventSink, containerStopEvents } from './kubelet-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 
 export class PodTermination extends QueueController {
   private pods!: Informer;
+  private readonly events = new KubeletEventSink(() => this.ctx.client);
+  /** Pods whose containers were reported stopping (a retried delete reports nothing twice). */
+  private readonly stopping = new Set<string>();
 
   constructor() {
     super('pod-termination', 4);
@@ -22,10 +26,17 @@ export class PodTermination extends QueueController {
   protected async sync(key: string): Promise<void> {
     const pod = this.pods.get(key);
     if (!pod) return;
+    const uid = pod.metadata.uid as string;
+    if (pod.status?.phase === 'Running' && !this.stopping.has(uid)) {
+      this.stopping.add(uid);
+      this.events.record(pod.spec.nodeName, pod, containerStopEvents(pod));
+    }
     try {
-      await this.ctx.client.delete(PODS, pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+      await this.ctx.client.delete(PODS, pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid } });
+      this.stopping.delete(uid);
     } catch (e) {
-      if (!isStatus(e, 404, 409)) throw e;
+      if (isStatus(e, 404, 409)) this.stopping.delete(uid);
+      else throw e;
     }
   }
 }

@@ -7,7 +7,8 @@ import type { GVR, KObject } from '../client/types.js';
 import { PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
-import { EventRecorder, REPLICASETS, REPLICATIONCONTROLLERS } from './replicaset-events.js';
+import { EventRecorder } from './event-recorder.js';
+import { REPLICASETS, REPLICATIONCONTROLLERS } from './gvr.js';
 import { ControllerExpectations } from './replicaset-expectations.js';
 import { controllerOf, isPodActive, isPodReady, podsToDelete } from './replicaset-pods.js';
 import { calculateReplicaSetStatus, replicaSetStatusEqual } from './replicaset-status.js';
@@ -70,7 +71,7 @@ export class ReplicaSetController extends QueueController {
   }
 
   protected register(): void {
-    this.events = new EventRecorder(this.ctx.client, this.k.component);
+    this.events = new EventRecorder(this.ctx.client, this.k.component, { kind: this.k.kind, apiVersion: this.k.apiVersion });
     this.sets = this.ctx.informers.informer(this.k.gvr).on({
       add: (rs) => this.queue.add(keyOf(rs)),
       update: (_, rs) => this.queue.add(keyOf(rs)),
@@ -249,12 +250,12 @@ export class ReplicaSetController extends QueueController {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: structuredClone(t.spec ?? {}) };
     try {
       const created = await this.ctx.client.create(PODS, rs.metadata.namespace, pod);
-      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      void this.events.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
     } catch (e) {
       // a terminating namespace refuses new pods: nothing to retry
       const causes = (e as { details?: { causes?: { reason?: string }[] } }).details?.causes ?? [];
       if (isStatus(e, 403) && causes.some((c) => c.reason === 'NamespaceTerminating')) return;
-      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
+      void this.events.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
       throw e;
     }
   }
@@ -262,12 +263,12 @@ export class ReplicaSetController extends QueueController {
   private async deletePodNow(rs: KObject, pod: KObject, key: string): Promise<void> {
     try {
       await this.ctx.client.delete(PODS, pod.metadata.namespace, pod.metadata.name);
-      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+      void this.events.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
     } catch (e) {
       // the informer will never see this deletion
       this.expectations.deletionObserved(key, keyOf(pod));
       if (isStatus(e, 404)) return;
-      this.events.event(rs, this.k.apiVersion, this.k.kind, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
+      void this.events.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
       throw e;
     }
   }

@@ -3,7 +3,7 @@
 // keeping each claim's ownerReferences as the persistentVolumeClaimRetentionPolicy asks.
 import type { Client, KObject } from '../client/types.js';
 import { PODS, PVCS } from './gvr.js';
-import type { EventRecorder } from './replicaset-events.js';
+import type { EventRecorder } from './event-recorder.js';
 import type { Informer } from './runtime/informer.js';
 import { isStatus } from './runtime/queue-controller.js';
 import { claimOwnerRefs, claimsFor, getOrdinal, POD_INDEX_LABEL, POD_NAME_LABEL } from './statefulset-pods.js';
@@ -30,10 +30,10 @@ export class StatefulPodControl {
       await write;
     } catch (e) {
       if (isStatus(e, 404, 409)) return;
-      this.events.event(set, 'apps/v1', 'StatefulSet', 'Warning', `Failed${Verb}`, `${verb} Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${(e as Error).message}`);
+      void this.events.event(set, 'Warning', `Failed${Verb}`, `${verb} Pod ${name} in StatefulSet ${set.metadata.name} failed error: ${(e as Error).message}`);
       throw e;
     }
-    this.events.event(set, 'apps/v1', 'StatefulSet', 'Normal', `Successful${Verb}`, `${verb} Pod ${name} in StatefulSet ${set.metadata.name} successful`);
+    void this.events.event(set, 'Normal', `Successful${Verb}`, `${verb} Pod ${name} in StatefulSet ${set.metadata.name} successful`);
   }
 
   async createClaims(set: KObject, ord: number, pod: string): Promise<void> {
@@ -44,10 +44,10 @@ export class StatefulPodControl {
         await this.client.create(PVCS, set.metadata.namespace, claim);
       } catch (e) {
         if (isStatus(e, 409)) continue;
-        this.events.event(set, 'apps/v1', 'StatefulSet', 'Warning', 'FailedCreate', `create ${where} failed error: ${(e as Error).message}`);
+        void this.events.event(set, 'Warning', 'FailedCreate', `create ${where} failed error: ${(e as Error).message}`);
         throw e;
       }
-      this.events.event(set, 'apps/v1', 'StatefulSet', 'Normal', 'SuccessfulCreate', `create ${where} success`);
+      void this.events.event(set, 'Normal', 'SuccessfulCreate', `create ${where} success`);
     }
   }
 

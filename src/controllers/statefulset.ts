@@ -6,7 +6,7 @@ import type { KObject } from '../client/types.js';
 import { byRevision, templateOf } from './controller-history.js';
 import { claimObjects, matchingParents } from './controller-ref-claim.js';
 import { CONTROLLERREVISIONS, PODS, PVCS, STATEFULSETS } from './gvr.js';
-import { EventRecorder } from './replicaset-events.js';
+import { EventRecorder } from './event-recorder.js';
 import { controllerOf as controllerRef } from './replicaset-pods.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
@@ -39,7 +39,7 @@ export class StatefulSetController extends QueueController {
     this.sets = this.ctx.informers.informer(STATEFULSETS).on({ add: enqueue, update: (_, s) => enqueue(s) });
     this.pods = this.ctx.informers.informer(PODS).on({ add: enqueueOwner, update: (_, p) => enqueueOwner(p), delete: enqueueOwner });
     this.revisions = this.ctx.informers.informer(CONTROLLERREVISIONS).on({ delete: enqueueOwner });
-    this.control = new StatefulPodControl(this.ctx.client, this.ctx.informers.informer(PVCS), new EventRecorder(this.ctx.client, 'statefulset-controller'));
+    this.control = new StatefulPodControl(this.ctx.client, this.ctx.informers.informer(PVCS), new EventRecorder(this.ctx.client, 'statefulset-controller', { kind: 'StatefulSet', apiVersion: 'apps/v1' }));
   }
 
   protected async sync(key: string): Promise<void> {

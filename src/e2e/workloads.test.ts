@@ -100,6 +100,45 @@ describe('workloads', () => {
     });
   });
 
+  test('the kubelet records its events: Pulling/Pulled (or already present), Created, Started, then Killing', async () => {
+    const pod = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { initContainers: [{ name: 'setup', image: 'busybox:1.36' }], containers: [{ name: 'app', image: 'nginx' }] } });
+    await c.k(['apply', '-f', '-'], { stdin: pod('ev1') });
+    await until('ev1 running', async () => JSON.parse(await c.k(['get', 'pod', 'ev1', '-o', 'json'])).status.phase === 'Running');
+    await c.k(['apply', '-f', '-'], { stdin: pod('ev2') });
+    await until('ev2 running', async () => JSON.parse(await c.k(['get', 'pod', 'ev2', '-o', 'json'])).status.phase === 'Running');
+    type Ev = { reason: string; message: string; involvedObject: { fieldPath?: string }; source: { component?: string; host?: string }; reportingInstance?: string };
+    const events = async (name: string, want: number): Promise<Ev[]> => {
+      let items: Ev[] = [];
+      await until(`${want} events of ${name}`, async () => (items = JSON.parse(await c.k(['get', 'events', '--field-selector', `involvedObject.name=${name}`, '-o', 'json'])).items).length >= want);
+      return items;
+    };
+    const lines = (items: Ev[]) => items.filter((e) => e.reason !== 'Scheduled').map((e) => `${e.reason} ${e.involvedObject.fieldPath} ${e.message}`).sort();
+    const first = await events('ev1', 8);
+    const pulled = /^Successfully pulled image "(busybox:1\.36|nginx)" in \d+(\.\d+)?m?s \(\d+(\.\d+)?m?s including waiting\)\. Image size: \d+ bytes\.$/;
+    assert.deepEqual(lines(first).map((l) => l.replace(/Successfully pulled .*/, 'PULLED')), [
+      'Created spec.containers{app} Created container: app',
+      'Created spec.initContainers{setup} Created container: setup',
+      'Pulled spec.containers{app} PULLED',
+      'Pulled spec.initContainers{setup} PULLED',
+      'Pulling spec.containers{app} Pulling image "nginx"',
+      'Pulling spec.initContainers{setup} Pulling image "busybox:1.36"',
+      'Started spec.containers{app} Started container app',
+      'Started spec.initContainers{setup} Started container setup',
+    ]);
+    for (const e of first.filter((e) => e.reason === 'Pulled')) assert.match(e.message, pulled);
+    const kubelet = first.find((e) => e.reason === 'Started')!;
+    assert.deepEqual([kubelet.source, kubelet.reportingInstance], [{ component: 'kubelet', host: 'wl-control-plane' }, 'wl-control-plane']);
+    assert.equal(first.find((e) => e.reason === 'Scheduled')?.message, 'Successfully assigned default/ev1 to wl-control-plane');
+    // IfNotPresent (a tagged image) is not pulled again on the same node; Always (untagged, :latest) is
+    assert.deepEqual(lines(await events('ev2', 8)).filter((l) => l.startsWith('Pull')).map((l) => l.replace(/Successfully pulled .*/, 'PULLED')), [
+      'Pulled spec.containers{app} PULLED',
+      'Pulled spec.initContainers{setup} Container image "busybox:1.36" already present on machine',
+      'Pulling spec.containers{app} Pulling image "nginx"',
+    ]);
+    await c.k(['delete', 'pod', 'ev1', 'ev2']);
+    assert.deepEqual((await events('ev1', 10)).filter((e) => e.reason === 'Killing').map((e) => `${e.involvedObject.fieldPath} ${e.message}`), ['spec.containers{app} Stopping container app']);
+  });
+
   test('deleting a deployment collects its ReplicaSets and pods; --cascade=orphan leaves them', async () => {
     await c.k(['delete', 'deployment', 'web']);
     await until('web collected', async () => (await c.k(['get', 'rs,pods', '-l', 'app=web', '-o', 'name'])) === '');

@@ -1,0 +1,95 @@
+// The events a kubelet records about a pod's containers (Pulling, Pulled, Created, Started, Killing), in its
+// words, and a bounded queue that writes them behind the status updates they describe, as the kubelet's
+// event broadcaster does (events never hold up a pod; when too many wait, the newest are dropped).
+import { createHash } from 'node:crypto';
+import type { Client, KObject } from '../client/types.js';
+import { EventRecorder } from './event-recorder.js';
+
+export interface ContainerEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  fieldPath: string;
+}
+
+/** Go's time.Duration.String() for whole milliseconds. */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const s = Math.floor(ms / 1000);
+  const frac = String(ms % 1000).padStart(3, '0').replace(/0+$/, '');
+  const m = Math.floor(s / 60);
+  const secs = `${s % 60}${frac ? `.${frac}` : ''}s`;
+  if (m === 0) return secs;
+  return m >= 60 ? `${Math.floor(m / 60)}h${m % 60}m${secs}` : `${m}m${secs}`;
+}
+
+/** A made-up but stable pull time and size per image, so repeated runs print the same. */
+function pullFigures(image: string): { ms: number; bytes: number } {
+  const h = createHash('sha256').update(image).digest();
+  return { ms: 300 + (h.readUInt16BE(0) % 2200), bytes: 5_000_000 + (h.readUInt32BE(2) % 95_000_000) };
+}
+
+/** What a kubelet records while it starts each init container, then each container; `present` is the node's image store. */
+export function containerStartEvents(pod: KObject, present: Set<string>): ContainerEvent[] {
+  const out: ContainerEvent[] = [];
+  const each = (list: KObject[] | undefined, field: string) => {
+    for (const c of list ?? []) {
+      const fieldPath = `spec.${field}{${c.name}}`;
+      const image = String(c.image ?? '');
+      const pull = c.imagePullPolicy === 'Always' || (c.imagePullPolicy !== 'Never' && !present.has(image));
+      if (pull) {
+        const { ms, bytes } = pullFigures(image);
+        out.push({ type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"`, fieldPath });
+        out.push({ type: 'Normal', reason: 'Pulled', message: `Successfully pulled image "${image}" in ${goDuration(ms)} (${goDuration(ms)} including waiting). Image size: ${bytes} bytes.`, fieldPath });
+        present.add(image);
+      } else {
+        out.push({ type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath });
+      }
+      out.push({ type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, fieldPath });
+      out.push({ type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, fieldPath });
+    }
+  };
+  each(pod.spec?.initContainers, 'initContainers');
+  each(pod.spec?.containers, 'containers');
+  return out;
+}
+
+/** What a kubelet records when it stops a running pod's containers. */
+export function containerStopEvents(pod: KObject): ContainerEvent[] {
+  return (pod.spec?.containers ?? []).map((c: KObject) => ({ type: 'Normal' as const, reason: 'Killing', message: `Stopping container ${c.name}`, fieldPath: `spec.containers{${c.name}}` }));
+}
+
+const MAX_PENDING = 5000;
+const IN_FLIGHT = 2;
+
+/** The simulated kubelets' event writer: one recorder per node, a few writes at a time. */
+export class KubeletEventSink {
+  private readonly recorders = new Map<string, EventRecorder>();
+  private readonly pending: (() => Promise<void>)[] = [];
+  private running = 0;
+
+  constructor(private readonly client: () => Client) {}
+
+  record(node: string, pod: KObject, events: ContainerEvent[]): void {
+    let r = this.recorders.get(node);
+    if (!r) this.recorders.set(node, (r = new EventRecorder(this.client, 'kubelet', { kind: 'Pod', apiVersion: 'v1' }, node)));
+    const rec = r;
+    for (const e of events) {
+      if (this.pending.length >= MAX_PENDING) return;
+      this.pending.push(() => rec.event(pod, e.type, e.reason, e.message, { fieldPath: e.fieldPath }));
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < IN_FLIGHT && this.pending.length) {
+      const write = this.pending.shift()!;
+      this.running++;
+      void write().finally(() => {
+        this.running--;
+        this.pump();
+      });
+    }
+  }
+}
