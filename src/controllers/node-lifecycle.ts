@@ -6,6 +6,7 @@ import type { KObject } from '../client/types.js';
 import { LEASES, NODES, PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
+import { EventRecorder } from './event-recorder.js';
 import { NOT_READY_TAINT, UNREACHABLE_TAINT } from './taints.js';
 
 /** --node-monitor-grace-period (50 s since 1.32). */
@@ -55,6 +56,10 @@ export class NodeLifecycleController extends QueueController {
   private timer?: NodeJS.Timeout;
   /** Per node: the last heartbeat and lease renewal seen, and when (local clock) either last changed. */
   private readonly health = new Map<string, { heartbeat?: string; renew?: string; at: number }>();
+  /** Nodes this controller has registered (upstream's knownNodeSet), with the Ready status last seen. */
+  private readonly known = new Map<string, string | undefined>();
+  private readonly nodeEvents = new EventRecorder(() => this.ctx.client, 'node-controller', { kind: 'Node', apiVersion: 'v1' });
+  private readonly podEvents = new EventRecorder(() => this.ctx.client, 'node-controller', { kind: 'Pod', apiVersion: 'v1' });
 
   constructor(private readonly gracePeriodMs = GRACE_PERIOD_MS) {
     super('node-lifecycle', 2, 10_000);
@@ -62,7 +67,7 @@ export class NodeLifecycleController extends QueueController {
 
   protected register(): void {
     const enqueue = (n: KObject) => this.queue.add(n.metadata.name);
-    this.nodes = this.ctx.informers.informer(NODES).on({ add: enqueue, update: (_, n) => enqueue(n), delete: (n) => this.health.delete(n.metadata.name) });
+    this.nodes = this.ctx.informers.informer(NODES).on({ add: enqueue, update: (_, n) => enqueue(n), delete: (n) => this.forget(n) });
     this.leases = this.ctx.informers.informer(LEASES, { namespace: 'kube-node-lease' }).on({ add: (l) => this.queue.add(l.metadata.name), update: (_, l) => this.queue.add(l.metadata.name) });
     this.pods = this.ctx.informers.informer(PODS);
   }
@@ -78,6 +83,16 @@ export class NodeLifecycleController extends QueueController {
   override stop(): void {
     clearInterval(this.timer);
     super.stop();
+  }
+
+  private forget(node: KObject): void {
+    this.health.delete(node.metadata.name);
+    if (this.known.delete(node.metadata.name)) void this.nodeEvent(node, 'RemovingNode', `Removing Node ${node.metadata.name} from Controller`);
+  }
+
+  /** nodeutil.RecordNodeEvent's shape. */
+  private nodeEvent(node: KObject, reason: string, event: string): Promise<void> {
+    return this.nodeEvents.event(node, 'Normal', reason, `Node ${node.metadata.name} event: ${event}`);
   }
 
   /** Whether the kubelet has been silent for the grace period (status heartbeat and Lease both). */
@@ -98,10 +113,14 @@ export class NodeLifecycleController extends QueueController {
   protected async sync(name: string): Promise<void> {
     let node = this.nodes.get(name);
     if (!node) return;
+    if (!this.known.has(name)) void this.nodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
+    const observed = this.known.get(name);
     try {
       if (this.silent(node) && readyStatus(node) !== 'Unknown') {
         node = await this.ctx.client.update(NODES, '', { ...node, status: { ...node.status, conditions: unknownConditions(node) } }, { subresource: 'status' });
       }
+      this.known.set(name, readyStatus(node));
+      if (observed === 'True' && readyStatus(node) !== 'True') void this.nodeEvents.event(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
       const taints = desiredTaints(node);
       if (JSON.stringify(taints) !== JSON.stringify(node.spec?.taints ?? [])) {
         const spec = { ...node.spec, taints };
@@ -125,7 +144,8 @@ export class NodeLifecycleController extends QueueController {
       if (i < 0 || conds[i].status === 'False') continue;
       const next = [...conds];
       next[i] = { ...conds[i], status: 'False', lastTransitionTime: rfc3339() };
-      await this.ctx.client.update(PODS, p.metadata.namespace, { ...p, status: { ...p.status, conditions: next } }, { subresource: 'status' }).catch((e) => !isStatus(e, 404, 409) && Promise.reject(e));
+      const updated = await this.ctx.client.update(PODS, p.metadata.namespace, { ...p, status: { ...p.status, conditions: next } }, { subresource: 'status' }).catch((e) => (isStatus(e, 404, 409) ? undefined : Promise.reject(e)));
+      if (updated) void this.podEvents.event(updated, 'Warning', 'NodeNotReady', 'Node is not ready');
     }
   }
 }

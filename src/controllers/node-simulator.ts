@@ -6,6 +6,7 @@ import type { KObject } from '../client/types.js';
 import { LEASES, NODES } from './gvr.js';
 import type { Controller, ControllerContext } from './runtime/controller.js';
 import { isStatus } from './runtime/queue-controller.js';
+import { EventRecorder } from './event-recorder.js';
 
 const RENEW_MS = 10_000;
 
@@ -112,7 +113,19 @@ export class NodeSimulator implements Controller {
       const cidr = `10.244.${index}.0/24`;
       node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` } });
     }
-    await client.update(NODES, '', { ...node, status: nodeStatus(name, index, this.version) }, { subresource: 'status' });
+    node = await client.update(NODES, '', { ...node, status: nodeStatus(name, index, this.version) }, { subresource: 'status' });
+    void this.startingEvents(node);
+  }
+
+  /** What a kubelet records as it starts: its node's reference carries the node name as uid, as the kubelet's does. */
+  private async startingEvents(node: KObject): Promise<void> {
+    const name = node.metadata.name as string;
+    const events = new EventRecorder(() => this.ctx.client, 'kubelet', { kind: 'Node', apiVersion: '' }, name);
+    const ref = { kind: 'Node', metadata: { name, uid: name } };
+    await events.event(ref, 'Normal', 'Starting', 'Starting kubelet.');
+    for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) await events.event(ref, 'Normal', s, `Node ${name} status is now: ${s}`);
+    await events.event(ref, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+    await events.event(ref, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`);
   }
 
   private async renewLease(name: string): Promise<void> {

@@ -36,6 +36,17 @@ describe('workloads', () => {
     const lease = JSON.parse(await c.k(['get', 'lease', '-n', 'kube-node-lease', 'wl-control-plane', '-o', 'json']));
     assert.equal(lease.spec.holderIdentity, 'wl-control-plane');
     assert.equal(lease.spec.leaseDurationSeconds, 40);
+    // the kubelet's start-up events and the node controller's registration, as `kubectl describe node` lists them
+    const want = ['kubelet Starting Starting kubelet.', 'kubelet NodeHasSufficientMemory Node wl-control-plane status is now: NodeHasSufficientMemory', 'kubelet NodeHasNoDiskPressure Node wl-control-plane status is now: NodeHasNoDiskPressure', 'kubelet NodeHasSufficientPID Node wl-control-plane status is now: NodeHasSufficientPID', 'kubelet NodeAllocatableEnforced Updated Node Allocatable limit across pods', 'kubelet NodeReady Node wl-control-plane status is now: NodeReady', 'node-controller RegisteredNode Node wl-control-plane event: Registered Node wl-control-plane in Controller'];
+    let seen: string[] = [];
+    await until('node events', async () => {
+      const items = JSON.parse(await c.k(['get', 'events', '-n', 'default', '--field-selector', 'involvedObject.kind=Node,involvedObject.name=wl-control-plane', '-o', 'json'])).items;
+      seen = items.map((e: { source: { component: string }; reason: string; message: string }) => `${e.source.component} ${e.reason} ${e.message}`);
+      return seen.length >= want.length;
+    });
+    assert.deepEqual(seen.sort(), [...want].sort());
+    const kubelet = JSON.parse(await c.k(['get', 'events', '-n', 'default', '--field-selector', 'reason=Starting', '-o', 'json'])).items[0];
+    assert.deepEqual(kubelet.involvedObject, { kind: 'Node', name: 'wl-control-plane', uid: 'wl-control-plane' });
   });
 
   test('create deployment → rollout status completes; pods run on the node with IPs', async () => {
