@@ -1,13 +1,15 @@
 // node-lifecycle: a node whose kubelet stops posting status and renewing its Lease for the grace period
 // gets its conditions set Unknown (NodeStatusUnknown); Ready False/Unknown nodes get the not-ready or
 // unreachable taints (NoSchedule, and NoExecute with timeAdded), spec.unschedulable the unschedulable one;
-// pods on a node that is not ready are marked not Ready, as kube-controller-manager's node lifecycle controller.
+// pods on a node that is not ready are marked not Ready, as kube-controller-manager's node lifecycle controller;
+// NoExecute taints come at each zone's rate, and none while every zone is fully disrupted.
 import type { KObject } from '../client/types.js';
 import { LEASES, NODES, PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
 import { EventRecorder } from './event-recorder.js';
 import { NOT_READY_TAINT, UNREACHABLE_TAINT } from './taints.js';
+import { TokenBucket, zoneKey, zoneTaintQPS, zonesOf } from './node-zones.js';
 
 /** --node-monitor-grace-period (50 s since 1.32). */
 export const GRACE_PERIOD_MS = 50_000;
@@ -20,8 +22,14 @@ const MANAGED = new Set([NOT_READY_TAINT, UNREACHABLE_TAINT, UNSCHEDULABLE_TAINT
 const rfc3339 = (t = Date.now()) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const readyStatus = (n: KObject): string | undefined => (n.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready')?.status;
 
+/**
+ * What may happen to the not-ready/unreachable NoExecute taints: `add` them, `keep` only those present (the
+ * zone's tainter is waiting for its rate), or `remove` them (every zone in full disruption).
+ */
+export type NoExecuteMode = 'add' | 'keep' | 'remove';
+
 /** The taints the controller wants on a node: its own ones recomputed, everyone else's kept (timeAdded kept when unchanged). */
-export function desiredTaints(node: KObject): KObject[] {
+export function desiredTaints(node: KObject, noExecute: NoExecuteMode = 'add'): KObject[] {
   const ready = readyStatus(node);
   const old: KObject[] = node.spec?.taints ?? [];
   const want: KObject[] = [];
@@ -29,10 +37,11 @@ export function desiredTaints(node: KObject): KObject[] {
   if (key) want.push({ key, effect: 'NoSchedule' }, { key, effect: 'NoExecute' });
   for (const c of node.status?.conditions ?? []) if (PRESSURE_TAINTS[c.type] && c.status === 'True') want.push({ key: PRESSURE_TAINTS[c.type], effect: 'NoSchedule' });
   if (node.spec?.unschedulable) want.push({ key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' });
-  const mine = want.map((t) => {
+  const mine = want.flatMap((t) => {
     const prev = old.find((o) => o.key === t.key && o.effect === t.effect);
-    if (t.effect !== 'NoExecute') return prev ?? t;
-    return prev?.timeAdded ? prev : { ...t, timeAdded: rfc3339() };
+    if (t.effect !== 'NoExecute') return [prev ?? t];
+    if (noExecute === 'remove' || (noExecute === 'keep' && !prev)) return [];
+    return [prev?.timeAdded ? prev : { ...t, timeAdded: rfc3339() }];
   });
   return [...old.filter((t) => !MANAGED.has(t.key)), ...mine];
 }
@@ -56,6 +65,8 @@ export class NodeLifecycleController extends QueueController {
   private timer?: NodeJS.Timeout;
   /** Per node: the last heartbeat and lease renewal seen, and when (local clock) either last changed. */
   private readonly health = new Map<string, { heartbeat?: string; renew?: string; at: number }>();
+  /** Each zone's NoExecute tainting rate limiter. */
+  private readonly tainters = new Map<string, TokenBucket>();
   /** Nodes this controller has registered (upstream's knownNodeSet), with the Ready status last seen. */
   private readonly known = new Map<string, string | undefined>();
   private readonly nodeEvents = new EventRecorder(() => this.ctx.client, 'node-controller', { kind: 'Node', apiVersion: 'v1' });
@@ -95,6 +106,22 @@ export class NodeLifecycleController extends QueueController {
     return this.nodeEvents.event(node, 'Normal', reason, `Node ${node.metadata.name} event: ${event}`);
   }
 
+  /** Whether this node's NoExecute taints may be added now, by its zone's state and tainting rate. */
+  private noExecuteMode(node: KObject): NoExecuteMode {
+    const zones = zonesOf(this.nodes.items());
+    if (zones.allFullyDisrupted) return 'remove';
+    const ready = readyStatus(node);
+    const key = ready === 'False' ? NOT_READY_TAINT : ready === 'Unknown' ? UNREACHABLE_TAINT : undefined;
+    if (!key || (node.spec?.taints ?? []).some((t: KObject) => t.key === key && t.effect === 'NoExecute')) return 'add';
+    const zone = zoneKey(node);
+    let bucket = this.tainters.get(zone);
+    if (!bucket) this.tainters.set(zone, (bucket = new TokenBucket()));
+    const wait = bucket.take(zoneTaintQPS(zones.state(zone), zones.size(zone)));
+    if (wait === 0) return 'add';
+    if (Number.isFinite(wait)) this.queue.addAfter(node.metadata.name, wait);
+    return 'keep';
+  }
+
   /** Whether the kubelet has been silent for the grace period (status heartbeat and Lease both). */
   private silent(node: KObject): boolean {
     const name = node.metadata.name;
@@ -121,7 +148,7 @@ export class NodeLifecycleController extends QueueController {
       }
       this.known.set(name, readyStatus(node));
       if (observed === 'True' && readyStatus(node) !== 'True') void this.nodeEvents.event(node, 'Normal', 'NodeNotReady', `Node ${name} status is now: NodeNotReady`);
-      const taints = desiredTaints(node);
+      const taints = desiredTaints(node, this.noExecuteMode(node));
       if (JSON.stringify(taints) !== JSON.stringify(node.spec?.taints ?? [])) {
         const spec = { ...node.spec, taints };
         if (!taints.length) delete spec.taints;

@@ -267,3 +267,40 @@ describe('cluster controllers', () => {
     assert.deepEqual(healed.spec.taints.map((t: { key: string; effect: string }) => [t.key, t.effect]), [['example.com/bad', 'NoExecute']]);
   });
 });
+
+describe('node lifecycle: master disruption mode', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ name: 'solo', controllers: '*', nodes: 1 });
+  });
+  after(() => c?.cleanup());
+
+  test('when every node is not ready nothing is evicted (no NoExecute taints); a ready node coming back lets the taints in', async () => {
+    await eventually(async () => (await api(c, 'GET', '/api/v1/nodes/solo-control-plane')).status === 200);
+    const setReady = async (name: string, status: string) => {
+      const cur = (await api(c, 'GET', `/api/v1/nodes/${name}`)).json;
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const conditions = (cur.status?.conditions ?? []).filter((x: { type: string }) => x.type !== 'Ready').concat([{ type: 'Ready', status, reason: status === 'True' ? 'KubeletReady' : 'KubeletNotReady', message: 'set by the test', lastHeartbeatTime: now, lastTransitionTime: now }]);
+      assert.equal((await api(c, 'PUT', `/api/v1/nodes/${name}/status`, { ...cur, status: { ...cur.status, conditions } })).status, 200);
+    };
+    const taints = async (name: string) => ((await api(c, 'GET', `/api/v1/nodes/${name}`)).json.spec.taints ?? []).map((t: { key: string; effect: string }) => `${t.key}:${t.effect}`);
+    await setReady('solo-control-plane', 'False');
+    const noSchedule = await eventually(async () => {
+      const t = await taints('solo-control-plane');
+      return t.length ? t : undefined;
+    });
+    assert.deepEqual(noSchedule, ['node.kubernetes.io/not-ready:NoSchedule']);
+    const created = await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'helper' } });
+    assert.equal(created.status, 201);
+    await setReady('helper', 'True');
+    const both = await eventually(async () => {
+      const t = await taints('solo-control-plane');
+      return t.length === 2 ? t : undefined;
+    });
+    assert.deepEqual(both, ['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
+    // the helper leaves: every zone is fully disrupted again and the NoExecute taint is taken back
+    assert.equal((await api(c, 'DELETE', '/api/v1/nodes/helper')).status, 200);
+    await eventually(async () => ((await taints('solo-control-plane')).length === 1 ? true : undefined));
+  });
+});
+
