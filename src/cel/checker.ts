@@ -5,10 +5,11 @@ import type { FunctionDecl } from './decls.js';
 import type { CelIssue, Source } from './source.js';
 import type { SourceInfo } from './ast.js';
 import {
-  BOOL, BYTES, CelType, DOUBLE, DYN, ERROR, INT, NULL, STRING, UINT, Mapping, formatType, isAssignable,
+  BOOL, CelType, DYN, ERROR, INT, Mapping, formatType, isAssignable,
   isAssignableList, isOptionalType, listOf, mapOf, mostGeneral, opaque, optionalOf, sameType, substitute, typeParam,
 } from './types.js';
-import { CelUint } from './values.js';
+import type { Val } from './values.js';
+import { runtimeType } from './runtime.js';
 
 export interface TypeProvider {
   /** The struct type of this name, if the environment knows it. */
@@ -105,7 +106,7 @@ class Checker {
   check(e: Expr): void {
     switch (e.kind) {
       case 'literal':
-        return this.setType(e, literalType(e.value));
+        return this.setType(e, runtimeType(e.value as Val));
       case 'ident':
         return this.checkIdent(e);
       case 'select':
@@ -385,23 +386,6 @@ class Checker {
   finish(): void {
     for (const [id, t] of this.types) this.types.set(id, substitute(this.mapping, t, true));
   }
-}
-
-function literalType(v: unknown): CelType {
-  switch (typeof v) {
-    case 'boolean':
-      return BOOL;
-    case 'bigint':
-      return INT;
-    case 'number':
-      return DOUBLE;
-    case 'string':
-      return STRING;
-  }
-  if (v === null) return NULL;
-  if (v instanceof CelUint) return UINT;
-  if (v instanceof Uint8Array) return BYTES;
-  return ERROR;
 }
 
 /** Type-checks the parsed expression in place (qualified names and namespaced calls are rewritten). */
