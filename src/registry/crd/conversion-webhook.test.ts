@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
+import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { StatusError } from '../../apimachinery/errors.js';
 import { createCa, issueServingCert } from '../../pki/certs.js';
@@ -50,6 +50,21 @@ const converter = (review: Obj) => ({
   },
 });
 
+/** What the server's webhook caller does for a Service: connect to where it runs, verify the Service's DNS name. */
+function serviceCall(cc: Obj, review: Obj, timeout: number, port: number): Promise<Obj> {
+  assert.deepEqual([cc.service.namespace, cc.service.name, cc.service.port], ['webhooks', 'converter', 443]);
+  const body = JSON.stringify(review);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: `${cc.service.path}?timeout=${timeout}s`, method: 'POST', servername: 'converter.webhooks.svc', ca: Buffer.from(cc.caBundle, 'base64').toString('utf8'), headers: { 'Content-Type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function failure(p: Promise<unknown>): Promise<string> {
   const e = await p.then(
     () => assert.fail('conversion succeeded'),
@@ -77,12 +92,12 @@ describe('conversion webhook (apiextensions webhook converter)', () => {
     assert.deepEqual(r.response, { uid: '', convertedObjects: null, result: { metadata: {} } });
   });
 
-  test('a list sends only the objects not yet in the desired version; a Service is reached through the resolver with its DNS name', async () => {
+  test('a list sends only the objects not yet in the desired version; a Service is reached through the injected caller with the review and a 30s timeout', async () => {
     answer = converter;
     seen.length = 0;
     const port = (server.address() as AddressInfo).port;
     const list = { apiVersion: 'example.com/v1beta1', kind: 'WidgetList', metadata: { resourceVersion: '9' }, items: [widget('example.com/v1', 'a'), widget('example.com/v1beta1', 'b')] };
-    const out = await convertThroughWebhook(crd({ service: { namespace: 'webhooks', name: 'converter', path: '/crd', port: 443 }, caBundle }), list, 'example.com/v1', { resolveService: (ns, name, p) => (ns === 'webhooks' && name === 'converter' && p === 443 ? { host: '127.0.0.1', port } : undefined) });
+    const out = await convertThroughWebhook(crd({ service: { namespace: 'webhooks', name: 'converter', path: '/crd', port: 443 }, caBundle }), list, 'example.com/v1', { call: (cc, review, timeout) => serviceCall(cc, review, timeout, port) });
     assert.deepEqual(seen.map((s) => [s.url, s.review.request.objects.map((o: Obj) => o.metadata.name)]), [['/crd?timeout=30s', ['b']]]);
     assert.equal(out.apiVersion, 'example.com/v1');
     assert.deepEqual(out.items.map((o: Obj) => [o.apiVersion, o.metadata.name, o.spec]), [

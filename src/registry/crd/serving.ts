@@ -112,7 +112,7 @@ export class CRDServing {
     if (!crd) return this.registry.removeCustomResources(name);
     if (crd.metadata.deletionTimestamp) return this.finalize(crd);
     const conflict = nameConflict(crd, [...this.crds.values()]);
-    if (!conflict) this.registry.setCustomResources(name, customResourceDefs({ ...crd, status: { ...crd.status, acceptedNames: crd.spec.names } }));
+    if (!conflict) this.registry.setCustomResources(name, customResourceDefs({ ...crd, status: { ...crd.status, acceptedNames: crd.spec.names } }, this.registry.services));
     await this.updateStatus(name, (cur) => {
       if (conflict) {
         crdCondition(cur, 'NamesAccepted', 'False', conflict.reason, conflict.message);

@@ -87,7 +87,7 @@ export class PolicyAdmission {
       }
       const request = admissionRequest(a, matched, ctx);
       // matched as an equivalent version: the policy sees the objects in that version
-      const [vobj, vold] = matched.version === a.def.version ? [obj, old] : [obj, old].map((o) => this.convert(o, a.def, matched));
+      const [vobj, vold] = matched.version === a.def.version ? [obj, old] : await Promise.all([obj, old].map((o) => this.convert(o, a.def, matched)));
       const annotations = new Map<string, string[]>();
       for (const b of bindings) {
         if (!(await matchResources(b.spec?.matchResources, a, obj, old, mctx))) continue;
@@ -142,9 +142,11 @@ export class PolicyAdmission {
   }
 
   /** An object of one served version in another, through the storage form (as upstream's VersionedAttributes). */
-  private convert(o: KObject | undefined, from: ResourceDef, to: MatchedResource): KObject | undefined {
+  private async convert(o: KObject | undefined, from: ResourceDef, to: MatchedResource): Promise<KObject | undefined> {
     const target = this.registry.store(to.group, to.version, to.resource)?.def;
     if (!o || !target) return o;
+    // a CRD's conversion webhook converts between any two versions
+    if (target.convert?.webhook) return (await target.convert.webhook.fromStorage([structuredClone(o)]))[0];
     const stored = from.convert ? from.convert.toStorage(o) : structuredClone(o);
     return target.convert ? target.convert.fromStorage(structuredClone(stored)) : stored;
   }
