@@ -434,9 +434,10 @@ export class Store {
         if (deferred) {
           if (cur.metadata.deletionTimestamp && !deferred.changed) return { obj: cur, gone: false };
           if (ctx.dryRun) return { obj: deferred.obj, gone: false };
-          const out = await this.storage.update(key, this.encode(await this.stored(deferred.obj)), kv.modRevision);
-          deferred.obj.metadata.resourceVersion = String(out.modRevision);
-          return { obj: deferred.obj, gone: false };
+          const stored = await this.stored(deferred.obj);
+          const out = await this.storage.update(key, this.encode(stored), kv.modRevision);
+          deferred.obj.metadata.resourceVersion = stored.metadata.resourceVersion = String(out.modRevision);
+          return { obj: await this.answer(stored, deferred.obj), gone: false };
         }
         if (ctx.dryRun) return { obj: cur, gone: true };
         const out = await this.storage.delete(key, kv.modRevision);
