@@ -301,6 +301,34 @@ describe('CRD conversion webhook in serving', () => {
     }
   });
 
+  test('a ValidatingAdmissionPolicy matching v2 (matchPolicy Equivalent) sees a write at v1 converted by the webhook', async () => {
+    const rules = [{ operations: ['CREATE', 'UPDATE'], apiGroups: [GROUP], apiVersions: ['v2'], resources: ['crontabs'] }];
+    await c.k(['create', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'no-forbidden' }, spec: { failurePolicy: 'Fail', matchConstraints: { matchPolicy: 'Equivalent', resourceRules: rules }, validations: [{ expression: "object.spec.schedule != 'forbidden'" }] } },
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'no-forbidden-binding' }, spec: { policyName: 'no-forbidden', validationActions: ['Deny'] } },
+        ],
+      }),
+    });
+    const post = () => api(c, 'POST', path('v1'), crontab(V1, 'c8', { cronSpec: 'forbidden' }));
+    const deadline = Date.now() + 10_000;
+    while ((await post()).status !== 422) {
+      assert.ok(Date.now() < deadline, 'the policy takes effect within 10s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    seen.length = 0;
+    const denied = await post();
+    const why = "ValidatingAdmissionPolicy 'no-forbidden' with binding 'no-forbidden-binding' denied request: failed expression: object.spec.schedule != 'forbidden'";
+    assert.deepEqual([denied.status, denied.json.reason, denied.json.message], [422, 'Invalid', `crontabs.${GROUP} "c8" is forbidden: ${why}`]);
+    assert.deepEqual(calls(), [[V2, [`${V1} c8`]]]);
+    const allowed = await api(c, 'POST', `${path('v1')}?dryRun=All`, crontab(V1, 'c8', { cronSpec: 'fine' }));
+    assert.equal(allowed.status, 201);
+    assert.deepEqual(calls(), [[V2, [`${V1} c8`]]]);
+  });
+
   test('a webhook behind a Service is reached through its minikapi.dev/webhook-url annotation and verified as the Service name', async () => {
     await c.k(['create', 'namespace', 'webhooks']);
     await c.k(['create', '-f', '-'], {

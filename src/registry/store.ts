@@ -202,7 +202,7 @@ export class Store {
     await this.checkReadRV(resourceVersion);
     const kv = await this.storage.get(this.key(ns, name));
     if (!kv) throw notFound(this.gr, name);
-    return this.read(kv);
+    return this.hook ? this.read(kv) : this.decode(kv);
   }
 
   /** GET as JSON bytes. */
@@ -291,13 +291,13 @@ export class Store {
       if (onlyName !== undefined && (this.def.namespaced ? ns : true) && !opts.continue) {
         const kv = await this.storage.get(this.key(ns, onlyName), revision || undefined);
         readRev = revision || (await this.storage.currentRevision());
-        if (kv) take(kv, (await this.readAll([kv]))?.[0]);
+        if (kv) take(kv, this.hook ? (await this.readAll([kv]))?.[0] : undefined);
       } else {
         const batch = limit > 0 ? Math.max(limit, pred ? 256 : limit) : 0;
         for (;;) {
           const r = await this.storage.list(prefix, { revision: readRev || undefined, limit: batch || undefined, startAfter, minRevision: readRev ? undefined : minRevision });
           readRev = r.revision;
-          const converted = await this.readAll(r.items);
+          const converted = this.hook ? await this.readAll(r.items) : undefined;
           let stopped = false;
           for (let i = 0; i < r.items.length; i++) {
             const kv = r.items[i]!;
@@ -341,13 +341,13 @@ export class Store {
     await prepareCreate(this.def, ns, obj, { ...ctx, namespace: ns });
     await this.ensureNamespace(obj.metadata.namespace);
     opts.beforeWrite?.(obj);
-    const stored = await this.stored(obj);
-    if (ctx.dryRun) return this.answer(stored, obj);
+    const stored = this.hook ? await this.stored(obj) : obj;
+    if (ctx.dryRun) return this.hook ? this.answer(stored, obj) : obj;
     try {
       const kv = await this.storage.create(this.key(obj.metadata.namespace ?? '', obj.metadata.name), this.encode(stored));
       obj.metadata.resourceVersion = stored.metadata.resourceVersion = String(kv.modRevision);
       this.remember(obj, kv);
-      return this.answer(stored, obj);
+      return this.hook ? this.answer(stored, obj) : obj;
     } catch (e) {
       if (e instanceof KeyExistsError) throw alreadyExists(this.gr, obj.metadata.name);
       throw e;
@@ -370,7 +370,7 @@ export class Store {
     const sctx = { ...ctx, namespace: ns };
     for (let attempt = 0; ; attempt++) {
       const kv = await this.storage.get(key);
-      const cur = kv ? await this.read(kv) : undefined;
+      const cur = kv ? (this.hook ? await this.read(kv) : this.decode(kv)) : undefined;
       const input = await transform(cur ? structuredClone(cur) : undefined);
       if (!kv || !cur) {
         // as upstream: creating through an update that names a resourceVersion finds nothing to update
@@ -387,10 +387,10 @@ export class Store {
         next = await prepareUpdate(this.def, ns, name, input, cur, sctx, opts.subresource ?? '');
       }
       opts.beforeWrite?.(next, cur);
-      const stored = await this.stored(next);
+      const stored = this.hook ? await this.stored(next) : next;
       const bytes = this.encode(stored);
       if (bytes.equals(kv.value)) return { obj: cur, created: false };
-      if (ctx.dryRun) return { obj: await this.answer(stored, next), created: false };
+      if (ctx.dryRun) return { obj: this.hook ? await this.answer(stored, next) : next, created: false };
       try {
         if (shouldDeleteDuringUpdate(this.def, next, cur)) {
           const out = await this.storage.delete(key, kv.modRevision);
@@ -401,7 +401,7 @@ export class Store {
         const out = await this.storage.update(key, bytes, kv.modRevision);
         next.metadata.resourceVersion = stored.metadata.resourceVersion = String(out.modRevision);
         this.remember(next, out);
-        return { obj: await this.answer(stored, next), created: false };
+        return { obj: this.hook ? await this.answer(stored, next) : next, created: false };
       } catch (e) {
         if (e instanceof ConflictError && attempt < MAX_CAS_ATTEMPTS) continue;
         if (e instanceof NotFoundError) throw notFound(this.gr, name);
@@ -417,7 +417,7 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.storage.get(key);
       if (!kv) throw notFound(this.gr, name);
-      const cur = await this.read(kv);
+      const cur = this.hook ? await this.read(kv) : this.decode(kv);
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== cur.metadata.uid)
         throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
@@ -434,10 +434,10 @@ export class Store {
         if (deferred) {
           if (cur.metadata.deletionTimestamp && !deferred.changed) return { obj: cur, gone: false };
           if (ctx.dryRun) return { obj: deferred.obj, gone: false };
-          const stored = await this.stored(deferred.obj);
+          const stored = this.hook ? await this.stored(deferred.obj) : deferred.obj;
           const out = await this.storage.update(key, this.encode(stored), kv.modRevision);
           deferred.obj.metadata.resourceVersion = stored.metadata.resourceVersion = String(out.modRevision);
-          return { obj: await this.answer(stored, deferred.obj), gone: false };
+          return { obj: this.hook ? await this.answer(stored, deferred.obj) : deferred.obj, gone: false };
         }
         if (ctx.dryRun) return { obj: cur, gone: true };
         const out = await this.storage.delete(key, kv.modRevision);
