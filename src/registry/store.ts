@@ -104,8 +104,8 @@ export class Store {
   private readonly written = new WeakMap<KObject, Buffer>();
   /** Conversion that calls out (CRD conversion webhook): reads and writes await it; everything else stays synchronous. */
   private readonly hook?: AsyncConversion;
-  /** Events converted through the hook, once for all watchers. */
-  private readonly hooked = new WeakMap<object, Promise<DecodedEvent>>();
+  /** The event being dispatched, converted through the hook once for all its watchers (only the last: the cache window holds many). */
+  private lastHooked?: { key: object; converted: Promise<DecodedEvent> };
 
   constructor(
     readonly def: ResourceDef,
@@ -467,16 +467,16 @@ export class Store {
   /** An event's objects through the hook (the previous one only for selective watchers), shared by every watcher. */
   private hookedEvent(ev: BackendEvent, withPrev: boolean): Promise<DecodedEvent> {
     const key = withPrev ? ev : ev.kv;
-    let p = this.hooked.get(key);
-    if (!p) {
-      p = (async () => {
-        const obj = await this.read(ev.kv);
-        const prev = withPrev && ev.type === 'update' && ev.prevKv ? await this.read(ev.prevKv) : withPrev ? null : undefined;
-        return { obj, prev };
-      })();
-      this.hooked.set(key, p);
-    }
-    return p;
+    if (this.lastHooked?.key === key) return this.lastHooked.converted;
+    const converted = (async () => {
+      const obj = await this.read(ev.kv);
+      const prev = withPrev && ev.type === 'update' && ev.prevKv ? await this.read(ev.prevKv) : withPrev ? null : undefined;
+      return { obj, prev };
+    })();
+    // a failure is reported by each watcher's queue
+    converted.catch(() => {});
+    this.lastHooked = { key, converted };
+    return converted;
   }
 
   async watch(ns: string, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {
