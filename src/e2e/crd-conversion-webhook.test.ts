@@ -280,25 +280,38 @@ describe('CRD conversion webhook in serving', () => {
     }
   });
 
-  test('a bad webhook response fails with its exact 500; a watch at v2 ends with an ERROR event when an event cannot be converted', async () => {
+  test('a bad webhook response fails with its exact 500; a watch at v2 ends, without an error event, when an event cannot be converted', async () => {
     mode = 'bad-uid';
     seen.length = 0;
+    const failure = () => {
+      const uid = seen[seen.length - 1]!.review.request.uid;
+      return `conversion webhook for ${V1}, Kind=CronTab failed: expected response.uid="${uid}", got "not-the-request-uid"`;
+    };
     try {
       const get = await api(c, 'GET', path('v2', 'c1'));
-      const uid = seen[0]!.review.request.uid;
-      const msg = `conversion webhook for ${V1}, Kind=CronTab failed: expected response.uid="${uid}", got "not-the-request-uid"`;
+      const msg = failure();
       assert.deepEqual([get.status, get.json.reason, get.json.message, get.json.details], [500, 'InternalError', `Internal error occurred: ${msg}`, { causes: [{ message: msg }] }]);
       mode = 'ok';
       const rv = (await api(c, 'GET', path('v1'))).json.metadata.resourceVersion;
       const w = watch(c, `${path('v2')}?watch=1&resourceVersion=${rv}`);
+      const w1 = watch(c, `${path('v1')}?watch=1&resourceVersion=${rv}`);
       await w.gotHeaders;
+      await w1.gotHeaders;
       mode = 'bad-uid';
       seen.length = 0;
       await c.k(['create', '-f', '-'], { stdin: crontab(V1, 'c6', { cronSpec: '6 6 * * *' }) });
       await w.ended;
-      const wuid = seen[0]!.review.request.uid;
-      const wmsg = `conversion webhook for ${V1}, Kind=CronTab failed: expected response.uid="${wuid}", got "not-the-request-uid"`;
-      assert.deepEqual(w.events, [{ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${wmsg}`, reason: 'InternalError', details: { causes: [{ message: wmsg }] }, code: 500 } }]);
+      assert.deepEqual(w.events, []);
+      // the v1 watch needs no conversion and goes on
+      await w1.waitFor((e) => e.length === 1);
+      assert.deepEqual([w1.events[0]!.type, w1.events[0]!.object.metadata.name], ['ADDED', 'c6']);
+      w1.close();
+      // a client watching again from where it was ends again; its relist fails with the webhook's error
+      const again = watch(c, `${path('v2')}?watch=1&resourceVersion=${rv}`);
+      await again.ended;
+      assert.deepEqual([again.status, again.events], [200, []]);
+      const list = await api(c, 'GET', path('v2'));
+      assert.deepEqual([list.status, list.json.message], [500, `Internal error occurred: ${failure()}`]);
     } finally {
       mode = 'ok';
       seen.length = 0;

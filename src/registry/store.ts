@@ -5,6 +5,7 @@ import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, Not
 import { StatusError, alreadyExists, badRequest, conflict, expired, forbidden, notFound, tooLargeResourceVersion } from '../apimachinery/errors.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../apimachinery/selectors.js';
 import { goJSON, isTypedKind } from '../apimachinery/go-json-encode.js';
+import { logError } from '../log/index.js';
 import { deferredDeletion, shouldDeleteDuringUpdate } from './deletion.js';
 import { listItemJSON, typeMetaHead, withResourceVersion, withoutTypeMeta } from './stored-json.js';
 import { decodeContinue, encodeContinue, expiredContinue, parseRV, validateListOptions } from './list-options.js';
@@ -62,6 +63,8 @@ export interface WatchSink {
   event(type: WatchEventType, obj: KObject, revision: number, json?: () => string): void;
   /** The watch cannot go on (e.g. compacted). */
   error(err: StatusError): void;
+  /** Ends the watch without an error event (the client watches again); without it, error() is called. */
+  end?(): void;
 }
 
 export interface WatchOptions {
@@ -524,8 +527,8 @@ export class Store {
         sink.event('DELETED', o, rev, json);
       }
     };
-    // converted events are delivered in order; a failed conversion ends the watch with its error, as upstream's
-    // etcd watcher does when it cannot decode an event
+    // converted events are delivered in order; an event that cannot be converted ends the watch without an error
+    // event, as upstream's watch cache does when its reflector's watch keeps failing (it terminates every watcher)
     let queue = Promise.resolve();
     const onEvent = (ev: BackendEvent) => {
       if (stopped) return;
@@ -538,7 +541,11 @@ export class Store {
         try {
           d = await converted;
         } catch (e) {
-          if (!stopped) onError(e as Error);
+          if (!stopped) {
+            logError('store', 'failed to prepare current and previous objects', e, { key: ev.kv.key });
+            if (sink.end) sink.end();
+            else onError(e as Error);
+          }
           stopped = true;
           return;
         }
