@@ -45,12 +45,26 @@ describe('CRD conversion webhook in serving', () => {
   /** What the webhook does: convert, or answer with a wrong uid. */
   let mode: 'ok' | 'bad-uid' = 'ok';
   const seen: { url: string; review: Obj }[] = [];
+  /** AdmissionReview requests the same server got. */
+  const admissions: { path: string; request: Obj }[] = [];
   /** The reviews seen since the last call, as [desiredAPIVersion, [apiVersion name]...]. */
   const calls = () => seen.splice(0).map((s) => [s.review.request.desiredAPIVersion, s.review.request.objects.map((o: Obj) => `${o.apiVersion} ${o.metadata.name}`)]);
   const crd = () => parseYAML(readFileSync(join(TESTDATA, 'crds', 'crontabs-webhook.yaml'), 'utf8')) as Obj;
   const withClientConfig = (o: Obj, clientConfig: Obj) => {
     o.spec.conversion.webhook.clientConfig = { ...clientConfig, caBundle };
     return JSON.stringify(o);
+  };
+
+  /** Admission webhooks on v2: one sets spec.image, one refuses schedule "deny-me". */
+  const admit = (p: string, r: Obj): Obj => {
+    admissions.push({ path: p, request: r });
+    let response: Obj = { uid: r.uid, allowed: true };
+    if (p === '/mutate' && !r.object.spec.image) {
+      const patch = Buffer.from(JSON.stringify([{ op: 'add', path: '/spec/image', value: 'from-webhook' }])).toString('base64');
+      response = { ...response, patchType: 'JSONPatch', patch };
+    }
+    if (p === '/validate' && r.object.spec.schedule === 'deny-me') response = { uid: r.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'schedule deny-me refused' } };
+    return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
   };
 
   const listen = () => new Promise<void>((r) => hook.listen(port, '127.0.0.1', r));
@@ -71,13 +85,14 @@ describe('CRD conversion webhook in serving', () => {
       req.on('data', (d) => (body += d));
       req.on('end', () => {
         const review = JSON.parse(body) as Obj;
+        res.setHeader('Content-Type', 'application/json');
+        if (review.kind === 'AdmissionReview') return res.end(JSON.stringify(admit(req.url!.split('?')[0]!, review.request)));
         seen.push({ url: req.url!, review });
         const r = review.request;
         const response =
           mode === 'bad-uid'
             ? { uid: 'not-the-request-uid', result: { status: 'Success' }, convertedObjects: [] }
             : { uid: r.uid, result: { status: 'Success' }, convertedObjects: r.objects.map((o: Obj) => convert(o, r.desiredAPIVersion)) };
-        res.setHeader('Content-Type', 'application/json');
         res.end(JSON.stringify({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'ConversionReview', response }));
       });
     });
@@ -316,6 +331,46 @@ describe('CRD conversion webhook in serving', () => {
       mode = 'ok';
       seen.length = 0;
     }
+  });
+
+  test('admission webhooks on v2 see the v2 object of a v2 write; the mutated object is converted to storage; a refusal converts nothing', async () => {
+    const rules = [{ operations: ['CREATE'], apiGroups: [GROUP], apiVersions: ['v2'], resources: ['crontabs'] }];
+    const webhook = (name: string, p: string) => ({ name, clientConfig: { url: `https://127.0.0.1:${port}${p}`, caBundle }, rules, matchPolicy: 'Exact', sideEffects: 'None', admissionReviewVersions: ['v1'] });
+    await c.k(['create', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'crontab-image' }, webhooks: [webhook('image.crontabs.example.com', '/mutate')] },
+          { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'crontab-deny' }, webhooks: [webhook('deny.crontabs.example.com', '/validate')] },
+        ],
+      }),
+    });
+    const deadline = Date.now() + 10_000;
+    while ((await api(c, 'POST', `${path('v2')}?dryRun=All`, crontab(V2, 'probe', { schedule: 'p' }))).json.spec.image !== 'from-webhook') {
+      assert.ok(Date.now() < deadline, 'the webhooks take effect within 10s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    seen.length = 0;
+    admissions.length = 0;
+    const created = await api(c, 'POST', path('v2'), crontab(V2, 'c9', { schedule: '9 9 * * *' }));
+    assert.deepEqual([created.status, created.json.apiVersion, created.json.spec], [201, V2, { image: 'from-webhook', schedule: '9 9 * * *' }]);
+    assert.deepEqual(admissions.map((a) => [a.path, a.request.kind.version, a.request.object.apiVersion, a.request.object.spec]), [
+      ['/mutate', 'v2', V2, { schedule: '9 9 * * *' }],
+      ['/validate', 'v2', V2, { image: 'from-webhook', schedule: '9 9 * * *' }],
+    ]);
+    assert.deepEqual(calls(), [
+      [V1, [`${V2} c9`]],
+      [V2, [`${V1} c9`]],
+    ]);
+    assert.deepEqual((await api(c, 'GET', path('v1', 'c9'))).json.spec, { cronSpec: '9 9 * * *', image: 'from-webhook' });
+    const refused = await c.kubectl(['create', '-f', '-'], { stdin: crontab(V2, 'c10', { schedule: 'deny-me' }) });
+    assert.equal(refused.stderr, 'Error from server (Forbidden): error when creating "STDIN": admission webhook "deny.crontabs.example.com" denied the request: schedule deny-me refused\n');
+    assert.deepEqual(calls(), []);
+    assert.equal((await api(c, 'GET', path('v1', 'c10'))).status, 404);
+    await c.k(['delete', 'mutatingwebhookconfiguration/crontab-image', 'validatingwebhookconfiguration/crontab-deny']);
+    await c.k(['delete', `crontabs.v1.${GROUP}`, 'c9', '-n', NS]);
+    assert.deepEqual(calls(), []);
   });
 
   test('a ValidatingAdmissionPolicy matching v2 (matchPolicy Equivalent) sees a write at v1 converted by the webhook', async () => {
