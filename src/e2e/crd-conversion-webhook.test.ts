@@ -475,4 +475,32 @@ describe('CRD conversion webhook in serving', () => {
     assert.equal((await api(c, 'GET', path('v2', 'c1'))).json.metadata.labels.migrated, 'yes');
     assert.deepEqual(calls(), []);
   });
+
+  test('strategy None: after the storage version changes, an object stored in the old one reads with the new apiVersion and no call', async () => {
+    const o = crd();
+    o.metadata.name = `gadgets.${GROUP}`;
+    o.spec.names = { plural: 'gadgets', singular: 'gadget', kind: 'Gadget' };
+    o.spec.conversion = { strategy: 'None' };
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify(o) });
+    await c.k(['wait', '--for=condition=Established', `crd/gadgets.${GROUP}`, '--timeout=10s']);
+    const gadgets = (version: string, name = '') => `/apis/${GROUP}/${version}/namespaces/${NS}/gadgets${name ? `/${name}` : ''}`;
+    const made = await api(c, 'POST', gadgets('v1'), { apiVersion: V1, kind: 'Gadget', metadata: { name: 'g1' }, spec: { cronSpec: 'kept' } });
+    assert.equal(made.status, 201);
+    await c.k(['patch', 'crd', `gadgets.${GROUP}`, '--type=json', '-p', JSON.stringify([
+      { op: 'replace', path: '/spec/versions/0/storage', value: false },
+      { op: 'replace', path: '/spec/versions/1/storage', value: true },
+    ])]);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const got = (await api(c, 'GET', gadgets('v2', 'g1'))).json;
+      assert.deepEqual(got.spec, { cronSpec: 'kept' });
+      if (got.apiVersion === V2) break;
+      assert.ok(Date.now() < deadline, 'served with v2 as the storage version within 10s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const list = (await api(c, 'GET', gadgets('v2'))).json;
+    assert.deepEqual(list.items.map((i: Obj) => [i.apiVersion, i.metadata.name]), [[V2, 'g1']]);
+    assert.equal((await api(c, 'GET', gadgets('v1', 'g1'))).json.apiVersion, V1);
+    assert.deepEqual(calls(), []);
+  });
 });
