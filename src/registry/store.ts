@@ -149,15 +149,9 @@ export class Store {
     return this.hook && kvs.length ? this.hook.fromStorage(kvs.map((kv) => this.decode(kv))) : undefined;
   }
 
-  /** What encode stores for obj: the object in the storage version (the hook's call; no call when it already is). */
-  private async stored(obj: KObject): Promise<KObject> {
-    return this.hook ? this.hook.toStorage(obj) : obj;
-  }
-
-  /** The answer to a write: the stored object read back into this version, as upstream decodes what it wrote. */
+  /** The answer to a write through the hook: the stored object read back into this version, as upstream decodes what it wrote. */
   private async answer(stored: KObject, obj: KObject): Promise<KObject> {
-    if (stored === obj || !this.hook) return obj;
-    return (await this.hook.fromStorage([stored]))[0]!;
+    return stored === obj ? obj : (await this.hook!.fromStorage([stored]))[0]!;
   }
 
   /** The JSON the API prints for a stored value (as a list item: without kind and apiVersion, for built-in kinds). */
@@ -344,7 +338,7 @@ export class Store {
     await prepareCreate(this.def, ns, obj, { ...ctx, namespace: ns });
     await this.ensureNamespace(obj.metadata.namespace);
     opts.beforeWrite?.(obj);
-    const stored = this.hook ? await this.stored(obj) : obj;
+    const stored = this.hook ? await this.hook.toStorage(obj) : obj;
     if (ctx.dryRun) return this.hook ? this.answer(stored, obj) : obj;
     try {
       const kv = await this.storage.create(this.key(obj.metadata.namespace ?? '', obj.metadata.name), this.encode(stored));
@@ -390,7 +384,7 @@ export class Store {
         next = await prepareUpdate(this.def, ns, name, input, cur, sctx, opts.subresource ?? '');
       }
       opts.beforeWrite?.(next, cur);
-      const stored = this.hook ? await this.stored(next) : next;
+      const stored = this.hook ? await this.hook.toStorage(next) : next;
       const bytes = this.encode(stored);
       if (bytes.equals(kv.value)) return { obj: cur, created: false };
       if (ctx.dryRun) return { obj: this.hook ? await this.answer(stored, next) : next, created: false };
@@ -437,7 +431,7 @@ export class Store {
         if (deferred) {
           if (cur.metadata.deletionTimestamp && !deferred.changed) return { obj: cur, gone: false };
           if (ctx.dryRun) return { obj: deferred.obj, gone: false };
-          const stored = this.hook ? await this.stored(deferred.obj) : deferred.obj;
+          const stored = this.hook ? await this.hook.toStorage(deferred.obj) : deferred.obj;
           const out = await this.storage.update(key, this.encode(stored), kv.modRevision);
           deferred.obj.metadata.resourceVersion = stored.metadata.resourceVersion = String(out.modRevision);
           return { obj: this.hook ? await this.answer(stored, deferred.obj) : deferred.obj, gone: false };
@@ -473,7 +467,8 @@ export class Store {
     if (this.lastHooked?.key === key) return this.lastHooked.converted;
     const converted = (async () => {
       const obj = await this.read(ev.kv);
-      const prev = withPrev && ev.type === 'update' && ev.prevKv ? await this.read(ev.prevKv) : withPrev ? null : undefined;
+      // null: no previous object to compare (every event of an unselective watch matches)
+      const prev = withPrev && ev.type === 'update' && ev.prevKv ? await this.read(ev.prevKv) : null;
       return { obj, prev };
     })();
     // a failure is reported by each watcher's queue
