@@ -155,6 +155,18 @@ describe('CRD conversion webhook in serving', () => {
       [V2, 'c3', '15 * * * *'],
     ]);
     assert.deepEqual(calls(), [[V2, [`${V1} c1`, `${V1} c2`, `${V1} c3`]]]);
+    // paged: one review per page
+    const page1 = (await api(c, 'GET', `${path('v2')}?limit=2`)).json;
+    const page2 = (await api(c, 'GET', `${path('v2')}?limit=2&continue=${encodeURIComponent(page1.metadata.continue)}`)).json;
+    assert.deepEqual([...page1.items, ...page2.items].map((o: Obj) => [o.apiVersion, o.metadata.name]), [
+      [V2, 'c1'],
+      [V2, 'c2'],
+      [V2, 'c3'],
+    ]);
+    assert.deepEqual(calls(), [
+      [V2, [`${V1} c1`, `${V1} c2`]],
+      [V2, [`${V1} c3`]],
+    ]);
     // kubectl's preferred version is v2: its printer columns, from converted objects
     const lines = (await c.k(['get', 'crontabs', '-n', NS])).trimEnd().split('\n');
     assert.equal(lines.length, 4);
