@@ -280,22 +280,26 @@ describe('CRD conversion webhook in serving', () => {
     seen.length = 0;
   });
 
-  test('a webhook that is down: reads and writes at v2 fail with 500 InternalError in upstream words and write nothing; v1 still works', async () => {
+  test('a webhook that is down: reads and writes at v2 fail with a 500 in upstream words (a plain storage error: no reason) and write nothing; v1 still works', async () => {
     await down();
     try {
       const msg = (gvk: string) => `conversion webhook for ${gvk}, Kind=CronTab failed: Post "https://127.0.0.1:${port}/convert?timeout=30s": dial tcp 127.0.0.1:${port}: connect: connection refused`;
       const get = await api(c, 'GET', path('v2', 'c1'));
       assert.equal(get.status, 500);
-      assert.deepEqual(get.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${msg(V1)}`, reason: 'InternalError', details: { causes: [{ message: msg(V1) }] }, code: 500 });
+      assert.deepEqual(get.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: msg(V1), code: 500 });
       const r = await c.kubectl(['get', `crontabs.v2.${GROUP}`, 'c1', '-n', NS]);
       assert.equal(r.code, 1);
-      assert.equal(r.stderr.trim(), `Error from server (InternalError): Internal error occurred: ${msg(V1)}`);
+      assert.equal(r.stderr.trim(), `Error from server: ${msg(V1)}`);
       const list = await api(c, 'GET', path('v2'));
-      assert.deepEqual([list.status, list.json.message], [500, `Internal error occurred: ${msg(V1)}`]);
+      assert.deepEqual([list.status, list.json], [500, get.json]);
       const create = await api(c, 'POST', path('v2'), crontab(V2, 'c5', { schedule: '5 5 * * *' }));
-      assert.deepEqual([create.status, create.json.reason, create.json.message], [500, 'InternalError', `Internal error occurred: ${msg(V2)}`]);
+      assert.deepEqual([create.status, create.json.reason, create.json.message], [500, undefined, msg(V2)]);
+      const applied = await c.kubectl(['apply', '--server-side', '-f', '-'], { stdin: crontab(V2, 'c5', { schedule: '5 5 * * *' }) });
+      assert.equal(applied.stderr.trim(), `Error from server: ${msg(V2)}`);
       const patch = await api(c, 'PATCH', path('v2', 'c2'), '{"spec":{"image":"x"}}', { 'Content-Type': 'application/merge-patch+json' });
-      assert.deepEqual([patch.status, patch.json.message], [500, `Internal error occurred: ${msg(V1)}`]);
+      assert.deepEqual([patch.status, patch.json.message], [500, msg(V1)]);
+      const del = await api(c, 'DELETE', path('v2', 'c2'));
+      assert.deepEqual([del.status, del.json.message], [500, msg(V1)]);
       const v1 = await api(c, 'GET', path('v1'));
       assert.equal(v1.status, 200);
       assert.deepEqual(v1.json.items.map((o: Obj) => [o.metadata.name, o.spec.image]), [
@@ -317,7 +321,7 @@ describe('CRD conversion webhook in serving', () => {
     try {
       const get = await api(c, 'GET', path('v2', 'c1'));
       const msg = failure();
-      assert.deepEqual([get.status, get.json.reason, get.json.message, get.json.details], [500, 'InternalError', `Internal error occurred: ${msg}`, { causes: [{ message: msg }] }]);
+      assert.deepEqual(get.json, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: msg, code: 500 });
       mode = 'ok';
       const rv = (await api(c, 'GET', path('v1'))).json.metadata.resourceVersion;
       const w = watch(c, `${path('v2')}?watch=1&resourceVersion=${rv}`);
@@ -338,7 +342,7 @@ describe('CRD conversion webhook in serving', () => {
       await again.ended;
       assert.deepEqual([again.status, again.events], [200, []]);
       const list = await api(c, 'GET', path('v2'));
-      assert.deepEqual([list.status, list.json.message], [500, `Internal error occurred: ${failure()}`]);
+      assert.deepEqual([list.status, list.json.message], [500, failure()]);
     } finally {
       mode = 'ok';
       seen.length = 0;
@@ -411,6 +415,17 @@ describe('CRD conversion webhook in serving', () => {
     const allowed = await api(c, 'POST', `${path('v1')}?dryRun=All`, crontab(V1, 'c8', { cronSpec: 'fine' }));
     assert.equal(allowed.status, 201);
     assert.deepEqual(calls(), [[V2, [`${V1} c8`]]]);
+    // a conversion that fails is the policy's configuration error (failurePolicy Fail refuses the write)
+    mode = 'bad-uid';
+    try {
+      const failed = await api(c, 'POST', path('v1'), crontab(V1, 'c8', { cronSpec: 'fine' }));
+      const uid = seen[seen.length - 1]!.review.request.uid;
+      const conv = `conversion webhook for ${V1}, Kind=CronTab failed: expected response.uid="${uid}", got "not-the-request-uid"`;
+      assert.deepEqual([failed.status, failed.json.reason, failed.json.message], [422, 'Invalid', `crontabs.${GROUP} "c8" is forbidden: ValidatingAdmissionPolicy 'no-forbidden' denied request: failed to configure policy: ${conv}`]);
+    } finally {
+      mode = 'ok';
+      seen.length = 0;
+    }
   });
 
   test('a webhook behind a Service is reached through its minikapi.dev/webhook-url annotation and verified as the Service name', async () => {
@@ -435,7 +450,7 @@ describe('CRD conversion webhook in serving', () => {
     await down();
     try {
       const get = await api(c, 'GET', path('v2', 'c1'));
-      assert.equal(get.json.message, `Internal error occurred: conversion webhook for ${V1}, Kind=CronTab failed: Post "https://converter.webhooks.svc:443/convert?timeout=30s": dial tcp 127.0.0.1:${port}: connect: connection refused`);
+      assert.equal(get.json.message, `conversion webhook for ${V1}, Kind=CronTab failed: Post "https://converter.webhooks.svc:443/convert?timeout=30s": dial tcp 127.0.0.1:${port}: connect: connection refused`);
     } finally {
       await listen();
       seen.length = 0;

@@ -1,10 +1,10 @@
 // apiextensions' webhook converter: a ConversionReview (v1, or v1beta1 when the CRD asks only for it) POSTed to
 // the CRD's conversion webhook (clientConfig.url, or a Service through the server's webhook caller), the response checked as upstream
 // checks it (kind, uid, result, count, groupVersion and kind, name/namespace/UID kept) and the original metadata
-// restored but for labels and annotations. Failures read as upstream's texts; the caller answers 500 InternalError.
+// restored but for labels and annotations. Failures read as upstream's texts, answered as a 500.
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
-import { internalError, type StatusError } from '../../apimachinery/errors.js';
+import { StatusError } from '../../apimachinery/errors.js';
 import type { KObject } from '../types.js';
 
 export interface ConversionWebhookOptions {
@@ -101,13 +101,15 @@ function goType(v: unknown): string {
 
 /**
  * Converts custom resources to `desiredAPIVersion` through the CRD's conversion webhook. `input` is one object or a
- * list (`items`); objects already in the desired version are not sent. Throws a 500 InternalError StatusError.
+ * list (`items`); objects already in the desired version are not sent. Throws the converter's error as it reaches a
+ * client from storage: a 500 Status without reason (ErrorToAPIStatus of a plain error); admission wraps it in an
+ * InternalError.
  */
 export async function convertThroughWebhook(crd: KObject, input: KObject, desiredAPIVersion: string, opts: ConversionWebhookOptions = {}): Promise<KObject> {
   try {
     return await convert(crd, input, desiredAPIVersion, opts);
   } catch (e) {
-    throw internalError(e) as StatusError;
+    throw new StatusError(500, '', (e as Error).message);
   }
 }
 
