@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { parse as parseYAML } from 'yaml';
 import { createCa, issueServingCert } from '../pki/certs.js';
-import { startTestCluster, TESTDATA, type TestCluster } from '../testing/harness.js';
+import { spawnKubectl, startTestCluster, TESTDATA, type TestCluster } from '../testing/harness.js';
 import { api, watch } from '../testing/client.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -253,6 +253,18 @@ describe('CRD conversion webhook in serving', () => {
       await informer.stop();
       w1.close();
       w2.close();
+      seen.length = 0;
+    }
+  });
+
+  test('kubectl get -w at v2 prints the printer columns of converted objects', async () => {
+    const w = spawnKubectl(c.kubeconfigPath, join(c.tmp, 'kubecache'), ['get', `crontabs.v2.${GROUP}`, '-n', NS, '-w']);
+    try {
+      await w.waitFor(/^c3 +15 \* \* \* \*/m);
+      await c.k(['patch', `crontabs.v1.${GROUP}`, 'c3', '-n', NS, '--type=merge', '-p', '{"spec":{"cronSpec":"16 * * * *"}}']);
+      await w.waitFor(/^c3 +16 \* \* \* \*/m);
+    } finally {
+      await w.stop();
       seen.length = 0;
     }
   });
