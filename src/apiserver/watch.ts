@@ -150,6 +150,7 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
           write('ERROR', err.toStatus() as unknown as KObject);
           finish();
         },
+        end: finish,
       },
     );
     if (closed) handle.stop();

@@ -5,11 +5,12 @@ import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, Not
 import { StatusError, alreadyExists, badRequest, conflict, expired, forbidden, notFound, tooLargeResourceVersion } from '../apimachinery/errors.js';
 import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelSelector } from '../apimachinery/selectors.js';
 import { goJSON, isTypedKind } from '../apimachinery/go-json-encode.js';
+import { logError } from '../log/index.js';
 import { deferredDeletion, shouldDeleteDuringUpdate } from './deletion.js';
 import { listItemJSON, typeMetaHead, withResourceVersion, withoutTypeMeta } from './stored-json.js';
 import { decodeContinue, encodeContinue, expiredContinue, parseRV, validateListOptions } from './list-options.js';
 import { prepareCreate, prepareUpdate } from './prepare.js';
-import { apiVersionOf, type KObject, type RequestContext, type ResourceDef } from './types.js';
+import { apiVersionOf, type AsyncConversion, type KObject, type RequestContext, type ResourceDef } from './types.js';
 
 export interface ListOptions {
   labelSelector?: string;
@@ -62,6 +63,8 @@ export interface WatchSink {
   event(type: WatchEventType, obj: KObject, revision: number, json?: () => string): void;
   /** The watch cannot go on (e.g. compacted). */
   error(err: StatusError): void;
+  /** Ends the watch without an error event (the client watches again); without it, error() is called. */
+  end?(): void;
 }
 
 export interface WatchOptions {
@@ -102,6 +105,10 @@ export class Store {
   private lastDecoded: DecodedEvent = {};
   /** The printed JSON of objects this store just wrote, so the answer to a write is not printed twice. */
   private readonly written = new WeakMap<KObject, Buffer>();
+  /** Conversion that calls out (CRD conversion webhook): reads and writes await it; everything else stays synchronous. */
+  private readonly hook?: AsyncConversion;
+  /** The event being dispatched, converted through the hook once for all its watchers (only the last: the cache window holds many). */
+  private lastHooked?: { key: object; converted: Promise<DecodedEvent> };
 
   constructor(
     readonly def: ResourceDef,
@@ -113,6 +120,7 @@ export class Store {
     this.apiVersion = apiVersionOf(def);
     this.typed = !def.customResource && isTypedKind(this.apiVersion, def.kind);
     this.head = typeMetaHead(def.kind, this.apiVersion);
+    this.hook = def.convert?.webhook;
   }
 
   key(ns: string, name: string): string {
@@ -128,6 +136,22 @@ export class Store {
     if (this.def.convert) obj = this.def.convert.fromStorage(obj);
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
+  }
+
+  /** decode, then through the conversion hook when there is one. */
+  private async read(kv: KeyValue): Promise<KObject> {
+    const obj = this.decode(kv);
+    return this.hook ? (await this.hook.fromStorage([obj]))[0]! : obj;
+  }
+
+  /** Stored values in this version, converted in one call when there is a hook. */
+  private async readAll(kvs: KeyValue[]): Promise<KObject[] | undefined> {
+    return this.hook && kvs.length ? this.hook.fromStorage(kvs.map((kv) => this.decode(kv))) : undefined;
+  }
+
+  /** The answer to a write through the hook: the stored object read back into this version, as upstream decodes what it wrote. */
+  private async answer(stored: KObject, obj: KObject): Promise<KObject> {
+    return stored === obj ? obj : (await this.hook!.fromStorage([stored]))[0]!;
   }
 
   /** The JSON the API prints for a stored value (as a list item: without kind and apiVersion, for built-in kinds). */
@@ -175,7 +199,7 @@ export class Store {
     await this.checkReadRV(resourceVersion);
     const kv = await this.storage.get(this.key(ns, name));
     if (!kv) throw notFound(this.gr, name);
-    return this.decode(kv);
+    return this.hook ? this.read(kv) : this.decode(kv);
   }
 
   /** GET as JSON bytes. */
@@ -183,7 +207,7 @@ export class Store {
     await this.checkReadRV(resourceVersion);
     const kv = await this.storage.get(this.key(ns, name));
     if (!kv) throw notFound(this.gr, name);
-    return this.json(kv);
+    return this.hook ? Buffer.from(goJSON(await this.read(kv))) : this.json(kv);
   }
 
   selectableFields(obj: KObject): Record<string, string> {
@@ -242,13 +266,14 @@ export class Store {
     const items: KObject[] = [];
     const rawItems: Buffer[] = [];
     // adds the item if it matches; raw answers skip parsing unless a selector needs the object
-    const take = (kv: KeyValue): boolean => {
+    // converted: the item as the hook returned it (selectors then see this version's fields)
+    const take = (kv: KeyValue, converted?: KObject): boolean => {
       if (wantRaw) {
-        if (pred && !pred(this.decode(kv))) return false;
-        rawItems.push(this.json(kv, true));
+        if (pred && !pred(converted ?? this.decode(kv))) return false;
+        rawItems.push(converted ? Buffer.from(goJSON(converted)) : this.json(kv, true));
         return true;
       }
-      const o = this.decode(kv);
+      const o = converted ?? this.decode(kv);
       if (pred && !pred(o)) return false;
       items.push(o);
       return true;
@@ -263,16 +288,17 @@ export class Store {
       if (onlyName !== undefined && (this.def.namespaced ? ns : true) && !opts.continue) {
         const kv = await this.storage.get(this.key(ns, onlyName), revision || undefined);
         readRev = revision || (await this.storage.currentRevision());
-        if (kv) take(kv);
+        if (kv) take(kv, this.hook ? (await this.readAll([kv]))?.[0] : undefined);
       } else {
         const batch = limit > 0 ? Math.max(limit, pred ? 256 : limit) : 0;
         for (;;) {
           const r = await this.storage.list(prefix, { revision: readRev || undefined, limit: batch || undefined, startAfter, minRevision: readRev ? undefined : minRevision });
           readRev = r.revision;
+          const converted = this.hook ? await this.readAll(r.items) : undefined;
           let stopped = false;
           for (let i = 0; i < r.items.length; i++) {
             const kv = r.items[i]!;
-            if (take(kv) && limit > 0 && taken() === limit) {
+            if (take(kv, converted?.[i]) && limit > 0 && taken() === limit) {
               remaining = r.items.length - i - 1 + r.remaining;
               if (remaining > 0) lastKey = kv.key;
               stopped = true;
@@ -312,12 +338,13 @@ export class Store {
     await prepareCreate(this.def, ns, obj, { ...ctx, namespace: ns });
     await this.ensureNamespace(obj.metadata.namespace);
     opts.beforeWrite?.(obj);
-    if (ctx.dryRun) return obj;
+    const stored = this.hook ? await this.hook.toStorage(obj) : obj;
+    if (ctx.dryRun) return this.hook ? this.answer(stored, obj) : obj;
     try {
-      const kv = await this.storage.create(this.key(obj.metadata.namespace ?? '', obj.metadata.name), this.encode(obj));
-      obj.metadata.resourceVersion = String(kv.modRevision);
+      const kv = await this.storage.create(this.key(obj.metadata.namespace ?? '', obj.metadata.name), this.encode(stored));
+      obj.metadata.resourceVersion = stored.metadata.resourceVersion = String(kv.modRevision);
       this.remember(obj, kv);
-      return obj;
+      return this.hook ? this.answer(stored, obj) : obj;
     } catch (e) {
       if (e instanceof KeyExistsError) throw alreadyExists(this.gr, obj.metadata.name);
       throw e;
@@ -340,7 +367,7 @@ export class Store {
     const sctx = { ...ctx, namespace: ns };
     for (let attempt = 0; ; attempt++) {
       const kv = await this.storage.get(key);
-      const cur = kv ? this.decode(kv) : undefined;
+      const cur = kv ? (this.hook ? await this.read(kv) : this.decode(kv)) : undefined;
       const input = await transform(cur ? structuredClone(cur) : undefined);
       if (!kv || !cur) {
         // as upstream: creating through an update that names a resourceVersion finds nothing to update
@@ -357,9 +384,10 @@ export class Store {
         next = await prepareUpdate(this.def, ns, name, input, cur, sctx, opts.subresource ?? '');
       }
       opts.beforeWrite?.(next, cur);
-      const bytes = this.encode(next);
+      const stored = this.hook ? await this.hook.toStorage(next) : next;
+      const bytes = this.encode(stored);
       if (bytes.equals(kv.value)) return { obj: cur, created: false };
-      if (ctx.dryRun) return { obj: next, created: false };
+      if (ctx.dryRun) return { obj: this.hook ? await this.answer(stored, next) : next, created: false };
       try {
         if (shouldDeleteDuringUpdate(this.def, next, cur)) {
           const out = await this.storage.delete(key, kv.modRevision);
@@ -368,9 +396,9 @@ export class Store {
           return { obj: next, created: false };
         }
         const out = await this.storage.update(key, bytes, kv.modRevision);
-        next.metadata.resourceVersion = String(out.modRevision);
+        next.metadata.resourceVersion = stored.metadata.resourceVersion = String(out.modRevision);
         this.remember(next, out);
-        return { obj: next, created: false };
+        return { obj: this.hook ? await this.answer(stored, next) : next, created: false };
       } catch (e) {
         if (e instanceof ConflictError && attempt < MAX_CAS_ATTEMPTS) continue;
         if (e instanceof NotFoundError) throw notFound(this.gr, name);
@@ -386,7 +414,7 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.storage.get(key);
       if (!kv) throw notFound(this.gr, name);
-      const cur = this.decode(kv);
+      const cur = this.hook ? await this.read(kv) : this.decode(kv);
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== cur.metadata.uid)
         throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
@@ -403,9 +431,10 @@ export class Store {
         if (deferred) {
           if (cur.metadata.deletionTimestamp && !deferred.changed) return { obj: cur, gone: false };
           if (ctx.dryRun) return { obj: deferred.obj, gone: false };
-          const out = await this.storage.update(key, this.encode(deferred.obj), kv.modRevision);
-          deferred.obj.metadata.resourceVersion = String(out.modRevision);
-          return { obj: deferred.obj, gone: false };
+          const stored = this.hook ? await this.hook.toStorage(deferred.obj) : deferred.obj;
+          const out = await this.storage.update(key, this.encode(stored), kv.modRevision);
+          deferred.obj.metadata.resourceVersion = stored.metadata.resourceVersion = String(out.modRevision);
+          return { obj: this.hook ? await this.answer(stored, deferred.obj) : deferred.obj, gone: false };
         }
         if (ctx.dryRun) return { obj: cur, gone: true };
         const out = await this.storage.delete(key, kv.modRevision);
@@ -432,9 +461,28 @@ export class Store {
     return this.lastDecoded;
   }
 
+  /** An event's objects through the hook (the previous one only for selective watchers), shared by every watcher. */
+  private hookedEvent(ev: BackendEvent, withPrev: boolean): Promise<DecodedEvent> {
+    const key = withPrev ? ev : ev.kv;
+    if (this.lastHooked?.key === key) return this.lastHooked.converted;
+    const converted = (async () => {
+      const obj = await this.read(ev.kv);
+      // null: no previous object to compare (every event of an unselective watch matches)
+      const prev = withPrev && ev.type === 'update' && ev.prevKv ? await this.read(ev.prevKv) : null;
+      return { obj, prev };
+    })();
+    // a failure is reported by each watcher's queue
+    converted.catch(() => {});
+    this.lastHooked = { key, converted };
+    return converted;
+  }
+
   async watch(ns: string, opts: WatchOptions, sink: WatchSink): Promise<WatchHandle> {
     const fieldSel = parseFieldSelector(opts.fieldSelector);
-    const pred = this.predicate(parseLabelSelector(opts.labelSelector), fieldSel) ?? (() => true);
+    const selector = this.predicate(parseLabelSelector(opts.labelSelector), fieldSel);
+    const pred = selector ?? (() => true);
+    // the previous object is only needed to tell a selector's ADDED and DELETED from MODIFIED
+    const selective = !!selector;
     const onlyName = fieldSel.requiredValue('metadata.name');
     const prefix = onlyName !== undefined && (!this.def.namespaced || ns) ? this.key(ns, onlyName) : this.prefix(ns);
     const rvStr = opts.resourceVersion ?? '';
@@ -453,14 +501,10 @@ export class Store {
     let stopped = false;
     // a name the selector asks for is the key's last segment: other objects are passed over undecoded
     const nameSuffix = onlyName !== undefined ? `/${onlyName}` : undefined;
-    const onEvent = (ev: BackendEvent) => {
-      if (stopped) return;
-      if (nameSuffix !== undefined && !ev.kv.key.endsWith(nameSuffix)) return;
+    const deliver = (ev: BackendEvent, d: DecodedEvent) => {
       const rev = ev.kv.modRevision;
-      // decoded and serialised once, whatever the number of watchers of this event
-      const d = this.decodedEvent(ev);
       const o = (d.obj ??= this.decode(ev.kv));
-      const json = () => (d.json ??= this.json(ev.kv).toString('utf8'));
+      const json = () => (d.json ??= this.hook ? goJSON(o) : this.json(ev.kv).toString('utf8'));
       if (ev.type === 'create') {
         if (pred(o)) sink.event('ADDED', o, rev, json);
       } else if (ev.type === 'update') {
@@ -477,6 +521,31 @@ export class Store {
       } else if (pred(o)) {
         sink.event('DELETED', o, rev, json);
       }
+    };
+    // converted events are delivered in order; an event that cannot be converted ends the watch without an error
+    // event, as upstream's watch cache does when its reflector's watch keeps failing (it terminates every watcher)
+    let queue = Promise.resolve();
+    const onEvent = (ev: BackendEvent) => {
+      if (stopped) return;
+      if (nameSuffix !== undefined && !ev.kv.key.endsWith(nameSuffix)) return;
+      // decoded and serialised once, whatever the number of watchers of this event
+      if (!this.hook) return deliver(ev, this.decodedEvent(ev));
+      const converted = this.hookedEvent(ev, selective);
+      queue = queue.then(async () => {
+        let d: DecodedEvent;
+        try {
+          d = await converted;
+        } catch (e) {
+          if (!stopped) {
+            logError('store', 'failed to prepare current and previous objects', e, { key: ev.kv.key });
+            if (sink.end) sink.end();
+            else onError(e as Error);
+          }
+          stopped = true;
+          return;
+        }
+        if (!stopped) deliver(ev, d);
+      });
     };
     const onError = (err: Error) => {
       if (stopped) return;

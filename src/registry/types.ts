@@ -72,6 +72,8 @@ export interface StrategyServices {
   priorityClasses?(): Promise<KObject[]>;
   /** The default StorageClass's name (DefaultStorageClass admission), if any. */
   defaultStorageClass?(): Promise<string | undefined>;
+  /** POSTs a ConversionReview to a CRD's webhook clientConfig as admission webhooks are called (set by the server). */
+  callConversionWebhook?(clientConfig: KObject, review: KObject, timeoutSeconds: number): Promise<KObject>;
 }
 
 export interface ServiceAccountTokenService {
@@ -174,6 +176,15 @@ export interface StorageConversion {
   toStorage(obj: KObject): KObject;
   /** Stored form to this def's version (sets apiVersion and kind); may mutate its input. */
   fromStorage(obj: KObject): KObject;
+  /** Conversion that calls out (CRD strategy Webhook): the sync pair above then leaves objects as they are. */
+  webhook?: AsyncConversion;
+}
+
+export interface AsyncConversion {
+  /** Stored objects to this def's version in one call (those already in it are not sent); throws a 500 StatusError. */
+  fromStorage(objs: KObject[]): Promise<KObject[]>;
+  /** An object of any version of the kind to the storage version; throws a 500 StatusError. */
+  toStorage(obj: KObject): Promise<KObject>;
 }
 
 export function apiVersionOf(def: { group: string; version: string }): string {

@@ -16,6 +16,8 @@ import { logError } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
+import { callWebhook } from '../apiserver/admission/webhook-call.js';
+import type { Webhook } from '../apiserver/admission/webhook-match.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { BuiltinAdmission } from '../apiserver/admission/builtin-admission.js';
 import { ResourceQuotaController } from '../controllers/resource-quota.js';
@@ -310,6 +312,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   registry.services.serviceAccountTokens = saTokens;
   await bootstrap(registry);
   await reconcileBootstrapPolicy(registry);
+  registry.services.callConversionWebhook = (clientConfig, review, timeoutSeconds) => callWebhook(registry, { name: '', configurationName: '', clientConfig: clientConfig as Webhook['clientConfig'], timeoutSeconds }, review);
   const crdServing = new CRDServing(registry);
   await crdServing.start();
   mark('bootstrap');

@@ -1,15 +1,15 @@
 // apiextensions' webhook converter: a ConversionReview (v1, or v1beta1 when the CRD asks only for it) POSTed to
-// the CRD's conversion webhook (clientConfig.url, or a Service through a resolver), the response checked as upstream
+// the CRD's conversion webhook (clientConfig.url, or a Service through the server's webhook caller), the response checked as upstream
 // checks it (kind, uid, result, count, groupVersion and kind, name/namespace/UID kept) and the original metadata
-// restored but for labels and annotations. Failures read as upstream's texts; the caller answers 500 InternalError.
+// restored but for labels and annotations. Failures read as upstream's texts, answered as a 500.
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
-import { internalError, type StatusError } from '../../apimachinery/errors.js';
+import { StatusError } from '../../apimachinery/errors.js';
 import type { KObject } from '../types.js';
 
 export interface ConversionWebhookOptions {
-  /** Where a Service's webhook is reached: the host and port to connect to (TLS names the service DNS name). */
-  resolveService?(namespace: string, name: string, port: number): { host: string; port: number } | undefined;
+  /** POSTs the review to clientConfig (URL or Service, as admission webhooks are called) and answers the parsed body; throws with Go's client text. */
+  call?(clientConfig: KObject, review: KObject, timeoutSeconds: number): Promise<KObject>;
   timeoutMs?: number;
 }
 
@@ -20,23 +20,20 @@ function gvkString(apiVersion: string, kind: string): string {
   return `${group}/${version}, Kind=${kind}`;
 }
 
-function target(crd: KObject, opts: ConversionWebhookOptions): { url: URL; servername?: string; ca?: string } {
-  const cc = crd.spec?.conversion?.webhook?.clientConfig ?? {};
+/** Without a caller (unit use): a URL clientConfig only. */
+async function postToURL(cc: KObject, review: KObject, timeoutMs: number): Promise<KObject> {
+  if (!cc.url) throw new Error('no webhook caller for a Service clientConfig');
   const ca = cc.caBundle ? Buffer.from(cc.caBundle, 'base64').toString('utf8') : undefined;
-  if (cc.url) return { url: new URL(cc.url), ca };
-  const svc = cc.service ?? {};
-  const port = svc.port ?? 443;
-  const where = opts.resolveService?.(svc.namespace, svc.name, port);
-  const servername = `${svc.name}.${svc.namespace}.svc`;
-  if (!where) throw new Error(`service "${svc.name}" not found`);
-  return { url: new URL(`https://${where.host}:${where.port}${svc.path ?? ''}`), servername, ca };
+  const res = await post({ url: new URL(cc.url), ca }, JSON.stringify(review), timeoutMs);
+  if (res.status < 200 || res.status > 299) throw new Error(res.text.trim() || `the server responded with the status code ${res.status} but did not return more information`);
+  return JSON.parse(res.text);
 }
 
-function post(t: { url: URL; servername?: string; ca?: string }, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+function post(t: { url: URL; ca?: string }, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   const url = new URL(t.url);
   url.searchParams.set('timeout', `${Math.round(timeoutMs / 1000)}s`);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', ca: t.ca, servername: t.servername, headers: { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', ca: t.ca, headers: { 'Content-Type': 'application/json', Accept: 'application/json, */*', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -104,13 +101,15 @@ function goType(v: unknown): string {
 
 /**
  * Converts custom resources to `desiredAPIVersion` through the CRD's conversion webhook. `input` is one object or a
- * list (`items`); objects already in the desired version are not sent. Throws a 500 InternalError StatusError.
+ * list (`items`); objects already in the desired version are not sent. Throws the converter's error as it reaches a
+ * client from storage: a 500 Status without reason (ErrorToAPIStatus of a plain error); admission wraps it in an
+ * InternalError.
  */
 export async function convertThroughWebhook(crd: KObject, input: KObject, desiredAPIVersion: string, opts: ConversionWebhookOptions = {}): Promise<KObject> {
   try {
     return await convert(crd, input, desiredAPIVersion, opts);
   } catch (e) {
-    throw internalError(e) as StatusError;
+    throw new StatusError(500, '', (e as Error).message);
   }
 }
 
@@ -126,12 +125,10 @@ async function convert(crd: KObject, input: KObject, desired: string, opts: Conv
   const uid = randomUUID();
   const review = { kind: 'ConversionReview', apiVersion: `apiextensions.k8s.io/${version}`, request: { uid, desiredAPIVersion: desired, objects: toSend }, response: { uid: '', convertedObjects: null, result: { metadata: {} } } };
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  let res: { status: number; text: string };
+  const cc = crd.spec?.conversion?.webhook?.clientConfig ?? {};
   let body: KObject;
   try {
-    res = await post(target(crd, opts), JSON.stringify(review), timeoutMs);
-    if (res.status < 200 || res.status > 299) throw new Error(res.text.trim() || `the server responded with the status code ${res.status} but did not return more information`);
-    body = JSON.parse(res.text);
+    body = opts.call ? await opts.call(cc, review, Math.round(timeoutMs / 1000)) : await postToURL(cc, review, timeoutMs);
   } catch (e) {
     throw new Error(`conversion webhook for ${inGVK} failed: ${(e as Error).message}`);
   }

@@ -1,6 +1,7 @@
 // The resource definitions of a CustomResourceDefinition: one per served version, sharing one key prefix,
 // with the custom resource strategy (prune, default, validate against the version's schema), Table columns,
-// selectable fields, status and scale subresources and apiVersion conversion to the storage version.
+// selectable fields, status and scale subresources and conversion to the storage version (apiVersion only, or
+// through the CRD's conversion webhook).
 import { invalid } from '../../apimachinery/errors.js';
 import { hasCELRules, validateCELRules } from '../../apiextensions/cel-validation.js';
 import {
@@ -15,7 +16,8 @@ import {
 } from '../../apiextensions/index.js';
 import { evaluateJSONPath, parseJSONPath } from '../../apiextensions/jsonpath.js';
 import { SCALE, STATUS, defineResource, fieldLabelNotSupported } from '../define.js';
-import type { KObject, ResourceDef, ScalePaths, SubresourceDef } from '../types.js';
+import type { AsyncConversion, KObject, ResourceDef, ScalePaths, StorageConversion, StrategyServices, SubresourceDef } from '../types.js';
+import { convertThroughWebhook, type ConversionWebhookOptions } from './conversion-webhook.js';
 import { customResourcePrinter } from './printer.js';
 
 export function storageVersionOf(crd: KObject): string {
@@ -50,6 +52,41 @@ function selectableFieldsOf(version: KObject): ((o: KObject) => Record<string, s
   };
 }
 
+/** strategy Webhook: every object not in the wanted version goes through the webhook (a list in one review). */
+function webhookConversion(crd: KObject, apiVersion: string, storageAPIVersion: string, kind: string, opts: ConversionWebhookOptions): AsyncConversion {
+  return {
+    async fromStorage(objs) {
+      if (objs.every((o) => o.apiVersion === apiVersion)) return objs;
+      if (objs.length === 1) return [await convertThroughWebhook(crd, objs[0]!, apiVersion, opts)];
+      // named as the stored objects are (the error texts then read as for one object)
+      return (await convertThroughWebhook(crd, { apiVersion: storageAPIVersion, kind, items: objs }, apiVersion, opts)).items;
+    },
+    toStorage: async (obj) => (obj.apiVersion === storageAPIVersion ? obj : convertThroughWebhook(crd, obj, storageAPIVersion, opts)),
+  };
+}
+
+/** How a served version reaches storage: nothing to do, apiVersion rewritten (strategy None), or the webhook. */
+function conversionFor(crd: KObject, version: string, storage: string, services: StrategyServices | undefined): StorageConversion | undefined {
+  const group = crd.spec.group;
+  const apiVersion = `${group}/${version}`;
+  const storageAPIVersion = `${group}/${storage}`;
+  // objects written under an earlier storage version may still be stored in it
+  const olderStored = (crd.status?.storedVersions ?? []).some((v: string) => v !== storage);
+  if (crd.spec.conversion?.strategy === 'Webhook' && ((crd.spec.versions ?? []).length > 1 || olderStored)) {
+    const call = services && ((cc: KObject, review: KObject, t: number) => services.callConversionWebhook!(cc, review, t));
+    const opts: ConversionWebhookOptions = { call: services?.callConversionWebhook ? call : undefined };
+    return { toStorage: (obj) => obj, fromStorage: (obj) => obj, webhook: webhookConversion(crd, apiVersion, storageAPIVersion, crd.spec.names?.kind ?? '', opts) };
+  }
+  if (version === storage && !olderStored) return undefined;
+  return {
+    toStorage: (obj) => ({ ...obj, apiVersion: storageAPIVersion }),
+    fromStorage: (obj) => {
+      obj.apiVersion = apiVersion;
+      return obj;
+    },
+  };
+}
+
 const sources = new WeakMap<ResourceDef, KObject>();
 
 /** The CRD a custom resource's definition was made from (the OpenAPI documents are built from it). */
@@ -58,7 +95,7 @@ export function crdOf(def: ResourceDef): KObject | undefined {
 }
 
 /** Definitions of every served version of an established CRD (crd.status.acceptedNames name them). */
-export function customResourceDefs(crd: KObject): ResourceDef[] {
+export function customResourceDefs(crd: KObject, services?: StrategyServices): ResourceDef[] {
   const spec = crd.spec ?? {};
   const names = crd.status?.acceptedNames?.plural ? crd.status.acceptedNames : spec.names;
   const group: string = spec.group;
@@ -98,8 +135,6 @@ export function customResourceDefs(crd: KObject): ResourceDef[] {
     const subresources: SubresourceDef[] = [];
     if (v.subresources?.status) subresources.push(STATUS);
     if (scale) subresources.push(SCALE);
-    const apiVersion = `${group}/${v.name}`;
-    const storageAPIVersion = `${group}/${storage}`;
     const def = defineResource({
       group,
       version: v.name,
@@ -125,17 +160,7 @@ export function customResourceDefs(crd: KObject): ResourceDef[] {
         selectableFields: selectableFieldsOf(v),
         unknownFieldLabel: fieldLabelNotSupported,
       },
-      // versions differ in apiVersion only (conversion strategy None); the stored form is the storage version
-      convert:
-        v.name === storage
-          ? undefined
-          : {
-              toStorage: (obj) => ({ ...obj, apiVersion: storageAPIVersion }),
-              fromStorage: (obj) => {
-                obj.apiVersion = apiVersion;
-                return obj;
-              },
-            },
+      convert: conversionFor(crd, v.name, storage, services),
     });
     sources.set(def, crd);
     defs.push(def);

@@ -8,7 +8,7 @@ import type { Registry } from '../index.js';
 import { CLEANUP_FINALIZER, crdCondition } from '../resources/apiextensions.js';
 import type { Store } from '../store.js';
 import type { KObject, RequestContext } from '../types.js';
-import { customResourceDefs } from './custom-resources.js';
+import { customResourceDefs, storageVersionOf } from './custom-resources.js';
 
 const SYSTEM = { username: 'system:apiserver', groups: ['system:masters'] };
 
@@ -112,7 +112,7 @@ export class CRDServing {
     if (!crd) return this.registry.removeCustomResources(name);
     if (crd.metadata.deletionTimestamp) return this.finalize(crd);
     const conflict = nameConflict(crd, [...this.crds.values()]);
-    if (!conflict) this.registry.setCustomResources(name, customResourceDefs({ ...crd, status: { ...crd.status, acceptedNames: crd.spec.names } }));
+    if (!conflict) this.registry.setCustomResources(name, customResourceDefs({ ...crd, status: { ...crd.status, acceptedNames: crd.spec.names } }, this.registry.services));
     await this.updateStatus(name, (cur) => {
       if (conflict) {
         crdCondition(cur, 'NamesAccepted', 'False', conflict.reason, conflict.message);
@@ -148,7 +148,9 @@ export class CRDServing {
     const name = crd.metadata.name;
     if (!(crd.metadata.finalizers ?? []).includes(CLEANUP_FINALIZER)) return;
     await this.updateStatus(name, (cur) => crdCondition(cur, 'Terminating', 'True', 'InstanceDeletionInProgress', 'CustomResource deletion is in progress'));
-    const served = this.registry.defs.find((d) => d.customResource && d.group === crd.spec.group && d.resource === crd.status?.acceptedNames?.plural);
+    const defs = this.registry.defs.filter((d) => d.customResource && d.group === crd.spec.group && d.resource === crd.status?.acceptedNames?.plural);
+    // the storage version, as upstream's finalizer: no conversion (webhook) call for objects stored in it
+    const served = defs.find((d) => d.version === storageVersionOf(crd)) ?? defs[0];
     const store = served ? this.registry.store(served.group, served.version, served.resource) : undefined;
     let remaining = 0;
     if (store) {

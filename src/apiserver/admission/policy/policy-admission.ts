@@ -86,11 +86,19 @@ export class PolicyAdmission {
         continue;
       }
       const request = admissionRequest(a, matched, ctx);
-      // matched as an equivalent version: the policy sees the objects in that version
-      const [vobj, vold] = matched.version === a.def.version ? [obj, old] : [obj, old].map((o) => this.convert(o, a.def, matched));
+      // matched as an equivalent version: the policy sees the objects in that version (converted once a binding matches)
+      let versioned: (KObject | undefined)[] | undefined = matched.version === a.def.version ? [obj, old] : undefined;
       const annotations = new Map<string, string[]>();
       for (const b of bindings) {
         if (!(await matchResources(b.spec?.matchResources, a, obj, old, mctx))) continue;
+        try {
+          versioned ??= await Promise.all([obj, old].map((o) => this.convert(o, a.def, matched)));
+        } catch (e) {
+          // as upstream: an object that cannot be converted (conversion webhook) is the policy's configuration error
+          configError((e as Error).message);
+          continue;
+        }
+        const [vobj, vold] = versioned;
         const params = await collectParams(this.registry, paramDef, b.spec?.paramRef, a.namespace);
         if ('error' in params) {
           configError(params.error, b.metadata.name);
@@ -142,9 +150,11 @@ export class PolicyAdmission {
   }
 
   /** An object of one served version in another, through the storage form (as upstream's VersionedAttributes). */
-  private convert(o: KObject | undefined, from: ResourceDef, to: MatchedResource): KObject | undefined {
+  private async convert(o: KObject | undefined, from: ResourceDef, to: MatchedResource): Promise<KObject | undefined> {
     const target = this.registry.store(to.group, to.version, to.resource)?.def;
     if (!o || !target) return o;
+    // a CRD's conversion webhook converts between any two versions
+    if (target.convert?.webhook) return (await target.convert.webhook.fromStorage([structuredClone(o)]))[0];
     const stored = from.convert ? from.convert.toStorage(o) : structuredClone(o);
     return target.convert ? target.convert.fromStorage(structuredClone(stored)) : stored;
   }
