@@ -101,6 +101,16 @@ describe('stage steps', () => {
     assert.deepEqual(finalizerOps(['a'], { add: ['a', 'x'], remove: [], empty: false }), [{ op: 'add', path: '/metadata/finalizers/-', value: 'x' }]);
     assert.deepEqual(finalizerOps(['a'], { add: ['x'], remove: [], empty: true }), [{ op: 'remove', path: '/metadata/finalizers' }, { op: 'add', path: '/metadata/finalizers', value: ['x'] }]);
   });
+  test("a directory's stages in name order; kustomization.yaml and kwok's other kinds are skipped, other kinds refused", () => {
+    const d = mkdtempSync(join(dir, 'dir-'));
+    writeFileSync(join(d, 'b.yaml'), stage('second', '  selector: {}\n  next: {}\n'));
+    writeFileSync(join(d, 'a.yml'), 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\n' + stage('first', '  selector: {}\n  next: {}\n'));
+    writeFileSync(join(d, 'kustomization.yaml'), 'resources: [b.yaml]\n');
+    writeFileSync(join(d, 'notes.txt'), 'not yaml');
+    assert.deepEqual(loadStages(d, 'v').map((s) => s.name), ['first', 'second']);
+    writeFileSync(join(d, 'c.yaml'), 'apiVersion: v1\nkind: ConfigMap\n');
+    assert.throws(() => loadStages(d, 'v'), { message: `${join(d, 'c.yaml')}: document 1: apiVersion/kind: expected kwok.x-k8s.io/v1alpha1 Stage, got "v1" "ConfigMap"` });
+  });
   test('load errors: a duplicate stage name, and a directory without YAML', () => {
     const text = stage('dup', '  selector: {}\n  next: {}\n');
     assert.throws(() => load(text + text), { message: `${join(dir, `s${n}.yaml`)}: document 2: stage "dup" for Pod is already defined in s${n}.yaml document 1` });

@@ -66,7 +66,7 @@ const KNOWN: Record<string, string[]> = {
 export function loadStages(path: string, version: string): Stage[] {
   let files: string[];
   try {
-    files = statSync(path).isDirectory() ? readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f)) : [path];
+    files = statSync(path).isDirectory() ? readdirSync(path).filter((f) => /\.ya?ml$/.test(f) && !/^kustomization\.ya?ml$/.test(f)).sort().map((f) => join(path, f)) : [path];
   } catch (e) {
     throw new StageFileError(`cannot read stages from ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -81,6 +81,9 @@ export function loadStages(path: string, version: string): Stage[] {
       if (doc.errors.length) throw new StageFileError(`${file}: document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}`);
       const raw = doc.toJS() as unknown;
       if (raw === null || raw === undefined) return;
+      // kwok's other configuration kinds (KwokConfiguration, Attach, …) may share a file with its stages
+      const { apiVersion, kind } = raw as { apiVersion?: unknown; kind?: unknown };
+      if (kind !== 'Stage' && typeof apiVersion === 'string' && /^(config\.)?kwok\.x-k8s\.io\//.test(apiVersion)) return;
       const stage = compileStage(raw, version, { file, doc, index: i + 1, text });
       const where = `${basename(file)} document ${i + 1}`;
       const key = `${stage.kind}/${stage.name}`;

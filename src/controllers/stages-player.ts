@@ -169,8 +169,8 @@ export class StagePlayer {
       } catch (e) {
         if (isStatus(e, 404)) return { failedAt: -1 };
         this.ctx.error(this.owner, new Error(`stage ${JSON.stringify(stage.name)} on ${this.host.kind} ${this.key(obj)}: ${(e as Error).message}`));
-        // a template that fails to render fails the same way next time: only API errors are retried
-        return { failedAt: (e as { code?: number }).code ? i : -1 };
+        // a template that fails to render, or a patch the server refuses, fails the same way next time
+        return { failedAt: isStatus(e, 409, 429, 500, 503, 504) ? i : -1 };
       }
     }
     return { failedAt: -1, result };
