@@ -2,7 +2,7 @@
 // stage's delay, then does its steps (event, finalizers, patch from the rendered template, delete).
 import { parse } from 'yaml';
 import type { GVR, KObject } from '../client/types.js';
-import { EventRecorder } from './event-recorder.js';
+import { StageEvents } from './stages-events.js';
 import type { TemplateFunc } from './go-template.js';
 import type { ControllerContext } from './runtime/controller.js';
 import { isStatus } from './runtime/queue-controller.js';
@@ -34,7 +34,7 @@ const MAX_RETRY_MS = 30_000;
 
 export class StagePlayer {
   private ctx!: ControllerContext;
-  private events!: EventRecorder;
+  private events!: StageEvents;
   /** UIDs of the objects some stage has matched: from then on the stages, not the built-in lifecycle, drive them. */
   private readonly claimed = new Set<string>();
   private readonly jobs = new Map<string, Job>();
@@ -51,7 +51,7 @@ export class StagePlayer {
   setup(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.stopped = false;
-    this.events = new EventRecorder(() => this.ctx.client, 'kubelet', { kind: this.host.kind, apiVersion: 'v1' });
+    this.events = new StageEvents(() => this.ctx.client);
     ctx.informers.informer(this.host.resource).on({
       add: (o) => this.offer(o),
       update: (_, o) => this.offer(o),
@@ -143,7 +143,7 @@ export class StagePlayer {
         if (step.event) {
           const reason = step.event.reason.execute(obj, funcs);
           const message = step.event.message.execute(obj, funcs);
-          await this.events.event({ ...obj, kind: this.host.kind, apiVersion: 'v1' }, step.event.type as 'Normal' | 'Warning', reason, message);
+          await this.events.record(obj, this.host.kind, this.host.kind === 'Pod' ? obj.spec?.nodeName : obj.metadata.name, step.event.type, reason, message);
         }
         if (deleted) continue;
         if (step.finalizers) {
