@@ -166,6 +166,72 @@ describe("kwok's default lifecycle as stages", () => {
   });
 });
 
+describe('patches, finalizers and events of a stage', () => {
+  let c: TestCluster;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'minikapi-stagepatch-'));
+    const head = (name: string) => `apiVersion: kwok.x-k8s.io/v1alpha1\nkind: Stage\nmetadata:\n  name: ${name}\nspec:\n  resourceRef:\n    kind: Pod\n`;
+    writeFileSync(
+      join(dir, 'hold.yaml'),
+      `${head('hold')}  selector:
+    matchLabels: { mark: me }
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: DoesNotExist
+    - key: '.metadata.annotations["stage.example/node"]'
+      operator: DoesNotExist
+  next:
+    finalizers:
+      add: [{ value: example.com/hold }]
+    patches:
+    - type: merge
+      template: |
+        metadata:
+          annotations:
+            stage.example/node: {{ .spec.nodeName | Quote }}
+    - type: json
+      subresource: status
+      root: status
+      template: |
+        - op: add
+          path: /phase
+          value: Running
+---
+${head('release')}  selector:
+    matchLabels: { mark: me }
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: Exists
+  next:
+    event: { type: Normal, reason: Released, message: 'released {{ .metadata.name }} from {{ index .metadata.finalizers 0 }}' }
+    finalizers:
+      remove: [{ value: example.com/hold }]
+`,
+    );
+    c = await startTestCluster({ controllers: '*', nodes: 1, stages: dir });
+  });
+  after(async () => {
+    await c?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a merge patch of the object, a JSON patch of its status and an added finalizer; on deletion the finalizer goes and the pod with it', async () => {
+    await c.k(['run', 'held', '--image=nginx', '--labels=mark=me']);
+    const p = await eventually(async () => {
+      const o = JSON.parse(await c.k(['get', 'pod', 'held', '-o', 'json']));
+      return o.status.phase === 'Running' && o.metadata.finalizers ? o : undefined;
+    });
+    assert.deepEqual([p.metadata.annotations, p.metadata.finalizers], [{ 'stage.example/node': 'minikapi-control-plane' }, ['example.com/hold']]);
+    // no stage matches it now, yet the built-in kubelet leaves it alone: no pod IP, no container statuses
+    assert.deepEqual([p.status.podIP, p.status.containerStatuses], [undefined, undefined]);
+    await c.k(['delete', 'pod', 'held', '--timeout=20s']);
+    assert.equal((await c.kubectl(['get', 'pod', 'held'])).stderr, 'Error from server (NotFound): pods "held" not found\n');
+    const events = rows(await c.k(['get', 'events', '--field-selector', 'reason=Released', '-o', EVENT_COLUMNS]));
+    assert.deepEqual(events.slice(1), [['Normal', 'Released', 'kubelet', 'released held from example.com/hold']]);
+  });
+});
+
 describe('invalid stage files', () => {
   let dir: string;
   before(() => {
