@@ -97,6 +97,7 @@ program
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
   .option('--nodes <n>', 'simulated nodes (kind names: <name>-control-plane, <name>-worker, …); 0 = none', parseCount, 1)
+  .option('--stages <file|dir>', 'kwok Stage YAML (kwok.x-k8s.io/v1alpha1): the simulated pods and nodes a stage matches follow the stages (e.g. CrashLoopBackOff, NotReady)')
   .option('-v, --v <level>', 'log verbosity on stderr, as kube-apiserver\'s -v (3 logs every request)', parseCount, 0)
   .addOption(new Option('--log-format <format>', 'log lines as klog text or JSON').choices(['text', 'json']).default('text'))
   .action(async (o) => {
@@ -140,6 +141,7 @@ program
         auditLogMaxBackups: o.auditLogMaxbackup,
         auditLogMaxAgeDays: o.auditLogMaxage,
         nodes: o.nodes,
+        stages: o.stages,
         serviceAccountIssuers: o.serviceAccountIssuer,
         serviceAccountMaxTokenExpirationSeconds: Math.floor(o.serviceAccountMaxTokenExpiration / 1000),
         authorizationMode: o.authorizationMode,

@@ -5,6 +5,9 @@ import { PODS } from './gvr.js';
 import { KubeletEventSink, containerStartEvents } from './kubelet-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
+import type { Stage } from './stages-load.js';
+import { StagePlayer } from './stages-player.js';
+import { podStageHost } from './stages-hosts.js';
 
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const RUN_SECONDS = 'minikapi.dev/run-seconds';
@@ -28,18 +31,32 @@ export class KubeletSimulator extends QueueController {
   /** Each node's images, for the kubelet's "already present on machine". */
   private readonly images = new Map<string, Set<string>>();
   private readonly events = new KubeletEventSink(() => this.ctx.client);
+  /** With Pod stages (--stages), the pods they match follow them instead of the lifecycle below. */
+  private readonly stages?: StagePlayer;
 
-  constructor(nodes: string[]) {
+  constructor(nodes: string[], stages: Stage[] = []) {
     super('kubelet-simulator', 4);
     this.nodeIndex = new Map(nodes.map((n, i) => [n, i]));
+    const mine = stages.filter((s) => s.kind === 'Pod');
+    if (mine.length) this.stages = new StagePlayer(mine, podStageHost(this.nodeIndex, (n) => this.podIP(n)), this.name);
+  }
+
+  override stop(): void {
+    super.stop();
+    this.stages?.stop();
+  }
+
+  override idle(): boolean {
+    return super.idle() && (this.stages?.idle() ?? true);
   }
 
   protected register(): void {
     const check = (pod: KObject) => {
-      if (!this.nodeIndex.has(pod.spec?.nodeName) || pod.metadata.deletionTimestamp) return;
+      if (!this.nodeIndex.has(pod.spec?.nodeName) || pod.metadata.deletionTimestamp || this.stages?.claims(pod)) return;
       if (!pod.status?.startTime || (pod.status.phase === 'Running' && simulatedRunMs(pod) !== undefined)) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
     };
     this.pods = this.ctx.informers.informer(PODS).on({ add: check, update: (_, p) => check(p) });
+    this.stages?.setup(this.ctx);
   }
 
   private podIP(node: string): string {
@@ -51,7 +68,7 @@ export class KubeletSimulator extends QueueController {
 
   protected async sync(key: string): Promise<void> {
     const pod = this.pods.get(key);
-    if (!pod || pod.metadata.deletionTimestamp || !this.nodeIndex.has(pod.spec?.nodeName)) return;
+    if (!pod || pod.metadata.deletionTimestamp || !this.nodeIndex.has(pod.spec?.nodeName) || this.stages?.claims(pod)) return;
     if (pod.status?.startTime) return this.maybeExit(key, pod);
     const node = pod.spec.nodeName as string;
     const now = rfc3339();

@@ -7,6 +7,9 @@ import { LEASES, NODES } from './gvr.js';
 import type { Controller, ControllerContext } from './runtime/controller.js';
 import { isStatus } from './runtime/queue-controller.js';
 import { EventRecorder } from './event-recorder.js';
+import type { Stage } from './stages-load.js';
+import { StagePlayer } from './stages-player.js';
+import { nodeStageHost } from './stages-hosts.js';
 
 const RENEW_MS = 10_000;
 
@@ -63,14 +66,21 @@ export class NodeSimulator implements Controller {
   private ctx!: ControllerContext;
   private timer?: NodeJS.Timeout;
   private busy = 0;
+  /** With Node stages (--stages), the nodes they match get their status from them instead of nodeStatus(). */
+  private readonly stages?: StagePlayer;
 
   constructor(
     private readonly names: string[],
     private readonly version: string,
-  ) {}
+    stages: Stage[] = [],
+  ) {
+    const mine = stages.filter((s) => s.kind === 'Node');
+    if (mine.length) this.stages = new StagePlayer(mine, nodeStageHost(names), this.name);
+  }
 
   setup(ctx: ControllerContext): void {
     this.ctx = ctx;
+    this.stages?.setup(ctx);
   }
 
   run(): void {
@@ -81,10 +91,11 @@ export class NodeSimulator implements Controller {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.stages?.stop();
   }
 
   idle(): boolean {
-    return this.busy === 0;
+    return this.busy === 0 && (this.stages?.idle() ?? true);
   }
 
   private async tick(first: boolean): Promise<void> {
@@ -113,6 +124,7 @@ export class NodeSimulator implements Controller {
       const cidr = `10.244.${index}.0/24`;
       node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` } });
     }
+    if (this.stages?.claims(node)) return;
     node = await client.update(NODES, '', { ...node, status: nodeStatus(name, index, this.version) }, { subresource: 'status' });
     void this.startingEvents(node);
   }

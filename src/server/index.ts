@@ -43,6 +43,7 @@ import { PodTermination } from '../controllers/pod-termination.js';
 import { CSRSigningController } from '../controllers/csr-signing.js';
 import { NodeSimulator, simulatedNodeNames } from '../controllers/node-simulator.js';
 import { KubeletSimulator } from '../controllers/kubelet-sim.js';
+import { loadStages, StageFileError, type Stage } from '../controllers/stages-load.js';
 import { Scheduler } from '../controllers/scheduler.js';
 import { REPLICATIONCONTROLLER_KIND, ReplicaSetController } from '../controllers/replicaset.js';
 import { DeploymentController } from '../controllers/deployment.js';
@@ -125,6 +126,8 @@ export interface ClusterOptions {
   controllers?: string;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
   nodes?: number;
+  /** kwok Stage files (a file or a directory of multi-document YAML): the pods and nodes they match follow them. */
+  stages?: string;
   /** Fills the store before bootstrap (`up --from <snapshot>`); a failure ends start-up with its message. */
   seed?: (backend: Backend) => Promise<string>;
   /** Called once per start-up phase with its duration. */
@@ -187,6 +190,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const kubeconfigPath = resolve(opts.kubeconfig ?? join(dataDir, opts.join ? `kubeconfig-${process.pid}` : 'kubeconfig'));
   const phase = opts.onPhase ?? (() => {});
   const startedAt = new Date();
+  let stages: Stage[] = [];
+  try {
+    if (opts.stages) stages = loadStages(opts.stages, VERSION.gitVersion);
+  } catch (e) {
+    throw e instanceof StageFileError ? new StartupError(e.message) : e;
+  }
   let t = performance.now();
   const mark = (p: string) => {
     const now = performance.now();
@@ -428,7 +437,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
   await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens });
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages });
   healthChecks.push(...controllers.healthChecks());
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
@@ -504,6 +513,8 @@ interface ControllerDeps {
   /** The simulated nodes' names. */
   nodes: string[];
   tokenGenerator: LegacyTokenGenerator;
+  /** --stages: the simulators play them on the pods and nodes they match. */
+  stages: Stage[];
 }
 
 const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
@@ -514,8 +525,8 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new GarbageCollector(),
   () => new CSRSigningController(),
   (d) => new TokensController(d.tokenGenerator),
-  (d) => new NodeSimulator(d.nodes, VERSION.gitVersion),
-  (d) => new KubeletSimulator(d.nodes),
+  (d) => new NodeSimulator(d.nodes, VERSION.gitVersion, d.stages),
+  (d) => new KubeletSimulator(d.nodes, d.stages),
   () => new Scheduler(),
   () => new ReplicaSetController(),
   () => new ReplicaSetController(REPLICATIONCONTROLLER_KIND),
