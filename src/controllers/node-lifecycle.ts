@@ -26,6 +26,8 @@ export function desiredTaints(node: KObject): KObject[] {
   const want: KObject[] = [];
   const key = ready === 'False' ? NOT_READY_TAINT : ready === 'Unknown' ? UNREACHABLE_TAINT : undefined;
   if (key) want.push({ key, effect: 'NoSchedule' }, { key, effect: 'NoExecute' });
+  // a node that has posted no Ready condition yet keeps the not-ready taint TaintNodesByCondition gave it
+  else if (ready === undefined && old.some((t) => t.key === NOT_READY_TAINT && t.effect === 'NoSchedule')) want.push({ key: NOT_READY_TAINT, effect: 'NoSchedule' });
   for (const c of node.status?.conditions ?? []) if (PRESSURE_TAINTS[c.type] && c.status === 'True') want.push({ key: PRESSURE_TAINTS[c.type], effect: 'NoSchedule' });
   if (node.spec?.unschedulable) want.push({ key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' });
   const mine = want.map((t) => {

@@ -62,6 +62,8 @@ import { DisruptionController } from '../controllers/disruption.js';
 import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
+import { PVCProtectionController } from '../controllers/pvc-protection.js';
+import { PVProtectionController } from '../controllers/pv-protection.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -532,6 +534,8 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new NodeLifecycleController(),
   () => new TaintEvictionController(),
   () => new ResourceQuotaController(),
+  () => new PVCProtectionController(),
+  () => new PVProtectionController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
