@@ -72,6 +72,8 @@ export interface StrategyServices {
   priorityClasses?(): Promise<KObject[]>;
   /** The default StorageClass's name (DefaultStorageClass admission), if any. */
   defaultStorageClass?(): Promise<string | undefined>;
+  /** The enabled admission plugins by upstream name (absent: kube-apiserver's default set). */
+  admissionPlugins?: ReadonlySet<string>;
 }
 
 export interface ServiceAccountTokenService {

@@ -18,6 +18,8 @@ import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { BuiltinAdmission } from '../apiserver/admission/builtin-admission.js';
+import { admissionPluginsProblem, enabledAdmissionPlugins } from '../apiserver/admission/admission-plugins.js';
+import { podSecurityPluginConfig, readAdmissionConfiguration } from '../apiserver/admission/admission-config.js';
 import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
 import { PodSecurityAdmission } from '../apiserver/admission/pod-security/pod-security-admission.js';
@@ -121,6 +123,11 @@ export interface ClusterOptions {
   maxMutatingRequestsInFlight?: number;
   /** How long a non-watch request may take before 504 (default 60 s; 0 = no limit). */
   requestTimeoutMs?: number;
+  /** --enable-admission-plugins and --disable-admission-plugins: upstream plugin names added to, or taken from, v1.33's default set. */
+  enableAdmissionPlugins?: string[];
+  disableAdmissionPlugins?: string[];
+  /** --admission-control-config-file: an apiserver.config.k8s.io/v1 AdmissionConfiguration (PodSecurity's PodSecurityConfiguration). */
+  admissionControlConfigFile?: string;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
@@ -193,6 +200,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     phase(p, now - t);
     t = now;
   };
+
+  // the admission flags and configuration are checked before anything else, as kube-apiserver's options
+  const admissionProblem = admissionPluginsProblem(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
+  if (admissionProblem) throw new StartupError(admissionProblem);
+  const admissionPlugins = enabledAdmissionPlugins(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
+  let podSecurityConfig: ReturnType<typeof podSecurityPluginConfig> | undefined;
+  try {
+    const configs = await readAdmissionConfiguration(opts.admissionControlConfigFile);
+    if (admissionPlugins.has('PodSecurity')) podSecurityConfig = podSecurityPluginConfig(configs);
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
 
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -364,7 +383,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
   registry.services.authorization = rbac.services(authorizer, allowAll);
   // policies' `authorizer` asks the same chain as requests (both answer synchronously)
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry), new BuiltinAdmission(registry));
+  registry.services.admissionPlugins = admissionPlugins;
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry, podSecurityConfig), new BuiltinAdmission(registry, admissionPlugins));
   const app = createApp({
     auditLog,
     metrics,
