@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster, StartupError } from '../server/index.js';
-import { startTestCluster, type TestCluster } from '../testing/harness.js';
+import { API_TEST_CONTROLLERS, startTestCluster, type TestCluster } from '../testing/harness.js';
 import { BIN } from '../testing/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minikapi-admission-'));
@@ -227,5 +227,45 @@ exemptions:
     const r = await c.kubectl(['label', 'ns', 'exempt', 'pod-security.kubernetes.io/enforce=restricted']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr.trim(), 'Warning: namespace "exempt" is exempt from Pod Security, and the policy (enforce=restricted:v1.33) will be ignored');
+  });
+});
+
+describe('ResourceQuota limitedResources from the admission configuration', () => {
+  let c: TestCluster;
+  const cpuPod = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx', resources: { requests: { cpu: '100m' } } }] } });
+  before(async () => {
+    const file = join(dir, 'quota.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+- name: ResourceQuota
+  configuration:
+    apiVersion: apiserver.config.k8s.io/v1
+    kind: ResourceQuotaConfiguration
+    limitedResources:
+    - resource: pods
+      matchContains: ["cpu"]
+`,
+    );
+    c = await startTestCluster({ controllers: API_TEST_CONTROLLERS.replace(',-resourcequota', ''), admissionControlConfigFile: file });
+  });
+  after(async () => {
+    await c?.cleanup();
+  });
+
+  test('a pod asking for cpu needs a quota that covers it; one that does not ask is let in', async () => {
+    const r = await c.kubectl(['create', '-f', '-'], { stdin: cpuPod('hungry') });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim(), 'Error from server (Forbidden): error when creating "STDIN": pods "hungry" is forbidden: insufficient quota to consume: cpu,requests.cpu');
+    assert.equal((await c.k(['create', '-f', '-'], { stdin: pod('modest') })).trim(), 'pod/modest created');
+    // pods are charged both cpu and requests.cpu: a quota on one of them only leaves the other uncovered
+    await c.k(['create', 'quota', 'partial', '--hard=requests.cpu=1']);
+    for (let i = 0; (await c.k(['get', 'quota', 'partial', '-o', 'jsonpath={.status.used}'])) === '' && i < 200; i++) await sleep(25);
+    assert.match((await c.kubectl(['create', '-f', '-'], { stdin: cpuPod('hungry') })).stderr, /insufficient quota to consume: cpu\n$/);
+    await c.k(['create', 'quota', 'compute', '--hard=cpu=1']);
+    for (let i = 0; (await c.k(['get', 'quota', 'compute', '-o', 'jsonpath={.status.used}'])) === '' && i < 200; i++) await sleep(25);
+    assert.equal((await c.k(['create', '-f', '-'], { stdin: cpuPod('hungry') })).trim(), 'pod/hungry created');
   });
 });

@@ -19,7 +19,7 @@ import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { BuiltinAdmission } from '../apiserver/admission/builtin-admission.js';
 import { admissionPluginsProblem, enabledAdmissionPlugins } from '../apiserver/admission/admission-plugins.js';
-import { podSecurityPluginConfig, readAdmissionConfiguration } from '../apiserver/admission/admission-config.js';
+import { podSecurityPluginConfig, readAdmissionConfiguration, resourceQuotaPluginConfig } from '../apiserver/admission/admission-config.js';
 import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
 import { PodSecurityAdmission } from '../apiserver/admission/pod-security/pod-security-admission.js';
@@ -206,9 +206,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   if (admissionProblem) throw new StartupError(admissionProblem);
   const admissionPlugins = enabledAdmissionPlugins(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
   let podSecurityConfig: ReturnType<typeof podSecurityPluginConfig> | undefined;
+  let limitedResources: ReturnType<typeof resourceQuotaPluginConfig> = [];
   try {
     const configs = await readAdmissionConfiguration(opts.admissionControlConfigFile);
     if (admissionPlugins.has('PodSecurity')) podSecurityConfig = podSecurityPluginConfig(configs);
+    if (admissionPlugins.has('ResourceQuota')) limitedResources = resourceQuotaPluginConfig(configs);
   } catch (e) {
     throw new StartupError((e as Error).message);
   }
@@ -384,7 +386,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   registry.services.authorization = rbac.services(authorizer, allowAll);
   // policies' `authorizer` asks the same chain as requests (both answer synchronously)
   registry.services.admissionPlugins = admissionPlugins;
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry, podSecurityConfig), new BuiltinAdmission(registry, admissionPlugins));
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry, podSecurityConfig), new BuiltinAdmission(registry, admissionPlugins, limitedResources));
   const app = createApp({
     auditLog,
     metrics,

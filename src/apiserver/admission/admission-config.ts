@@ -2,6 +2,7 @@
 // configuration inline or in a file (relative paths from the configuration's directory), as kube-apiserver reads it.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import type { LimitedResource } from './resource-quota.js';
 import { PodSecurityDecodeError, podSecurityConfig, type PodSecurityConfig } from './pod-security/pod-security-config.js';
 
 const GROUPS = ['apiserver.config.k8s.io', 'apiserver.k8s.io'];
@@ -74,6 +75,22 @@ export function podSecurityPluginConfig(configs: AdmissionPluginConfigs): PodSec
     if (e instanceof PodSecurityDecodeError) throw new AdmissionConfigError(`failed to apply admission: couldn't init admission plugin "PodSecurity": ${e.message}`);
     throw new AdmissionConfigError(`failed to apply admission: failed to initialize admission plugin "PodSecurity": PodSecurity invalid: ${(e as Error).message}`);
   }
+}
+
+/** The ResourceQuota plugin's ResourceQuotaConfiguration (apiserver.config.k8s.io/v1): its limitedResources. */
+export function resourceQuotaPluginConfig(configs: AdmissionPluginConfigs): LimitedResource[] {
+  const raw = configs.get('ResourceQuota');
+  if (raw === undefined || raw === null) return [];
+  const fail = (msg: string) => new AdmissionConfigError(`failed to apply admission: couldn't init admission plugin "ResourceQuota": ${msg}`);
+  const o = raw as Record<string, unknown>;
+  const kind = typeof o.kind === 'string' ? o.kind : '';
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  if (!kind) throw fail(`Object 'Kind' is missing in '${JSON.stringify(raw)}'`);
+  const known = ['apiserver.config.k8s.io/v1', 'resourcequota.admission.k8s.io/v1beta1', 'resourcequota.admission.k8s.io/v1alpha1'];
+  if (kind !== 'ResourceQuotaConfiguration' || !known.includes(apiVersion))
+    throw fail(`no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme "k8s.io/kubernetes/plugin/pkg/admission/resourcequota/apis/resourcequota/install/install.go"`);
+  const list = Array.isArray(o.limitedResources) ? (o.limitedResources as Record<string, unknown>[]) : [];
+  return list.map((l) => ({ apiGroup: typeof l.apiGroup === 'string' ? l.apiGroup : '', resource: String(l.resource ?? ''), matchContains: Array.isArray(l.matchContains) ? l.matchContains.map(String) : [] }));
 }
 
 /** Go's *PathError text for a file that cannot be read. */

@@ -7,7 +7,7 @@ import type { AdmissionAttributes, KObject, RequestContext } from '../../registr
 import { enabledAdmissionPlugins } from './admission-plugins.js';
 import { LimitRanger, limitRangerHandles } from './limit-ranger.js';
 import { addNotReadyTaint, nodeTaintHandles } from './node-taint.js';
-import { ResourceQuotaAdmission } from './resource-quota.js';
+import { ResourceQuotaAdmission, type LimitedResource } from './resource-quota.js';
 import { addProtectionFinalizer, storageProtectionHandles } from './storage-protection.js';
 
 export class BuiltinAdmission {
@@ -17,9 +17,10 @@ export class BuiltinAdmission {
   constructor(
     registry: Registry,
     private readonly plugins: ReadonlySet<string> = enabledAdmissionPlugins(),
+    limitedResources: LimitedResource[] = [],
   ) {
     this.limitRanger = new LimitRanger(registry);
-    this.quota = new ResourceQuotaAdmission(registry);
+    this.quota = new ResourceQuotaAdmission(registry, limitedResources);
   }
 
   /** Whether the named plugin (upstream's name) is enabled. */
