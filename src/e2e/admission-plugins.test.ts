@@ -92,10 +92,10 @@ plugins:
   });
 });
 
-describe('disabled admission plugins', () => {
+describe('disabled and enabled admission plugins', () => {
   let c: TestCluster;
   before(async () => {
-    c = await startTestCluster({ controllers: 'none', disableAdmissionPlugins: ['TaintNodesByCondition', 'StorageObjectInUseProtection', 'ServiceAccount', 'DefaultTolerationSeconds'] });
+    c = await startTestCluster({ controllers: 'none', enableAdmissionPlugins: ['AlwaysPullImages'], disableAdmissionPlugins: ['TaintNodesByCondition', 'StorageObjectInUseProtection', 'ServiceAccount', 'DefaultTolerationSeconds'] });
   });
   after(async () => {
     await c?.cleanup();
@@ -115,6 +115,15 @@ describe('disabled admission plugins', () => {
 
   test('plugins left enabled still run: Priority defaults the pod', async () => {
     assert.equal(await c.k(['get', 'pod', 'bare', '-o', 'jsonpath={.spec.priority} {.spec.preemptionPolicy}']), '0 PreemptLowerPriority');
+  });
+
+  test('an enabled AlwaysPullImages makes new pods and new images pull Always', async () => {
+    const p = JSON.parse(pod('pulled'));
+    p.spec.containers[0].imagePullPolicy = 'IfNotPresent';
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify(p) });
+    assert.equal(await c.k(['get', 'pod', 'pulled', '-o', 'jsonpath={.spec.containers[0].imagePullPolicy}']), 'Always');
+    await c.k(['patch', 'pod', 'pulled', '--type=json', '-p', '[{"op":"replace","path":"/spec/containers/0/imagePullPolicy","value":"Never"},{"op":"replace","path":"/spec/containers/0/image","value":"nginx:1.27"}]']);
+    assert.equal(await c.k(['get', 'pod', 'pulled', '-o', 'jsonpath={.spec.containers[0].image} {.spec.containers[0].imagePullPolicy}']), 'nginx:1.27 Always');
   });
 });
 

@@ -70,6 +70,7 @@ const DEFAULT_ON = new Set([
 export const IMPLEMENTED_ADMISSION_PLUGINS = new Set([
   'AlwaysAdmit',
   'AlwaysDeny',
+  'AlwaysPullImages',
   'NamespaceLifecycle',
   'LimitRanger',
   'ServiceAccount',

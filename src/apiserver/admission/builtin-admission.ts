@@ -5,6 +5,7 @@ import { forbidden } from '../../apimachinery/errors.js';
 import type { Registry } from '../../registry/index.js';
 import type { AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
 import { enabledAdmissionPlugins } from './admission-plugins.js';
+import { alwaysPullImages, alwaysPullImagesHandles, validateAlwaysPullImages } from './always-pull-images.js';
 import { LimitRanger, limitRangerHandles } from './limit-ranger.js';
 import { addNotReadyTaint, nodeTaintHandles } from './node-taint.js';
 import { ResourceQuotaAdmission, type LimitedResource } from './resource-quota.js';
@@ -32,19 +33,22 @@ export class BuiltinAdmission {
   async interestedInMutating(a: AdmissionAttributes): Promise<boolean> {
     if (this.plugins.has('TaintNodesByCondition') && nodeTaintHandles(a)) return true;
     if (this.plugins.has('StorageObjectInUseProtection') && storageProtectionHandles(a)) return true;
+    if (this.plugins.has('AlwaysPullImages') && a.operation === 'CREATE' && !a.subresource && a.def.group === '' && a.def.resource === 'pods') return true;
     return this.plugins.has('LimitRanger') && a.def.group === '' && a.def.resource === 'pods' && limitRangerHandles(a) && (await this.limitRanger.hasRanges(a.namespace));
   }
 
-  async mutate(a: AdmissionAttributes, obj: KObject | undefined): Promise<boolean> {
+  async mutate(a: AdmissionAttributes, obj: KObject | undefined, old?: KObject): Promise<boolean> {
     let changed = false;
     if (this.plugins.has('LimitRanger')) changed = await this.limitRanger.mutate(a, obj);
+    if (obj && this.plugins.has('AlwaysPullImages') && alwaysPullImagesHandles(a, obj, old)) changed = alwaysPullImages(obj) || changed;
     if (obj && this.plugins.has('TaintNodesByCondition') && nodeTaintHandles(a)) changed = addNotReadyTaint(obj) || changed;
     if (obj && this.plugins.has('StorageObjectInUseProtection') && storageProtectionHandles(a)) changed = addProtectionFinalizer(a, obj) || changed;
     return changed;
   }
 
-  async validate(a: AdmissionAttributes, obj: KObject | undefined): Promise<void> {
+  async validate(a: AdmissionAttributes, obj: KObject | undefined, old?: KObject): Promise<void> {
     if (this.plugins.has('LimitRanger')) await this.limitRanger.validate(a, obj);
+    if (obj && this.plugins.has('AlwaysPullImages') && alwaysPullImagesHandles(a, obj, old)) validateAlwaysPullImages(a, obj);
   }
 
   async validateLast(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {

@@ -25,14 +25,14 @@ export class AdmissionChain implements Admission {
   }
 
   async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
-    const builtin = (await this.builtins?.mutate(a, obj)) ?? false;
+    const builtin = (await this.builtins?.mutate(a, obj, old)) ?? false;
     if (!this.enabled('MutatingAdmissionWebhook')) return builtin;
     return (await this.webhooks.mutate(a, obj, old, ctx)) || builtin;
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     await admitCertificateSigningRequest(a, obj, old, ctx, (p) => this.enabled(p));
-    await this.builtins?.validate(a, obj);
+    await this.builtins?.validate(a, obj, old);
     if (this.enabled('PodSecurity')) await this.podSecurity?.validate(a, obj, old, ctx);
     if (this.enabled('ValidatingAdmissionPolicy')) await this.policies.validate(a, obj, old, ctx);
     if (this.enabled('ValidatingAdmissionWebhook')) await this.webhooks.validate(a, obj, old, ctx);
