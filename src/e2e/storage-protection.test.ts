@@ -103,6 +103,11 @@ describe('storage protection with every controller', () => {
     await c?.cleanup();
   });
 
+  test('the controllers report health under their upstream names', async () => {
+    const ready = (await c.k(['get', '--raw', '/readyz?verbose'])).split('\n');
+    for (const line of ['[+]persistentvolumeclaim-protection-controller ok', '[+]persistentvolume-protection-controller ok']) assert.ok(ready.includes(line), `${line} in:\n${ready.join('\n')}`);
+  });
+
   test('the simulated node loses its not-ready taint as soon as it is Ready', async () => {
     await until('the node to be untainted and Ready', async () => (await c.k(['get', 'node', 'prot-control-plane', '-o', 'jsonpath={.spec.taints}{"/"}{.status.conditions[?(@.type=="Ready")].status}'])) === '/True', 10_000);
   });
@@ -121,5 +126,24 @@ describe('storage protection with every controller', () => {
     await c.k(['delete', 'pod', 'holder']);
     await until('the claim to go', async () => !(await exists(['pvc', 'held'])));
     await until('the volume to go', async () => !(await exists(['pv', 'held-pv'])));
+  });
+});
+
+describe('storage protection without controllers (--controllers none, as envtest)', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ controllers: 'none' });
+  });
+  after(async () => {
+    await c?.cleanup();
+  });
+
+  test('admission still adds the finalizer, so a deleted claim stays Terminating until the finalizer is taken off', async () => {
+    await c.k(['create', '-f', '-'], { stdin: claim('stuck') });
+    await c.k(['delete', 'pvc', 'stuck', '--wait=false']);
+    await sleep(300);
+    assert.equal(table(await c.k(['get', 'pvc', 'stuck']))[1]![1], 'Terminating');
+    await c.k(['patch', 'pvc', 'stuck', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+    assert.equal((await c.kubectl(['get', 'pvc', 'stuck'])).stderr.trim(), 'Error from server (NotFound): persistentvolumeclaims "stuck" not found');
   });
 });
