@@ -310,7 +310,7 @@ export class Store {
   /** Creates obj (mutated into the stored object); beforeWrite sees it prepared, just before it is stored. */
   async create(ns: string, obj: KObject, ctx: RequestContext, opts: { beforeWrite?(obj: KObject): void } = {}): Promise<KObject> {
     await prepareCreate(this.def, ns, obj, { ...ctx, namespace: ns });
-    if (ctx.services.admissionPlugins?.has('NamespaceLifecycle') ?? true) await this.ensureNamespace(obj.metadata.namespace);
+    if (ctx.services?.admissionPlugins?.has('NamespaceLifecycle') ?? true) await this.ensureNamespace(obj.metadata.namespace);
     opts.beforeWrite?.(obj);
     if (ctx.dryRun) return obj;
     try {
