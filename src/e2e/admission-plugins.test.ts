@@ -95,7 +95,7 @@ plugins:
 describe('disabled and enabled admission plugins', () => {
   let c: TestCluster;
   before(async () => {
-    c = await startTestCluster({ controllers: 'none', enableAdmissionPlugins: ['AlwaysPullImages'], disableAdmissionPlugins: ['TaintNodesByCondition', 'StorageObjectInUseProtection', 'ServiceAccount', 'DefaultTolerationSeconds'] });
+    c = await startTestCluster({ controllers: 'none', enableAdmissionPlugins: ['AlwaysPullImages'], disableAdmissionPlugins: ['TaintNodesByCondition', 'StorageObjectInUseProtection', 'ServiceAccount', 'DefaultTolerationSeconds', 'NamespaceLifecycle'] });
   });
   after(async () => {
     await c?.cleanup();
@@ -111,6 +111,10 @@ describe('disabled and enabled admission plugins', () => {
     assert.equal(p.spec.serviceAccountName, undefined);
     assert.equal(p.spec.tolerations, undefined);
     assert.deepEqual(p.spec.volumes, undefined);
+  });
+
+  test('without NamespaceLifecycle an object can be made in a namespace that does not exist', async () => {
+    assert.equal((await c.k(['create', 'configmap', 'lost', '-n', 'ghost'])).trim(), 'configmap/lost created');
   });
 
   test('plugins left enabled still run: Priority defaults the pod', async () => {
