@@ -12,13 +12,13 @@ import { instrumentBackend, type StorageObserver } from '../storage/instrumented
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type HealthCheck, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
-import { logError } from '../log/index.js';
+import { logError, logInfo } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { BuiltinAdmission } from '../apiserver/admission/builtin-admission.js';
-import { admissionPluginsProblem, enabledAdmissionPlugins } from '../apiserver/admission/admission-plugins.js';
+import { admissionPluginsProblem, enabledAdmissionPlugins, IMPLEMENTED_ADMISSION_PLUGINS } from '../apiserver/admission/admission-plugins.js';
 import { podSecurityPluginConfig, readAdmissionConfiguration, resourceQuotaPluginConfig } from '../apiserver/admission/admission-config.js';
 import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
@@ -205,6 +205,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const admissionProblem = admissionPluginsProblem(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
   if (admissionProblem) throw new StartupError(admissionProblem);
   const admissionPlugins = enabledAdmissionPlugins(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
+  for (const plugin of opts.enableAdmissionPlugins ?? []) if (!IMPLEMENTED_ADMISSION_PLUGINS.has(plugin)) logInfo(0, 'admission', 'Admission plugin is accepted but not carried out by minikapi', { plugin });
   let podSecurityConfig: ReturnType<typeof podSecurityPluginConfig> | undefined;
   let limitedResources: ReturnType<typeof resourceQuotaPluginConfig> = [];
   try {
