@@ -7,6 +7,7 @@ import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
 import { StorageError } from '../storage/backend.js';
 import { isEtcdUrl, parseEtcdUrl } from '../storage/etcd-url.js';
 import type { OpenBackendOptions } from '../storage/index.js';
+import { pluginList } from '../apiserver/admission/admission-plugins.js';
 import { addUpOptions, afterReady, seedFor, startWaitTimer } from './up-extras.js';
 import { detachedUp } from './detach.js';
 import { registerLifecycle } from './lifecycle.js';
@@ -56,6 +57,11 @@ function parseDuration(v: string): number {
   return ms;
 }
 
+/** A pflag string slice: comma-separated, and a repeated flag adds to what came before. */
+function addPlugins(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), ...pluginList(v)];
+}
+
 function fail(msg: string): never {
   process.stderr.write(`minikapi: ${msg}\n`);
   process.exit(1);
@@ -95,6 +101,9 @@ program
   .option('--request-timeout <duration>', 'how long a non-watch request may take before 504 (0 = no limit)', parseDuration, 60_000)
   .option('--join', 'serve a data directory another minikapi serves, sharing its state.db (own state file and kubeconfig)')
   .option('--unsafe-no-fsync', 'acknowledge writes before they reach the disk (faster; a power loss may lose them — for throw-away clusters)')
+  .option('--enable-admission-plugins <list>', 'admission plugins to run besides the default ones, comma-separated upstream names (e.g. AlwaysPullImages,NamespaceExists)', addPlugins)
+  .option('--disable-admission-plugins <list>', 'default admission plugins not to run, comma-separated upstream names (e.g. TaintNodesByCondition,PodSecurity)', addPlugins)
+  .option('--admission-control-config-file <file>', 'apiserver.config.k8s.io/v1 AdmissionConfiguration: per-plugin configuration (PodSecurity\'s PodSecurityConfiguration defaults and exemptions)')
   .option('--controllers <list>', 'in-process controllers: * (all), name, -name, or none (a pure API server)', '*')
   .option('--nodes <n>', 'simulated nodes (kind names: <name>-control-plane, <name>-worker, …); 0 = none', parseCount, 1)
   .option('--stages <file|dir>', 'kwok Stage YAML (kwok.x-k8s.io/v1alpha1): the simulated pods and nodes a stage matches follow the stages (e.g. CrashLoopBackOff, NotReady)')
@@ -154,6 +163,9 @@ program
         maxMutatingRequestsInFlight: o.maxMutatingRequestsInflight,
         requestTimeoutMs: o.requestTimeout,
         controllers: o.controllers,
+        enableAdmissionPlugins: o.enableAdmissionPlugins,
+        disableAdmissionPlugins: o.disableAdmissionPlugins,
+        admissionControlConfigFile: o.admissionControlConfigFile,
         unsafeNoFsync: o.unsafeNoFsync === true,
         join: o.join === true,
         onPhase: (p, ms) => out(`  ${p.padEnd(22)} ${ms.toFixed(1).padStart(7)} ms`),

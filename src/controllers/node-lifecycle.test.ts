@@ -26,6 +26,13 @@ describe('node lifecycle', () => {
     assert.deepEqual(busy, [{ key: 'node.kubernetes.io/disk-pressure', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
   });
 
+  test("TaintNodesByCondition's not-ready taint follows the conditions: gone once Ready, and (as upstream's NoSchedule pass) on a node with no Ready condition", () => {
+    const fresh = [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }];
+    assert.deepEqual(desiredTaints(node(undefined, { spec: { taints: fresh } })), []);
+    assert.deepEqual(desiredTaints(node(undefined)), []);
+    assert.deepEqual(desiredTaints(node('True', { spec: { taints: fresh } })), []);
+  });
+
   test('a silent node has every condition Unknown with upstream reasons and messages', () => {
     const conds = unknownConditions(node('True'));
     assert.deepEqual(conds.map((c) => [c.type, c.status, c.reason, c.message]), [

@@ -114,18 +114,28 @@ export class NodeSimulator implements Controller {
 
   private async ensureNode(name: string, index: number): Promise<void> {
     const { client } = this.ctx;
-    let node: KObject;
-    try {
-      node = await client.get(NODES, '', name);
-    } catch (e) {
-      if (!isStatus(e, 404)) throw e;
+    const status = nodeStatus(name, index, this.version);
+    let node: KObject | undefined = await client.get(NODES, '', name).catch((e) => (isStatus(e, 404) ? undefined : Promise.reject(e)));
+    if (!node) {
       const labels: Record<string, string> = { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
       if (index === 0) labels['node-role.kubernetes.io/control-plane'] = '';
       const cidr = `10.244.${index}.0/24`;
-      node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` } });
+      // registered with its status as the kubelet registers (Ready from the start, so node-lifecycle takes
+      // off the not-ready taint TaintNodesByCondition adds), unless stage files may decide its status
+      node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` }, ...(this.stages ? {} : { status }) });
+      if (this.stages?.claims(node)) return;
+      if (!this.stages) return void this.startingEvents(node);
     }
     if (this.stages?.claims(node)) return;
-    node = await client.update(NODES, '', { ...node, status: nodeStatus(name, index, this.version) }, { subresource: 'status' });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        node = await client.update(NODES, '', { ...node, status }, { subresource: 'status' });
+        break;
+      } catch (e) {
+        if (!isStatus(e, 409) || attempt >= 5) throw e;
+        node = await client.get(NODES, '', name);
+      }
+    }
     void this.startingEvents(node);
   }
 

@@ -164,7 +164,8 @@ export class PersistentVolumeBinder extends QueueController {
 
   private async syncVolume(name: string): Promise<void> {
     const pv = this.pvs.get(name);
-    if (!pv || pv.metadata.deletionTimestamp) return;
+    // a deleting volume is still released when its claim goes (pv-protection waits for that)
+    if (!pv) return;
     const ref = pv.spec?.claimRef;
     if (!ref || !ref.uid) {
       if (pv.status?.phase !== 'Available') await this.volumePhase(pv, 'Available');
@@ -179,7 +180,7 @@ export class PersistentVolumeBinder extends QueueController {
       return;
     }
     const released = pv.status?.phase === 'Released' ? pv : await this.volumePhase(pv, 'Released');
-    if (released.spec?.persistentVolumeReclaimPolicy === 'Delete') await this.ctx.client.delete(PVS, '', name).catch((e) => !isStatus(e, 404) && Promise.reject(e));
+    if (released.spec?.persistentVolumeReclaimPolicy === 'Delete' && !released.metadata.deletionTimestamp) await this.ctx.client.delete(PVS, '', name).catch((e) => !isStatus(e, 404) && Promise.reject(e));
   }
 
   private volumePhase(pv: KObject, phase: string): Promise<KObject> {

@@ -226,10 +226,10 @@ describe('cluster controllers', () => {
 
   test('a NotReady node gets the not-ready taints; pods are evicted once their tolerationSeconds pass, untolerated NoExecute taints at once', async () => {
     await c.k(['create', 'namespace', 'sick']);
-    const node = (await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'sick' } })).json;
+    // registered with its status, as a kubelet registers
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const st = await api(c, 'PUT', '/api/v1/nodes/sick/status', { ...node, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime is down', lastHeartbeatTime: now, lastTransitionTime: now }] } });
-    assert.equal(st.status, 200);
+    const st = await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'sick' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime is down', lastHeartbeatTime: now, lastTransitionTime: now }] } });
+    assert.equal(st.status, 201);
     const tainted = await eventually(async () => {
       const n = (await api(c, 'GET', '/api/v1/nodes/sick')).json;
       return (n.spec.taints ?? []).length === 2 ? n : undefined;
@@ -290,9 +290,9 @@ describe('node lifecycle: master disruption mode', () => {
       return t.length ? t : undefined;
     });
     assert.deepEqual(noSchedule, ['node.kubernetes.io/not-ready:NoSchedule']);
-    const created = await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'helper' } });
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const created = await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'helper' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } });
     assert.equal(created.status, 201);
-    await setReady('helper', 'True');
     const both = await eventually(async () => {
       const t = await taints('solo-control-plane');
       return t.length === 2 ? t : undefined;

@@ -336,7 +336,7 @@ export class Store {
   /** Creates obj (mutated into the stored object); beforeWrite sees it prepared, just before it is stored. */
   async create(ns: string, obj: KObject, ctx: RequestContext, opts: { beforeWrite?(obj: KObject): void } = {}): Promise<KObject> {
     await prepareCreate(this.def, ns, obj, { ...ctx, namespace: ns });
-    await this.ensureNamespace(obj.metadata.namespace);
+    if (ctx.services?.admissionPlugins?.has('NamespaceLifecycle') ?? true) await this.ensureNamespace(obj.metadata.namespace);
     opts.beforeWrite?.(obj);
     const stored = this.hook ? await this.hook.toStorage(obj) : obj;
     if (ctx.dryRun) return this.hook ? this.answer(stored, obj) : obj;

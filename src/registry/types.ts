@@ -74,6 +74,8 @@ export interface StrategyServices {
   defaultStorageClass?(): Promise<string | undefined>;
   /** POSTs a ConversionReview to a CRD's webhook clientConfig as admission webhooks are called (set by the server). */
   callConversionWebhook?(clientConfig: KObject, review: KObject, timeoutSeconds: number): Promise<KObject>;
+  /** The enabled admission plugins by upstream name (absent: kube-apiserver's default set). */
+  admissionPlugins?: ReadonlySet<string>;
 }
 
 export interface ServiceAccountTokenService {

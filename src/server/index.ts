@@ -12,7 +12,7 @@ import { instrumentBackend, type StorageObserver } from '../storage/instrumented
 import { Registry } from '../registry/index.js';
 import { createApp, loadHandlers, type HealthCheck, type VersionInfo } from '../apiserver/app.js';
 import { ApiMetrics } from '../apiserver/metrics.js';
-import { logError } from '../log/index.js';
+import { logError, logInfo } from '../log/index.js';
 import { AuditLog } from '../apiserver/audit/audit.js';
 import { loadPolicy } from '../apiserver/audit/policy.js';
 import { WebhookAdmission } from '../apiserver/admission/webhook-admission.js';
@@ -20,6 +20,8 @@ import { callWebhook } from '../apiserver/admission/webhook-call.js';
 import type { Webhook } from '../apiserver/admission/webhook-match.js';
 import { AdmissionChain } from '../apiserver/admission/policy/admission-chain.js';
 import { BuiltinAdmission } from '../apiserver/admission/builtin-admission.js';
+import { admissionPluginsProblem, enabledAdmissionPlugins, IMPLEMENTED_ADMISSION_PLUGINS } from '../apiserver/admission/admission-plugins.js';
+import { podSecurityPluginConfig, readAdmissionConfiguration, resourceQuotaPluginConfig } from '../apiserver/admission/admission-config.js';
 import { ResourceQuotaController } from '../controllers/resource-quota.js';
 import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.js';
 import { PodSecurityAdmission } from '../apiserver/admission/pod-security/pod-security-admission.js';
@@ -65,6 +67,8 @@ import { DisruptionController } from '../controllers/disruption.js';
 import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
+import { PVCProtectionController } from '../controllers/pvc-protection.js';
+import { PVProtectionController } from '../controllers/pv-protection.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -122,6 +126,11 @@ export interface ClusterOptions {
   maxMutatingRequestsInFlight?: number;
   /** How long a non-watch request may take before 504 (default 60 s; 0 = no limit). */
   requestTimeoutMs?: number;
+  /** --enable-admission-plugins and --disable-admission-plugins: upstream plugin names added to, or taken from, v1.33's default set. */
+  enableAdmissionPlugins?: string[];
+  disableAdmissionPlugins?: string[];
+  /** --admission-control-config-file: an apiserver.config.k8s.io/v1 AdmissionConfiguration (PodSecurity's PodSecurityConfiguration). */
+  admissionControlConfigFile?: string;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
@@ -202,6 +211,21 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     phase(p, now - t);
     t = now;
   };
+
+  // the admission flags and configuration are checked before anything else, as kube-apiserver's options
+  const admissionProblem = admissionPluginsProblem(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
+  if (admissionProblem) throw new StartupError(admissionProblem);
+  const admissionPlugins = enabledAdmissionPlugins(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
+  for (const plugin of opts.enableAdmissionPlugins ?? []) if (!IMPLEMENTED_ADMISSION_PLUGINS.has(plugin)) logInfo(0, 'admission', 'Admission plugin is accepted but not carried out by minikapi', { plugin });
+  let podSecurityConfig: ReturnType<typeof podSecurityPluginConfig> | undefined;
+  let limitedResources: ReturnType<typeof resourceQuotaPluginConfig> = [];
+  try {
+    const configs = await readAdmissionConfiguration(opts.admissionControlConfigFile);
+    if (admissionPlugins.has('PodSecurity')) podSecurityConfig = podSecurityPluginConfig(configs);
+    if (admissionPlugins.has('ResourceQuota')) limitedResources = resourceQuotaPluginConfig(configs);
+  } catch (e) {
+    throw new StartupError((e as Error).message);
+  }
 
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -374,7 +398,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const authorizer = new UnionAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac]);
   registry.services.authorization = rbac.services(authorizer, allowAll);
   // policies' `authorizer` asks the same chain as requests (both answer synchronously)
-  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry), new BuiltinAdmission(registry));
+  registry.services.admissionPlugins = admissionPlugins;
+  registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry, podSecurityConfig), new BuiltinAdmission(registry, admissionPlugins, limitedResources));
   const app = createApp({
     auditLog,
     metrics,
@@ -546,6 +571,8 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new NodeLifecycleController(),
   () => new TaintEvictionController(),
   () => new ResourceQuotaController(),
+  () => new PVCProtectionController(),
+  () => new PVProtectionController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -1,33 +1,59 @@
-// The built-in admission plugins in kube-apiserver's order around the dynamic ones: LimitRanger mutates
-// before mutating webhooks and validates before policies; ResourceQuota validates last of all.
+// The built-in admission plugins in kube-apiserver's order around the dynamic ones: LimitRanger,
+// TaintNodesByCondition and StorageObjectInUseProtection mutate before mutating webhooks, LimitRanger
+// validates before policies; ResourceQuota validates last of all. Only the enabled plugins run.
+import { forbidden } from '../../apimachinery/errors.js';
 import type { Registry } from '../../registry/index.js';
 import type { AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
+import { enabledAdmissionPlugins } from './admission-plugins.js';
+import { alwaysPullImages, alwaysPullImagesHandles, validateAlwaysPullImages } from './always-pull-images.js';
 import { LimitRanger, limitRangerHandles } from './limit-ranger.js';
-import { ResourceQuotaAdmission } from './resource-quota.js';
+import { addNotReadyTaint, nodeTaintHandles } from './node-taint.js';
+import { ResourceQuotaAdmission, type LimitedResource } from './resource-quota.js';
+import { addProtectionFinalizer, storageProtectionHandles } from './storage-protection.js';
 
 export class BuiltinAdmission {
   private readonly limitRanger: LimitRanger;
   private readonly quota: ResourceQuotaAdmission;
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    private readonly plugins: ReadonlySet<string> = enabledAdmissionPlugins(),
+    limitedResources: LimitedResource[] = [],
+  ) {
     this.limitRanger = new LimitRanger(registry);
-    this.quota = new ResourceQuotaAdmission(registry);
+    this.quota = new ResourceQuotaAdmission(registry, limitedResources);
   }
 
-  /** Whether a built-in would mutate: a pod created in a namespace with LimitRanges. */
+  /** Whether the named plugin (upstream's name) is enabled. */
+  has(plugin: string): boolean {
+    return this.plugins.has(plugin);
+  }
+
+  /** Whether a built-in would mutate: a new Node, PV or PVC, or a pod created in a namespace with LimitRanges. */
   async interestedInMutating(a: AdmissionAttributes): Promise<boolean> {
-    return a.def.group === '' && a.def.resource === 'pods' && limitRangerHandles(a) && (await this.limitRanger.hasRanges(a.namespace));
+    if (this.plugins.has('TaintNodesByCondition') && nodeTaintHandles(a)) return true;
+    if (this.plugins.has('StorageObjectInUseProtection') && storageProtectionHandles(a)) return true;
+    if (this.plugins.has('AlwaysPullImages') && a.operation === 'CREATE' && !a.subresource && a.def.group === '' && a.def.resource === 'pods') return true;
+    return this.plugins.has('LimitRanger') && a.def.group === '' && a.def.resource === 'pods' && limitRangerHandles(a) && (await this.limitRanger.hasRanges(a.namespace));
   }
 
-  mutate(a: AdmissionAttributes, obj: KObject | undefined): Promise<boolean> {
-    return this.limitRanger.mutate(a, obj);
+  async mutate(a: AdmissionAttributes, obj: KObject | undefined, old?: KObject): Promise<boolean> {
+    let changed = false;
+    if (this.plugins.has('LimitRanger')) changed = await this.limitRanger.mutate(a, obj);
+    if (obj && this.plugins.has('AlwaysPullImages') && alwaysPullImagesHandles(a, obj, old)) changed = alwaysPullImages(obj) || changed;
+    if (obj && this.plugins.has('TaintNodesByCondition') && nodeTaintHandles(a)) changed = addNotReadyTaint(obj) || changed;
+    if (obj && this.plugins.has('StorageObjectInUseProtection') && storageProtectionHandles(a)) changed = addProtectionFinalizer(a, obj) || changed;
+    return changed;
   }
 
-  validate(a: AdmissionAttributes, obj: KObject | undefined): Promise<void> {
-    return this.limitRanger.validate(a, obj);
+  async validate(a: AdmissionAttributes, obj: KObject | undefined, old?: KObject): Promise<void> {
+    if (this.plugins.has('LimitRanger')) await this.limitRanger.validate(a, obj);
+    if (obj && this.plugins.has('AlwaysPullImages') && alwaysPullImagesHandles(a, obj, old)) validateAlwaysPullImages(a, obj);
   }
 
-  validateLast(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
-    return this.quota.validate(a, obj, old, ctx);
+  async validateLast(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
+    if (this.plugins.has('ResourceQuota')) await this.quota.validate(a, obj, old, ctx);
+    // AlwaysDeny, last in upstream's order, refuses every write
+    if (this.plugins.has('AlwaysDeny')) throw forbidden({ group: a.def.group, resource: a.def.resource }, a.name || obj?.metadata?.name || '', 'admission control is denying all modifications');
   }
 }

@@ -20,11 +20,11 @@ async function authorizedForSigner(ctx: RequestContext, verb: string, signerName
   return slash > 0 && ask(`${signerName.slice(0, slash)}/*`);
 }
 
-export async function admitCertificateSigningRequest(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
+export async function admitCertificateSigningRequest(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext, enabled: (plugin: string) => boolean = () => true): Promise<void> {
   if (a.def.group !== GROUP || a.def.resource !== 'certificatesigningrequests' || !obj) return;
   const gr = { group: GROUP, resource: 'certificatesigningrequests' };
   const signer: string = obj.spec?.signerName ?? '';
-  if (a.operation === 'CREATE' && a.subresource === '' && signer === CLIENT_SIGNER) {
+  if (a.operation === 'CREATE' && a.subresource === '' && signer === CLIENT_SIGNER && enabled('CertificateSubjectRestriction')) {
     let orgs: string[] = [];
     try {
       orgs = csrIdentity(parseCSR(Buffer.from(obj.spec?.request ?? '', 'base64').toString('utf8'))).organizations;
@@ -35,8 +35,8 @@ export async function admitCertificateSigningRequest(a: AdmissionAttributes, obj
     if (orgs.includes('system:masters')) throw forbidden(gr, a.name || obj.metadata?.name || '', `use of ${signer} signer with system:masters group is not allowed`);
   }
   if (a.operation !== 'UPDATE') return;
-  if (a.subresource === 'approval' && !(await authorizedForSigner(ctx, 'approve', signer)))
+  if (a.subresource === 'approval' && enabled('CertificateApproval') && !(await authorizedForSigner(ctx, 'approve', signer)))
     throw forbidden(gr, a.name, `user not permitted to approve requests with signerName ${JSON.stringify(signer)}`);
-  if (a.subresource === 'status' && (obj.status?.certificate ?? '') !== (old?.status?.certificate ?? '') && !(await authorizedForSigner(ctx, 'sign', signer)))
+  if (a.subresource === 'status' && enabled('CertificateSigning') && (obj.status?.certificate ?? '') !== (old?.status?.certificate ?? '') && !(await authorizedForSigner(ctx, 'sign', signer)))
     throw forbidden(gr, a.name, `user not permitted to sign requests with signerName ${JSON.stringify(signer)}`);
 }

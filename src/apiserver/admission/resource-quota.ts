@@ -7,11 +7,28 @@ import type { AdmissionAttributes, KObject, RequestContext } from '../../registr
 import { evaluatorFor, quotaMatches } from '../../registry/quota/evaluators.js';
 import { addLists, fromJSON, lessThanOrEqual, mask, prettyPrint, subtractLists, toJSON, type ResourceList } from '../../registry/quota/resource-list.js';
 
+/** One of ResourceQuotaConfiguration's limitedResources: usage whose name contains a match needs a covering quota. */
+export interface LimitedResource {
+  apiGroup?: string;
+  resource: string;
+  matchContains?: string[];
+}
+
 // kube-apiserver's default ignored resources
 const IGNORED = new Set(['/events', 'events.k8s.io/events']);
 
 export class ResourceQuotaAdmission {
-  constructor(private readonly registry: Registry) {}
+  constructor(
+    private readonly registry: Registry,
+    private readonly limited: LimitedResource[] = [],
+  ) {}
+
+  /** limitedByDefault: the usage names of obj that the configuration says a quota must cover. */
+  private limitedNames(a: AdmissionAttributes, usage: () => ResourceList): string[] {
+    const rules = this.limited.filter((l) => (l.apiGroup ?? '') === a.def.group && l.resource === a.def.resource);
+    if (!rules.length) return [];
+    return [...usage().keys()].filter((n) => rules.some((l) => (l.matchContains ?? []).some((m) => n.includes(m))));
+  }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     if (!obj || !a.namespace || a.operation === 'DELETE' || IGNORED.has(`${a.def.group}/${a.def.resource}`)) return;
@@ -21,13 +38,16 @@ export class ResourceQuotaAdmission {
     if (!store) return;
     // from the watch cache, as upstream's plugin reads its informer's lister: the charge below re-reads each quota
     const quotas = (await store.list(a.namespace, { resourceVersion: '0' })).items;
-    if (quotas.length === 0) return;
+    const limited = this.limitedNames(a, () => ev.usage(obj));
+    if (quotas.length === 0 && !limited.length) return;
+    const covered = new Set<string>();
     const refuse = (why: string) => forbidden({ group: a.def.group, resource: a.def.resource }, a.name || obj.metadata?.name || obj.metadata?.generateName || 'Unknown', why);
     const interesting: KObject[] = [];
     for (const q of quotas.sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1))) {
       const hard = Object.keys(q.status?.hard ?? {});
       if (!quotaMatches(q, hard, ev, obj)) continue;
       const restricted = ev.matchingResources(hard);
+      for (const r of restricted) covered.add(r);
       const why = ev.constraints(restricted, obj);
       if (why) throw refuse(`failed quota: ${q.metadata.name}: ${why}`);
       const used = q.status?.used ?? {};
@@ -35,6 +55,8 @@ export class ResourceQuotaAdmission {
       if (unknown.length) throw refuse(`status unknown for quota: ${q.metadata.name}, resources: ${restricted.sort().join(',')}`);
       interesting.push(q);
     }
+    const uncovered = [...new Set(limited)].filter((n) => !covered.has(n)).sort();
+    if (uncovered.length) throw refuse(`insufficient quota to consume: ${uncovered.join(',')}`);
     if (interesting.length === 0) return;
     let delta = ev.usage(obj);
     const negative = [...delta].filter(([, q]) => q.nano < 0n).map(([k]) => k);

@@ -24,6 +24,8 @@ const UPSTREAM_NAMES: Record<string, string> = {
   tokencleaner: 'token-cleaner-controller',
   persistentvolume_binder: 'persistentvolume-binder-controller',
   'endpointslice-mirroring': 'endpointslice-mirroring-controller',
+  'pvc-protection': 'persistentvolumeclaim-protection-controller',
+  'pv-protection': 'persistentvolume-protection-controller',
 };
 
 export function controllerHealthName(alias: string): string {

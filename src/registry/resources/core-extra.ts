@@ -184,7 +184,7 @@ export const persistentvolumeclaims = defineResource({
       pvcQuantities(obj);
       defaultPVC(obj, true);
       // DefaultStorageClass admission: only an unset class (not "") gets the default
-      if (obj.spec.storageClassName == null) {
+      if (obj.spec.storageClassName == null && (ctx.services.admissionPlugins?.has('DefaultStorageClass') ?? true)) {
         const name = await ctx.services.defaultStorageClass?.();
         if (name) obj.spec.storageClassName = name;
       }

@@ -193,9 +193,10 @@ function defaultPod(obj: KObject): void {
 
 const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-/** What the ServiceAccount and DefaultTolerationSeconds admission plugins add to a new pod. */
-function admitPod(obj: KObject): void {
+/** What the ServiceAccount and DefaultTolerationSeconds admission plugins (those enabled) add to a new pod. */
+function admitPod(obj: KObject, plugins: ReadonlySet<string> | undefined): void {
   const spec = obj.spec;
+  if (plugins && !plugins.has('ServiceAccount')) return admitTolerations(spec, plugins);
   if (spec.serviceAccountName === undefined && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   spec.serviceAccountName ??= 'default';
   spec.serviceAccount = spec.serviceAccountName;
@@ -219,6 +220,11 @@ function admitPod(obj: KObject): void {
       c.volumeMounts = [...(c.volumeMounts ?? []), { name: volName, readOnly: true, mountPath: SA_MOUNT }];
     }
   }
+  admitTolerations(spec, plugins);
+}
+
+function admitTolerations(spec: KObject, plugins: ReadonlySet<string> | undefined): void {
+  if (plugins && !plugins.has('DefaultTolerationSeconds')) return;
   const tolerations: KObject[] = spec.tolerations ?? [];
   for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
     if (!tolerations.some((t) => (t.key === key || (t.operator === 'Exists' && !t.key)) && (!t.effect || t.effect === 'NoExecute')))
@@ -284,8 +290,8 @@ export const pods = defineResource({
   strategy: {
     async prepareForCreate(obj, ctx) {
       defaultPod(obj);
-      admitPod(obj);
-      await admitPodPriority(obj, ctx);
+      admitPod(obj, ctx.services.admissionPlugins);
+      if (ctx.services.admissionPlugins?.has('Priority') ?? true) await admitPodPriority(obj, ctx);
       obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
     },
     // Go decodes every body with defaults: a PUT without them means the defaults, not a change

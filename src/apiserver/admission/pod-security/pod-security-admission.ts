@@ -7,7 +7,8 @@ import type { AdmissionAttributes, KObject, RequestContext } from '../../../regi
 import { ObjectCache } from '../policy/object-cache.js';
 import { obj, type Json } from './check.js';
 import { evaluatePod, forbiddenDetail, forbiddenReason } from './evaluate.js';
-import { compareLevels, levelVersionString, policyFromLabels, policyMinor, sameLevelVersion, type LevelVersion, type Policy } from './policy-labels.js';
+import { compareLevels, equivalentPolicies, LABEL_PREFIX, levelVersionString, policyFromLabels, policyMinor, sameLevelVersion, type LevelVersion, type Policy } from './policy-labels.js';
+import { DEFAULT_POD_SECURITY_CONFIG, type PodSecurityConfig } from './pod-security-config.js';
 import { hasPodTemplate, podTemplateOf } from './pod-template.js';
 import { isSignificantPodUpdate } from './significant-update.js';
 
@@ -16,13 +17,17 @@ const MAX_PODS_TO_CHECK = 3000;
 export const ENFORCE_POLICY_ANNOTATION = 'pod-security.kubernetes.io/enforce-policy';
 export const AUDIT_VIOLATIONS_ANNOTATION = 'pod-security.kubernetes.io/audit-violations';
 const ERROR_ANNOTATION = 'pod-security.kubernetes.io/error';
+export const EXEMPT_ANNOTATION = 'pod-security.kubernetes.io/exempt';
 
 export class PodSecurityAdmission {
   private readonly namespaces: ObjectCache;
   private index = new Map<string, KObject>();
   private indexVersion = -1;
 
-  constructor(private readonly registry: Registry) {
+  constructor(
+    private readonly registry: Registry,
+    private readonly config: PodSecurityConfig = DEFAULT_POD_SECURITY_CONFIG,
+  ) {
     this.namespaces = new ObjectCache(() => registry.store('', 'v1', 'namespaces'));
   }
 
@@ -32,9 +37,10 @@ export class PodSecurityAdmission {
     if (group === '' && resource === 'namespaces') return this.validateNamespace(a, o, old, ctx);
     if (group === '' && resource === 'pods') return this.validatePod(a, o, old, ctx);
     if (a.subresource || !hasPodTemplate(group, resource)) return;
+    if (this.exempt(a, ctx)) return;
     const template = podTemplateOf(group, resource, o);
     if (!template) return;
-    const { policy, errs } = policyFromLabels(await this.labelsOf(a.namespace));
+    const { policy, errs } = this.policyOf(await this.labelsOf(a.namespace));
     if (!errs.length && policy.warn.level === 'privileged' && policy.audit.level === 'privileged') return;
     this.evaluate(a, policy, errs, template.metadata, template.spec, ctx, false);
   }
@@ -43,9 +49,27 @@ export class PodSecurityAdmission {
     this.namespaces.stop();
   }
 
+  private policyOf(labels: Record<string, string> | undefined): ReturnType<typeof policyFromLabels> {
+    return policyFromLabels(labels, this.config.defaults);
+  }
+
+  /** An exempt namespace or user skips every check; the audit annotation says which. */
+  private exempt(a: AdmissionAttributes, ctx: RequestContext): boolean {
+    const { namespaces, usernames } = this.config.exemptions;
+    const why = namespaces.includes(a.namespace) ? 'namespace' : usernames.includes(ctx.user.username) ? 'user' : undefined;
+    if (why && ctx.auditAnnotations) ctx.auditAnnotations[EXEMPT_ANNOTATION] = why;
+    return why !== undefined;
+  }
+
+  private exemptRuntimeClass(spec: Json): boolean {
+    const rc = spec.runtimeClassName;
+    return typeof rc === 'string' && this.config.exemptions.runtimeClasses.includes(rc);
+  }
+
   private async validatePod(a: AdmissionAttributes, o: KObject, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     if (IGNORED_POD_SUBRESOURCES.has(a.subresource)) return;
-    const { policy, errs } = policyFromLabels(await this.labelsOf(a.namespace));
+    if (this.exempt(a, ctx)) return;
+    const { policy, errs } = this.policyOf(await this.labelsOf(a.namespace));
     if (!errs.length && policy.enforce.level === 'privileged' && policy.audit.level === 'privileged' && policy.warn.level === 'privileged') {
       if (ctx.auditAnnotations) ctx.auditAnnotations[ENFORCE_POLICY_ANNOTATION] = levelVersionString(policy.enforce);
       return;
@@ -55,6 +79,10 @@ export class PodSecurityAdmission {
   }
 
   private evaluate(a: AdmissionAttributes, policy: Policy, errs: FieldError[], metadata: Json, spec: Json, ctx: RequestContext, enforce: boolean, name?: string): void {
+    if (this.exemptRuntimeClass(spec)) {
+      if (ctx.auditAnnotations) ctx.auditAnnotations[EXEMPT_ANNOTATION] = 'runtimeClass';
+      return;
+    }
     const results = new Map<string, ReturnType<typeof evaluatePod>>();
     const run = (lv: LevelVersion) => {
       const key = levelVersionString(lv);
@@ -79,19 +107,34 @@ export class PodSecurityAdmission {
 
   private async validateNamespace(a: AdmissionAttributes, o: KObject, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     if (a.subresource) return;
-    const next = policyFromLabels(o.metadata?.labels);
+    const next = this.policyOf(o.metadata?.labels);
     const name = a.name || o.metadata?.name || '';
+    const exempt = this.config.exemptions.namespaces.includes(name);
     if (a.operation === 'CREATE') {
       if (next.errs.length) throw invalidError({ group: '', kind: 'Namespace' }, name, next.errs);
+      if (exempt) this.warnExemptNamespace(name, next.policy, o.metadata?.labels, ctx);
       return;
     }
-    const prev = policyFromLabels(old?.metadata?.labels);
+    const prev = this.policyOf(old?.metadata?.labels);
     if (next.errs.length && (!prev.errs.length || JSON.stringify(next.errs) !== JSON.stringify(prev.errs))) throw invalidError({ group: '', kind: 'Namespace' }, name, next.errs);
     const enforce = next.policy.enforce;
     const before = prev.policy.enforce;
     if (sameLevelVersion(enforce, before) || enforce.level === 'privileged') return;
     if (enforce.version === before.version && compareLevels(enforce.level, before.level) < 1) return;
+    if (exempt) return this.warnExemptNamespace(name, next.policy, o.metadata?.labels, ctx);
     ctx.warnings.push(...(await this.existingPodWarnings(name, enforce)));
+  }
+
+  /** Labelling an exempt namespace with a stricter policy than the defaults warns that it is ignored. */
+  private warnExemptNamespace(name: string, policy: Policy, labels: Record<string, string> | undefined, ctx: RequestContext): void {
+    const privileged = (['enforce', 'audit', 'warn'] as const).every((m) => policy[m].level === 'privileged');
+    if (privileged || equivalentPolicies(policy, this.config.defaults)) return;
+    const parts: string[] = [];
+    for (const mode of ['enforce', 'audit', 'warn'] as const) {
+      const labelled = labels?.[`${LABEL_PREFIX}${mode}`] !== undefined || labels?.[`${LABEL_PREFIX}${mode}-version`] !== undefined;
+      if (policy[mode].level !== 'privileged' && labelled) parts.push(`${mode}=${levelVersionString(policy[mode])}`);
+    }
+    ctx.warnings.push(`namespace ${JSON.stringify(name)} is exempt from Pod Security, and the policy (${parts.join(', ')}) will be ignored`);
   }
 
   /** Upstream's EvaluatePodsInNamespace: one line per distinct violation, naming the first pod and how many others. */
@@ -104,7 +147,7 @@ export class PodSecurityAdmission {
     } catch {
       return ['failed to list pods while checking new PodSecurity enforce level'];
     }
-    const ordered = prioritize(pods);
+    const ordered = prioritize(pods.filter((p) => !this.exemptRuntimeClass(obj(p.spec))));
     const total = ordered.length;
     const checked = ordered.slice(0, MAX_PODS_TO_CHECK);
     const counts = new Map<string, { pod: string; n: number }>();

@@ -27,4 +27,23 @@ describe('PodSecurity namespace labels', () => {
     assert.equal(policy.enforce.level, 'restricted');
     assert.equal(policy.audit.level, 'privileged');
   });
+
+  test('warn follows an explicitly stricter enforce level (and its version) unless warn is labelled', () => {
+    const { policy } = policyFromLabels({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.30' });
+    assert.equal(levelVersionString(policy.warn), 'baseline:v1.30');
+    const labelled = policyFromLabels({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'privileged' }).policy;
+    assert.equal(levelVersionString(labelled.warn), 'privileged:latest');
+    const versioned = policyFromLabels({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.30', 'pod-security.kubernetes.io/warn-version': 'v1.29' }).policy;
+    assert.equal(levelVersionString(versioned.warn), 'restricted:v1.29');
+    // an invalid enforce level counts as restricted but does not move warn
+    assert.equal(levelVersionString(policyFromLabels({ 'pod-security.kubernetes.io/enforce': 'bad' }).policy.warn), 'privileged:latest');
+  });
+
+  test('configured defaults fill what the labels leave out', () => {
+    const defaults = { enforce: { level: 'baseline' as const, version: 'v1.33' }, audit: { level: 'restricted' as const, version: 'latest' }, warn: { level: 'restricted' as const, version: 'latest' } };
+    assert.deepEqual(policyFromLabels(undefined, defaults).policy, defaults);
+    const { policy } = policyFromLabels({ 'pod-security.kubernetes.io/enforce': 'restricted' }, defaults);
+    assert.equal(levelVersionString(policy.enforce), 'restricted:v1.33');
+    assert.equal(levelVersionString(policy.audit), 'restricted:latest');
+  });
 });

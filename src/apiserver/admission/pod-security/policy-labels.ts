@@ -33,28 +33,50 @@ export function sameLevelVersion(a: LevelVersion, b: LevelVersion): boolean {
   return a.level === b.level && a.version === b.version;
 }
 
-/** Reads the labels; bad levels fall back to restricted for enforce and privileged for audit and warn. */
-export function policyFromLabels(labels: Record<string, string> | undefined): { policy: Policy; errs: FieldError[] } {
+const DEFAULT_POLICY: Policy = { enforce: { level: 'privileged', version: 'latest' }, audit: { level: 'privileged', version: 'latest' }, warn: { level: 'privileged', version: 'latest' } };
+
+/**
+ * upstream's PolicyToEvaluate: the labels over the configured defaults; bad levels fall back to restricted
+ * for enforce and privileged for audit and warn; warn follows an explicitly stricter enforce level.
+ */
+export function policyFromLabels(labels: Record<string, string> | undefined, defaults: Policy = DEFAULT_POLICY): { policy: Policy; errs: FieldError[] } {
   const errs: FieldError[] = [];
-  const policy: Policy = { enforce: { level: 'privileged', version: 'latest' }, audit: { level: 'privileged', version: 'latest' }, warn: { level: 'privileged', version: 'latest' } };
+  const policy: Policy = { enforce: { ...defaults.enforce }, audit: { ...defaults.audit }, warn: { ...defaults.warn } };
+  if (!labels) return { policy, errs };
+  let enforceLevelSet = false;
   for (const mode of ['enforce', 'audit', 'warn'] as const) {
     const levelKey = `${LABEL_PREFIX}${mode}`;
     const versionKey = `${levelKey}-version`;
-    const level = labels?.[levelKey];
+    const level = labels[levelKey];
     if (level !== undefined) {
-      if (LEVELS.includes(level as Level)) policy[mode].level = level as Level;
-      else {
+      if (LEVELS.includes(level as Level)) {
+        policy[mode].level = level as Level;
+        if (mode === 'enforce') enforceLevelSet = true;
+      } else {
         policy[mode].level = mode === 'enforce' ? 'restricted' : 'privileged';
         errs.push(invalid(`metadata.labels[${levelKey}]`, level, `must be one of ${LEVELS.join(', ')}`));
       }
     }
-    const version = labels?.[versionKey];
+    const version = labels[versionKey];
     if (version !== undefined) {
       if (version === 'latest' || VERSION.test(version)) policy[mode].version = version === 'latest' ? 'latest' : `v1.${Number(VERSION.exec(version)![1])}`;
-      else errs.push(invalid(`metadata.labels[${versionKey}]`, version, 'must be "latest" or "v1.x"'));
+      else {
+        policy[mode].version = 'latest';
+        errs.push(invalid(`metadata.labels[${versionKey}]`, version, 'must be "latest" or "v1.x"'));
+      }
     }
   }
+  const warnKey = `${LABEL_PREFIX}warn`;
+  if (labels[warnKey] === undefined && enforceLevelSet && compareLevels(policy.enforce.level, policy.warn.level) > 0) {
+    policy.warn.level = policy.enforce.level;
+    if (labels[`${warnKey}-version`] === undefined) policy.warn.version = policy.enforce.version;
+  }
   return { policy, errs };
+}
+
+/** Policy.Equivalent: the same level in each mode, and the same version unless the level is privileged. */
+export function equivalentPolicies(a: Policy, b: Policy): boolean {
+  return (['enforce', 'audit', 'warn'] as const).every((m) => a[m].level === b[m].level && (a[m].level === 'privileged' || a[m].version === b[m].version));
 }
 
 export function compareLevels(a: Level, b: Level): number {
