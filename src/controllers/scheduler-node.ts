@@ -1,0 +1,84 @@
+// The scheduler's per-node filters that need no other pods (NodeUnschedulable, TaintToleration, NodeAffinity),
+// in the default profile's order, and the scores built on the same matching (preferred node affinity,
+// PreferNoSchedule taints).
+import type { KObject } from '../client/types.js';
+
+function matchExpression(labels: Record<string, string>, e: KObject): boolean {
+  const v = labels[e.key];
+  switch (e.operator) {
+    case 'In':
+      return v !== undefined && (e.values ?? []).includes(v);
+    case 'NotIn':
+      return v === undefined || !(e.values ?? []).includes(v);
+    case 'Exists':
+      return v !== undefined;
+    case 'DoesNotExist':
+      return v === undefined;
+    case 'Gt':
+      return v !== undefined && Number(v) > Number(e.values?.[0]);
+    case 'Lt':
+      return v !== undefined && Number(v) < Number(e.values?.[0]);
+    default:
+      return false;
+  }
+}
+
+/** A NodeSelectorTerm: every expression and field matches; a term with neither matches nothing. */
+function termMatches(t: KObject, node: KObject): boolean {
+  const exprs: KObject[] = t.matchExpressions ?? [];
+  const fields: KObject[] = t.matchFields ?? [];
+  if (exprs.length === 0 && fields.length === 0) return false;
+  const labels: Record<string, string> = node.metadata.labels ?? {};
+  return exprs.every((e) => matchExpression(labels, e)) && fields.every((f) => matchExpression({ 'metadata.name': node.metadata.name }, f));
+}
+
+/** The pod's nodeSelector and required node affinity (upstream's GetRequiredNodeAffinity().Match). */
+export function requiredNodeAffinityMatches(pod: KObject, node: KObject): boolean {
+  const labels: Record<string, string> = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (!required) return true;
+  return ((required.nodeSelectorTerms ?? []) as KObject[]).some((t) => termMatches(t, node));
+}
+
+export function tolerates(tolerations: KObject[], taint: KObject): boolean {
+  return tolerations.some((t) => {
+    if (t.effect && t.effect !== taint.effect) return false;
+    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
+    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
+  });
+}
+
+/** The first NoSchedule/NoExecute taint the pod does not tolerate. */
+export function untoleratedTaint(pod: KObject, node: KObject): KObject | undefined {
+  const tolerations: KObject[] = pod.spec?.tolerations ?? [];
+  return ((node.spec?.taints ?? []) as KObject[]).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t));
+}
+
+/** Why a node does not fit regardless of its pods, in the scheduler's words, or undefined when it fits. */
+export function nodeUnfit(pod: KObject, node: KObject): string | undefined {
+  const tolerations: KObject[] = pod.spec?.tolerations ?? [];
+  if (node.spec?.unschedulable && !tolerates(tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'node(s) were unschedulable';
+  const taint = untoleratedTaint(pod, node);
+  if (taint) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+  // the node lifecycle controller taints a node that is not Ready; a simulated node may lack the taint for a moment
+  const ready = (node.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
+  if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+  if (!requiredNodeAffinityMatches(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
+  return undefined;
+}
+
+/** NodeAffinity's raw score: the summed weights of the preferred terms the node matches. */
+export function preferredNodeAffinityScore(pod: KObject, node: KObject): number {
+  let score = 0;
+  for (const p of (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) as KObject[]) {
+    if (p.weight && p.preference && termMatches(p.preference, node)) score += p.weight;
+  }
+  return score;
+}
+
+/** TaintToleration's raw score: PreferNoSchedule taints not tolerated by the pod's tolerations for that effect. */
+export function intolerablePreferNoSchedule(pod: KObject, node: KObject): number {
+  const tolerations = ((pod.spec?.tolerations ?? []) as KObject[]).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+  return ((node.spec?.taints ?? []) as KObject[]).filter((t) => t.effect === 'PreferNoSchedule' && !tolerates(tolerations, t)).length;
+}
