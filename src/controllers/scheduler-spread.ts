@@ -119,23 +119,45 @@ export function spreadScores(pod: KObject, feasible: NodeInfo[], snap: Snapshot,
   const constraints = own ? podConstraints(pod, 'ScheduleAnyway') : defaultConstraints(defaults());
   if (constraints.length === 0) return undefined;
   const ns = pod.metadata.namespace;
+  // constraints often share one selector (the system defaults always do): count each node's pods once
+  const memo = new Map<LabelSelector, Map<NodeInfo, number>>();
+  const count = (c: Constraint, ni: NodeInfo) => {
+    let m = memo.get(c.selector);
+    if (!m) memo.set(c.selector, (m = new Map()));
+    let n = m.get(ni);
+    if (n === undefined) m.set(ni, (n = countMatching(ni.pods, c.selector, ns)));
+    return n;
+  };
   const ignored = new Set<string>();
   const counts = constraints.map(() => new Map<string, number>());
+  // values only a node lacking the key would map to are never read by Score: they need no counting
+  const read = constraints.map(() => new Set<string>());
   for (const ni of feasible) {
     if (own && !hasKeys(ni.labels, constraints)) {
       ignored.add(ni.name);
       continue;
     }
-    constraints.forEach((c, i) => c.topologyKey !== HOSTNAME && counts[i]!.set(ni.labels[c.topologyKey] ?? '', 0));
+    constraints.forEach((c, i) => {
+      if (c.topologyKey === HOSTNAME) return;
+      const v = ni.labels[c.topologyKey];
+      counts[i]!.set(v ?? '', 0);
+      if (v !== undefined) read[i]!.add(v);
+    });
   }
   const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME ? feasible.length - ignored.size : counts[i]!.size) + 2));
+  const affinityOk = new Map<NodeInfo, boolean>();
   for (const ni of snap.nodes) {
     if (own && !hasKeys(ni.labels, constraints)) continue;
     constraints.forEach((c, i) => {
-      if (!included(c, pod, ni.node)) return;
       const v = ni.labels[c.topologyKey] ?? '';
-      const n = counts[i]!.get(v);
-      if (n !== undefined) counts[i]!.set(v, n + countMatching(ni.pods, c.selector, ns));
+      if (!read[i]!.has(v)) return;
+      if (c.honorAffinity) {
+        let ok = affinityOk.get(ni);
+        if (ok === undefined) affinityOk.set(ni, (ok = requiredNodeAffinityMatches(pod, ni.node)));
+        if (!ok) return;
+      }
+      if (c.honorTaints && untoleratedTaint(pod, ni.node)) return;
+      counts[i]!.set(v, counts[i]!.get(v)! + count(c, ni));
     });
   }
   const raw = feasible.map((ni) => {
@@ -144,7 +166,7 @@ export function spreadScores(pod: KObject, feasible: NodeInfo[], snap: Snapshot,
     constraints.forEach((c, i) => {
       const v = ni.labels[c.topologyKey];
       if (v === undefined) return;
-      const cnt = c.topologyKey === HOSTNAME ? countMatching(ni.pods, c.selector, ns) : counts[i]!.get(v)!;
+      const cnt = c.topologyKey === HOSTNAME ? count(c, ni) : counts[i]!.get(v)!;
       score += cnt * weights[i]! + (c.maxSkew - 1);
     });
     return Math.round(score);
