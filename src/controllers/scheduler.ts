@@ -12,7 +12,7 @@ import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 import { findFeasible, fitErrorMessage, scoreNodes, selectHost } from './scheduler-cycle.js';
 import { preempt, type Candidate } from './scheduler-preemption.js';
-import { buildSnapshot, type Snapshot } from './scheduler-snapshot.js';
+import { buildSnapshot, podPriority, type Snapshot } from './scheduler-snapshot.js';
 import { defaultSpreadSelector } from './scheduler-spread.js';
 
 const NAME = 'default-scheduler';
@@ -42,7 +42,8 @@ export class Scheduler extends QueueController {
     const freed = () => this.unschedulable.forEach((k) => this.queue.add(k));
     const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
     this.pods = this.ctx.informers.informer(PODS).on({
-      add,
+      // a pod placed may satisfy another's pod affinity or topology spread
+      add: (p) => (p.spec?.nodeName ? freed() : add(p)),
       update: (o, p) => (p.spec?.nodeName ? (terminal(p) && !terminal(o)) || o.metadata.labels !== p.metadata.labels ? freed() : undefined : add(p)),
       delete: (p) => (p.spec?.nodeName ? freed() : this.unschedulable.delete(keyOf(p))),
     });
@@ -82,10 +83,12 @@ export class Scheduler extends QueueController {
       const outcome = preempt(pod, snap, statuses, this.pdbs.items());
       if ('message' in outcome) return this.markUnschedulable(pod, `${fit} ${outcome.message}`);
       await this.markUnschedulable(pod, fit, outcome.node);
-      return this.evict(pod, outcome);
+      return this.evict(pod, outcome, snap);
     }
     this.unschedulable.delete(key);
-    const node = feasible.length === 1 ? feasible[0]! : selectHost(feasible, scoreNodes(pod, feasible, snap, () => defaultSpreadSelector(pod, this.listers())));
+    // the node an earlier preemption freed is tried first, and taken when it fits (evaluateNominatedNode)
+    const nominated = feasible.find((ni) => ni.name === pod.status?.nominatedNodeName);
+    const node = nominated ?? (feasible.length === 1 ? feasible[0]! : selectHost(feasible, scoreNodes(pod, feasible, snap, () => defaultSpreadSelector(pod, this.listers()))));
     await this.bind(pod, node.name);
   }
 
@@ -109,8 +112,8 @@ export class Scheduler extends QueueController {
     await this.event(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
   }
 
-  /** prepareCandidate: each victim gets DisruptionTarget, is deleted, and hears who preempted it. */
-  private async evict(pod: KObject, c: Candidate): Promise<void> {
+  /** prepareCandidate: each victim gets DisruptionTarget, is deleted, and hears who preempted it; lower-priority pods nominated to the node lose the nomination. */
+  private async evict(pod: KObject, c: Candidate, snap: Snapshot): Promise<void> {
     const condition = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(), reason: 'PreemptionByScheduler', message: `${pod.spec?.schedulerName ?? NAME}: preempting to accommodate a higher priority pod` };
     for (const v of c.victims) {
       try {
@@ -121,6 +124,12 @@ export class Scheduler extends QueueController {
         continue;
       }
       await this.event(v, 'Normal', 'Preempted', 'Preempting', `Preempted by pod ${pod.metadata.uid} on node ${c.node}`, pod);
+    }
+    for (const p of snap.nominated.get(c.node) ?? []) {
+      if (p.metadata.uid === pod.metadata.uid || podPriority(p) >= podPriority(pod)) continue;
+      await this.ctx.client.patch(PODS, p.metadata.namespace, p.metadata.name, 'merge', { status: { nominatedNodeName: null } }, { subresource: 'status' }).catch((e) => {
+        if (!isStatus(e, 404, 409)) throw e;
+      });
     }
   }
 
