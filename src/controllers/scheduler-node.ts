@@ -35,7 +35,8 @@ function termMatches(t: KObject, node: KObject): boolean {
 /** The pod's nodeSelector and required node affinity (upstream's GetRequiredNodeAffinity().Match). */
 export function requiredNodeAffinityMatches(pod: KObject, node: KObject): boolean {
   const labels: Record<string, string> = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries((pod.spec?.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
+  const selector: Record<string, string> | undefined = pod.spec?.nodeSelector;
+  if (selector) for (const k in selector) if (labels[k] !== selector[k]) return false;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
   if (!required) return true;
   return ((required.nodeSelectorTerms ?? []) as KObject[]).some((t) => termMatches(t, node));
@@ -51,9 +52,18 @@ export function tolerates(tolerations: KObject[], taint: KObject): boolean {
 
 /** The first NoSchedule/NoExecute taint the pod does not tolerate. */
 export function untoleratedTaint(pod: KObject, node: KObject): KObject | undefined {
+  const taints: KObject[] | undefined = node.spec?.taints;
+  if (!taints?.length) return undefined;
   const tolerations: KObject[] = pod.spec?.tolerations ?? [];
-  return ((node.spec?.taints ?? []) as KObject[]).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t));
+  return taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t));
 }
+
+const readiness = new WeakMap<KObject, boolean>();
+const isReady = (node: KObject): boolean => {
+  let r = readiness.get(node);
+  if (r === undefined) readiness.set(node, (r = (node.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready')?.status === 'True'));
+  return r;
+};
 
 /** Why a node does not fit regardless of its pods, in the scheduler's words, or undefined when it fits. */
 export function nodeUnfit(pod: KObject, node: KObject): string | undefined {
@@ -62,8 +72,7 @@ export function nodeUnfit(pod: KObject, node: KObject): string | undefined {
   const taint = untoleratedTaint(pod, node);
   if (taint) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
   // the node lifecycle controller taints a node that is not Ready; a simulated node may lack the taint for a moment
-  const ready = (node.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
-  if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+  if (!isReady(node)) return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
   if (!requiredNodeAffinityMatches(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
   return undefined;
 }
@@ -79,6 +88,7 @@ export function preferredNodeAffinityScore(pod: KObject, node: KObject): number 
 
 /** TaintToleration's raw score: PreferNoSchedule taints not tolerated by the pod's tolerations for that effect. */
 export function intolerablePreferNoSchedule(pod: KObject, node: KObject): number {
+  if (!node.spec?.taints?.length) return 0;
   const tolerations = ((pod.spec?.tolerations ?? []) as KObject[]).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
   return ((node.spec?.taints ?? []) as KObject[]).filter((t) => t.effect === 'PreferNoSchedule' && !tolerates(tolerations, t)).length;
 }

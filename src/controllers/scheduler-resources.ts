@@ -102,9 +102,12 @@ export function nodeUsage(pods: KObject[]): Map<string, Usage> {
   return out;
 }
 
-const allocatable = (node: KObject) => {
+const allocatables = new WeakMap<object, NonZero>();
+const allocatable = (node: KObject): NonZero => {
   const a: Record<string, unknown> = node.status?.allocatable ?? {};
-  return { milliCpu: a.cpu === undefined ? 0 : Math.round(quantityValue(a.cpu) * 1000), memory: a.memory === undefined ? 0 : quantityValue(a.memory) };
+  let r = allocatables.get(a);
+  if (!r) allocatables.set(a, (r = { milliCpu: a.cpu === undefined ? 0 : Math.round(quantityValue(a.cpu) * 1000), memory: a.memory === undefined ? 0 : quantityValue(a.memory) }));
+  return r;
 };
 
 /** Upstream's leastRequestedScore, integer maths as int64. */
@@ -117,13 +120,8 @@ function leastRequested(requested: number, capacity: number): number {
 export function leastAllocatedScore(pod: KObject, node: KObject, used: Usage | undefined): number {
   const cap = allocatable(node);
   const nz = nonZeroRequests(pod);
-  let score = 0;
-  let weights = 0;
-  for (const [req, c] of [[(used?.nonZero.milliCpu ?? 0) + nz.milliCpu, cap.milliCpu], [(used?.nonZero.memory ?? 0) + nz.memory, cap.memory]] as const) {
-    if (c === 0) continue;
-    score += leastRequested(req, c);
-    weights++;
-  }
+  const weights = (cap.milliCpu ? 1 : 0) + (cap.memory ? 1 : 0);
+  const score = (cap.milliCpu ? leastRequested((used?.nonZero.milliCpu ?? 0) + nz.milliCpu, cap.milliCpu) : 0) + (cap.memory ? leastRequested((used?.nonZero.memory ?? 0) + nz.memory, cap.memory) : 0);
   return weights ? Math.floor(score / weights) : 0;
 }
 

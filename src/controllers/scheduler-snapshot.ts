@@ -1,7 +1,13 @@
 // One scheduling attempt's view of the cluster (upstream's Snapshot of NodeInfos): each node with the pods
 // assigned to it and what they request, built once per attempt so that filters and scores stay O(pods).
 import type { KObject } from '../client/types.js';
+import { SchedulerCache } from './scheduler-cache.js';
 import { addUsage, emptyUsage, type Usage } from './scheduler-resources.js';
+
+export interface PodCount {
+  count: number;
+  counts(p: KObject): boolean;
+}
 
 export interface NodeInfo {
   node: KObject;
@@ -10,6 +16,8 @@ export interface NodeInfo {
   /** Non-terminal pods assigned to the node, terminating ones included. */
   pods: KObject[];
   usage: Usage;
+  /** Counts of the node's pods that some selector matches, kept up to date as pods come and go. */
+  memo?: Map<string, PodCount>;
 }
 
 export interface Snapshot {
@@ -22,8 +30,6 @@ export interface Snapshot {
   namespaceLabels(ns: string): Record<string, string> | undefined;
 }
 
-const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-const hasPodAffinity = (p: KObject) => !!(p.spec?.affinity?.podAffinity || p.spec?.affinity?.podAntiAffinity);
 
 export function nodeInfo(node: KObject, pods: KObject[] = []): NodeInfo {
   const ni: NodeInfo = { node, name: node.metadata.name, labels: node.metadata.labels ?? {}, pods: [], usage: emptyUsage() };
@@ -34,26 +40,12 @@ export function nodeInfo(node: KObject, pods: KObject[] = []): NodeInfo {
   return ni;
 }
 
+/** A snapshot of the given nodes and pods, as the scheduler's cache would hold them. */
 export function buildSnapshot(nodes: KObject[], pods: KObject[], namespaceLabels: (ns: string) => Record<string, string> | undefined): Snapshot {
-  const infos = nodes.map((n) => nodeInfo(n));
-  const byName = new Map(infos.map((ni) => [ni.name, ni]));
-  const podsWithAffinity: KObject[] = [];
-  const nominated = new Map<string, KObject[]>();
-  for (const p of pods) {
-    if (terminal(p)) continue;
-    const name: string | undefined = p.spec?.nodeName;
-    if (!name) {
-      const nom: string | undefined = p.status?.nominatedNodeName;
-      if (nom && !p.metadata.deletionTimestamp) nominated.set(nom, [...(nominated.get(nom) ?? []), p]);
-      continue;
-    }
-    const ni = byName.get(name);
-    if (!ni) continue;
-    ni.pods.push(p);
-    addUsage(ni.usage, p);
-    if (hasPodAffinity(p)) podsWithAffinity.push(p);
-  }
-  return { nodes: infos, byName, podsWithAffinity, nominated, namespaceLabels };
+  const cache = new SchedulerCache(namespaceLabels);
+  for (const n of nodes) cache.setNode(n);
+  for (const p of pods) cache.setPod(p);
+  return cache.snapshot();
 }
 
 /** The snapshot with some pods taken off one node (preemption's dry run). */

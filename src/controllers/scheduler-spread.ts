@@ -68,10 +68,37 @@ export function defaultConstraints(selector: LabelSelector): Constraint[] {
   return [c(3, HOSTNAME), c(5, 'topology.kubernetes.io/zone')];
 }
 
+const counted = (p: KObject, selector: LabelSelector, ns: string) => !p.metadata.deletionTimestamp && p.metadata.namespace === ns && selector.matches(p.metadata.labels ?? {});
+
 function countMatching(pods: KObject[], selector: LabelSelector, ns: string): number {
   let n = 0;
-  for (const p of pods) if (!p.metadata.deletionTimestamp && p.metadata.namespace === ns && selector.matches(p.metadata.labels ?? {})) n++;
+  for (const p of pods) if (counted(p, selector, ns)) n++;
   return n;
+}
+
+const signatures = new WeakMap<LabelSelector, string>();
+const signature = (s: LabelSelector) => {
+  let sig = signatures.get(s);
+  if (sig === undefined) signatures.set(s, (sig = JSON.stringify(s.requirements)));
+  return sig;
+};
+
+/** Selectors a node keeps counts for; past this many (old revisions' selectors) it starts afresh. */
+const MEMO_LIMIT = 64;
+
+/** A selector's memo key in a namespace, or undefined for a selector that matches nothing. */
+const memoKey = (selector: LabelSelector, ns: string) => (selector.empty && !selector.matches({}) ? undefined : `${ns}\n${signature(selector)}`);
+
+/** Matching pods on a node, counted once and then kept up to date by the scheduler's cache. */
+function countOn(ni: NodeInfo, selector: LabelSelector, ns: string, key = memoKey(selector, ns)): number {
+  if (key === undefined) return 0;
+  ni.memo ??= new Map();
+  const m = ni.memo.get(key);
+  if (m) return m.count;
+  if (ni.memo.size >= MEMO_LIMIT) ni.memo.clear();
+  const count = countMatching(ni.pods, selector, ns);
+  ni.memo.set(key, { count, counts: (p) => counted(p, selector, ns) });
+  return count;
 }
 
 const hasKeys = (labels: Record<string, string>, cs: Constraint[]) => cs.every((c) => labels[c.topologyKey] !== undefined);
@@ -93,7 +120,7 @@ export function spreadFilterState(pod: KObject, snap: Snapshot): SpreadFilterSta
     constraints.forEach((c, i) => {
       if (!included(c, pod, ni.node)) return;
       const v = ni.labels[c.topologyKey]!;
-      counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countMatching(ni.pods, c.selector, pod.metadata.namespace));
+      counts[i]!.set(v, (counts[i]!.get(v) ?? 0) + countOn(ni, c.selector, pod.metadata.namespace));
     });
   }
   return { constraints, counts, min: counts.map((m) => Math.min(...m.values())) };
@@ -119,15 +146,8 @@ export function spreadScores(pod: KObject, feasible: NodeInfo[], snap: Snapshot,
   const constraints = own ? podConstraints(pod, 'ScheduleAnyway') : defaultConstraints(defaults());
   if (constraints.length === 0) return undefined;
   const ns = pod.metadata.namespace;
-  // constraints often share one selector (the system defaults always do): count each node's pods once
-  const memo = new Map<LabelSelector, Map<NodeInfo, number>>();
-  const count = (c: Constraint, ni: NodeInfo) => {
-    let m = memo.get(c.selector);
-    if (!m) memo.set(c.selector, (m = new Map()));
-    let n = m.get(ni);
-    if (n === undefined) m.set(ni, (n = countMatching(ni.pods, c.selector, ns)));
-    return n;
-  };
+  const keys = constraints.map((c) => memoKey(c.selector, ns));
+  const count = (i: number, ni: NodeInfo) => countOn(ni, constraints[i]!.selector, ns, keys[i]);
   const ignored = new Set<string>();
   const counts = constraints.map(() => new Map<string, number>());
   // values only a node lacking the key would map to are never read by Score: they need no counting
@@ -157,7 +177,7 @@ export function spreadScores(pod: KObject, feasible: NodeInfo[], snap: Snapshot,
         if (!ok) return;
       }
       if (c.honorTaints && untoleratedTaint(pod, ni.node)) return;
-      counts[i]!.set(v, counts[i]!.get(v)! + count(c, ni));
+      counts[i]!.set(v, counts[i]!.get(v)! + count(i, ni));
     });
   }
   const raw = feasible.map((ni) => {
@@ -166,7 +186,7 @@ export function spreadScores(pod: KObject, feasible: NodeInfo[], snap: Snapshot,
     constraints.forEach((c, i) => {
       const v = ni.labels[c.topologyKey];
       if (v === undefined) return;
-      const cnt = c.topologyKey === HOSTNAME ? count(c, ni) : counts[i]!.get(v)!;
+      const cnt = c.topologyKey === HOSTNAME ? count(i, ni) : counts[i]!.get(v)!;
       score += cnt * weights[i]! + (c.maxSkew - 1);
     });
     return Math.round(score);

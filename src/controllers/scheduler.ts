@@ -12,7 +12,8 @@ import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 import { findFeasible, fitErrorMessage, scoreNodes, selectHost } from './scheduler-cycle.js';
 import { preempt, type Candidate } from './scheduler-preemption.js';
-import { buildSnapshot, podPriority, type Snapshot } from './scheduler-snapshot.js';
+import { SchedulerCache } from './scheduler-cache.js';
+import { podPriority, type Snapshot } from './scheduler-snapshot.js';
 import { defaultSpreadSelector } from './scheduler-spread.js';
 
 const NAME = 'default-scheduler';
@@ -27,8 +28,7 @@ export class Scheduler extends QueueController {
   private owners!: Map<string, Informer>;
   private services!: Informer;
   private pdbs!: Informer;
-  /** Pods bound by this scheduler that the informer does not show bound yet (upstream's assumed pods). */
-  private readonly assumed = new Map<string, KObject>();
+  private cache!: SchedulerCache;
   /** Pods that fit nowhere: a pod leaving a node may make room for them. */
   private readonly unschedulable = new Set<string>();
 
@@ -41,31 +41,25 @@ export class Scheduler extends QueueController {
     const add = (pod: KObject) => pending(pod) && this.queue.add(keyOf(pod));
     const freed = () => this.unschedulable.forEach((k) => this.queue.add(k));
     const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+    this.namespaces = this.ctx.informers.informer(NAMESPACES);
+    this.cache = new SchedulerCache((ns) => this.namespaces.get(ns)?.metadata?.labels);
     this.pods = this.ctx.informers.informer(PODS).on({
       // a pod placed may satisfy another's pod affinity or topology spread
-      add: (p) => (p.spec?.nodeName ? freed() : add(p)),
-      update: (o, p) => (p.spec?.nodeName ? (terminal(p) && !terminal(o)) || o.metadata.labels !== p.metadata.labels ? freed() : undefined : add(p)),
-      delete: (p) => (p.spec?.nodeName ? freed() : this.unschedulable.delete(keyOf(p))),
+      add: (p) => (this.cache.setPod(p), p.spec?.nodeName ? freed() : add(p)),
+      update: (o, p) => (this.cache.setPod(p), p.spec?.nodeName ? ((terminal(p) && !terminal(o)) || o.metadata.labels !== p.metadata.labels || !o.spec?.nodeName ? freed() : undefined) : add(p)),
+      delete: (p) => (this.cache.removePod(p), p.spec?.nodeName ? freed() : this.unschedulable.delete(keyOf(p))),
     });
     // a node that comes, changes or goes may fit pods that waited
     const retry = () => this.pods.items().forEach(add);
-    this.namespaces = this.ctx.informers.informer(NAMESPACES);
-    this.nodes = this.ctx.informers.informer(NODES).on({ add: retry, update: (o, n) => JSON.stringify(o.spec) !== JSON.stringify(n.spec) || o.metadata.labels !== n.metadata.labels ? retry() : undefined, delete: retry });
+    this.nodes = this.ctx.informers.informer(NODES).on({
+      add: (n) => (this.cache.setNode(n), retry()),
+      update: (o, n) => (this.cache.setNode(n), JSON.stringify(o.spec) !== JSON.stringify(n.spec) || o.metadata.labels !== n.metadata.labels ? retry() : undefined),
+      delete: (n) => (this.cache.removeNode(n.metadata.name), retry()),
+    });
     this.services = this.ctx.informers.informer(SERVICES);
     this.pdbs = this.ctx.informers.informer(PDBS);
     const owners: [string, GVR][] = [['ReplicaSet', REPLICASETS], ['StatefulSet', STATEFULSETS], ['ReplicationController', REPLICATIONCONTROLLERS]];
     this.owners = new Map(owners.map(([kind, gvr]) => [kind, this.ctx.informers.informer(gvr)]));
-  }
-
-  private snapshot(): Snapshot {
-    // what each node holds, counting the pods bound here that the informer has not caught up with
-    const pods = this.pods.items();
-    for (const [k, p] of this.assumed) {
-      const seen = this.pods.get(k);
-      if (!seen || seen.spec?.nodeName) this.assumed.delete(k);
-      else pods.push(p);
-    }
-    return buildSnapshot(this.nodes.items(), pods, (ns) => this.namespaces.get(ns)?.metadata?.labels);
   }
 
   protected async sync(key: string): Promise<void> {
@@ -74,7 +68,7 @@ export class Scheduler extends QueueController {
       this.unschedulable.delete(key);
       return;
     }
-    const snap = this.snapshot();
+    const snap = this.cache.snapshot();
     const { feasible, statuses } = findFeasible(pod, snap);
     if (feasible.length === 0) {
       this.unschedulable.add(key);
@@ -108,7 +102,9 @@ export class Scheduler extends QueueController {
       if (isStatus(e, 409, 404)) return;
       throw e;
     }
-    this.assumed.set(keyOf(pod), { ...pod, spec: { ...pod.spec, nodeName: node } });
+    // assumed bound until the informer shows it (unless it went meanwhile)
+    const seen = this.pods.get(keyOf(pod));
+    if (seen && seen.metadata.uid === pod.metadata.uid && !seen.spec?.nodeName) this.cache.setPod({ ...seen, spec: { ...seen.spec, nodeName: node } });
     await this.event(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
   }
 
