@@ -54,3 +54,14 @@ test('selectHost breaks ties among the best at random, never picking a lower sco
   assert.equal(selectHost(nodes, [5, 9, 9], () => 0.1).name, 'c');
   assert.equal(selectHost(nodes, [9, 5, 5], () => 0).name, 'a');
 });
+
+test('NodePorts refuses a node where a pod holds the same host port and protocol on an overlapping IP', () => {
+  const port = (hostPort: number, extra: KObject = {}) => ({ containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort, ...extra }] }] });
+  const snap = buildSnapshot([node('a'), node('b')], [pod('web', port(8080), 'a'), pod('dns', port(53, { protocol: 'UDP', hostIP: '10.0.0.1' }), 'b')], () => ({}));
+  const verdict = (spec: KObject) => Object.fromEntries(findFeasible(pod('p', spec), snap).statuses);
+  const clash = { reasons: ["node(s) didn't have free ports for the requested pod ports"], unresolvable: false };
+  assert.deepEqual(verdict(port(8080)), { a: clash });
+  assert.deepEqual(verdict(port(53, { protocol: 'UDP' })), { b: clash });
+  assert.deepEqual(verdict(port(53, { protocol: 'UDP', hostIP: '10.0.0.2' })), {});
+  assert.deepEqual(verdict(port(53)), {});
+});

@@ -1,9 +1,10 @@
-// One scheduling cycle over a snapshot, as the default profile runs it: the filters in plugin order (the first
+// One scheduling cycle over a snapshot, as the default profile runs it: the filters in plugin order (NodeUnschedulable,
+// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread, InterPodAffinity; the first
 // failure per node is its status), then the weighted scores of the feasible nodes and the best of them.
 import type { LabelSelector } from '../apimachinery/selectors.js';
 import type { KObject } from '../client/types.js';
 import { hasRequiredPodAffinity, interPodAffinityProblem, interPodAffinityScores, type AffinityView } from './scheduler-affinity.js';
-import { intolerablePreferNoSchedule, nodeUnfit, preferredNodeAffinityScore } from './scheduler-node.js';
+import { PORTS_REASON, hostPortsConflict, intolerablePreferNoSchedule, nodeUnfit, preferredNodeAffinityScore, wantedHostPorts } from './scheduler-node.js';
 import { addUsage, balancedAllocationScore, bestEffortForBalance, insufficient, leastAllocatedScore, podRequests, type Usage } from './scheduler-resources.js';
 import { podPriority, type NodeInfo, type Snapshot } from './scheduler-snapshot.js';
 import { spreadFilterState, spreadProblem, spreadScores, type SpreadFilterState } from './scheduler-spread.js';
@@ -22,8 +23,8 @@ interface PreFilter {
   affinityView?: AffinityView;
 }
 
-function affinityView(snap: Snapshot): AffinityView {
-  return { pods: snap.nodes.flatMap((ni) => ni.pods), nodeByName: new Map(snap.nodes.map((ni) => [ni.name, ni.node])), namespaceLabels: (ns) => snap.namespaceLabels(ns) };
+function affinityView(snap: Snapshot, allPods = true): AffinityView {
+  return { pods: allPods ? snap.nodes.flatMap((ni) => ni.pods) : [], nodeByName: new Map(snap.nodes.map((ni) => [ni.name, ni.node])), namespaceLabels: (ns) => snap.namespaceLabels(ns) };
 }
 
 function preFilter(pod: KObject, snap: Snapshot): PreFilter {
@@ -43,6 +44,7 @@ function usageWithNominated(pod: KObject, ni: NodeInfo, snap: Snapshot): Usage {
 function filterNode(pod: KObject, ni: NodeInfo, snap: Snapshot, pre: PreFilter): NodeStatus | undefined {
   const why = nodeUnfit(pod, ni.node);
   if (why) return { reasons: [why], unresolvable: true };
+  if (hostPortsConflict(wantedHostPorts(pod), ni.pods)) return { reasons: [PORTS_REASON], unresolvable: false };
   const lacking = insufficient(podRequests(pod), ni.node, usageWithNominated(pod, ni, snap));
   if (lacking.length) return { reasons: lacking, unresolvable: false };
   const spread = pre.spread && spreadProblem(pod, pre.spread, ni);
@@ -81,7 +83,7 @@ export function scoreNodes(pod: KObject, feasible: NodeInfo[], snap: Snapshot, d
   addAll(spreadScores(pod, feasible, snap, defaultSpreadSelector), WEIGHTS.podTopologySpread);
   const preferredPodAffinity = pod.spec?.affinity?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length || pod.spec?.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length;
   if (preferredPodAffinity || snap.podsWithAffinity.length) {
-    const view = affinityView(snap);
+    const view = affinityView(snap, !!preferredPodAffinity);
     addAll(interPodAffinityScores(pod, feasible.map((ni) => ni.node), preferredPodAffinity ? view.pods : snap.podsWithAffinity, view), WEIGHTS.interPodAffinity);
   }
   addAll(feasible.map((ni) => leastAllocatedScore(pod, ni.node, ni.usage)), WEIGHTS.nodeResourcesFit);

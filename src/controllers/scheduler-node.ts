@@ -92,3 +92,31 @@ export function intolerablePreferNoSchedule(pod: KObject, node: KObject): number
   const tolerations = ((pod.spec?.tolerations ?? []) as KObject[]).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
   return ((node.spec?.taints ?? []) as KObject[]).filter((t) => t.effect === 'PreferNoSchedule' && !tolerates(tolerations, t)).length;
 }
+
+export const PORTS_REASON = "node(s) didn't have free ports for the requested pod ports";
+
+interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
+}
+
+/** The host ports a pod's containers ask for (upstream's GetContainerPorts), hostIP defaulting to 0.0.0.0. */
+export function wantedHostPorts(pod: KObject): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of (pod.spec?.containers ?? []) as KObject[]) {
+    for (const p of (c.ports ?? []) as KObject[]) if (p.hostPort > 0) out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+  }
+  return out;
+}
+
+/** NodePorts: a wanted port clashes with one a pod on the node holds, on the same protocol and an overlapping IP. */
+export function hostPortsConflict(want: HostPort[], pods: KObject[]): boolean {
+  if (want.length === 0) return false;
+  for (const p of pods) {
+    for (const used of wantedHostPorts(p)) {
+      if (want.some((w) => w.port === used.port && w.protocol === used.protocol && (w.ip === used.ip || w.ip === '0.0.0.0' || used.ip === '0.0.0.0'))) return true;
+    }
+  }
+  return false;
+}
