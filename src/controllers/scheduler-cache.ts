@@ -2,11 +2,21 @@
 // an attempt reads what each node holds instead of summing every pod again. Attempts run synchronously
 // between awaits, so the live cache serves as the attempt's snapshot.
 import type { KObject } from '../client/types.js';
-import { addUsage, emptyUsage } from './scheduler-resources.js';
+import { addUsage, emptyUsage, nonZeroRequests, podRequests } from './scheduler-resources.js';
 import type { NodeInfo, Snapshot } from './scheduler-snapshot.js';
 
 const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const hasPodAffinity = (p: KObject) => !!(p.spec?.affinity?.podAffinity || p.spec?.affinity?.podAntiAffinity);
+
+function sameRequests(a: KObject, b: KObject): boolean {
+  const ra = podRequests(a);
+  const rb = podRequests(b);
+  if (ra.size !== rb.size) return false;
+  for (const [k, v] of ra) if (rb.get(k) !== v) return false;
+  const na = nonZeroRequests(a);
+  const nb = nonZeroRequests(b);
+  return na.milliCpu === nb.milliCpu && na.memory === nb.memory;
+}
 
 interface Slot extends Omit<NodeInfo, 'node'> {
   node?: KObject;
@@ -50,8 +60,11 @@ export class SchedulerCache {
   /** A pod as the informer (or a binding just made) shows it. */
   setPod(pod: KObject): void {
     const uid: string = pod.metadata.uid;
-    this.removePod(pod);
     const name: string | undefined = pod.spec?.nodeName;
+    const at = this.placed.get(uid);
+    // a status update of a pod that stays on its node and asks the same leaves the node's sums as they are
+    if (at && at.slot.name === name && !terminal(pod) && sameRequests(at.pod, pod)) return this.replace(at, pod);
+    this.removePod(pod);
     if (terminal(pod)) return;
     if (!name) {
       if (pod.status?.nominatedNodeName && !pod.metadata.deletionTimestamp) this.nominated.set(uid, pod);
@@ -66,6 +79,17 @@ export class SchedulerCache {
       this.withAffinity.set(uid, pod);
       this.affinityList = undefined;
     }
+  }
+
+  private replace(at: { slot: Slot; pod: KObject }, pod: KObject): void {
+    const s = at.slot;
+    s.pods[s.pods.indexOf(at.pod)] = pod;
+    s.memo?.forEach((m) => (m.count += (m.counts(pod) ? 1 : 0) - (m.counts(at.pod) ? 1 : 0)));
+    const uid: string = pod.metadata.uid;
+    const had = this.withAffinity.delete(uid);
+    if (hasPodAffinity(pod)) this.withAffinity.set(uid, pod);
+    if (had || hasPodAffinity(pod)) this.affinityList = undefined;
+    at.pod = pod;
   }
 
   removePod(pod: KObject): void {
