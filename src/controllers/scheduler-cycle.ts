@@ -19,6 +19,7 @@ export interface NodeStatus {
 export const WEIGHTS = { taintToleration: 3, nodeAffinity: 2, podTopologySpread: 2, interPodAffinity: 2, nodeResourcesFit: 1, balancedAllocation: 1 };
 
 interface PreFilter {
+  ports: ReturnType<typeof wantedHostPorts>;
   spread?: SpreadFilterState;
   affinityView?: AffinityView;
 }
@@ -29,11 +30,12 @@ function affinityView(snap: Snapshot, allPods = true): AffinityView {
 
 function preFilter(pod: KObject, snap: Snapshot): PreFilter {
   const existingAnti = snap.podsWithAffinity.some((p) => (p.spec.affinity.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0);
-  return { spread: spreadFilterState(pod, snap), affinityView: existingAnti || hasRequiredPodAffinity(pod) ? affinityView(snap) : undefined };
+  return { ports: wantedHostPorts(pod), spread: spreadFilterState(pod, snap), affinityView: existingAnti || hasRequiredPodAffinity(pod) ? affinityView(snap) : undefined };
 }
 
 /** Resources of higher- or equal-priority pods nominated to the node count as used (upstream's addNominatedPods). */
 function usageWithNominated(pod: KObject, ni: NodeInfo, snap: Snapshot): Usage {
+  if (snap.nominated.size === 0) return ni.usage;
   const nominated = (snap.nominated.get(ni.name) ?? []).filter((p) => p.metadata.uid !== pod.metadata.uid && podPriority(p) >= podPriority(pod));
   if (nominated.length === 0) return ni.usage;
   const u: Usage = { pods: ni.usage.pods, requests: new Map(ni.usage.requests), nonZero: { ...ni.usage.nonZero } };
@@ -44,7 +46,7 @@ function usageWithNominated(pod: KObject, ni: NodeInfo, snap: Snapshot): Usage {
 function filterNode(pod: KObject, ni: NodeInfo, snap: Snapshot, pre: PreFilter): NodeStatus | undefined {
   const why = nodeUnfit(pod, ni.node);
   if (why) return { reasons: [why], unresolvable: true };
-  if (hostPortsConflict(wantedHostPorts(pod), ni.pods)) return { reasons: [PORTS_REASON], unresolvable: false };
+  if (hostPortsConflict(pre.ports, ni.pods)) return { reasons: [PORTS_REASON], unresolvable: false };
   const lacking = insufficient(podRequests(pod), ni.node, usageWithNominated(pod, ni, snap));
   if (lacking.length) return { reasons: lacking, unresolvable: false };
   const spread = pre.spread && spreadProblem(pod, pre.spread, ni);

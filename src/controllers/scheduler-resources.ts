@@ -145,15 +145,32 @@ export function balancedAllocationScore(pod: KObject, node: KObject, used: Usage
 }
 
 /** The reasons a node cannot take the pod for lack of room, in upstream's order; empty when it fits. */
-export function insufficient(requests: Resources, node: KObject, used: Usage | undefined): string[] {
+const parsedAllocatable = new WeakMap<object, Map<string, number>>();
+function allocatableOf(node: KObject): Map<string, number> {
   const alloc: Record<string, unknown> = node.status?.allocatable ?? {};
+  let m = parsedAllocatable.get(alloc);
+  if (!m) parsedAllocatable.set(alloc, (m = new Map(Object.entries(alloc).map(([k, v]) => [k, quantityValue(v)]))));
+  return m;
+}
+
+const ORDER = ['cpu', 'memory', 'ephemeral-storage'];
+const orders = new WeakMap<Resources, string[]>();
+/** The resources in the order upstream checks them: cpu, memory, ephemeral-storage, then the rest by name. */
+function orderOf(requests: Resources): string[] {
+  let o = orders.get(requests);
+  if (!o) orders.set(requests, (o = [...ORDER, ...[...requests.keys()].filter((k) => !ORDER.includes(k) && k !== 'pods').sort()]));
+  return o;
+}
+
+export function insufficient(requests: Resources, node: KObject, used: Usage | undefined): string[] {
+  const alloc = allocatableOf(node);
   const reasons: string[] = [];
-  if (alloc.pods !== undefined && (used?.pods ?? 0) + 1 > quantityValue(alloc.pods)) reasons.push('Too many pods');
-  const order = ['cpu', 'memory', 'ephemeral-storage', ...[...requests.keys()].filter((k) => k !== 'cpu' && k !== 'memory' && k !== 'ephemeral-storage' && k !== 'pods').sort()];
-  for (const r of order) {
+  const pods = alloc.get('pods');
+  if (pods !== undefined && (used?.pods ?? 0) + 1 > pods) reasons.push('Too many pods');
+  for (const r of orderOf(requests)) {
     const want = requests.get(r) ?? 0;
     if (want <= 0) continue;
-    const have = alloc[r] === undefined ? 0 : quantityValue(alloc[r]);
+    const have = alloc.get(r) ?? 0;
     // a small slack: quantities are compared as floating-point numbers
     if ((used?.requests.get(r) ?? 0) + want > have * (1 + 1e-12)) reasons.push(`Insufficient ${r}`);
   }
