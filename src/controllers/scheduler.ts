@@ -14,9 +14,10 @@ import { findFeasible, fitErrorMessage, scoreNodes, selectHost } from './schedul
 import { preempt, type Candidate } from './scheduler-preemption.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import { podPriority, type Snapshot } from './scheduler-snapshot.js';
-import { defaultSpreadSelector } from './scheduler-spread.js';
+import { defaultSpreadSelector, SPREAD_REASON } from './scheduler-spread.js';
 
 const NAME = 'default-scheduler';
+const AFFINITY_REASON = "node(s) didn't match pod affinity rules";
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
 const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
@@ -29,8 +30,8 @@ export class Scheduler extends QueueController {
   private services!: Informer;
   private pdbs!: Informer;
   private cache!: SchedulerCache;
-  /** Pods that fit nowhere: a pod leaving a node may make room for them. */
-  private readonly unschedulable = new Set<string>();
+  /** Pods that fit nowhere (a pod leaving a node may make room for them), each with whether a pod placed could help too (pod affinity, spreading). */
+  private readonly unschedulable = new Map<string, boolean>();
 
   constructor() {
     super(NAME, 2, 5_000);
@@ -39,14 +40,21 @@ export class Scheduler extends QueueController {
   protected register(): void {
     const pending = (pod: KObject) => !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? NAME) === NAME;
     const add = (pod: KObject) => pending(pod) && this.queue.add(keyOf(pod));
-    const freed = () => this.unschedulable.forEach((k) => this.queue.add(k));
+    const freed = () => this.unschedulable.forEach((_, k) => this.queue.add(k));
+    const placed = () => this.unschedulable.forEach((helps, k) => helps && this.queue.add(k));
+    const relabelled = (o: KObject, p: KObject) => JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(p.metadata.labels ?? {});
     const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
     this.namespaces = this.ctx.informers.informer(NAMESPACES);
     this.cache = new SchedulerCache((ns) => this.namespaces.get(ns)?.metadata?.labels);
     this.pods = this.ctx.informers.informer(PODS).on({
       // a pod placed may satisfy another's pod affinity or topology spread
-      add: (p) => (this.cache.setPod(p), p.spec?.nodeName ? freed() : add(p)),
-      update: (o, p) => (this.cache.setPod(p), p.spec?.nodeName ? ((terminal(p) && !terminal(o)) || o.metadata.labels !== p.metadata.labels || !o.spec?.nodeName ? freed() : undefined) : add(p)),
+      add: (p) => (this.cache.setPod(p), p.spec?.nodeName ? placed() : add(p)),
+      update: (o, p) => {
+        this.cache.setPod(p);
+        if (!p.spec?.nodeName) add(p);
+        else if ((terminal(p) && !terminal(o)) || relabelled(o, p)) freed();
+        else if (!o.spec?.nodeName) placed();
+      },
       delete: (p) => (this.cache.removePod(p), p.spec?.nodeName ? freed() : this.unschedulable.delete(keyOf(p))),
     });
     // a node that comes, changes or goes may fit pods that waited
@@ -71,7 +79,8 @@ export class Scheduler extends QueueController {
     const snap = this.cache.snapshot();
     const { feasible, statuses } = findFeasible(pod, snap);
     if (feasible.length === 0) {
-      this.unschedulable.add(key);
+      const podsCouldHelp = [...statuses.values()].some((st) => st.reasons.some((r) => r === AFFINITY_REASON || r === SPREAD_REASON));
+      this.unschedulable.set(key, podsCouldHelp);
       if (snap.nodes.length === 0) return this.markUnschedulable(pod, 'no nodes available to schedule pods');
       const fit = fitErrorMessage(snap.nodes.length, statuses.values());
       const outcome = preempt(pod, snap, statuses, this.pdbs.items());

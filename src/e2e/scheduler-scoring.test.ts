@@ -109,6 +109,8 @@ describe('scheduler scoring, topology spread and preemption', () => {
         }
       })
       .find((o) => (o.status.conditions ?? []).some((x: { type: string }) => x.type === 'DisruptionTarget'));
+    // the condition joins the pod's others (a strategic merge on type)
+    assert.ok(['PodScheduled', 'Ready', 'DisruptionTarget'].every((t) => withCondition.status.conditions.some((x: { type: string }) => x.type === t)), JSON.stringify(withCondition.status.conditions));
     const disruption = withCondition.status.conditions.find((x: { type: string }) => x.type === 'DisruptionTarget');
     assert.deepEqual({ ...disruption, lastTransitionTime: undefined }, { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: undefined, reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' });
     const preemptor = await get('pre', 'preemptor');
