@@ -30,6 +30,8 @@ export class Scheduler extends QueueController {
   private services!: Informer;
   private pdbs!: Informer;
   private cache!: SchedulerCache;
+  /** Uids of pods whose binding is on its way. */
+  private readonly assumed = new Set<string>();
   /** Pods that fit nowhere (a pod leaving a node may make room for them), each with whether a pod placed could help too (pod affinity, spreading). */
   private readonly unschedulable = new Map<string, boolean>();
 
@@ -50,7 +52,8 @@ export class Scheduler extends QueueController {
       // a pod placed may satisfy another's pod affinity or topology spread
       add: (p) => (this.cache.setPod(p), p.spec?.nodeName ? placed() : add(p)),
       update: (o, p) => {
-        this.cache.setPod(p);
+        // an assumed pod stays on its node while the binding is on its way
+        if (p.spec?.nodeName || !this.assumed.has(p.metadata.uid)) this.cache.setPod(p);
         if (!p.spec?.nodeName) add(p);
         else if ((terminal(p) && !terminal(o)) || relabelled(o, p)) freed();
         else if (!o.spec?.nodeName) placed();
@@ -104,16 +107,22 @@ export class Scheduler extends QueueController {
 
   private async bind(pod: KObject, node: string): Promise<void> {
     const ns = pod.metadata.namespace;
+    const uid: string = pod.metadata.uid;
+    // assumed on the node before the binding is sent, so that the other worker counts it (upstream's assume)
+    this.assumed.add(uid);
+    this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: node } });
     try {
-      await this.ctx.client.post(PODS, ns, pod.metadata.name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
+      await this.ctx.client.post(PODS, ns, pod.metadata.name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
     } catch (e) {
+      this.assumed.delete(uid);
+      const seen = this.pods.get(keyOf(pod));
+      if (seen?.metadata.uid === uid) this.cache.setPod(seen);
+      else this.cache.removePod(pod);
       // bound meanwhile, or gone
       if (isStatus(e, 409, 404)) return;
       throw e;
     }
-    // assumed bound until the informer shows it (unless it went meanwhile)
-    const seen = this.pods.get(keyOf(pod));
-    if (seen && seen.metadata.uid === pod.metadata.uid && !seen.spec?.nodeName) this.cache.setPod({ ...seen, spec: { ...seen.spec, nodeName: node } });
+    this.assumed.delete(uid);
     await this.event(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
   }
 
