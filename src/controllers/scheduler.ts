@@ -79,6 +79,8 @@ export class Scheduler extends QueueController {
       this.unschedulable.delete(key);
       return;
     }
+    // its binding is on its way
+    if (this.assumed.has(pod.metadata.uid)) return;
     const snap = this.cache.snapshot();
     const { feasible, statuses } = findFeasible(pod, snap);
     if (feasible.length === 0) {
