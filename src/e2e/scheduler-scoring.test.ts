@@ -58,6 +58,15 @@ describe('scheduler scoring, topology spread and preemption', () => {
     await c.k(['delete', 'namespace', 'anti', '--wait=true', '--timeout=60s']);
   });
 
+  test("a Deployment's replicas spread one per node by the system default topology spread constraints", async () => {
+    await c.k(['create', 'namespace', 'dflt']);
+    await c.k(['-n', 'dflt', 'create', 'deployment', 'web', '--image=nginx', '--replicas=3']);
+    await c.k(['-n', 'dflt', 'rollout', 'status', 'deployment/web', '--timeout=60s']);
+    const placed = (await c.k(['get', 'pods', '-n', 'dflt', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.spec.nodeName}{"\\n"}{end}'])).trim().split('\n');
+    assert.deepEqual(placed.sort(), NODES);
+    await c.k(['delete', 'namespace', 'dflt', '--wait=true', '--timeout=60s']);
+  });
+
   test('topology spread DoNotSchedule leaves the pod beyond maxSkew Pending with the scheduler\'s reasons', async () => {
     await c.k(['create', 'namespace', 'ts']);
     await c.k(['label', 'node', 'sc-control-plane', 'sc-worker', 'pool=spread']);
