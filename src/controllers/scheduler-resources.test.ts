@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { insufficient, nodeUsage, podRequests } from './scheduler-resources.js';
+import { balancedAllocationScore, bestEffortForBalance, insufficient, leastAllocatedScore, nodeUsage, nonZeroRequests, podRequests } from './scheduler-resources.js';
 
 const pod = (node: string | undefined, containers: Record<string, string>[], extra: Record<string, unknown> = {}) => ({
   metadata: { name: 'p', namespace: 'd' },
@@ -21,4 +21,20 @@ test('a node lacking room says what it lacks, pods first, in the scheduler order
   assert.deepEqual(insufficient(podRequests(pod(undefined, [{ cpu: '500m', memory: '4Gi', 'example.com/gpu': '1' }])), node, used.get('n')), ['Insufficient cpu', 'Insufficient memory', 'Insufficient example.com/gpu']);
   const full = nodeUsage([pod('n', [{}]), pod('n', [{}]), pod('n', [{}])]);
   assert.deepEqual(insufficient(podRequests(pod(undefined, [{}])), node, full.get('n')), ['Too many pods']);
+});
+
+test('LeastAllocated scores the room left with the pod counted, defaults of 100m and 200Mi for containers that request nothing', () => {
+  const used = nodeUsage([pod('n', [{ cpu: '500m', memory: '1Gi' }])]).get('n');
+  assert.equal(leastAllocatedScore(pod(undefined, [{ cpu: '500m', memory: '1Gi' }]), node, used), 50);
+  assert.equal(leastAllocatedScore(pod(undefined, [{}]), node, used), 70);
+  assert.deepEqual(nonZeroRequests(pod(undefined, [{}, { cpu: '1' }])), { milliCpu: 1100, memory: 400 * 2 ** 20 });
+  assert.equal(leastAllocatedScore(pod(undefined, [{ cpu: '3' }]), node, used), 35);
+});
+
+test('BalancedAllocation scores how close the cpu and memory fractions are, and skips pods that request neither', () => {
+  const used = nodeUsage([pod('n', [{ cpu: '500m', memory: '1Gi' }])]).get('n');
+  assert.equal(balancedAllocationScore(pod(undefined, [{ cpu: '500m', memory: '1Gi' }]), node, used), 100);
+  assert.equal(balancedAllocationScore(pod(undefined, [{ cpu: '1' }]), node, used), 75);
+  assert.equal(bestEffortForBalance(pod(undefined, [{}])), true);
+  assert.equal(bestEffortForBalance(pod(undefined, [{ memory: '1Mi' }])), false);
 });

@@ -1,73 +1,39 @@
-// default-scheduler: binds pending pods to Ready nodes that fit (nodeSelector, required node affinity,
-// taints and tolerations, cordoned nodes, requested resources and pod count, required inter-pod affinity),
-// spreading them; a pod that fits nowhere gets PodScheduled=False
-// with the scheduler's summary of why, and events as the real scheduler writes them.
+// default-scheduler: binds pending pods to nodes as kube-scheduler's default profile does — the filters
+// (unschedulable, taints, node affinity, resources, topology spread, inter-pod affinity), the weighted scores,
+// the best node — and when a pod fits nowhere, preempts lower-priority pods for it or marks it
+// PodScheduled=False with the scheduler's summary of why, writing events as the real scheduler does.
 import { randomBytes } from 'node:crypto';
-import type { KObject } from '../client/types.js';
-import { EVENTS_V1, NAMESPACES, NODES, PODS } from './gvr.js';
+import type { GVR, KObject } from '../client/types.js';
+import { PDBS } from './disruption.js';
+import { EVENTS_V1, NAMESPACES, NODES, PODS, REPLICASETS, STATEFULSETS } from './gvr.js';
+import { SERVICES } from './pod-endpoints.js';
+import { REPLICATIONCONTROLLERS } from './replicaset-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
-import { insufficient, nodeUsage, podRequests } from './scheduler-resources.js';
-import { interPodAffinityProblem } from './scheduler-affinity.js';
+import { findFeasible, fitErrorMessage, scoreNodes, selectHost } from './scheduler-cycle.js';
+import { preempt, type Candidate } from './scheduler-preemption.js';
+import { SchedulerCache } from './scheduler-cache.js';
+import { podPriority, type Snapshot } from './scheduler-snapshot.js';
+import { defaultSpreadSelector, SPREAD_REASON } from './scheduler-spread.js';
 
 const NAME = 'default-scheduler';
+const AFFINITY_REASON = "node(s) didn't match pod affinity rules";
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
-
-function matchExpression(labels: Record<string, string>, e: KObject): boolean {
-  const v = labels[e.key];
-  switch (e.operator) {
-    case 'In':
-      return v !== undefined && (e.values ?? []).includes(v);
-    case 'NotIn':
-      return v === undefined || !(e.values ?? []).includes(v);
-    case 'Exists':
-      return v !== undefined;
-    case 'DoesNotExist':
-      return v === undefined;
-    case 'Gt':
-      return v !== undefined && Number(v) > Number(e.values?.[0]);
-    case 'Lt':
-      return v !== undefined && Number(v) < Number(e.values?.[0]);
-    default:
-      return false;
-  }
-}
-
-function affinityMatches(pod: KObject, node: KObject): boolean {
-  const labels: Record<string, string> = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries((pod.spec.nodeSelector ?? {}) as Record<string, string>)) if (labels[k] !== v) return false;
-  const terms: KObject[] = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  if (terms.length === 0) return true;
-  return terms.some((t) => (t.matchExpressions ?? []).every((e: KObject) => matchExpression(labels, e)) && (t.matchFields ?? []).every((f: KObject) => matchExpression({ 'metadata.name': node.metadata.name }, f)));
-}
-
-function tolerates(tolerations: KObject[], taint: KObject): boolean {
-  return tolerations.some((t) => {
-    if (t.effect && t.effect !== taint.effect) return false;
-    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-  });
-}
-
-/** Why a node does not fit, in the scheduler's words, or undefined when it fits. */
-function unfit(pod: KObject, node: KObject): string | undefined {
-  const tolerations: KObject[] = pod.spec.tolerations ?? [];
-  if (node.spec?.unschedulable && !tolerates(tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) return 'node(s) were unschedulable';
-  if (!affinityMatches(pod, node)) return "node(s) didn't match Pod's node affinity/selector";
-  const taint = ((node.spec?.taints ?? []) as KObject[]).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(tolerations, t));
-  if (taint) return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
-  const ready = (node.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready');
-  if (ready?.status !== 'True') return 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
-  return undefined;
-}
+const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
 export class Scheduler extends QueueController {
   private pods!: Informer;
   private nodes!: Informer;
   private namespaces!: Informer;
-  /** Pods bound by this scheduler that the informer does not show bound yet (upstream's assumed pods). */
-  private readonly assumed = new Map<string, KObject>();
+  private owners!: Map<string, Informer>;
+  private services!: Informer;
+  private pdbs!: Informer;
+  private cache!: SchedulerCache;
+  /** Uids of pods whose binding is on its way. */
+  private readonly assumed = new Set<string>();
+  /** Pods that fit nowhere (a pod leaving a node may make room for them), each with whether a pod placed could help too (pod affinity, spreading). */
+  private readonly unschedulable = new Map<string, boolean>();
 
   constructor() {
     super(NAME, 2, 5_000);
@@ -75,78 +41,121 @@ export class Scheduler extends QueueController {
 
   protected register(): void {
     const pending = (pod: KObject) => !pod.spec?.nodeName && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? NAME) === NAME;
-    const add = (pod: KObject) => pending(pod) && this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
-    this.pods = this.ctx.informers.informer(PODS).on({ add, update: (_, p) => add(p) });
+    const add = (pod: KObject) => pending(pod) && this.queue.add(keyOf(pod));
+    const freed = () => this.unschedulable.forEach((_, k) => this.queue.add(k));
+    const placed = () => this.unschedulable.forEach((helps, k) => helps && this.queue.add(k));
+    const relabelled = (o: KObject, p: KObject) => JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(p.metadata.labels ?? {});
+    const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+    this.namespaces = this.ctx.informers.informer(NAMESPACES);
+    this.cache = new SchedulerCache((ns) => this.namespaces.get(ns)?.metadata?.labels);
+    this.pods = this.ctx.informers.informer(PODS).on({
+      // a pod placed may satisfy another's pod affinity or topology spread
+      add: (p) => (this.cache.setPod(p), p.spec?.nodeName ? placed() : add(p)),
+      update: (o, p) => {
+        // an assumed pod stays on its node while the binding is on its way
+        if (p.spec?.nodeName || !this.assumed.has(p.metadata.uid)) this.cache.setPod(p);
+        if (!p.spec?.nodeName) add(p);
+        else if ((terminal(p) && !terminal(o)) || relabelled(o, p)) freed();
+        else if (!o.spec?.nodeName) placed();
+      },
+      delete: (p) => (this.cache.removePod(p), p.spec?.nodeName ? freed() : this.unschedulable.delete(keyOf(p))),
+    });
     // a node that comes, changes or goes may fit pods that waited
     const retry = () => this.pods.items().forEach(add);
-    this.namespaces = this.ctx.informers.informer(NAMESPACES);
-    this.nodes = this.ctx.informers.informer(NODES).on({ add: retry, update: (o, n) => JSON.stringify(o.spec) !== JSON.stringify(n.spec) || o.metadata.labels !== n.metadata.labels ? retry() : undefined, delete: retry });
+    this.nodes = this.ctx.informers.informer(NODES).on({
+      add: (n) => (this.cache.setNode(n), retry()),
+      update: (o, n) => (this.cache.setNode(n), JSON.stringify(o.spec) !== JSON.stringify(n.spec) || o.metadata.labels !== n.metadata.labels ? retry() : undefined),
+      delete: (n) => (this.cache.removeNode(n.metadata.name), retry()),
+    });
+    this.services = this.ctx.informers.informer(SERVICES);
+    this.pdbs = this.ctx.informers.informer(PDBS);
+    const owners: [string, GVR][] = [['ReplicaSet', REPLICASETS], ['StatefulSet', STATEFULSETS], ['ReplicationController', REPLICATIONCONTROLLERS]];
+    this.owners = new Map(owners.map(([kind, gvr]) => [kind, this.ctx.informers.informer(gvr)]));
   }
 
   protected async sync(key: string): Promise<void> {
     const pod = this.pods.get(key);
-    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || (pod.spec?.schedulerName ?? NAME) !== NAME) return;
-    const nodes = this.nodes.items();
-    const reasons = new Map<string, number>();
-    const fit: KObject[] = [];
-    // what each node's pods request, counting the pods bound here that the informer has not caught up with
-    const pods = this.pods.items();
-    for (const [k, p] of this.assumed) {
-      const seen = this.pods.get(k);
-      if (!seen || seen.spec?.nodeName) this.assumed.delete(k);
-      else pods.push(p);
-    }
-    const usage = nodeUsage(pods);
-    const requests = podRequests(pod);
-    // nodes that only lack room could be freed by preemption; the others could not
-    let roomOnly = 0;
-    const placed = pods.filter((p) => p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-    const view = { pods: placed, nodeByName: new Map(nodes.map((n) => [n.metadata.name as string, n])), namespaceLabels: (n: string) => this.namespaces.get(n)?.metadata?.labels };
-    for (const n of nodes) {
-      const why = unfit(pod, n);
-      const lacking = why ? [] : insufficient(requests, n, usage.get(n.metadata.name));
-      const affinity = why || lacking.length ? undefined : interPodAffinityProblem(pod, n, view);
-      if (why) reasons.set(why, (reasons.get(why) ?? 0) + 1);
-      else if (lacking.length) {
-        roomOnly++;
-        for (const r of lacking) reasons.set(r, (reasons.get(r) ?? 0) + 1);
-      } else if (affinity) {
-        if (!affinity.unresolvable) roomOnly++;
-        reasons.set(affinity.reason, (reasons.get(affinity.reason) ?? 0) + 1);
-      } else fit.push(n);
-    }
-    const ns = pod.metadata.namespace;
-    if (fit.length === 0) {
-      const detail = [...reasons].sort(([a], [b]) => (a < b ? -1 : 1)).map(([r, n]) => `${n} ${r}`).join(', ');
-      let preemption: string;
-      if (pod.spec?.preemptionPolicy === 'Never') preemption = 'not eligible due to preemptionPolicy=Never.';
-      else {
-        const parts = [roomOnly ? `${roomOnly} No preemption victims found for incoming pod` : '', nodes.length - roomOnly ? `${nodes.length - roomOnly} Preemption is not helpful for scheduling` : ''].filter(Boolean);
-        preemption = `0/${nodes.length} nodes are available: ${parts.join(', ')}.`;
-      }
-      const message = nodes.length === 0 ? 'no nodes available to schedule pods' : `0/${nodes.length} nodes are available: ${detail}. preemption: ${preemption}`;
-      await this.markUnschedulable(pod, message);
+    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp || (pod.spec?.schedulerName ?? NAME) !== NAME) {
+      this.unschedulable.delete(key);
       return;
     }
-    // spread: the node with the fewest pods
-    fit.sort((a, b) => (usage.get(a.metadata.name)?.pods ?? 0) - (usage.get(b.metadata.name)?.pods ?? 0) || (a.metadata.name < b.metadata.name ? -1 : 1));
-    const node = fit[0]!.metadata.name as string;
+    // its binding is on its way
+    if (this.assumed.has(pod.metadata.uid)) return;
+    const snap = this.cache.snapshot();
+    const { feasible, statuses } = findFeasible(pod, snap);
+    if (feasible.length === 0) {
+      const podsCouldHelp = [...statuses.values()].some((st) => st.reasons.some((r) => r === AFFINITY_REASON || r === SPREAD_REASON));
+      this.unschedulable.set(key, podsCouldHelp);
+      if (snap.nodes.length === 0) return this.markUnschedulable(pod, 'no nodes available to schedule pods');
+      const fit = fitErrorMessage(snap.nodes.length, statuses.values());
+      const outcome = preempt(pod, snap, statuses, this.pdbs.items());
+      if ('message' in outcome) return this.markUnschedulable(pod, `${fit} ${outcome.message}`);
+      await this.markUnschedulable(pod, fit, outcome.node);
+      return this.evict(pod, outcome, snap);
+    }
+    this.unschedulable.delete(key);
+    // the node an earlier preemption freed is tried first, and taken when it fits (evaluateNominatedNode)
+    const nominated = feasible.find((ni) => ni.name === pod.status?.nominatedNodeName);
+    const node = nominated ?? (feasible.length === 1 ? feasible[0]! : selectHost(feasible, scoreNodes(pod, feasible, snap, () => defaultSpreadSelector(pod, this.listers()))));
+    await this.bind(pod, node.name);
+  }
+
+  private listers() {
+    return {
+      services: (ns: string) => this.services.items().filter((s) => s.metadata.namespace === ns),
+      controller: (ns: string, kind: string, name: string) => this.owners.get(kind)?.get(`${ns}/${name}`),
+    };
+  }
+
+  private async bind(pod: KObject, node: string): Promise<void> {
+    const ns = pod.metadata.namespace;
+    const uid: string = pod.metadata.uid;
+    // assumed on the node before the binding is sent, so that the other worker counts it (upstream's assume)
+    this.assumed.add(uid);
+    this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: node } });
     try {
-      await this.ctx.client.post(PODS, ns, pod.metadata.name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
+      await this.ctx.client.post(PODS, ns, pod.metadata.name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: ns, uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } });
     } catch (e) {
+      this.assumed.delete(uid);
+      const seen = this.pods.get(keyOf(pod));
+      if (seen?.metadata.uid === uid) this.cache.setPod(seen);
+      else this.cache.removePod(pod);
       // bound meanwhile, or gone
       if (isStatus(e, 409, 404)) return;
       throw e;
     }
-    this.assumed.set(key, { ...pod, spec: { ...pod.spec, nodeName: node } });
+    this.assumed.delete(uid);
     await this.event(pod, 'Normal', 'Scheduled', 'Binding', `Successfully assigned ${ns}/${pod.metadata.name} to ${node}`);
   }
 
-  private async markUnschedulable(pod: KObject, message: string): Promise<void> {
+  /** prepareCandidate: each victim gets DisruptionTarget, is deleted, and hears who preempted it; lower-priority pods nominated to the node lose the nomination. */
+  private async evict(pod: KObject, c: Candidate, snap: Snapshot): Promise<void> {
+    const condition = { type: 'DisruptionTarget', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(), reason: 'PreemptionByScheduler', message: `${pod.spec?.schedulerName ?? NAME}: preempting to accommodate a higher priority pod` };
+    for (const v of c.victims) {
+      try {
+        await this.ctx.client.patch(PODS, v.metadata.namespace, v.metadata.name, 'strategic', { status: { conditions: [condition] } }, { subresource: 'status' });
+        await this.ctx.client.delete(PODS, v.metadata.namespace, v.metadata.name);
+      } catch (e) {
+        if (!isStatus(e, 404, 409)) throw e;
+        continue;
+      }
+      await this.event(v, 'Normal', 'Preempted', 'Preempting', `Preempted by pod ${pod.metadata.uid} on node ${c.node}`, pod);
+    }
+    for (const p of snap.nominated.get(c.node) ?? []) {
+      if (p.metadata.uid === pod.metadata.uid || podPriority(p) >= podPriority(pod)) continue;
+      await this.ctx.client.patch(PODS, p.metadata.namespace, p.metadata.name, 'merge', { status: { nominatedNodeName: null } }, { subresource: 'status' }).catch((e) => {
+        if (!isStatus(e, 404, 409)) throw e;
+      });
+    }
+  }
+
+  private async markUnschedulable(pod: KObject, message: string, nominatedNodeName?: string): Promise<void> {
     const current = (pod.status?.conditions ?? []).find((c: KObject) => c.type === 'PodScheduled');
-    if (current?.status === 'False' && current.message === message) return;
+    const nominate = nominatedNodeName !== undefined && pod.status?.nominatedNodeName !== nominatedNodeName;
+    if (current?.status === 'False' && current.message === message && !nominate) return;
     const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: rfc3339(), reason: 'Unschedulable', message };
-    const status = { ...(pod.status ?? {}), phase: 'Pending', conditions: [...(pod.status?.conditions ?? []).filter((c: KObject) => c.type !== 'PodScheduled'), condition] };
+    const status: KObject = { ...(pod.status ?? {}), phase: 'Pending', conditions: [...(pod.status?.conditions ?? []).filter((c: KObject) => c.type !== 'PodScheduled'), condition] };
+    if (nominate) status.nominatedNodeName = nominatedNodeName;
     try {
       await this.ctx.client.update(PODS, pod.metadata.namespace, { ...pod, status }, { subresource: 'status' });
     } catch (e) {
@@ -156,8 +165,9 @@ export class Scheduler extends QueueController {
     await this.event(pod, 'Warning', 'FailedScheduling', 'Scheduling', message);
   }
 
-  private async event(pod: KObject, type: string, reason: string, action: string, note: string): Promise<void> {
+  private async event(pod: KObject, type: string, reason: string, action: string, note: string, related?: KObject): Promise<void> {
     const ns = pod.metadata.namespace;
+    const ref = (p: KObject) => ({ kind: 'Pod', namespace: p.metadata.namespace, name: p.metadata.name, uid: p.metadata.uid, apiVersion: 'v1', resourceVersion: p.metadata.resourceVersion });
     await this.ctx.client
       .create(EVENTS_V1, ns, {
         apiVersion: 'events.k8s.io/v1',
@@ -168,7 +178,8 @@ export class Scheduler extends QueueController {
         reportingInstance: `${NAME}-minikapi`,
         action,
         reason,
-        regarding: { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: pod.metadata.resourceVersion },
+        regarding: ref(pod),
+        ...(related ? { related: ref(related) } : {}),
         note,
         type,
       })
