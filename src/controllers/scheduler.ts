@@ -5,9 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { GVR, KObject } from '../client/types.js';
 import { PDBS } from './disruption.js';
-import { EVENTS_V1, NAMESPACES, NODES, PODS, REPLICASETS, STATEFULSETS } from './gvr.js';
+import { EVENTS_V1, NAMESPACES, NODES, PODS, REPLICASETS, REPLICATIONCONTROLLERS, STATEFULSETS } from './gvr.js';
 import { SERVICES } from './pod-endpoints.js';
-import { REPLICATIONCONTROLLERS } from './replicaset-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 import { findFeasible, fitErrorMessage, scoreNodes, selectHost } from './scheduler-cycle.js';
