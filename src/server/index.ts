@@ -62,6 +62,7 @@ import { DisruptionController } from '../controllers/disruption.js';
 import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
+import { CSRApprovingController } from '../controllers/csr-approving.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -332,7 +333,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     async storageObjects() {
       const out = new Map<string, number>();
       for (const d of registry.defs) {
-        if (d.createOnly) continue;
+        if (d.createOnly || d.computed) continue;
         const name = d.group ? `${d.resource}.${d.group}` : d.resource;
         if (out.has(name)) continue;
         try {
@@ -532,6 +533,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new NodeLifecycleController(),
   () => new TaintEvictionController(),
   () => new ResourceQuotaController(),
+  () => new CSRApprovingController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
