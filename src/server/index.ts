@@ -63,6 +63,7 @@ import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { CSRApprovingController } from '../controllers/csr-approving.js';
+import { HorizontalPodAutoscalerController, type HPAOptions } from '../controllers/horizontal-pod-autoscaler.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -122,6 +123,8 @@ export interface ClusterOptions {
   requestTimeoutMs?: number;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
+  /** The HPA controller's --horizontal-pod-autoscaler-* settings (sync period, downscale stabilization, ...). */
+  horizontalPodAutoscaler?: HPAOptions;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
   nodes?: number;
   /** Fills the store before bootstrap (`up --from <snapshot>`); a failure ends start-up with its message. */
@@ -426,7 +429,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
   await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens });
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, horizontalPodAutoscaler: opts.horizontalPodAutoscaler });
   healthChecks.push(...controllers.healthChecks());
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
@@ -502,6 +505,7 @@ interface ControllerDeps {
   /** The simulated nodes' names. */
   nodes: string[];
   tokenGenerator: LegacyTokenGenerator;
+  horizontalPodAutoscaler?: HPAOptions;
 }
 
 const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
@@ -534,6 +538,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new TaintEvictionController(),
   () => new ResourceQuotaController(),
   () => new CSRApprovingController(),
+  (d) => new HorizontalPodAutoscalerController(d.horizontalPodAutoscaler),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -1,0 +1,354 @@
+// horizontalpodautoscaling: each autoscaling/v2 HorizontalPodAutoscaler is reconciled every sync period (15 s)
+// as kube-controller-manager's HPA controller does: the target's scale subresource, Resource metrics from
+// metrics.k8s.io, the replica calculator, stabilization and limits, the scale written back, and the status
+// (currentReplicas, desiredReplicas, currentMetrics, lastScaleTime, conditions) with upstream's events.
+import type { DiscoveredResource, GVR, KObject } from '../client/types.js';
+import { formatQty } from '../apimachinery/quantity-math.js';
+import { parseLabelSelector } from '../apimachinery/selectors.js';
+import { EventRecorder } from './event-recorder.js';
+import { PODS } from './gvr.js';
+import { resourceMetrics } from './hpa-metrics-client.js';
+import { limitWithBehaviors, limitWithRules, recordScaleEvent, stabilize, stabilizeWithBehaviors, DOWN_STABILIZED, type HPAHistory } from './hpa-normalize.js';
+import { DEFAULT_CALCULATOR, milliValue, rawResourceReplicas, resourceReplicas, type CalculatorOptions } from './hpa-replica-calculator.js';
+import type { Informer } from './runtime/informer.js';
+import { QueueController, isStatus } from './runtime/queue-controller.js';
+
+export const HPAS: GVR = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', namespaced: true };
+
+export interface HPAOptions {
+  /** --horizontal-pod-autoscaler-sync-period (15 s). */
+  syncPeriodMs?: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization (5 minutes). */
+  downscaleStabilizationMs?: number;
+  tolerance?: number;
+  cpuInitializationPeriodMs?: number;
+  initialReadinessDelayMs?: number;
+}
+
+const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+const milliQuantity = (milli: number) => formatQty({ nano: BigInt(milli) * 1_000_000n, binary: false });
+
+/** setCondition: the transition time moves only when the status changes. */
+function setCondition(status: KObject, type: string, st: 'True' | 'False', reason: string, message: string): void {
+  const list: KObject[] = (status.conditions ??= []);
+  let c = list.find((x) => x.type === type);
+  if (!c) list.push((c = { type }));
+  if (c.status !== st) c.lastTransitionTime = rfc3339();
+  c.status = st;
+  c.reason = reason;
+  c.message = message;
+}
+
+class MetricError extends Error {
+  constructor(
+    message: string,
+    readonly condition: [string, string],
+  ) {
+    super(message);
+  }
+}
+
+export class HorizontalPodAutoscalerController extends QueueController {
+  private hpas!: Informer;
+  private pods!: Informer;
+  private recorder!: EventRecorder;
+  private readonly history = new Map<string, HPAHistory>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private resources?: DiscoveredResource[];
+  private readonly syncPeriodMs: number;
+  private readonly downscaleWindowMs: number;
+  private readonly calc: CalculatorOptions;
+
+  constructor(opts: HPAOptions = {}) {
+    super('horizontalpodautoscaling', 2);
+    this.syncPeriodMs = opts.syncPeriodMs ?? 15_000;
+    this.downscaleWindowMs = opts.downscaleStabilizationMs ?? 5 * 60_000;
+    this.calc = {
+      tolerance: opts.tolerance ?? DEFAULT_CALCULATOR.tolerance,
+      cpuInitializationPeriodMs: opts.cpuInitializationPeriodMs ?? DEFAULT_CALCULATOR.cpuInitializationPeriodMs,
+      delayOfInitialReadinessStatusMs: opts.initialReadinessDelayMs ?? DEFAULT_CALCULATOR.delayOfInitialReadinessStatusMs,
+    };
+  }
+
+  protected register(): void {
+    this.recorder = new EventRecorder(() => this.ctx.client, 'horizontal-pod-autoscaler', { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' });
+    const key = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+    // as upstream's fixed-interval rate limiter: a new or changed HPA is looked at within one sync period
+    this.hpas = this.ctx.informers.informer(HPAS).on({ add: (h) => this.schedule(key(h)), update: (_, h) => this.schedule(key(h)), delete: (h) => this.forgetKey(key(h)) });
+    this.pods = this.ctx.informers.informer(PODS);
+  }
+
+  override stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    super.stop();
+  }
+
+  /** One pending look per HPA, never more (status writes would otherwise multiply the timers). */
+  private schedule(key: string, ms = this.syncPeriodMs): void {
+    if (this.timers.has(key)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(key);
+      this.queue.add(key);
+    }, ms);
+    t.unref();
+    this.timers.set(key, t);
+  }
+
+  private forgetKey(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.history.delete(key);
+  }
+
+  protected async sync(key: string): Promise<void> {
+    const hpa = this.hpas.get(key);
+    if (!hpa) {
+      this.forgetKey(key);
+      return;
+    }
+    try {
+      await this.reconcile(key, hpa);
+    } finally {
+      if (this.hpas.get(key)) this.schedule(key);
+    }
+  }
+
+  /** The resource a scaleTargetRef names (RESTMapping through discovery, looked up again once on a miss). */
+  private async resolve(ref: KObject): Promise<GVR> {
+    const apiVersion: string = ref.apiVersion ?? '';
+    const parts = apiVersion.split('/');
+    if (parts.length > 2) throw new Error(`unexpected GroupVersion string: ${apiVersion}`);
+    const group = parts.length === 2 ? parts[0]! : '';
+    const find = () => this.resources?.find((r) => r.group === group && r.kind === ref.kind && !r.resource.includes('/'));
+    let r = find();
+    if (!r) {
+      this.resources = await this.ctx.client.discover();
+      r = find();
+    }
+    if (!r) throw new Error(`no matches for kind "${ref.kind}" in group "${group}"`);
+    return r;
+  }
+
+  private async reconcile(key: string, shared: KObject): Promise<void> {
+    const hpa = structuredClone(shared);
+    const original = structuredClone(shared.status ?? {});
+    const status: KObject = (hpa.status ??= {});
+    const spec = hpa.spec ?? {};
+    const ns: string = hpa.metadata.namespace;
+    const ref = spec.scaleTargetRef ?? {};
+    let gvr: GVR;
+    let scale: KObject;
+    try {
+      gvr = await this.resolve(ref);
+      scale = await this.ctx.client.get(gvr, ns, ref.name, 'scale');
+    } catch (e) {
+      const msg = (e as Error).message;
+      void this.recorder.event(hpa, 'Warning', 'FailedGetScale', msg);
+      setCondition(status, 'AbleToScale', 'False', 'FailedGetScale', `the HPA controller was unable to get the target's current scale: ${msg}`);
+      await this.updateStatusIfNeeded(hpa, original);
+      return;
+    }
+    setCondition(status, 'AbleToScale', 'True', 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
+    const currentReplicas: number = scale.spec?.replicas ?? 0;
+    let h = this.history.get(key);
+    if (!h) this.history.set(key, (h = { recommendations: [{ replicas: currentReplicas, at: Date.now() }], scaleUpEvents: [], scaleDownEvents: [] }));
+    const minReplicas: number = spec.minReplicas ?? 1;
+    const maxReplicas: number = spec.maxReplicas;
+    let desiredReplicas = 0;
+    let rescaleReason = '';
+    let rescale = true;
+    let metricStatuses: KObject[] | undefined;
+    if (currentReplicas === 0 && minReplicas !== 0) {
+      rescale = false;
+      setCondition(status, 'ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
+    } else if (currentReplicas > maxReplicas) {
+      rescaleReason = 'Current number of replicas above Spec.MaxReplicas';
+      desiredReplicas = maxReplicas;
+    } else if (currentReplicas < minReplicas) {
+      rescaleReason = 'Current number of replicas below Spec.MinReplicas';
+      desiredReplicas = minReplicas;
+    } else {
+      const computed = await this.computeReplicasForMetrics(hpa, scale, spec.metrics ?? []);
+      metricStatuses = computed.statuses;
+      if (computed.replicas === -1) {
+        this.setStatus(hpa, currentReplicas, status.desiredReplicas ?? 0, metricStatuses, false);
+        await this.updateStatusIfNeeded(hpa, original);
+        void this.recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', computed.error!);
+        return;
+      }
+      let rescaleMetric = '';
+      if (computed.replicas > desiredReplicas) {
+        desiredReplicas = computed.replicas;
+        rescaleMetric = computed.metric;
+      }
+      if (desiredReplicas > currentReplicas) rescaleReason = `${rescaleMetric} above target`;
+      if (desiredReplicas < currentReplicas) rescaleReason = 'All metrics below target';
+      desiredReplicas = spec.behavior ? this.normalizeWithBehaviors(hpa, h, currentReplicas, desiredReplicas, minReplicas) : this.normalize(hpa, h, currentReplicas, desiredReplicas, minReplicas);
+      rescale = desiredReplicas !== currentReplicas;
+    }
+    if (rescale) {
+      try {
+        await this.ctx.client.update(gvr, ns, { ...scale, spec: { ...scale.spec, replicas: desiredReplicas } }, { subresource: 'scale' });
+      } catch (e) {
+        const msg = (e as Error).message;
+        void this.recorder.event(hpa, 'Warning', 'FailedRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}; error: ${msg}`);
+        setCondition(status, 'AbleToScale', 'False', 'FailedUpdateScale', `the HPA controller was unable to update the target scale: ${msg}`);
+        this.setStatus(hpa, currentReplicas, status.desiredReplicas ?? 0, metricStatuses, false);
+        await this.updateStatusIfNeeded(hpa, original);
+        return;
+      }
+      setCondition(status, 'AbleToScale', 'True', 'SucceededRescale', `the HPA controller was able to update the target scale to ${desiredReplicas}`);
+      void this.recorder.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desiredReplicas}; reason: ${rescaleReason}`);
+      recordScaleEvent(h, spec.behavior, currentReplicas, desiredReplicas, Date.now());
+    } else desiredReplicas = currentReplicas;
+    this.setStatus(hpa, currentReplicas, desiredReplicas, metricStatuses, rescale);
+    await this.updateStatusIfNeeded(hpa, original);
+  }
+
+  private setStatus(hpa: KObject, currentReplicas: number, desiredReplicas: number, metrics: KObject[] | undefined, rescale: boolean): void {
+    const s = hpa.status;
+    const next: KObject = {};
+    const lastScaleTime = rescale ? rfc3339() : s.lastScaleTime;
+    if (lastScaleTime) next.lastScaleTime = lastScaleTime;
+    next.currentReplicas = currentReplicas;
+    next.desiredReplicas = desiredReplicas;
+    if (metrics?.length) next.currentMetrics = metrics;
+    if (s.conditions?.length) next.conditions = s.conditions;
+    hpa.status = next;
+  }
+
+  private async updateStatusIfNeeded(hpa: KObject, original: KObject): Promise<void> {
+    if (JSON.stringify(original) === JSON.stringify(hpa.status)) return;
+    try {
+      await this.ctx.client.update(HPAS, hpa.metadata.namespace, hpa, { subresource: 'status' });
+    } catch (e) {
+      if (isStatus(e, 404)) return;
+      void this.recorder.event(hpa, 'Warning', 'FailedUpdateStatus', (e as Error).message);
+    }
+  }
+
+  /** normalizeDesiredReplicas: the downscale stabilization window, then min/max and the scale-up limit. */
+  private normalize(hpa: KObject, h: HPAHistory, current: number, desired: number, min: number): number {
+    const stabilized = stabilize(h, desired, this.downscaleWindowMs, Date.now());
+    if (stabilized !== desired) setCondition(hpa.status, 'AbleToScale', 'True', DOWN_STABILIZED.reason, DOWN_STABILIZED.message);
+    else setCondition(hpa.status, 'AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
+    const l = limitWithRules(current, stabilized, min, hpa.spec.maxReplicas);
+    setCondition(hpa.status, 'ScalingLimited', l.replicas === stabilized ? 'False' : 'True', l.reason, l.message);
+    return l.replicas;
+  }
+
+  /** normalizeDesiredReplicasWithBehaviors: per-direction stabilization, then the scaling policies. */
+  private normalizeWithBehaviors(hpa: KObject, h: HPAHistory, current: number, desired: number, min: number): number {
+    const behavior = structuredClone(hpa.spec.behavior);
+    // a scaleDown without a window takes the controller's downscale stabilization
+    if (behavior.scaleDown && behavior.scaleDown.stabilizationWindowSeconds === undefined) behavior.scaleDown.stabilizationWindowSeconds = Math.trunc(this.downscaleWindowMs / 1000);
+    const now = Date.now();
+    const s = stabilizeWithBehaviors(h, current, desired, behavior, now);
+    if (s.replicas !== desired) setCondition(hpa.status, 'AbleToScale', 'True', s.reason, s.message);
+    else setCondition(hpa.status, 'AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
+    const l = limitWithBehaviors(h, current, s.replicas, min, hpa.spec.maxReplicas, behavior, now);
+    setCondition(hpa.status, 'ScalingLimited', l.replicas === s.replicas ? 'False' : 'True', l.reason, l.message);
+    return l.replicas;
+  }
+
+  /** computeReplicasForMetrics: the largest proposal; -1 when every metric failed, or some failed and the rest would scale down. */
+  private async computeReplicasForMetrics(hpa: KObject, scale: KObject, specs: KObject[]): Promise<{ replicas: number; metric: string; statuses: KObject[]; error?: string }> {
+    const status = hpa.status;
+    const selectorText: string = scale.status?.selector ?? '';
+    if (!selectorText) {
+      void this.recorder.event(hpa, 'Warning', 'SelectorRequired', 'selector is required');
+      setCondition(status, 'ScalingActive', 'False', 'InvalidSelector', "the HPA target's scale is missing a selector");
+      return { replicas: -1, metric: '', statuses: [], error: 'selector is required' };
+    }
+    let selector;
+    try {
+      selector = parseLabelSelector(selectorText);
+    } catch (e) {
+      const msg = `couldn't convert selector into a corresponding internal selector object: ${(e as Error).message}`;
+      void this.recorder.event(hpa, 'Warning', 'InvalidSelector', msg);
+      setCondition(status, 'ScalingActive', 'False', 'InvalidSelector', msg);
+      return { replicas: -1, metric: '', statuses: [], error: msg };
+    }
+    const ns = hpa.metadata.namespace;
+    const pods = this.pods.items().filter((p) => p.metadata.namespace === ns && selector.matches(p.metadata.labels ?? {}));
+    const specReplicas: number = scale.spec?.replicas ?? 0;
+    const statuses: KObject[] = specs.map(() => ({ type: '' }));
+    let replicas = 0;
+    let metric = '';
+    let invalid = 0;
+    let firstError: MetricError | undefined;
+    for (const [i, m] of specs.entries()) {
+      try {
+        const p = await this.computeForMetric(hpa, m, specReplicas, ns, selectorText, pods);
+        statuses[i] = p.status;
+        if (replicas === 0 || p.replicas > replicas) {
+          replicas = p.replicas;
+          metric = p.metric;
+        }
+      } catch (e) {
+        const err = e instanceof MetricError ? e : new MetricError((e as Error).message, ['FailedGetResourceMetric', (e as Error).message]);
+        if (!firstError) firstError = err;
+        invalid++;
+      }
+    }
+    const error = firstError ? `invalid metrics (${invalid} invalid out of ${specs.length}), first error is: ${firstError.message}` : undefined;
+    if (invalid >= specs.length || (invalid > 0 && replicas < specReplicas)) {
+      if (firstError) setCondition(status, 'ScalingActive', 'False', firstError.condition[0], firstError.condition[1]);
+      return { replicas: -1, metric: '', statuses, error };
+    }
+    setCondition(status, 'ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${metric}`);
+    return { replicas, metric, statuses, error };
+  }
+
+  /** computeStatusForResourceMetric (other metric types are not served here: no custom or external metrics API). */
+  private async computeForMetric(hpa: KObject, m: KObject, currentReplicas: number, ns: string, selector: string, pods: KObject[]): Promise<{ replicas: number; metric: string; status: KObject }> {
+    const hpaFail = (reason: string, err: string) => {
+      void this.recorder.event(hpa, 'Warning', reason, err);
+      return new MetricError(err, [reason, `the HPA was unable to compute the replica count: ${err}`]);
+    };
+    if (m.type !== 'Resource' || !m.resource) {
+      // no custom or external metrics API is served, as in a cluster with metrics-server alone
+      const metricName = m.pods?.metric?.name ?? m.object?.metric?.name ?? m.external?.metric?.name ?? m.containerResource?.name ?? '';
+      const api = m.type === 'External' ? 'external.metrics.k8s.io' : 'custom.metrics.k8s.io';
+      const reasons: Record<string, [string, string]> = {
+        Pods: ['FailedGetPodsMetric', 'failed to get pods metric value'],
+        Object: ['FailedGetObjectMetric', 'failed to get object metric value'],
+        External: ['FailedGetExternalMetric', 'failed to get external metric value'],
+      };
+      const [reason, prefix] = reasons[m.type] ?? ['InvalidMetricSourceType', 'unsupported metric source type'];
+      throw hpaFail(reason, reasons[m.type] ? `${prefix}: unable to get metric ${metricName}: no ${api === 'custom.metrics.k8s.io' ? 'custom' : 'external'} metrics API (${api}) registered` : `invalid metric source type "${m.type}"`);
+    }
+    const name: string = m.resource.name;
+    const target = m.resource.target ?? {};
+    try {
+      if (target.averageValue !== undefined) {
+        let fetched;
+        try {
+          fetched = await resourceMetrics(this.ctx.client, name, ns, selector);
+        } catch (e) {
+          throw new Error(`unable to get metrics for resource ${name}: ${(e as Error).message}`);
+        }
+        const r = rawResourceReplicas(currentReplicas, milliValue(target.averageValue) ?? 0, name, pods, fetched.metrics, this.calc);
+        return { replicas: r.replicas, metric: `${name} resource`, status: { type: 'Resource', resource: { name, current: { averageValue: milliQuantity(r.usage) } } } };
+      }
+      if (target.averageUtilization === undefined) throw new Error('invalid resource metric source: neither an average utilization target nor an average value (usage) target was set');
+      let fetched;
+      try {
+        fetched = await resourceMetrics(this.ctx.client, name, ns, selector);
+      } catch (e) {
+        throw new Error(`unable to get metrics for resource ${name}: ${(e as Error).message}`);
+      }
+      const r = resourceReplicas(currentReplicas, target.averageUtilization, name, pods, fetched.metrics, this.calc);
+      return {
+        replicas: r.replicas,
+        metric: `${name} resource utilization (percentage of request)`,
+        status: { type: 'Resource', resource: { name, current: { averageValue: milliQuantity(r.rawUtilization), averageUtilization: r.utilization } } },
+      };
+    } catch (e) {
+      const kind = target.averageValue !== undefined ? 'usage' : 'utilization';
+      const msg = (e as Error).message.startsWith('invalid resource metric source') ? (e as Error).message : `failed to get ${name} ${kind}: ${(e as Error).message}`;
+      throw hpaFail('FailedGetResourceMetric', msg);
+    }
+  }
+}
