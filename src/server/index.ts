@@ -63,6 +63,7 @@ import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { CSRApprovingController } from '../controllers/csr-approving.js';
+import { EndpointSliceMirroringController } from '../controllers/endpointslice-mirroring.js';
 import { HorizontalPodAutoscalerController, type HPAOptions } from '../controllers/horizontal-pod-autoscaler.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
@@ -539,6 +540,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new ResourceQuotaController(),
   () => new CSRApprovingController(),
   (d) => new HorizontalPodAutoscalerController(d.horizontalPodAutoscaler),
+  () => new EndpointSliceMirroringController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
