@@ -287,7 +287,7 @@ export class HorizontalPodAutoscalerController extends QueueController {
           metric = p.metric;
         }
       } catch (e) {
-        const err = e instanceof MetricError ? e : new MetricError((e as Error).message, ['FailedGetResourceMetric', (e as Error).message]);
+        const err = e instanceof MetricError ? e : new MetricError((e as Error).message, ['FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${(e as Error).message}`]);
         if (!firstError) firstError = err;
         invalid++;
       }
@@ -301,54 +301,60 @@ export class HorizontalPodAutoscalerController extends QueueController {
     return { replicas, metric, statuses, error };
   }
 
-  /** computeStatusForResourceMetric (other metric types are not served here: no custom or external metrics API). */
+  /** computeReplicasForMetric: Resource and ContainerResource metrics from metrics.k8s.io; no custom or external metrics API is served. */
   private async computeForMetric(hpa: KObject, m: KObject, currentReplicas: number, ns: string, selector: string, pods: KObject[]): Promise<{ replicas: number; metric: string; status: KObject }> {
-    const hpaFail = (reason: string, err: string) => {
+    // getUnableComputeReplicaCountCondition: a warning event and the ScalingActive condition, the error wrapped once more
+    const fail = (reason: string, err: string, outer: string) => {
       void this.recorder.event(hpa, 'Warning', reason, err);
-      return new MetricError(err, [reason, `the HPA was unable to compute the replica count: ${err}`]);
+      return new MetricError(outer ? `${outer}: ${err}` : err, [reason, `the HPA was unable to compute the replica count: ${err}`]);
     };
-    if (m.type !== 'Resource' || !m.resource) {
-      // no custom or external metrics API is served, as in a cluster with metrics-server alone
-      const metricName = m.pods?.metric?.name ?? m.object?.metric?.name ?? m.external?.metric?.name ?? m.containerResource?.name ?? '';
-      const api = m.type === 'External' ? 'external.metrics.k8s.io' : 'custom.metrics.k8s.io';
-      const reasons: Record<string, [string, string]> = {
-        Pods: ['FailedGetPodsMetric', 'failed to get pods metric value'],
-        Object: ['FailedGetObjectMetric', 'failed to get object metric value'],
-        External: ['FailedGetExternalMetric', 'failed to get external metric value'],
-      };
-      const [reason, prefix] = reasons[m.type] ?? ['InvalidMetricSourceType', 'unsupported metric source type'];
-      throw hpaFail(reason, reasons[m.type] ? `${prefix}: unable to get metric ${metricName}: no ${api === 'custom.metrics.k8s.io' ? 'custom' : 'external'} metrics API (${api}) registered` : `invalid metric source type "${m.type}"`);
+    if (m.type === 'Pods') {
+      const err = `unable to get metric ${m.pods?.metric?.name ?? ''}: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered`;
+      throw fail('FailedGetPodsMetric', err, 'failed to get pods metric value');
     }
-    const name: string = m.resource.name;
-    const target = m.resource.target ?? {};
-    try {
-      if (target.averageValue !== undefined) {
-        let fetched;
-        try {
-          fetched = await resourceMetrics(this.ctx.client, name, ns, selector);
-        } catch (e) {
-          throw new Error(`unable to get metrics for resource ${name}: ${(e as Error).message}`);
-        }
-        const r = rawResourceReplicas(currentReplicas, milliValue(target.averageValue) ?? 0, name, pods, fetched.metrics, this.calc);
-        return { replicas: r.replicas, metric: `${name} resource`, status: { type: 'Resource', resource: { name, current: { averageValue: milliQuantity(r.usage) } } } };
-      }
-      if (target.averageUtilization === undefined) throw new Error('invalid resource metric source: neither an average utilization target nor an average value (usage) target was set');
-      let fetched;
+    if (m.type === 'Object') {
+      // (upstream's format string puts the error last, after the object's name)
+      const ref = m.object?.describedObject ?? {};
+      const err = `unable to get metric ${m.object?.metric?.name ?? ''}: ${ref.kind} on ${ns} ${ref.name}/unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered`;
+      throw fail('FailedGetObjectMetric', err, 'failed to get object metric value');
+    }
+    if (m.type === 'External') {
+      const name = m.external?.metric?.name ?? '';
+      const err = `unable to get external metric ${ns}/${name}/nil: unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered`;
+      throw fail('FailedGetExternalMetric', err, `failed to get ${name} external metric value`);
+    }
+    const container = m.type === 'ContainerResource' ? (m.containerResource?.container as string) : '';
+    const source = m.type === 'ContainerResource' ? m.containerResource : m.type === 'Resource' ? m.resource : undefined;
+    if (!source) throw fail('InvalidMetricSourceType', `unknown metric source type "${m.type}"`, '');
+    const [reason, outer] = container ? ['FailedGetContainerResourceMetric', `failed to get ${container} container metric value`] : ['FailedGetResourceMetric', `failed to get ${source.name} resource metric value`];
+    const name: string = source.name;
+    const target = source.target ?? {};
+    const fetch = async () => {
       try {
-        fetched = await resourceMetrics(this.ctx.client, name, ns, selector);
+        return await resourceMetrics(this.ctx.client, name, ns, selector, container);
       } catch (e) {
         throw new Error(`unable to get metrics for resource ${name}: ${(e as Error).message}`);
       }
-      const r = resourceReplicas(currentReplicas, target.averageUtilization, name, pods, fetched.metrics, this.calc);
+    };
+    const statusOf = (current: KObject) => (container ? { type: 'ContainerResource', containerResource: { name, container, current } } : { type: 'Resource', resource: { name, current } });
+    if (target.averageValue !== undefined) {
+      try {
+        const r = rawResourceReplicas(currentReplicas, milliValue(target.averageValue) ?? 0, name, pods, (await fetch()).metrics, this.calc);
+        return { replicas: r.replicas, metric: `${name} resource`, status: statusOf({ averageValue: milliQuantity(r.usage) }) };
+      } catch (e) {
+        throw fail(reason, `failed to get ${name} usage: ${(e as Error).message}`, outer);
+      }
+    }
+    if (target.averageUtilization === undefined) throw fail(reason, 'invalid resource metric source: neither an average utilization target nor an average value (usage) target was set', outer);
+    try {
+      const r = resourceReplicas(currentReplicas, target.averageUtilization, name, pods, (await fetch()).metrics, this.calc, container);
       return {
         replicas: r.replicas,
-        metric: `${name} resource utilization (percentage of request)`,
-        status: { type: 'Resource', resource: { name, current: { averageValue: milliQuantity(r.rawUtilization), averageUtilization: r.utilization } } },
+        metric: container ? `${name} container resource utilization (percentage of request)` : `${name} resource utilization (percentage of request)`,
+        status: statusOf({ averageValue: milliQuantity(r.rawUtilization), averageUtilization: r.utilization }),
       };
     } catch (e) {
-      const kind = target.averageValue !== undefined ? 'usage' : 'utilization';
-      const msg = (e as Error).message.startsWith('invalid resource metric source') ? (e as Error).message : `failed to get ${name} ${kind}: ${(e as Error).message}`;
-      throw hpaFail('FailedGetResourceMetric', msg);
+      throw fail(reason, `failed to get ${name} utilization: ${(e as Error).message}`, outer);
     }
   }
 }

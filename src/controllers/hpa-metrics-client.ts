@@ -14,7 +14,8 @@ function durationMs(s: string | undefined): number {
   return ms;
 }
 
-export async function resourceMetrics(client: Client, resource: string, ns: string, selector: string): Promise<{ metrics: PodMetricsInfo; timestamp: number }> {
+/** GetResourceMetric: each pod's summed usage, or one container's when `container` is named. */
+export async function resourceMetrics(client: Client, resource: string, ns: string, selector: string, container = ''): Promise<{ metrics: PodMetricsInfo; timestamp: number }> {
   let items: KObject[];
   try {
     items = (await client.list(POD_METRICS, ns, { labelSelector: selector })).items;
@@ -25,6 +26,13 @@ export async function resourceMetrics(client: Client, resource: string, ns: stri
   const metrics: PodMetricsInfo = new Map();
   for (const m of items) {
     const containers: KObject[] = m.containers ?? [];
+    if (container) {
+      const c = containers.find((x) => x.name === container);
+      if (!c) throw new Error(`failed to get container metrics: container ${container} not present in metrics for pod ${m.metadata.namespace}/${m.metadata.name}`);
+      const v = c.usage?.[resource];
+      if (v !== undefined) metrics.set(m.metadata.name, { value: milliValue(v) ?? 0, timestamp: Date.parse(m.timestamp), windowMs: durationMs(m.window) });
+      continue;
+    }
     let sum = 0;
     // a pod missing the resource on any container has no metric at all
     let missing = containers.length === 0;

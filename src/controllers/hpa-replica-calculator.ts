@@ -35,7 +35,7 @@ export function milliValue(q: unknown): number | undefined {
   return Number(m);
 }
 
-const within = (ratio: number, tolerance: number) => 1.0 - tolerance <= ratio && ratio <= 1.0 + tolerance;
+const within = (ratio: number, tolerance: number) => Math.abs(1.0 - ratio) <= tolerance;
 const time = (s: string | undefined) => (s ? Date.parse(s) : undefined);
 
 export interface PodGroups {
@@ -85,11 +85,14 @@ export function groupPods(pods: KObject[], metrics: PodMetricsInfo, resource: st
 }
 
 /** calculatePodRequests: each pod's summed container requests (milli), or upstream's error for a missing one. */
-export function podRequests(pods: KObject[], resource: string): Map<string, number> {
+export function podRequests(pods: KObject[], resource: string, container = ''): Map<string, number> {
   const out = new Map<string, number>();
   for (const pod of pods) {
     let sum = 0;
-    for (const c of pod.spec?.containers ?? []) {
+    // regular containers and restartable (sidecar) init containers
+    const containers: KObject[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? []).filter((c: KObject) => c.restartPolicy === 'Always')];
+    for (const c of containers) {
+      if (container && c.name !== container) continue;
       const r = c.resources?.requests?.[resource];
       if (r === undefined) throw new Error(`missing request for ${resource} in container ${c.name} of Pod ${pod.metadata.name}`);
       sum += milliValue(r) ?? 0;
@@ -131,13 +134,13 @@ export interface UtilizationProposal {
 }
 
 /** GetResourceReplicas for an averageUtilization target (percent of requests). */
-export function resourceReplicas(currentReplicas: number, target: number, resource: string, pods: KObject[], metricsIn: PodMetricsInfo, o: CalculatorOptions): UtilizationProposal {
+export function resourceReplicas(currentReplicas: number, target: number, resource: string, pods: KObject[], metricsIn: PodMetricsInfo, o: CalculatorOptions, container = ''): UtilizationProposal {
   if (pods.length === 0) throw new Error('no pods returned by selector while calculating replica count');
   const metrics = new Map(metricsIn);
   const g = groupPods(pods, metrics, resource, o);
   for (const n of [...g.ignored, ...g.unready]) metrics.delete(n);
   if (metrics.size === 0) throw new Error('did not receive metrics for targeted pods (pods might be unready)');
-  const requests = podRequests(pods, resource);
+  const requests = podRequests(pods, resource, container);
   const { ratio, utilization, rawAverage } = utilizationRatio(metrics, requests, target);
   const result = (replicas: number) => ({ replicas, utilization, rawUtilization: rawAverage });
   const scaleUpWithUnready = g.unready.size > 0 && ratio > 1.0;
@@ -172,9 +175,13 @@ export function rawResourceReplicas(currentReplicas: number, target: number, res
     if (within(ratio, o.tolerance)) return { replicas: currentReplicas, usage };
     return { replicas: Math.ceil(ratio * g.readyPodCount), usage };
   }
-  if (g.missing.size > 0) for (const n of g.missing) metrics.set(n, { value: ratio < 1.0 ? target : 0, timestamp: 0, windowMs: 0 });
+  // on a scale-down missing pods use exactly the target; on a scale-up nothing
+  if (ratio < 1.0) for (const n of g.missing) metrics.set(n, { value: target, timestamp: 0, windowMs: 0 });
+  else if (ratio > 1.0) for (const n of g.missing) metrics.set(n, { value: 0, timestamp: 0, windowMs: 0 });
   if (scaleUpWithUnready) for (const n of g.unready) metrics.set(n, { value: 0, timestamp: 0, windowMs: 0 });
   const next = usageRatio(metrics, target).ratio;
   if (within(next, o.tolerance) || (ratio < 1.0 && next > 1.0) || (ratio > 1.0 && next < 1.0)) return { replicas: currentReplicas, usage };
-  return { replicas: Math.ceil(next * metrics.size), usage };
+  const replicas = Math.ceil(next * metrics.size);
+  if ((next < 1.0 && replicas > currentReplicas) || (next > 1.0 && replicas < currentReplicas)) return { replicas: currentReplicas, usage };
+  return { replicas, usage };
 }

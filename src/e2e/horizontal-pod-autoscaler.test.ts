@@ -167,7 +167,7 @@ describe('horizontalpodautoscaling', () => {
       const b = all.find((e) => e.reason === 'FailedComputeMetricsReplicas');
       return a && b && [a.message, b.message];
     });
-    assert.deepEqual(evs, [err, `invalid metrics (1 invalid out of 1), first error is: ${err}`]);
+    assert.deepEqual(evs, [err, `invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: ${err}`]);
     const row = table(await c.k(['-n', 'auto', 'get', 'hpa', 'noreq']))[1]!;
     assert.deepEqual(row.slice(0, 6), ['noreq', 'Deployment/noreq', 'cpu: <unknown>/50%', '1', '3', '1']);
   });
