@@ -5,7 +5,7 @@
 import type { DiscoveredResource, GVR, KObject } from '../client/types.js';
 import { formatQty } from '../apimachinery/quantity-math.js';
 import { parseLabelSelector } from '../apimachinery/selectors.js';
-import { EventRecorder } from './event-recorder.js';
+import { CorrelatedEventRecorder } from './correlated-event-recorder.js';
 import { PODS } from './gvr.js';
 import { resourceMetrics } from './hpa-metrics-client.js';
 import { limitWithBehaviors, limitWithRules, recordScaleEvent, stabilize, stabilizeWithBehaviors, DOWN_STABILIZED, type HPAHistory } from './hpa-normalize.js';
@@ -51,7 +51,7 @@ class MetricError extends Error {
 export class HorizontalPodAutoscalerController extends QueueController {
   private hpas!: Informer;
   private pods!: Informer;
-  private recorder!: EventRecorder;
+  private recorder!: CorrelatedEventRecorder;
   private readonly history = new Map<string, HPAHistory>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private resources?: DiscoveredResource[];
@@ -71,7 +71,7 @@ export class HorizontalPodAutoscalerController extends QueueController {
   }
 
   protected register(): void {
-    this.recorder = new EventRecorder(() => this.ctx.client, 'horizontal-pod-autoscaler', { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' });
+    this.recorder = new CorrelatedEventRecorder(() => this.ctx.client, 'horizontal-pod-autoscaler', { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' });
     const key = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
     // as upstream's fixed-interval rate limiter: a new or changed HPA is looked at within one sync period
     this.hpas = this.ctx.informers.informer(HPAS).on({ add: (h) => this.schedule(key(h)), update: (_, h) => this.schedule(key(h)), delete: (h) => this.forgetKey(key(h)) });
