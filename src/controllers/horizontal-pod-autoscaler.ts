@@ -4,7 +4,7 @@
 // (currentReplicas, desiredReplicas, currentMetrics, lastScaleTime, conditions) with upstream's events.
 import type { DiscoveredResource, GVR, KObject } from '../client/types.js';
 import { formatQty } from '../apimachinery/quantity-math.js';
-import { parseLabelSelector } from '../apimachinery/selectors.js';
+import { parseLabelSelector, type LabelSelector } from '../apimachinery/selectors.js';
 import { CorrelatedEventRecorder } from './correlated-event-recorder.js';
 import { PODS } from './gvr.js';
 import { resourceMetrics } from './hpa-metrics-client.js';
@@ -53,6 +53,8 @@ export class HorizontalPodAutoscalerController extends QueueController {
   private pods!: Informer;
   private recorder!: CorrelatedEventRecorder;
   private readonly history = new Map<string, HPAHistory>();
+  /** Each HPA's target selector once known (null: registered, selecting nothing yet), for AmbiguousSelector. */
+  private readonly selectors = new Map<string, LabelSelector | null>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private resources?: DiscoveredResource[];
   private readonly syncPeriodMs: number;
@@ -74,7 +76,11 @@ export class HorizontalPodAutoscalerController extends QueueController {
     this.recorder = new CorrelatedEventRecorder(() => this.ctx.client, 'horizontal-pod-autoscaler', { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' });
     const key = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
     // as upstream's fixed-interval rate limiter: a new or changed HPA is looked at within one sync period
-    this.hpas = this.ctx.informers.informer(HPAS).on({ add: (h) => this.schedule(key(h)), update: (_, h) => this.schedule(key(h)), delete: (h) => this.forgetKey(key(h)) });
+    const enqueue = (h: KObject) => {
+      this.schedule(key(h));
+      if (!this.selectors.has(key(h))) this.selectors.set(key(h), null);
+    };
+    this.hpas = this.ctx.informers.informer(HPAS).on({ add: enqueue, update: (_, h) => enqueue(h), delete: (h) => this.forgetKey(key(h)) });
     this.pods = this.ctx.informers.informer(PODS);
   }
 
@@ -99,6 +105,7 @@ export class HorizontalPodAutoscalerController extends QueueController {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.history.delete(key);
+    this.selectors.delete(key);
   }
 
   protected async sync(key: string): Promise<void> {
@@ -271,7 +278,16 @@ export class HorizontalPodAutoscalerController extends QueueController {
       return { replicas: -1, metric: '', statuses: [], error: msg };
     }
     const ns = hpa.metadata.namespace;
+    const hpaKey = `${ns}/${hpa.metadata.name}`;
+    if (this.selectors.has(hpaKey)) this.selectors.set(hpaKey, selector);
     const pods = this.pods.items().filter((p) => p.metadata.namespace === ns && selector.matches(p.metadata.labels ?? {}));
+    const selecting = this.hpasControllingPods(ns, pods);
+    if (selecting.length > 1) {
+      const msg = `pods by selector ${selectorText} are controlled by multiple HPAs: [${selecting.join(' ')}]`;
+      void this.recorder.event(hpa, 'Warning', 'AmbiguousSelector', msg);
+      setCondition(status, 'ScalingActive', 'False', 'AmbiguousSelector', msg);
+      return { replicas: -1, metric: '', statuses: [], error: msg };
+    }
     const specReplicas: number = scale.spec?.replicas ?? 0;
     const statuses: KObject[] = specs.map(() => ({ type: '' }));
     let replicas = 0;
@@ -299,6 +315,16 @@ export class HorizontalPodAutoscalerController extends QueueController {
     }
     setCondition(status, 'ScalingActive', 'True', 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${metric}`);
     return { replicas, metric, statuses, error };
+  }
+
+  /** hpasControllingPodsUnderSelector: the HPAs of the namespace whose target selector takes any of these pods. */
+  private hpasControllingPods(ns: string, pods: KObject[]): string[] {
+    const out = new Set<string>();
+    for (const [k, sel] of this.selectors) {
+      if (!sel || !k.startsWith(`${ns}/`)) continue;
+      if (pods.some((p) => sel.matches(p.metadata.labels ?? {}))) out.add(k);
+    }
+    return [...out].sort();
   }
 
   /** computeReplicasForMetric: Resource and ContainerResource metrics from metrics.k8s.io; no custom or external metrics API is served. */

@@ -137,6 +137,27 @@ describe('horizontalpodautoscaling', () => {
     assert.equal(await replicas('auto', 'api'), 3);
   });
 
+  test('two HPAs over the same pods both report AmbiguousSelector', async () => {
+    await c.k(['-n', 'auto', 'autoscale', 'deployment', 'api', '--name', 'api-2', '--max', '4', '--cpu-percent', '50']);
+    const msg = 'pods by selector app=api are controlled by multiple HPAs: [auto/api auto/api-2]';
+    for (const name of ['api', 'api-2']) {
+      const h = await eventually(`AmbiguousSelector on ${name}`, async () => {
+        const x = await hpa('auto', name);
+        return cond(x, 'ScalingActive')?.[1] === 'AmbiguousSelector' && x;
+      });
+      assert.deepEqual(cond(h, 'ScalingActive'), ['False', 'AmbiguousSelector', msg]);
+    }
+    const evs = await eventually('the warnings', async () => {
+      const all = await events('auto', 'api-2');
+      const a = all.find((e) => e.reason === 'AmbiguousSelector');
+      const b = all.find((e) => e.reason === 'FailedComputeMetricsReplicas');
+      return a && b && [a.message, b.message];
+    });
+    assert.deepEqual(evs, [msg, msg]);
+    await c.k(['-n', 'auto', 'delete', 'hpa', 'api-2']);
+    await eventually('api active again', async () => cond(await hpa('auto', 'api'), 'ScalingActive')?.[1] === 'ValidMetricFound');
+  });
+
   test('a custom resource with a scale subresource is scaled through it on an averageValue target', async () => {
     await c.k(['apply', '-f', '-'], {
       stdin: JSON.stringify({
