@@ -40,17 +40,19 @@ describe('metrics.k8s.io', () => {
     assert.equal(await c.k(['-n', 'top', 'top', 'pod', 'busy', '--containers']), 'POD    NAME   CPU(cores)   MEMORY(bytes)   \nbusy   app    250m         64Mi            \n');
   });
 
-  test('kubectl top node sums the node\'s pods and its base usage', async () => {
-    const node = (await api(c, 'GET', '/api/v1/nodes')).json.items[0];
-    const out = await c.k(['top', 'node']);
-    const lines = out.split('\n');
-    assert.match(lines[0]!, /^NAME\s+CPU\(cores\)\s+CPU\(%\)\s+MEMORY\(bytes\)\s+MEMORY\(%\)\s+$/);
-    const cells = lines[1]!.trim().split(/\s+/);
-    assert.equal(cells[0], node.metadata.name);
-    // 100m base + 250m + 2 × 1m (and pods in other namespaces at 1m per container)
-    const m: Obj = (await api(c, 'GET', `/apis/metrics.k8s.io/v1beta1/nodes/${node.metadata.name}`)).json;
-    assert.equal(cells[1], `${parseInt(m.usage.cpu, 10)}m`);
-    assert.ok(parseInt(m.usage.cpu, 10) >= 352);
+  test('kubectl top node sums the node\'s running pods and its base usage', async () => {
+    // 100m + 250m + 2 × 1m of 2 CPUs; 512Mi + 64Mi + 2 × 4Mi of 24683756Ki
+    assert.equal(
+      await c.k(['top', 'node']),
+      'NAME                     CPU(cores)   CPU(%)   MEMORY(bytes)   MEMORY(%)   \nminikapi-control-plane   352m         17%      584Mi           2%          \n',
+    );
+    const m: Obj = (await api(c, 'GET', '/apis/metrics.k8s.io/v1beta1/nodes/minikapi-control-plane')).json;
+    assert.equal(m.kind, 'NodeMetrics');
+    assert.deepEqual(m.usage, { cpu: '352m', memory: '584Mi' });
+    assert.equal(m.metadata.labels['kubernetes.io/hostname'], 'minikapi-control-plane');
+    const missing = await api(c, 'GET', '/apis/metrics.k8s.io/v1beta1/nodes/nope');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json.message, 'nodes "nope" not found');
   });
 
   test('PodMetrics and NodeMetrics objects carry the pod\'s labels, a timestamp, the window and the containers', async () => {
@@ -83,5 +85,15 @@ describe('metrics.k8s.io', () => {
   test('kubectl get podmetrics prints metrics-server\'s table', async () => {
     const out = await c.k(['-n', 'top', 'get', 'pods.metrics.k8s.io', 'busy']);
     assert.equal(out, 'NAME   CPU    MEMORY   WINDOW\nbusy   250m   64Mi     15s\n');
+  });
+  test('a node that is not Ready has no NodeMetrics and kubectl top node shows it as unknown', async () => {
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'zz-down' } }) });
+    const r = await api(c, 'GET', '/apis/metrics.k8s.io/v1beta1/nodes/zz-down');
+    assert.equal(r.status, 404);
+    assert.equal(r.json.message, 'nodemetrics.metrics.k8s.io "zz-down" not found');
+    const list: Obj = (await api(c, 'GET', '/apis/metrics.k8s.io/v1beta1/nodes')).json;
+    assert.deepEqual(list.items.map((n: Obj) => n.metadata.name), ['minikapi-control-plane']);
+    const out = await c.k(['top', 'node']);
+    assert.equal(out.split('\n')[2], 'zz-down                  <unknown>    <unknown>   <unknown>       <unknown>   ');
   });
 });

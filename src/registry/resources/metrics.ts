@@ -22,6 +22,11 @@ const API_VERSION = 'metrics.k8s.io/v1beta1';
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const running = (p: KObject) => p.status?.phase === 'Running' && !!p.spec?.nodeName;
+/** A node whose kubelet does not report Ready gives metrics-server nothing, for itself or its pods. */
+const reporting = (n: KObject | undefined) => !!n && (n.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
+async function reportingNodes(read: ObjectReader): Promise<Set<string>> {
+  return new Set((await read('', 'nodes').list('', {})).items.filter(reporting).map((n) => n.metadata.name));
+}
 
 function annotated(p: KObject, key: string, fallback: Qty): Qty {
   const v = p.metadata?.annotations?.[key];
@@ -97,11 +102,12 @@ export const podMetricsResource = defineResource({
     async get(ns, name, read) {
       // a missing pod answers as the pod lister does; a pod without metrics as podmetrics
       const pod = await cached(read, 'pods').get(ns, name);
-      if (!running(pod)) throw notFound({ group: GROUP, resource: 'podmetrics' }, `${ns}/${name}`);
+      if (!running(pod) || !(await reportingNodes(read)).has(pod.spec.nodeName)) throw notFound({ group: GROUP, resource: 'podmetrics' }, `${ns}/${name}`);
       return podMetrics(pod);
     },
     async list(ns, opts, read) {
-      const pods = (await cached(read, 'pods').list(ns, opts)).items.filter(running).sort(byNamespaceName);
+      const nodes = await reportingNodes(read);
+      const pods = (await cached(read, 'pods').list(ns, opts)).items.filter((p) => running(p) && nodes.has(p.spec.nodeName)).sort(byNamespaceName);
       const ts = now();
       return pods.map((p) => podMetrics(p, ts));
     },
@@ -121,11 +127,12 @@ export const nodeMetricsResource = defineResource({
   computed: {
     async get(_ns, name, read) {
       const node = await cached(read, 'nodes').get('', name);
+      if (!reporting(node)) throw notFound({ group: GROUP, resource: 'nodemetrics' }, name);
       const pods = (await cached(read, 'pods').list('', { fieldSelector: `spec.nodeName=${name}` })).items;
       return nodeMetrics(node, pods);
     },
     async list(_ns, opts, read) {
-      const nodes = (await cached(read, 'nodes').list('', opts)).items.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+      const nodes = (await cached(read, 'nodes').list('', opts)).items.filter(reporting).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
       const pods = (await cached(read, 'pods').list('', {})).items;
       const ts = now();
       return nodes.map((n) => nodeMetrics(n, pods, ts));
