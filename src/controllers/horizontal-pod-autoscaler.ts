@@ -25,6 +25,9 @@ export interface HPAOptions {
   initialReadinessDelayMs?: number;
 }
 
+/** JSON with sorted keys: equality of statuses whatever order the server printed their fields in. */
+const canonical = (v: unknown): string =>
+  Array.isArray(v) ? `[${v.map(canonical).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as KObject)[k])}`).join(',')}}` : JSON.stringify(v) ?? 'null';
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const milliQuantity = (milli: number) => formatQty({ nano: BigInt(milli) * 1_000_000n, binary: false });
 
@@ -226,7 +229,7 @@ export class HorizontalPodAutoscalerController extends QueueController {
   }
 
   private async updateStatusIfNeeded(hpa: KObject, original: KObject): Promise<void> {
-    if (JSON.stringify(original) === JSON.stringify(hpa.status)) return;
+    if (canonical(original) === canonical(hpa.status)) return;
     try {
       await this.ctx.client.update(HPAS, hpa.metadata.namespace, hpa, { subresource: 'status' });
     } catch (e) {

@@ -83,6 +83,10 @@ describe('horizontalpodautoscaling', () => {
     assert.deepEqual(cond(h, 'AbleToScale'), ['True', 'ReadyForNewScale', 'recommended size matches current size']);
     assert.deepEqual(cond(h, 'ScalingActive'), ['True', 'ValidMetricFound', 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)']);
     assert.deepEqual(cond(h, 'ScalingLimited'), ['False', 'DesiredWithinRange', 'the desired count is within the acceptable range']);
+    // a settled HPA is not written again on each sync
+    const rv = (await hpa('auto', 'web')).metadata.resourceVersion;
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal((await hpa('auto', 'web')).metadata.resourceVersion, rv);
     const rows = table(await c.k(['-n', 'auto', 'get', 'hpa']));
     assert.deepEqual(rows[0], ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
     assert.deepEqual(rows[1]!.slice(0, 6), ['web', 'Deployment/web', 'cpu: 50%/50%', '2', '5', '4']);
