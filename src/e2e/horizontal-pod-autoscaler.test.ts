@@ -90,6 +90,11 @@ describe('horizontalpodautoscaling', () => {
     const rows = table(await c.k(['-n', 'auto', 'get', 'hpa']));
     assert.deepEqual(rows[0], ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE']);
     assert.deepEqual(rows[1]!.slice(0, 6), ['web', 'Deployment/web', 'cpu: 50%/50%', '2', '5', '4']);
+    const described = await c.k(['-n', 'auto', 'describe', 'hpa', 'web']);
+    assert.match(described, /\n {2}resource cpu on pods {2}\(as a percentage of request\): {2}50% \(50m\) \/ 50%\n/);
+    assert.match(described, /\nDeployment pods: +4 current \/ 4 desired\n/);
+    assert.match(described, /\n {2}ScalingActive +True +ValidMetricFound +the HPA was able to successfully calculate a replica count from cpu resource utilization \(percentage of request\)\n/);
+    assert.match(described, /\n {2}Normal +SuccessfulRescale +\S+ +horizontal-pod-autoscaler +New size: 4; reason: cpu resource utilization \(percentage of request\) above target\n/);
   });
 
   test('usage well below target scales down once the downscale stabilization window has passed', async () => {
