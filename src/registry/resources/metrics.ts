@@ -77,12 +77,12 @@ export function nodeMetrics(node: KObject, pods: KObject[], timestamp = now()): 
   return { kind: 'NodeMetrics', apiVersion: API_VERSION, metadata: meta, timestamp, window: METRICS_WINDOW, usage: usageJSON(cpu, memory) };
 }
 
-const sum = (o: KObject, k: 'cpu' | 'memory') => (o.containers as KObject[] | undefined)?.reduce((a: Qty, c: KObject) => addQty(a, parseQty(c.usage[k]) ?? ZERO), ZERO) ?? parseQty(o.usage?.[k]) ?? ZERO;
+const sum = (o: KObject, k: 'cpu' | 'memory') => (o.containers as KObject[] | undefined)?.reduce((a: Qty, c: KObject) => addQty(a, parseQty(c?.usage?.[k]) ?? ZERO), ZERO) ?? parseQty(o.usage?.[k]) ?? ZERO;
 
 /** metrics-server's table: Name, one column per resource (sorted), Window. */
 const metricsPrinter: TablePrinter = {
   columns: [col('Name', 'string', 'Name of the resource', 0, 'name'), col('cpu', 'string', '', 0, 'quantity'), col('memory', 'string', '', 0, 'quantity'), col('Window', 'string', '', 0, 'duration')],
-  row: (o: KObject) => ({ cells: [o.metadata.name, formatQty(sum(o, 'cpu')), formatQty({ ...sum(o, 'memory'), binary: true }), o.window] }),
+  row: (o: KObject) => ({ cells: [o?.metadata?.name ?? '', formatQty(sum(o ?? {}, 'cpu')), formatQty({ ...sum(o ?? {}, 'memory'), binary: true }), o?.window ?? ''] }),
 };
 
 const byNamespaceName = (a: KObject, b: KObject) => (a.metadata.namespace === b.metadata.namespace ? (a.metadata.name < b.metadata.name ? -1 : 1) : a.metadata.namespace < b.metadata.namespace ? -1 : 1);
