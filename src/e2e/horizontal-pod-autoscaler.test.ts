@@ -253,4 +253,17 @@ describe('horizontalpodautoscaling', () => {
     const row = table(await c.k(['-n', 'auto', 'get', 'hpa', 'noreq']))[1]!;
     assert.deepEqual(row.slice(0, 6), ['noreq', 'Deployment/noreq', 'cpu: <unknown>/50%', '1', '3', '1']);
   });
+  test('a target scaled to zero by hand turns autoscaling off (ScalingDisabled)', async () => {
+    await c.k(['-n', 'auto', 'scale', 'deployment', 'web', '--replicas=0']);
+    const h = await eventually('ScalingDisabled', async () => {
+      const x = await hpa('auto', 'web');
+      return cond(x, 'ScalingActive')?.[1] === 'ScalingDisabled' && x;
+    });
+    assert.deepEqual(cond(h, 'ScalingActive'), ['False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero']);
+    // currentReplicas is omitempty in autoscaling/v2; desiredReplicas is not
+    assert.equal(h.status.currentReplicas, undefined);
+    assert.equal(h.status.desiredReplicas, 0);
+    assert.equal(h.status.currentMetrics, null);
+    assert.equal(await replicas('auto', 'web'), 0);
+  });
 });
