@@ -322,6 +322,8 @@ endpointslices                                   discovery.k8s.io/v1            
 events                              ev           events.k8s.io/v1                  true         Event
 flowschemas                                      flowcontrol.apiserver.k8s.io/v1   false        FlowSchema
 prioritylevelconfigurations                      flowcontrol.apiserver.k8s.io/v1   false        PriorityLevelConfiguration
+nodes                                            metrics.k8s.io/v1beta1            false        NodeMetrics
+pods                                             metrics.k8s.io/v1beta1            true         PodMetrics
 ingressclasses                                   networking.k8s.io/v1              false        IngressClass
 ingresses                           ing          networking.k8s.io/v1              true         Ingress
 ipaddresses                                      networking.k8s.io/v1              false        IPAddress

@@ -34,6 +34,8 @@ export function computeETag(data: Uint8Array): string {
 function groupVersions(defs: readonly ResourceDef[]): GroupVersionDefs[] {
   const m = new Map<string, GroupVersionDefs>();
   for (const d of defs) {
+    // computed kinds (metrics.k8s.io) have no schema among the built-in models
+    if (d.computed) continue;
     const k = gvPath(d.group, d.version);
     let gv = m.get(k);
     if (!gv) m.set(k, (gv = { group: d.group, version: d.version, defs: [] }));

@@ -20,6 +20,7 @@ export interface ResourceSpec {
   returnDeletedObject?: boolean;
   nameValidation?: ResourceDef['nameValidation'];
   createOnly?: ResourceDef['createOnly'];
+  computed?: ResourceDef['computed'];
   convert?: ResourceDef['convert'];
   printer?: ResourceDef['printer'];
   customResource?: boolean;
@@ -57,6 +58,7 @@ export function defineResource(s: ResourceSpec): ResourceDef {
     returnDeletedObject: s.returnDeletedObject ?? false,
     nameValidation: s.nameValidation ?? 'subdomain',
     createOnly: s.createOnly,
+    computed: s.computed,
     convert: s.convert,
     printer: s.printer,
     customResource: s.customResource,

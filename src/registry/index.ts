@@ -49,7 +49,7 @@ export class Registry {
     opts: RegistryOptions = {},
   ) {
     this.builtins = [...builtinResources];
-    this.storage = new Cacher(backend, { prefixes: [...new Set(this.builtins.filter((d) => !d.createOnly).map((d) => d.keyPrefix))] });
+    this.storage = new Cacher(backend, { prefixes: [...new Set(this.builtins.filter((d) => !d.createOnly && !d.computed).map((d) => d.keyPrefix))] });
     // the cache hands out the same value object until the namespace changes, so its state is parsed once
     const states = new WeakMap<object, 'active' | 'terminating'>();
     // as upstream's NamespaceLifecycle admission: the cached namespace when there is one, storage when not

@@ -156,6 +156,16 @@ export interface ResourceDef {
   createOnly?: (obj: KObject, ctx: StrategyContext) => Promise<KObject> | KObject;
   /** For a kind served in several versions over one keyPrefix: converts between this version and the storage version. */
   convert?: StorageConversion;
+  /** Read-only kinds computed on each request from stored ones (metrics.k8s.io), never stored themselves. */
+  computed?: ComputedReads;
+}
+
+/** What a computed kind reads: another kind's objects, as the store lists them. */
+export type ObjectReader = (group: string, resource: string) => { get(ns: string, name: string): Promise<KObject>; list(ns: string, opts: { labelSelector?: string; fieldSelector?: string }): Promise<{ items: KObject[] }> };
+
+export interface ComputedReads {
+  get(ns: string, name: string, read: ObjectReader): Promise<KObject>;
+  list(ns: string, opts: { labelSelector?: string; fieldSelector?: string }, read: ObjectReader): Promise<KObject[]>;
 }
 
 export interface CustomResourceHooks {

@@ -69,6 +69,9 @@ import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { PVCProtectionController } from '../controllers/pvc-protection.js';
 import { PVProtectionController } from '../controllers/pv-protection.js';
+import { CSRApprovingController } from '../controllers/csr-approving.js';
+import { EndpointSliceMirroringController } from '../controllers/endpointslice-mirroring.js';
+import { HorizontalPodAutoscalerController, type HPAOptions } from '../controllers/horizontal-pod-autoscaler.js';
 import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
@@ -133,6 +136,8 @@ export interface ClusterOptions {
   admissionControlConfigFile?: string;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
+  /** The HPA controller's --horizontal-pod-autoscaler-* settings (sync period, downscale stabilization, ...). */
+  horizontalPodAutoscaler?: HPAOptions;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
   nodes?: number;
   /** kwok Stage files (a file or a directory of multi-document YAML): the pods and nodes they match follow them. */
@@ -368,7 +373,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     async storageObjects() {
       const out = new Map<string, number>();
       for (const d of registry.defs) {
-        if (d.createOnly) continue;
+        if (d.createOnly || d.computed) continue;
         const name = d.group ? `${d.resource}.${d.group}` : d.resource;
         if (out.has(name)) continue;
         try {
@@ -462,7 +467,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
   await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages });
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler });
   healthChecks.push(...controllers.healthChecks());
   await controllers.start();
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
@@ -540,6 +545,7 @@ interface ControllerDeps {
   tokenGenerator: LegacyTokenGenerator;
   /** --stages: the simulators play them on the pods and nodes they match. */
   stages: Stage[];
+  horizontalPodAutoscaler?: HPAOptions;
 }
 
 const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
@@ -573,6 +579,9 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new ResourceQuotaController(),
   () => new PVCProtectionController(),
   () => new PVProtectionController(),
+  () => new CSRApprovingController(),
+  (d) => new HorizontalPodAutoscalerController(d.horizontalPodAutoscaler),
+  () => new EndpointSliceMirroringController(),
 ];
 
 /** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */

@@ -8,6 +8,7 @@ import { handleSubresource } from '../subresources/index.js';
 import { handleBinding } from '../subresources/binding.js';
 import { handleCreate } from './create.js';
 import { handleDelete, handleDeleteCollection } from './delete.js';
+import { handleComputed } from './computed.js';
 import { handleGet } from './get.js';
 import { handleList } from './list.js';
 import { handlePatch } from './patch.js';
@@ -34,6 +35,7 @@ export async function handleResource(c: Context<Env>, deps: HandlerDeps): Promis
   }
   if (def.deprecationWarning) c.get('warnings').push(def.deprecationWarning);
   const ns = def.namespaced ? info.namespace : '';
+  if (def.computed) return handleComputed(c, deps, def, ns, info.name);
   if (subDef) return handleSubresource(c, deps, store, ns, info);
   if (def.resource === 'bindings' && !def.group) return handleBinding(c, deps, store, ns, '');
   switch (verb) {

@@ -15,6 +15,7 @@ import { coreExtraResources } from './core-extra.js';
 import { discoveryResources } from './endpointslices.js';
 import { eventsV1Resources } from './events-v1.js';
 import { flowcontrolResources } from './flowcontrol.js';
+import { metricsResources } from './metrics.js';
 import { networkingResources } from './networking.js';
 import { nodeResources, policyResources, schedulingResources } from './policy-scheduling.js';
 import { rbacResources } from './rbac.js';
@@ -44,6 +45,7 @@ const GROUP_VERSIONS = [
   'node.k8s.io/v1',
   'discovery.k8s.io/v1',
   'flowcontrol.apiserver.k8s.io/v1',
+  'metrics.k8s.io/v1beta1',
 ];
 
 const all: ResourceDef[] = [
@@ -68,6 +70,7 @@ const all: ResourceDef[] = [
   ...nodeResources,
   ...discoveryResources,
   ...flowcontrolResources,
+  ...metricsResources,
 ];
 
 function order(d: ResourceDef): number {
