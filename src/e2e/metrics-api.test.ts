@@ -24,7 +24,7 @@ const pod = (name: string, annotations: Record<string, string>, containers = ['a
 describe('metrics.k8s.io', () => {
   let c: TestCluster;
   before(async () => {
-    c = await startTestCluster({ controllers: 'node-simulator,kubelet-simulator,default-scheduler' });
+    c = await startTestCluster({ controllers: 'node-simulator,kubelet-simulator,default-scheduler,node-lifecycle' });
     await c.k(['create', 'namespace', 'top']);
     await c.k(['create', '-f', '-'], { stdin: pod('busy', { 'minikapi.dev/cpu-usage': '250m', 'minikapi.dev/memory-usage': '64Mi' }) });
     await c.k(['create', '-f', '-'], { stdin: pod('idle', {}, ['a', 'b']) });
