@@ -20,6 +20,8 @@ const is = (err: unknown, code: number) => (err as { code?: number } | undefined
 
 export class ControllerClients {
   private readonly tokens = new Map<string, string>();
+  /** Service accounts being got or created: controllers sharing one (csrsigning and csrapproving) wait for the same request. */
+  private readonly pending = new Map<string, Promise<KObject>>();
   private readonly rootClient: Client;
 
   constructor(
@@ -59,7 +61,16 @@ export class ControllerClients {
   }
 
   /** The client builder's getOrCreateServiceAccount: kube-system/<name>, created when missing (racing creators re-read it). */
-  private async serviceAccount(name: string): Promise<KObject> {
+  private serviceAccount(name: string): Promise<KObject> {
+    let p = this.pending.get(name);
+    if (!p) {
+      this.pending.set(name, (p = this.getOrCreate(name)));
+      void p.finally(() => this.pending.delete(name)).catch(() => undefined);
+    }
+    return p;
+  }
+
+  private async getOrCreate(name: string): Promise<KObject> {
     try {
       return await this.rootClient.get(SERVICEACCOUNTS, CONTROLLER_SA_NAMESPACE, name);
     } catch (e) {

@@ -13,6 +13,8 @@ export interface ControllerContext {
   ca: { certPem: string; keyPem: string };
   /** Reports a failure that the controller retries on its own. */
   error(controller: string, err: unknown): void;
+  /** Reports a sync that succeeded (a 403 before it no longer fails the controller's health check). */
+  synced?(controller: string): void;
 }
 
 export interface Controller {
@@ -42,8 +44,8 @@ export function enabledControllers(spec: string, all: string[]): string[] {
   return all.filter((n) => !items.includes(`-${n}`) && (star || items.includes(n)));
 }
 
-/** How long a controller's last 403 keeps its health check failing. */
-const FORBIDDEN_HEALTH_MS = 120_000;
+/** How long a controller's last 403, with no success after it, keeps its health check failing. */
+const FORBIDDEN_HEALTH_MS = 600_000;
 
 export class ControllerManager {
   private readonly informers: InformerFactory;
@@ -70,11 +72,12 @@ export class ControllerManager {
     const creds = await Promise.all(this.controllers.map((c): ControllerCredentials | Promise<ControllerCredentials> => (this.clients ? this.clients(c.name) : { client: this.client })));
     if (this.stopped) return;
     const error = (controller: string, err: unknown) => this.report(controller, err);
+    const synced = (controller: string) => void this.forbidden.delete(controller);
     this.controllers.forEach((c, i) => {
       const { client, informerClient } = creds[i]!;
       let informers = this.informers;
       if (informerClient) this.own.push((informers = new InformerFactory(informerClient, (err) => this.report(c.name, err))));
-      c.setup({ client, informers, caCertPem: this.ca.certPem, ca: this.ca, error });
+      c.setup({ client, informers, caCertPem: this.ca.certPem, ca: this.ca, error, synced });
     });
     for (const f of [this.informers, ...this.own]) f.start();
     await Promise.all([this.informers, ...this.own].map((f) => f.waitForSync()));
@@ -103,7 +106,7 @@ export class ControllerManager {
     return this.controllers.every((c) => c.idle?.() ?? true);
   }
 
-  /** The last 403 a controller met, while recent: its health check fails with it. */
+  /** The 403 a controller met last, unless a sync succeeded since: its health check fails with it. */
   forbiddenError(controller: string, now = Date.now()): string | undefined {
     const f = this.forbidden.get(controller);
     return f && now - f.at < FORBIDDEN_HEALTH_MS ? f.message : undefined;
