@@ -98,6 +98,8 @@ describe('controller identities', () => {
     const watch = all.find((x) => x.verb === 'watch' && x.objectRef?.resource === 'replicasets' && !x.objectRef?.namespace);
     assert.equal(watch?.user.username, 'system:kube-controller-manager');
     assert.match(watch?.userAgent, kcmAgent('shared-informers'));
+    const metadata = all.find((x) => x.verb === 'watch' && x.objectRef?.resource === 'configmaps' && x.userAgent.endsWith('/metadata-informers'));
+    assert.equal(metadata?.user.username, 'system:kube-controller-manager');
     // the scheduler's own informers list pods as kube-scheduler
     assert.ok(all.some((x) => x.verb === 'list' && x.objectRef?.resource === 'pods' && x.user.username === 'system:kube-scheduler'));
     const lease = all.find((x) => x.objectRef?.resource === 'leases' && x.objectRef?.name === 'kube-controller-manager' && (x.verb === 'create' || x.verb === 'update'));

@@ -551,6 +551,7 @@ function startControllers(fetch: (req: Request) => Response | Promise<Response>,
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
   return new ElectedControllerManager({
     client: builder.root('shared-informers'),
+    metadataClient: builder.root('metadata-informers'),
     clients: (name) => builder.forController(name),
     electionClient: builder.root('leader-election'),
     ca,

@@ -55,8 +55,8 @@ export class ControllerManager {
   private stopped = false;
 
   /**
-   * `client` lists and watches for the shared informers; `clients` gives each controller its own
-   * credentials (without it every controller uses `client`).
+   * `client` lists and watches for the shared informers (`metadataClient` for the metadata-only ones);
+   * `clients` gives each controller its own credentials (without it every controller uses `client`).
    */
   constructor(
     private readonly client: Client,
@@ -64,8 +64,9 @@ export class ControllerManager {
     private readonly controllers: Controller[],
     private readonly onError: (controller: string, err: unknown) => void,
     private readonly clients?: ControllerClientBuilder,
+    metadataClient?: Client,
   ) {
-    this.informers = new InformerFactory(client, (err) => this.report('informer', err));
+    this.informers = new InformerFactory(client, (err) => this.report('informer', err), metadataClient);
   }
 
   async start(): Promise<void> {

@@ -35,6 +35,8 @@ export interface ElectedControllerManagerOptions {
   client: Client;
   /** Each controller's own credentials (its service account's); without it every controller uses `client`. */
   clients?: ControllerClientBuilder;
+  /** The metadata-only shared informers' client, when not `client`. */
+  metadataClient?: Client;
   /** The Lease's client, when not `client` (kube-controller-manager's says `leader-election` in its user agent). */
   electionClient?: Client;
   /** The cluster CA with its key (csrsigning signs with it). */
@@ -98,7 +100,7 @@ export class ElectedControllerManager {
 
   private async startControllers(): Promise<void> {
     this.stopControllers();
-    const manager = new ControllerManager(this.opts.client, this.opts.ca, this.opts.controllers(), this.opts.onError, this.opts.clients);
+    const manager = new ControllerManager(this.opts.client, this.opts.ca, this.opts.controllers(), this.opts.onError, this.opts.clients, this.opts.metadataClient);
     this.manager = manager;
     await manager.start();
   }
