@@ -46,3 +46,21 @@ describe('ControllerManager', () => {
     m.stop();
   });
 });
+
+describe('ControllerManager credentials', () => {
+  test('a controller whose credentials fail is retried, its error reported, until they come', async () => {
+    const a = new Probe('deployment');
+    const seen: string[] = [];
+    let calls = 0;
+    const m = new ControllerManager(fakeClient('shared'), { certPem: '', keyPem: '' }, [a], (n, e) => seen.push(`${n}: ${(e as Error).message}`), async (n) => {
+      if (calls++ === 0) throw Object.assign(new Error('serviceaccounts is forbidden'), { code: 403 });
+      return { client: fakeClient(n) };
+    });
+    await m.start();
+    assert.equal(calls, 2);
+    assert.deepEqual(seen, ['deployment: serviceaccounts is forbidden']);
+    assert.equal((a.ctx!.client as unknown as { name: string }).name, 'deployment');
+    assert.equal(m.isRunning(), true);
+    m.stop();
+  });
+});

@@ -44,6 +44,8 @@ export function enabledControllers(spec: string, all: string[]): string[] {
   return all.filter((n) => !items.includes(`-${n}`) && (star || items.includes(n)));
 }
 
+const CREDENTIALS_RETRY_MS = 1000;
+
 /** How long a controller's last 403, with no success after it, keeps its health check failing. */
 const FORBIDDEN_HEALTH_MS = 600_000;
 
@@ -70,12 +72,12 @@ export class ControllerManager {
   }
 
   async start(): Promise<void> {
-    const creds = await Promise.all(this.controllers.map((c): ControllerCredentials | Promise<ControllerCredentials> => (this.clients ? this.clients(c.name) : { client: this.client })));
-    if (this.stopped) return;
+    const creds = await Promise.all(this.controllers.map((c) => this.credentials(c.name)));
+    if (this.stopped || creds.includes(undefined)) return;
     const error = (controller: string, err: unknown) => this.report(controller, err);
     const synced = (controller: string) => void this.forbidden.delete(controller);
     this.controllers.forEach((c, i) => {
-      const { client, informerClient } = creds[i]!;
+      const { client, informerClient } = creds[i] as ControllerCredentials;
       let informers = this.informers;
       if (informerClient) this.own.push((informers = new InformerFactory(informerClient, (err) => this.report(c.name, err))));
       c.setup({ client, informers, caCertPem: this.ca.certPem, ca: this.ca, error, synced });
@@ -111,6 +113,20 @@ export class ControllerManager {
   forbiddenError(controller: string, now = Date.now()): string | undefined {
     const f = this.forbidden.get(controller);
     return f && now - f.at < FORBIDDEN_HEALTH_MS ? f.message : undefined;
+  }
+
+  /** A controller's credentials, asked for again every second until they come or the manager stops (upstream's builder would exit). */
+  private async credentials(controller: string): Promise<ControllerCredentials | undefined> {
+    if (!this.clients) return { client: this.client };
+    while (!this.stopped) {
+      try {
+        return await this.clients(controller);
+      } catch (e) {
+        this.report(controller, e);
+        await new Promise((r) => setTimeout(r, CREDENTIALS_RETRY_MS));
+      }
+    }
+    return undefined;
   }
 
   private report(controller: string, err: unknown): void {
