@@ -67,6 +67,7 @@ import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
 import { ControllerClients } from './controller-clients.js';
+import { controllerIdentity } from '../controllers/runtime/identities.js';
 
 export interface ClusterOptions {
   /** Cluster, user and context name (default `minikapi`). */
@@ -546,7 +547,11 @@ export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerat
  * each controller's own requests as its service account (the scheduler as system:kube-scheduler).
  */
 function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps): ElectedControllerManager {
-  const enabled = new Set(enabledControllers(spec, controllerNames(deps)));
+  const all = controllerNames(deps);
+  // a controller without an identity is a programming error: fail at start, not on every leadership attempt
+  const anonymous = all.filter((n) => !controllerIdentity(n));
+  if (anonymous.length) throw new Error(`controllers without an identity in CONTROLLER_IDENTITIES (src/controllers/runtime/identities.ts): ${anonymous.join(', ')}`);
+  const enabled = new Set(enabledControllers(spec, all));
   const builder = new ControllerClients(async (req) => fetch(req), tokens);
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
   return new ElectedControllerManager({
