@@ -129,10 +129,11 @@ export class PodGarbageCollector implements Controller {
   /** markFailedAndDeletePodWithCondition: a pod not yet finished is marked Failed, then deleted at once. */
   private async markFailedAndDelete(pod: KObject, condition?: KObject): Promise<void> {
     if (!terminal(pod)) {
-      const conditions = (pod.status?.conditions ?? []).filter((c: KObject) => !condition || c.type !== condition.type);
-      if (condition) conditions.push(condition);
+      // server-side apply of the status as field manager PodGC, as upstream (its role may patch pods/status, not update it)
+      const status: KObject = { phase: 'Failed' };
+      if (condition) status.conditions = [condition];
       try {
-        await this.ctx.client.update(PODS, pod.metadata.namespace, { ...pod, status: { ...pod.status, phase: 'Failed', conditions } }, { subresource: 'status' });
+        await this.ctx.client.patch(PODS, pod.metadata.namespace, pod.metadata.name, 'apply', { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace }, status }, { subresource: 'status', fieldManager: 'PodGC', force: true });
       } catch (e) {
         if (isStatus(e, 404)) return;
         if (!isStatus(e, 409)) throw e;

@@ -59,7 +59,11 @@ export class StatefulPodControl {
       const currentRefs: KObject[] = claim.metadata.ownerReferences ?? [];
       const refs = claimOwnerRefs(set, ord, pod, currentRefs);
       if (JSON.stringify(refs) === JSON.stringify(currentRefs)) continue;
-      await this.client.patch(PVCS, claim.metadata.namespace, claim.metadata.name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: claim.metadata.resourceVersion } }).catch((e) => {
+      // an update, as upstream's UpdateClaim: system:controller:statefulset-controller may not patch claims
+      const updated = structuredClone(claim);
+      if (refs.length) updated.metadata.ownerReferences = refs;
+      else delete updated.metadata.ownerReferences;
+      await this.client.update(PVCS, claim.metadata.namespace, updated).catch((e) => {
         if (!isStatus(e, 404, 409)) throw e;
       });
     }

@@ -76,6 +76,8 @@ import { bootstrap } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
+import { ControllerClients } from './controller-clients.js';
+import { controllerIdentity } from '../controllers/runtime/identities.js';
 
 export interface ClusterOptions {
   /** Cluster, user and context name (default `minikapi`). */
@@ -584,14 +586,33 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new EndpointSliceMirroringController(),
 ];
 
-/** The in-process controllers, talking to the API through the app itself as kube-controller-manager would over HTTPS. */
+/** Every controller's name (as --controllers takes it), enabled or not. */
+export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerator: { legacyToken: async () => '' } }): string[] {
+  return CONTROLLERS.map((make) => make(deps).name);
+}
+
+/**
+ * The in-process controllers, talking to the API through the app itself as kube-controller-manager would over
+ * HTTPS with --use-service-account-credentials: the Lease and the shared informers as system:kube-controller-manager,
+ * each controller's own requests as its service account (the scheduler as system:kube-scheduler).
+ */
 function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps): ElectedControllerManager {
-  const enabled = new Set(enabledControllers(spec, CONTROLLERS.map((make) => make(deps).name)));
-  // one identity for every controller, kept in system:masters (upstream gives each controller its own service account)
-  const token = tokens.mint({ username: 'system:kube-controller-manager', groups: ['system:masters', 'system:authenticated'] });
-  const client = new HttpClient(async (req) => fetch(req), { Authorization: `Bearer ${token}`, 'User-Agent': `kube-controller-manager/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
+  const all = controllerNames(deps);
+  // a controller without an identity is a programming error: fail at start, not on every leadership attempt
+  const anonymous = all.filter((n) => !controllerIdentity(n));
+  if (anonymous.length) throw new Error(`controllers without an identity in CONTROLLER_IDENTITIES (src/controllers/runtime/identities.ts): ${anonymous.join(', ')}`);
+  const enabled = new Set(enabledControllers(spec, all));
+  const builder = new ControllerClients(async (req) => fetch(req), tokens);
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
-  return new ElectedControllerManager({ client, ca, controllers, onError: (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }) });
+  return new ElectedControllerManager({
+    client: builder.root('shared-informers'),
+    metadataClient: builder.root('metadata-informers'),
+    clients: (name) => builder.forController(name),
+    electionClient: builder.root('leader-election'),
+    ca,
+    controllers,
+    onError: (name, err) => logError('controllermanager', 'controller failed, will retry', err, { controller: name }),
+  });
 }
 
 /** Compacts the log on an interval, keeping the newest `retention` revisions. */

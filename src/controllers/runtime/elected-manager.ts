@@ -2,7 +2,7 @@
 // (new informers, queues and state) each time leadership is won, stopped when it is lost or on stop.
 import type { Client } from '../../client/types.js';
 import { LeaderElector, type LeaderElectionOptions } from '../leader-election.js';
-import { ControllerManager, type Controller } from './controller.js';
+import { ControllerManager, type Controller, type ControllerClientBuilder } from './controller.js';
 
 export interface ControllerHealthCheck {
   name: string;
@@ -33,7 +33,14 @@ export function controllerHealthName(alias: string): string {
 }
 
 export interface ElectedControllerManagerOptions {
+  /** kube-controller-manager's own client: the Lease and the shared informers. */
   client: Client;
+  /** Each controller's own credentials (its service account's); without it every controller uses `client`. */
+  clients?: ControllerClientBuilder;
+  /** The metadata-only shared informers' client, when not `client`. */
+  metadataClient?: Client;
+  /** The Lease's client, when not `client` (kube-controller-manager's says `leader-election` in its user agent). */
+  electionClient?: Client;
   /** The cluster CA with its key (csrsigning signs with it). */
   ca: { certPem: string; keyPem: string };
   /** Makes the enabled controllers anew (called each time leadership is won). */
@@ -51,7 +58,7 @@ export class ElectedControllerManager {
     this.names = opts.controllers().map((c) => c.name);
     this.elector = new LeaderElector({
       ...opts.election,
-      client: opts.client,
+      client: opts.electionClient ?? opts.client,
       onStartedLeading: () => this.startControllers(),
       onStoppedLeading: () => this.stopControllers(),
       onError: (e) => opts.onError('leader-election', e),
@@ -83,10 +90,10 @@ export class ElectedControllerManager {
     return this.manager;
   }
 
-  /** One check for the election and one per controller; waiting for the lease is healthy. */
+  /** One check for the election and one per controller (failing while its last 403 is recent); waiting for the lease is healthy. */
   healthChecks(): ControllerHealthCheck[] {
     if (!this.names.length) return [];
-    return [{ name: 'leaderElection', check: () => this.elector.check() }, ...this.names.map((n) => ({ name: controllerHealthName(n), check: () => undefined }))];
+    return [{ name: 'leaderElection', check: () => this.elector.check() }, ...this.names.map((n) => ({ name: controllerHealthName(n), check: () => this.manager?.forbiddenError(n) }))];
   }
 
   idle(): boolean {
@@ -95,7 +102,7 @@ export class ElectedControllerManager {
 
   private async startControllers(): Promise<void> {
     this.stopControllers();
-    const manager = new ControllerManager(this.opts.client, this.opts.ca, this.opts.controllers(), this.opts.onError);
+    const manager = new ControllerManager(this.opts.client, this.opts.ca, this.opts.controllers(), this.opts.onError, this.opts.clients, this.opts.metadataClient);
     this.manager = manager;
     await manager.start();
   }

@@ -6,16 +6,18 @@ export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
   private started = false;
 
+  /** `metadataClient` serves the metadata-only informers (kube-controller-manager's `metadata-informers`), else `client`. */
   constructor(
     private readonly client: Client,
     private readonly onError?: (err: unknown) => void,
+    private readonly metadataClient?: Client,
   ) {}
 
   informer(gvr: GVR, opts: Omit<InformerOptions, 'onError'> = {}): Informer {
     const key = `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}|${opts.metadataOnly ? 'metadata' : ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      this.informers.set(key, (inf = new Informer(this.client, gvr, { ...opts, onError: this.onError })));
+      this.informers.set(key, (inf = new Informer(opts.metadataOnly ? (this.metadataClient ?? this.client) : this.client, gvr, { ...opts, onError: this.onError })));
       if (this.started) inf.start();
     }
     return inf;

@@ -26,7 +26,10 @@ export abstract class QueueController implements Controller {
   protected abstract sync(key: string): Promise<void>;
 
   run(): void {
-    void this.queue.run(this.workers, (k) => this.sync(k), (k, err) => {
+    void this.queue.run(this.workers, async (k) => {
+      await this.sync(k);
+      this.ctx.synced?.(this.name);
+    }, (k, err) => {
       if (!(err instanceof Requeue)) this.ctx.error(this.name, err);
     });
   }
