@@ -227,7 +227,7 @@ describe('minikapi status and kubeconfig', () => {
       // kube-controller-manager Lease, the bootstrap RBAC policy (66 cluster roles, 47 cluster role
       // bindings, 7 roles, 7 role bindings), the default StorageClass and the 22 kube-system service accounts
       // the controllers run as; no simulated node (--nodes 0)
-      assert.match(st.out, /^ {2}objects: +192$/m);
+      assert.match(st.out, /^ {2}objects: +196$/m);
       const kc = await new Promise<string>((resolve) => {
         const c = spawn(process.execPath, [BIN, 'kubeconfig', '--name', 'st', '--data-dir', dir]);
         let out = '';

@@ -587,7 +587,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
 ];
 
 /** Every controller's name (as --controllers takes it), enabled or not. */
-export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerator: { legacyToken: async () => '' } }): string[] {
+export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerator: { legacyToken: async () => '' }, stages: [] }): string[] {
   return CONTROLLERS.map((make) => make(deps).name);
 }
 
