@@ -32,7 +32,7 @@ export async function readBody(c: Context<Env>): Promise<Buffer> {
   if (!incoming) {
     const ab = await c.req.arrayBuffer();
     if (ab.byteLength > MAX_BODY) throw tooLarge();
-    return Buffer.from(ab);
+    return remember(c, Buffer.from(ab));
   }
   // a declared length is enforced by node's parser: events read it without the cost of an async iterator
   if (len > 0 && c.req.header('transfer-encoding') === undefined) return remember(c, await readDeclared(incoming));
