@@ -21,6 +21,15 @@ export interface InformerOptions {
   onError?(err: unknown): void;
 }
 
+/**
+ * What enters the cache: the object without metadata.managedFields, as kube-controller-manager's informer
+ * factories trim them (no controller reads them; an update without them keeps the stored ones).
+ */
+function trim(obj: KObject): KObject {
+  if (obj?.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+  return obj;
+}
+
 export function keyOf(obj: KObject): string {
   const m = obj.metadata ?? {};
   return m.namespace ? `${m.namespace}/${m.name}` : m.name;
@@ -121,6 +130,7 @@ export class Informer {
     } while (cont);
     const seen = new Set<string>();
     for (const o of items) {
+      trim(o);
       const k = keyOf(o);
       seen.add(k);
       const old = this.cache.get(k);
@@ -180,6 +190,7 @@ export class Informer {
       const rv = o?.metadata?.resourceVersion;
       if (rv) this.rv = rv;
       if (ev.type === 'BOOKMARK') return;
+      trim(o);
       const k = keyOf(o);
       const old = this.cache.get(k);
       if (ev.type === 'DELETED') {
