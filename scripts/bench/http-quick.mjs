@@ -4,6 +4,7 @@
 // Usage: node scripts/bench/http-quick.mjs [--only create,get,update,list,list10k] [--seconds 5] [--conns 16,64]
 //        [--cpu-prof DIR]   (writes a V8 .cpuprofile of the server there when it stops)
 //        [--bin OTHER/bin/minikapi]   (the same figures for another build, e.g. of main)
+//        [--server-args '--controllers none']   (more arguments for minikapi up)
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     // another checkout's bin/minikapi (e.g. a build of main) to compare against, with the same load
     bin: { type: 'string' },
+    // more arguments for `minikapi up`, e.g. --server-args='--controllers none'
+    'server-args': { type: 'string', default: '' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -34,7 +37,8 @@ try {
   const tokenFile = writeTokenFile(work);
   const lua = writeWrkScripts(join(work, 'lua'));
   const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [];
-  const A = await startMinikapi({ dataDir: join(work, 'a'), tokenFile, nodeArgs, bin: values.bin });
+  const extraArgs = values['server-args'].split(' ').filter(Boolean);
+  const A = await startMinikapi({ dataDir: join(work, 'a'), tokenFile, nodeArgs, bin: values.bin, extraArgs });
   const c = client(A);
   console.log(`load at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   try {

@@ -86,8 +86,9 @@ export function writeTokenFile(dir) {
  * readyMs is measured from just before spawn() to the ok answer.
  */
 export async function startMinikapi({ dataDir, tokenFile, storage, join: joinStore = false, extraArgs = [], timeoutMs = 20_000, nodeArgs = [], bin = MINIKAPI }) {
-  // readiness is polled without credentials, as system:anonymous (builds from before the flag let it in anyway)
-  const args = [bin, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...(bin === MINIKAPI ? ['--anonymous-auth'] : [])];
+  // readiness is polled without credentials, as system:anonymous (builds from before the flag let it in anyway;
+  // set BENCH_ANONYMOUS_AUTH=1 for another build that has it)
+  const args = [bin, 'up', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...(bin === MINIKAPI || process.env.BENCH_ANONYMOUS_AUTH ? ['--anonymous-auth'] : [])];
   if (tokenFile) args.push('--token-auth-file', tokenFile);
   if (storage) args.push('--storage', storage);
   if (joinStore) args.push('--join');

@@ -1,7 +1,14 @@
 // RE2 regular expressions: @bufbuild/re2 validates patterns (Go's error texts) and answers `matches`;
 // find/findAll need match positions, which that engine does not expose, so the RE2 pattern is
 // translated to an equivalent JS RegExp (RE2's leftmost-first semantics are those of JS).
-import { RE2JS } from '@bufbuild/re2';
+import { createRequire } from 'node:module';
+import type { RE2JS as RE2JSClass } from '@bufbuild/re2';
+
+// the engine (some twenty modules) is loaded on the first pattern compiled, not at start-up: through its
+// CommonJS build, so that compiling stays synchronous
+const require = createRequire(import.meta.url);
+let re2js: typeof RE2JSClass | undefined;
+const engine = () => (re2js ??= (require('@bufbuild/re2') as { RE2JS: typeof RE2JSClass }).RE2JS);
 import { CelError } from './values.js';
 
 export interface CompiledRegex {
@@ -221,7 +228,7 @@ export function compileRegex(pattern: string): CompiledRegex | CelError {
   if (hit) return hit;
   let result: CompiledRegex | CelError;
   try {
-    const re2 = RE2JS.compile(pattern);
+    const re2 = engine().compile(pattern);
     let js: RegExp | undefined;
     const jsRe = () => (js ??= new RegExp(translateRe2(pattern), 'gu'));
     result = {

@@ -21,9 +21,13 @@ export interface Identity {
   namespace: string;
 }
 
+const NO_DEPENDENTS: ReadonlySet<GraphNode> = new Set();
+const NO_OWNERS: OwnerReference[] = [];
+
 export class GraphNode {
-  readonly dependents = new Set<GraphNode>();
-  owners: OwnerReference[] = [];
+  // most objects have no dependents: their set is made on the first one (a graph node per object in the cluster)
+  private deps?: Set<GraphNode>;
+  owners: OwnerReference[] = NO_OWNERS;
   /** Created for an owner reference; not seen through an informer yet. */
   virtual = true;
   beingDeleted = false;
@@ -33,6 +37,18 @@ export class GraphNode {
   gvr?: GVR;
 
   constructor(public identity: Identity) {}
+
+  get dependents(): ReadonlySet<GraphNode> {
+    return this.deps ?? NO_DEPENDENTS;
+  }
+
+  addDependent(d: GraphNode): void {
+    (this.deps ??= new Set()).add(d);
+  }
+
+  deleteDependent(d: GraphNode): void {
+    this.deps?.delete(d);
+  }
 
   /** Dependents whose reference to this node has blockOwnerDeletion. */
   blockingDependents(): GraphNode[] {
@@ -58,9 +74,25 @@ export interface ObservedResource extends GVR {
   kind: string;
 }
 
+// one apiVersion string and one GVR per observed resource, shared by the nodes of all its objects
+const apiVersions = new WeakMap<ObservedResource, string>();
+const gvrs = new WeakMap<ObservedResource, GVR>();
+
+function apiVersionOf(res: ObservedResource): string {
+  let v = apiVersions.get(res);
+  if (v === undefined) apiVersions.set(res, (v = res.group ? `${res.group}/${res.version}` : res.version));
+  return v;
+}
+
+function gvrOf(res: ObservedResource): GVR {
+  let g = gvrs.get(res);
+  if (!g) gvrs.set(res, (g = { group: res.group, version: res.version, resource: res.resource, namespaced: res.namespaced }));
+  return g;
+}
+
 export function identityOf(obj: KObject, res?: ObservedResource): Identity {
   const m = obj.metadata ?? {};
-  const apiVersion = res ? (res.group ? `${res.group}/${res.version}` : res.version) : (obj.apiVersion ?? '');
+  const apiVersion = res ? apiVersionOf(res) : (obj.apiVersion ?? '');
   return { apiVersion, kind: res?.kind ?? obj.kind ?? '', name: m.name ?? '', uid: m.uid ?? '', namespace: m.namespace ?? '' };
 }
 
@@ -107,8 +139,8 @@ export class DependencyGraph {
       node.virtual = false;
       this.nodes.set(id.uid, node);
     }
-    node.gvr = { group: res.group, version: res.version, resource: res.resource, namespaced: res.namespaced };
-    const refs: OwnerReference[] = obj.metadata.ownerReferences ?? [];
+    node.gvr = gvrOf(res);
+    const refs: OwnerReference[] = obj.metadata.ownerReferences ?? NO_OWNERS;
     const { added, removed, changed } = referenceDiffs(node.owners, refs);
     if (added.length || removed.length || changed.length) {
       // owners waiting for this dependent to go may go on once it stops blocking them
@@ -118,7 +150,7 @@ export class DependencyGraph {
       }
       node.owners = refs;
       this.addToOwners(node, added, acts);
-      for (const r of removed) this.nodes.get(r.uid)?.dependents.delete(node);
+      for (const r of removed) this.nodes.get(r.uid)?.deleteDependent(node);
     }
     if (beingDeleted(obj)) node.beingDeleted = true;
     this.transitions(node, obj, oldObj, acts);
@@ -148,7 +180,7 @@ export class DependencyGraph {
     for (const r of node.owners) {
       const o = this.nodes.get(r.uid);
       if (!o) continue;
-      o.dependents.delete(node);
+      o.deleteDependent(node);
       // an owner deleting its dependents looks again whether any still block it
       if (o.deletingDependents) acts.attemptToDelete.push(o);
     }
@@ -163,11 +195,11 @@ export class DependencyGraph {
       if (!owner) {
         owner = new GraphNode({ apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, uid: ref.uid, namespace: node.identity.namespace });
         this.nodes.set(ref.uid, owner);
-        owner.dependents.add(node);
+        owner.addDependent(node);
         acts.attemptToDelete.push(owner);
         continue;
       }
-      owner.dependents.add(node);
+      owner.addDependent(node);
       const o = owner.identity;
       const sameCoordinates = ref.kind === o.kind && ref.name === o.name && groupOf(ref.apiVersion) === groupOf(o.apiVersion);
       // a namespaced owner in another namespace, other coordinates, or a virtual owner from another namespace

@@ -1,6 +1,7 @@
 // One informer per resource (and namespace/selector) shared by every controller that watches it.
 import type { Client, GVR } from '../../client/types.js';
 import { Informer, type InformerOptions } from './informer.js';
+import { MetadataView } from './metadata-view.js';
 
 export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
@@ -14,10 +15,13 @@ export class InformerFactory {
   ) {}
 
   informer(gvr: GVR, opts: Omit<InformerOptions, 'onError'> = {}): Informer {
-    const key = `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}|${opts.metadataOnly ? 'metadata' : ''}`;
-    let inf = this.informers.get(key);
+    const key = (metadataOnly: boolean) => `${gvr.group}/${gvr.version}/${gvr.resource}|${opts.namespace ?? ''}|${opts.labelSelector ?? ''}|${opts.fieldSelector ?? ''}|${metadataOnly ? 'metadata' : ''}`;
+    let inf = this.informers.get(key(!!opts.metadataOnly));
     if (!inf) {
-      this.informers.set(key, (inf = new Informer(opts.metadataOnly ? (this.metadataClient ?? this.client) : this.client, gvr, { ...opts, onError: this.onError })));
+      // metadata of a resource some controller already follows in full: taken from that informer, no watch of its own
+      const full = opts.metadataOnly ? this.informers.get(key(false)) : undefined;
+      inf = full ? new MetadataView(full, this.onError) : new Informer(opts.metadataOnly ? (this.metadataClient ?? this.client) : this.client, gvr, { ...opts, onError: this.onError });
+      this.informers.set(key(!!opts.metadataOnly), inf);
       if (this.started) inf.start();
     }
     return inf;

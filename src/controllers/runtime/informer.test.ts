@@ -98,3 +98,16 @@ test('handlers added after the informer synced get the cached objects as adds fi
   assert.deepEqual(events, ['add a', 'add b']);
   inf.stop();
 });
+
+test('objects enter the cache and reach handlers without managedFields, as kube-controller-manager trims them', async () => {
+  const mf = [{ manager: 'kubectl', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }];
+  const f = fakeClient({ items: [{ metadata: { name: 'a', namespace: 'd', resourceVersion: '5', managedFields: mf } }], rv: '7' });
+  const seen: KObject[] = [];
+  const inf = new Informer(f.client, GVR_CM).on({ add: (o) => seen.push(o), update: (_, o) => seen.push(o) }).start();
+  await inf.waitForSync();
+  await until(() => f.watches.length === 1);
+  f.watches[0]!.emit({ type: 'MODIFIED', object: { metadata: { name: 'a', namespace: 'd', resourceVersion: '8', managedFields: mf } } });
+  assert.deepEqual(seen.map((o) => o.metadata), [{ name: 'a', namespace: 'd', resourceVersion: '5' }, { name: 'a', namespace: 'd', resourceVersion: '8' }]);
+  assert.deepEqual(inf.get('d/a')!.metadata, { name: 'a', namespace: 'd', resourceVersion: '8' });
+  inf.stop();
+});

@@ -21,6 +21,34 @@ export interface InformerOptions {
   onError?(err: unknown): void;
 }
 
+/** Kinds, apiVersions and namespaces repeat across every cached object: one string each, shared. */
+const shared = new Map<string, string>();
+function intern(v: unknown): unknown {
+  if (typeof v !== 'string' || v.length > 64) return v;
+  let s = shared.get(v);
+  if (s === undefined) {
+    // namespaces come and go: the table is started afresh rather than kept growing
+    if (shared.size >= 10_000) shared.clear();
+    shared.set(v, (s = v));
+  }
+  return s;
+}
+
+/**
+ * What enters the cache: the object without metadata.managedFields, as kube-controller-manager's informer
+ * factories trim them (no controller reads them; an update without them keeps the stored ones).
+ */
+function trim(obj: KObject): KObject {
+  if (!obj) return obj;
+  if (obj.kind !== undefined) obj.kind = intern(obj.kind);
+  if (obj.apiVersion !== undefined) obj.apiVersion = intern(obj.apiVersion);
+  const m = obj.metadata;
+  if (!m) return obj;
+  if (m.managedFields !== undefined) delete m.managedFields;
+  if (m.namespace !== undefined) m.namespace = intern(m.namespace);
+  return obj;
+}
+
 export function keyOf(obj: KObject): string {
   const m = obj.metadata ?? {};
   return m.namespace ? `${m.namespace}/${m.name}` : m.name;
@@ -121,6 +149,7 @@ export class Informer {
     } while (cont);
     const seen = new Set<string>();
     for (const o of items) {
+      trim(o);
       const k = keyOf(o);
       seen.add(k);
       const old = this.cache.get(k);
@@ -180,6 +209,7 @@ export class Informer {
       const rv = o?.metadata?.resourceVersion;
       if (rv) this.rv = rv;
       if (ev.type === 'BOOKMARK') return;
+      trim(o);
       const k = keyOf(o);
       const old = this.cache.get(k);
       if (ev.type === 'DELETED') {
