@@ -45,6 +45,9 @@ describe('admission webhooks', () => {
         } else if (path === '/addlabel') {
           const patch = [{ op: 'add', path: '/metadata/labels/added', value: 'yes' }];
           response = { ...response, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
+        } else if (path === '/hpa-v1') {
+          const patch = [{ op: 'add', path: '/spec/targetCPUUtilizationPercentage', value: 70 }];
+          response = { ...response, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') };
         } else if (path === '/wrong-uid') {
           response = { uid: 'nope', allowed: true };
         }
@@ -210,6 +213,52 @@ describe('admission webhooks', () => {
     assert.deepEqual(r.json.metadata.annotations, { labels: '2' });
     assert.equal(seen.filter((s) => s.path.startsWith('/count') && s.request.name === 'again').length, 2);
     await c.k(['delete', 'mutatingwebhookconfiguration', 'reinvoke']);
+  });
+
+  test('matchPolicy Equivalent: a webhook for autoscaling/v1 reviews a v2 write in v1, and its patch comes back converted; Exact skips it', async () => {
+    const hook = (name: string, path: string, matchPolicy?: string) => ({
+      name,
+      clientConfig: { url: `https://127.0.0.1:${port}${path}`, caBundle },
+      rules: [{ operations: ['CREATE'], apiGroups: ['autoscaling'], apiVersions: ['v1'], resources: ['horizontalpodautoscalers'] }],
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+      ...(matchPolicy ? { matchPolicy } : {}),
+    });
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'hpa-v1' }, webhooks: [hook('equivalent.example.com', '/hpa-v1'), hook('exact.example.com', '/hpa-exact', 'Exact')] }) });
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 1, maxReplicas: 3 } };
+    const r = await api(c, 'POST', '/apis/autoscaling/v2/namespaces/plain/horizontalpodautoscalers', hpa);
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json.spec.metrics, [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    const got = seen.filter((x) => x.request.name === 'web' && x.request.resource?.resource === 'horizontalpodautoscalers');
+    assert.deepEqual(got.map((x) => x.path.split('?')[0]), ['/hpa-v1']);
+    const req = got[0]!.request;
+    assert.deepEqual([req.kind, req.resource, req.requestKind, req.requestResource], [
+      { group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler' },
+      { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers' },
+      { group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler' },
+      { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
+    ]);
+    assert.equal(req.object.apiVersion, 'autoscaling/v1');
+    assert.equal(req.object.spec.maxReplicas, 3);
+    assert.equal(req.object.spec.metrics, undefined);
+    await c.k(['delete', 'mutatingwebhookconfiguration', 'hpa-v1']);
+  });
+
+  test('equivalence follows the storage: a webhook for events.k8s.io/v1 events reviews a core/v1 Event in events.k8s.io/v1', async () => {
+    await c.k(['create', '-f', '-'], {
+      stdin: JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: 'events-v1' },
+        webhooks: [{ name: 'events.example.com', clientConfig: { url: `https://127.0.0.1:${port}/record`, caBundle }, rules: [{ operations: ['CREATE'], apiGroups: ['events.k8s.io'], apiVersions: ['v1'], resources: ['events'] }], sideEffects: 'None', admissionReviewVersions: ['v1'] }],
+      }),
+    });
+    const ev = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'seen.1' }, involvedObject: { kind: 'Pod', namespace: 'plain', name: 'p' }, reason: 'Tested', message: 'hello', type: 'Normal', source: { component: 'test' } };
+    assert.equal((await api(c, 'POST', '/api/v1/namespaces/plain/events', ev)).status, 201);
+    const req = seen.filter((x) => x.path.startsWith('/record') && x.request.name === 'seen.1').at(-1)!.request;
+    assert.deepEqual([req.kind, req.requestKind], [{ group: 'events.k8s.io', version: 'v1', kind: 'Event' }, { group: '', version: 'v1', kind: 'Event' }]);
+    assert.deepEqual([req.object.apiVersion, req.object.note, req.object.reason, req.object.regarding.name], ['events.k8s.io/v1', 'hello', 'Tested', 'p']);
+    await c.k(['delete', 'validatingwebhookconfiguration', 'events-v1']);
   });
 
   test('generateName objects are reviewed without a name, as upstream names them after admission', async () => {

@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { Operation } from 'fast-json-patch';
 import { badRequest, internalError, StatusError } from '../../apimachinery/errors.js';
 import type { Registry } from '../../registry/index.js';
-import type { Admission, AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
+import type { Admission, AdmissionAttributes, KObject, RequestContext, ResourceDef } from '../../registry/types.js';
+import { convertBetween, equivalentDefs } from './equivalents.js';
 import { callWebhook, WebhookCallError } from './webhook-call.js';
 import { compile, type Program } from '../../cel/compile.js';
 import { RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, evaluate } from '../../cel/evaluate.js';
 import { BOOL, DYN } from '../../cel/types.js';
-import { rulesMatch, webhookMatches, type Webhook } from './webhook-match.js';
+import { rulesMatchAs, webhookMatches, type Webhook } from './webhook-match.js';
 
 const ADMISSION_RG = 'admissionregistration.k8s.io';
 // upstream never sends the objects that configure admission to webhooks
@@ -18,6 +19,36 @@ const EXEMPT = new Set(['mutatingwebhookconfigurations', 'validatingwebhookconfi
 interface Configured {
   mutating: Webhook[];
   validating: Webhook[];
+}
+
+/** A webhook that takes the request, as the resource it matched (the request's own, or an equivalent one). */
+interface Match {
+  h: Webhook;
+  as: ResourceDef;
+}
+
+/** The request's objects as one equivalent resource serves them, converted once per resource. */
+class Versioned {
+  private readonly cache = new Map<ResourceDef, Promise<[KObject | undefined, KObject | undefined]>>();
+
+  constructor(
+    private readonly a: AdmissionAttributes,
+    private obj: KObject | undefined,
+    private readonly old: KObject | undefined,
+  ) {}
+
+  objects(as: ResourceDef): Promise<[KObject | undefined, KObject | undefined]> {
+    if (as === this.a.def) return Promise.resolve([this.obj, this.old]);
+    let p = this.cache.get(as);
+    if (!p) this.cache.set(as, (p = Promise.all([convertBetween(this.obj, this.a.def, as), convertBetween(this.old, this.a.def, as)])));
+    return p;
+  }
+
+  /** The request's object changed (a mutating webhook's patch): every converted copy is stale. */
+  changed(obj: KObject | undefined): void {
+    this.obj = obj;
+    this.cache.clear();
+  }
 }
 
 export class WebhookAdmission implements Admission {
@@ -32,30 +63,32 @@ export class WebhookAdmission implements Admission {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
     const cfg = await this.configurations();
     const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
-    return hooks.length > 0 && hooks.some((h) => rulesMatch(h, a));
+    return hooks.length > 0 && hooks.some((h) => rulesMatchAs(h, a, () => equivalentDefs(this.registry, a.def)));
   }
 
   async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
-    const hooks = await this.matching('mutating', a, obj, old, ctx);
+    const versioned = new Versioned(a, obj, old);
+    const hooks = await this.matching('mutating', a, versioned, ctx);
     let changed = false;
     // reinvocationPolicy IfNeeded: a webhook that ran before a later one changed the object runs once more
-    const reinvocable = new Set<Webhook>();
-    const again = new Set<Webhook>();
-    for (const h of hooks) {
-      if (await this.mutateWith(h, a, obj, old, ctx)) {
+    const reinvocable = new Set<Match>();
+    const again = new Set<Match>();
+    for (const m of hooks) {
+      if (await this.mutateWith(m, a, obj, versioned, ctx)) {
         changed = true;
         for (const r of reinvocable) again.add(r);
       }
-      if (h.reinvocationPolicy === 'IfNeeded') reinvocable.add(h);
+      if (m.h.reinvocationPolicy === 'IfNeeded') reinvocable.add(m);
     }
-    for (const h of hooks) if (again.has(h) && (await this.mutateWith(h, a, obj, old, ctx))) changed = true;
+    for (const m of hooks) if (again.has(m) && (await this.mutateWith(m, a, obj, versioned, ctx))) changed = true;
     return changed;
   }
 
-  /** One mutating webhook; true when its patch changed the object. */
-  private async mutateWith(h: Webhook, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
-    const response = await this.call(h, a, obj, old, ctx);
+  /** One mutating webhook; true when its patch changed the object (patched in the version it matched, converted back). */
+  private async mutateWith({ h, as }: Match, a: AdmissionAttributes, obj: KObject | undefined, versioned: Versioned, ctx: RequestContext): Promise<boolean> {
+    const [vobj, vold] = await versioned.objects(as);
+    const response = await this.call(h, as, a, vobj, vold, ctx);
     if (!response?.patch) return false;
     if (!obj) throw internalError(new Error(`admission webhook "${h.name}" attempted to modify the object, which is not supported for this operation`));
     if (response.patchType !== 'JSONPatch') throw failure(h, `unsupported patch type "${response.patchType ?? ''}"`);
@@ -72,30 +105,33 @@ export class WebhookAdmission implements Admission {
     // loaded when a webhook first patches: start-up does without it
     const fjp = (await import('fast-json-patch')).default;
     try {
-      patched = fjp.applyPatch(structuredClone(obj), ops, true, false).newDocument as KObject;
+      patched = fjp.applyPatch(structuredClone(vobj!), ops, true, false).newDocument as KObject;
     } catch (e) {
       throw internalError(new Error((e as Error).message.split('\n')[0]));
     }
+    if (as !== a.def) patched = (await convertBetween(patched, as, a.def))!;
     for (const k of Object.keys(obj)) delete obj[k];
     Object.assign(obj, patched);
+    versioned.changed(obj);
     return JSON.stringify(obj) !== before;
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return;
-    const hooks = await this.matching('validating', a, obj, old, ctx);
+    const versioned = new Versioned(a, obj, old);
+    const hooks = await this.matching('validating', a, versioned, ctx);
     if (hooks.length === 0) return;
     // called in parallel, as upstream; the first refusal in configuration order is the answer
-    const results = await Promise.allSettled(hooks.map((h) => this.call(h, a, obj, old, ctx)));
+    const results = await Promise.allSettled(hooks.map(async ({ h, as }) => this.call(h, as, a, ...(await versioned.objects(as)), ctx)));
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
-  /** One webhook: undefined when it failed open (failurePolicy Ignore); throws its refusal or failure. */
-  private async call(h: Webhook, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<{ patch?: string; patchType?: string } | undefined> {
+  /** One webhook, sent the objects as `as` serves them: undefined when it failed open (failurePolicy Ignore); throws its refusal or failure. */
+  private async call(h: Webhook, as: ResourceDef, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<{ patch?: string; patchType?: string } | undefined> {
     if (ctx.dryRun && h.sideEffects !== 'None' && h.sideEffects !== 'NoneOnDryRun') throw badRequest(`admission webhook "${h.name}" does not support dry run`);
     const uid = randomUUID();
     const version = (h.admissionReviewVersions ?? []).includes('v1') ? 'v1' : 'v1beta1';
-    const review = { kind: 'AdmissionReview', apiVersion: `admission.k8s.io/${version}`, request: this.request(uid, a, obj, old, ctx) };
+    const review = { kind: 'AdmissionReview', apiVersion: `admission.k8s.io/${version}`, request: this.request(uid, as, a, obj, old, ctx) };
     let answer: KObject;
     try {
       answer = await callWebhook(this.registry, h, review);
@@ -115,18 +151,19 @@ export class WebhookAdmission implements Admission {
     return response as { patch?: string; patchType?: string };
   }
 
-  private request(uid: string, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): KObject {
+  /** The AdmissionRequest: kind and resource as the webhook matched them, requestKind and requestResource as sent. */
+  private request(uid: string, as: ResourceDef, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): KObject {
     const { def } = a;
-    const kind = { group: def.group, version: def.version, kind: def.kind };
-    const resource = { group: def.group, version: def.version, resource: def.resource };
+    const kind = { group: as.group, version: as.version, kind: as.kind };
+    const resource = { group: as.group, version: as.version, resource: as.resource };
     const user: KObject = { username: ctx.user.username };
     if (ctx.user.uid) user.uid = ctx.user.uid;
     if (ctx.user.groups?.length) user.groups = ctx.user.groups;
     if (ctx.user.extra && Object.keys(ctx.user.extra).length) user.extra = ctx.user.extra;
     const req: KObject = { uid, kind, resource };
     if (a.subresource) req.subResource = a.subresource;
-    req.requestKind = kind;
-    req.requestResource = resource;
+    req.requestKind = as === def ? kind : { group: def.group, version: def.version, kind: def.kind };
+    req.requestResource = as === def ? resource : { group: def.group, version: def.version, resource: def.resource };
     if (a.subresource) req.requestSubResource = a.subresource;
     if (a.name) req.name = a.name;
     if (a.namespace) req.namespace = a.namespace;
@@ -144,9 +181,9 @@ export class WebhookAdmission implements Admission {
    * matchConditions (CEL over object, oldObject and request): all true calls the webhook; a false one skips
    * it; an error fails the request unless failurePolicy is Ignore, as upstream's matcher.
    */
-  private conditionsMatch(h: Webhook, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): boolean {
+  private conditionsMatch(h: Webhook, as: ResourceDef, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): boolean {
     if (!h.matchConditions?.length) return true;
-    const request = this.request('', a, obj, old, ctx);
+    const request = this.request('', as, a, obj, old, ctx);
     for (const mc of h.matchConditions) {
       const key = String(mc.expression);
       let program = this.conditions.get(key);
@@ -166,11 +203,14 @@ export class WebhookAdmission implements Admission {
     return true;
   }
 
-  private async matching(which: 'mutating' | 'validating', a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<Webhook[]> {
+  private async matching(which: 'mutating' | 'validating', a: AdmissionAttributes, versioned: Versioned, ctx: RequestContext): Promise<Match[]> {
     const cfg = await this.configurations();
     const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
     if (hooks.length === 0) return [];
-    const out: Webhook[] = [];
+    const [obj, old] = await versioned.objects(a.def);
+    let equivalents: ResourceDef[] | undefined;
+    const equivalentsOf = () => (equivalents ??= equivalentDefs(this.registry, a.def));
+    const out: Match[] = [];
     let nsLabels: Record<string, string> | undefined | null = null;
     const namespaceLabels = async () => {
       if (nsLabels !== null) return nsLabels;
@@ -183,7 +223,10 @@ export class WebhookAdmission implements Admission {
       }
       return nsLabels;
     };
-    for (const h of hooks) if ((await webhookMatches(h, a, obj, old, namespaceLabels)) && this.conditionsMatch(h, a, obj, old, ctx)) out.push(h);
+    for (const h of hooks) {
+      const as = await webhookMatches(h, a, obj, old, namespaceLabels, equivalentsOf);
+      if (as && this.conditionsMatch(h, as, a, ...(await versioned.objects(as)), ctx)) out.push({ h, as });
+    }
     return out;
   }
 

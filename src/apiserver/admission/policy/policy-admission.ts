@@ -1,6 +1,7 @@
 // The ValidatingAdmissionPolicy plugin (upstream's validating policy dispatcher): for every policy whose
 // matchConstraints take the request, every binding of it that matches, and every param the binding selects,
 // the policy's validations run; Deny fails the request, Warn adds a warning, Audit an audit annotation.
+import { convertBetween, equivalentDefs } from '../equivalents.js';
 import { AuthorizerValue, requestResourceCheck, type CelAuthorizer } from '../../../cel/lib-authz.js';
 import { celValue } from '../../../cel/evaluate.js';
 import type { Registry } from '../../../registry/index.js';
@@ -152,11 +153,7 @@ export class PolicyAdmission {
   /** An object of one served version in another, through the storage form (as upstream's VersionedAttributes). */
   private async convert(o: KObject | undefined, from: ResourceDef, to: MatchedResource): Promise<KObject | undefined> {
     const target = this.registry.store(to.group, to.version, to.resource)?.def;
-    if (!o || !target) return o;
-    // a CRD's conversion webhook converts between any two versions
-    if (target.convert?.webhook) return (await target.convert.webhook.fromStorage([structuredClone(o)]))[0];
-    const stored = from.convert ? from.convert.toStorage(o) : structuredClone(o);
-    return target.convert ? target.convert.fromStorage(structuredClone(stored)) : stored;
+    return target ? convertBetween(o, from, target) : o;
   }
 
   private paramDef(kind: KObject): ResourceDef | undefined {
@@ -187,7 +184,7 @@ export class PolicyAdmission {
             return {};
           }
         })()),
-      equivalents: (def) => this.registry.defs.filter((d) => d !== def && d.group === def.group && d.resource === def.resource && d.version !== def.version),
+      equivalents: (def) => equivalentDefs(this.registry, def),
     };
   }
 
