@@ -122,7 +122,7 @@ export class NodeSimulator implements Controller {
       const cidr = `10.244.${index}.0/24`;
       // registered with its status as the kubelet registers (Ready from the start, so node-lifecycle takes
       // off the not-ready taint TaintNodesByCondition adds), unless stage files may decide its status
-      node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` }, ...(this.stages ? {} : { status }) });
+      node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` }, ...(this.stages ? {} : { status }) });
       if (this.stages?.claims(node)) return;
       if (!this.stages) return void this.startingEvents(node);
     }

@@ -68,6 +68,7 @@ import { PodGarbageCollector } from '../controllers/pod-garbage-collector.js';
 import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { PVCProtectionController } from '../controllers/pvc-protection.js';
+import { TTLController } from '../controllers/ttl.js';
 import { PVProtectionController } from '../controllers/pv-protection.js';
 import { CSRApprovingController } from '../controllers/csr-approving.js';
 import { EndpointSliceMirroringController } from '../controllers/endpointslice-mirroring.js';
@@ -584,6 +585,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new CSRApprovingController(),
   (d) => new HorizontalPodAutoscalerController(d.horizontalPodAutoscaler),
   () => new EndpointSliceMirroringController(),
+  () => new TTLController(),
 ];
 
 /** Every controller's name (as --controllers takes it), enabled or not. */
