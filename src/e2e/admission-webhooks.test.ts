@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { createCa, issueServingCert } from '../pki/certs.js';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Review = { request: Record<string, any> };
 
@@ -16,6 +19,7 @@ describe('admission webhooks', () => {
   let port = 0;
   let caBundle = '';
   const seen: { path: string; request: Record<string, any> }[] = [];
+  let auditDir = '';
 
   before(async () => {
     const ca = createCa({ commonName: 'webhook-ca' });
@@ -35,6 +39,7 @@ describe('admission webhooks', () => {
           response = { ...response, patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64'), warnings: ['mutated by test'] };
         } else if (path === '/validate') {
           const data = r.object?.data ?? {};
+          response.auditAnnotations = { checked: 'yes' };
           if (data.forbidden) response = { uid: r.uid, allowed: false, status: { code: 403, reason: 'Forbidden', message: 'forbidden key' } };
           else if (data.silent) response = { uid: r.uid, allowed: false };
           else if (r.operation === 'DELETE' && r.oldObject?.metadata?.labels?.keep === 'true') response = { uid: r.uid, allowed: false, status: { code: 422, message: 'kept' } };
@@ -57,7 +62,9 @@ describe('admission webhooks', () => {
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     port = (hook.address() as AddressInfo).port;
-    c = await startTestCluster({ controllers: 'none' });
+    auditDir = mkdtempSync(join(tmpdir(), 'minikapi-hook-audit-'));
+    writeFileSync(join(auditDir, 'policy.yaml'), 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: ["RequestReceived"]\nrules:\n- level: RequestResponse\n  namespaces: ["audited"]\n  resources: [{group: "", resources: ["configmaps", "secrets"]}]\n- level: None\n');
+    c = await startTestCluster({ controllers: 'none', auditLogPath: join(auditDir, 'audit.log'), auditPolicyFile: join(auditDir, 'policy.yaml') });
     await c.k(['create', 'namespace', 'hooked']);
     await c.k(['label', 'namespace', 'hooked', 'hooks=on']);
     await c.k(['create', 'namespace', 'plain']);
@@ -259,6 +266,26 @@ describe('admission webhooks', () => {
     assert.deepEqual([req.kind, req.requestKind], [{ group: 'events.k8s.io', version: 'v1', kind: 'Event' }, { group: '', version: 'v1', kind: 'Event' }]);
     assert.deepEqual([req.object.apiVersion, req.object.note, req.object.reason, req.object.regarding.name], ['events.k8s.io/v1', 'hello', 'Tested', 'p']);
     await c.k(['delete', 'validatingwebhookconfiguration', 'events-v1']);
+  });
+
+  test('audit events carry the webhooks\' annotations: mutation and patch per round and index, their own auditAnnotations, failed-open', async () => {
+    await c.k(['create', 'namespace', 'audited']);
+    await c.k(['label', 'namespace', 'audited', 'hooks=on']);
+    assert.equal((await api(c, 'POST', '/api/v1/namespaces/audited/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'noted' }, data: { k: 'v' } })).status, 201);
+    assert.equal((await api(c, 'POST', '/api/v1/namespaces/audited/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'open', labels: { hook: 'ignored' } } })).status, 201);
+    const events = readFileSync(join(auditDir, 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const annotations = (resource: string, name: string) => {
+      const a = { ...events.find((e) => e.verb === 'create' && e.objectRef.resource === resource && e.objectRef.name === name).annotations };
+      delete a['authorization.k8s.io/decision'];
+      delete a['authorization.k8s.io/reason'];
+      return a;
+    };
+    assert.deepEqual(annotations('configmaps', 'noted'), {
+      'deny.example.com/checked': 'yes',
+      'mutation.webhook.admission.k8s.io/round_0_index_0': '{"configuration":"mutate","webhook":"mutate.example.com","mutated":true}',
+      'patch.webhook.admission.k8s.io/round_0_index_0': '{"configuration":"mutate","webhook":"mutate.example.com","patch":[{"op":"add","path":"/metadata/labels","value":{"mutated":"yes"}}],"patchType":"JSONPatch"}',
+    });
+    assert.deepEqual(annotations('secrets', 'open'), { 'failed-open.validating.webhook.admission.k8s.io/round_0_index_2': 'down-ignored.example.com' });
   });
 
   test('generateName objects are reviewed without a name, as upstream names them after admission', async () => {

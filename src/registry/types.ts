@@ -34,6 +34,8 @@ export interface RequestContext {
   admission?: Admission;
   /** Where admission adds audit annotations (key → value) when the request is audited. */
   auditAnnotations?: Record<string, string>;
+  /** The request's audit level, for annotations kept only at Request level and above. */
+  auditLevel?: string;
 }
 
 /** What a write is, as admission sees it (upstream's admission.Attributes). */

@@ -11,6 +11,7 @@ import { compile, type Program } from '../../cel/compile.js';
 import { RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, evaluate } from '../../cel/evaluate.js';
 import { BOOL, DYN } from '../../cel/types.js';
 import { rulesMatchAs, webhookMatches, type Webhook } from './webhook-match.js';
+import { goJSONOrdered, goJSONUnstructured } from '../../apimachinery/go-json-encode.js';
 
 const ADMISSION_RG = 'admissionregistration.k8s.io';
 // upstream never sends the objects that configure admission to webhooks
@@ -25,6 +26,18 @@ interface Configured {
 interface Match {
   h: Webhook;
   as: ResourceDef;
+  /** Its position among the configured webhooks of its kind (the audit annotations' index). */
+  index: number;
+}
+
+/** As upstream's AddAnnotation: the first value of a key stays. */
+function annotate(ctx: RequestContext, key: string, value: string): void {
+  if (ctx.auditAnnotations && !(key in ctx.auditAnnotations)) ctx.auditAnnotations[key] = value;
+}
+
+/** The mutating webhook's audit annotations (upstream's webhookAnnotator). */
+function mutationAnnotation(ctx: RequestContext, m: Match, round: number, mutated: boolean): void {
+  annotate(ctx, `mutation.webhook.admission.k8s.io/round_${round}_index_${m.index}`, `{"configuration":${goJSONOrdered(m.h.configurationName)},"webhook":${goJSONOrdered(m.h.name)},"mutated":${mutated}}`);
 }
 
 /** The request's objects as one equivalent resource serves them, converted once per resource. */
@@ -75,20 +88,32 @@ export class WebhookAdmission implements Admission {
     const reinvocable = new Set<Match>();
     const again = new Set<Match>();
     for (const m of hooks) {
-      if (await this.mutateWith(m, a, obj, versioned, ctx)) {
+      if (await this.mutateWith(m, 0, a, obj, versioned, ctx)) {
         changed = true;
         for (const r of reinvocable) again.add(r);
       }
       if (m.h.reinvocationPolicy === 'IfNeeded') reinvocable.add(m);
     }
-    for (const m of hooks) if (again.has(m) && (await this.mutateWith(m, a, obj, versioned, ctx))) changed = true;
+    for (const m of hooks) if (again.has(m) && (await this.mutateWith(m, 1, a, obj, versioned, ctx))) changed = true;
     return changed;
   }
 
   /** One mutating webhook; true when its patch changed the object (patched in the version it matched, converted back). */
-  private async mutateWith({ h, as }: Match, a: AdmissionAttributes, obj: KObject | undefined, versioned: Versioned, ctx: RequestContext): Promise<boolean> {
+  private async mutateWith(m: Match, round: number, a: AdmissionAttributes, obj: KObject | undefined, versioned: Versioned, ctx: RequestContext): Promise<boolean> {
+    let mutated = false;
+    try {
+      mutated = await this.patchWith(m, round, a, obj, versioned, ctx);
+      return mutated;
+    } finally {
+      // recorded on every way out, as upstream's deferred annotation
+      mutationAnnotation(ctx, m, round, mutated);
+    }
+  }
+
+  private async patchWith(m: Match, round: number, a: AdmissionAttributes, obj: KObject | undefined, versioned: Versioned, ctx: RequestContext): Promise<boolean> {
+    const { h, as } = m;
     const [vobj, vold] = await versioned.objects(as);
-    const response = await this.call(h, as, a, vobj, vold, ctx);
+    const response = await this.call(h, as, a, vobj, vold, ctx, `failed-open.mutation.webhook.admission.k8s.io/round_${round}_index_${m.index}`);
     if (!response?.patch) return false;
     if (!obj) throw internalError(new Error(`admission webhook "${h.name}" attempted to modify the object, which is not supported for this operation`));
     if (response.patchType !== 'JSONPatch') throw failure(h, `unsupported patch type "${response.patchType ?? ''}"`);
@@ -109,6 +134,8 @@ export class WebhookAdmission implements Admission {
     } catch (e) {
       throw internalError(new Error((e as Error).message.split('\n')[0]));
     }
+    if (ctx.auditLevel === 'Request' || ctx.auditLevel === 'RequestResponse')
+      annotate(ctx, `patch.webhook.admission.k8s.io/round_${round}_index_${m.index}`, `{"configuration":${goJSONOrdered(h.configurationName)},"webhook":${goJSONOrdered(h.name)},"patch":${goJSONUnstructured(ops)},"patchType":"JSONPatch"}`);
     if (as !== a.def) patched = (await convertBetween(patched, as, a.def))!;
     for (const k of Object.keys(obj)) delete obj[k];
     Object.assign(obj, patched);
@@ -122,12 +149,12 @@ export class WebhookAdmission implements Admission {
     const hooks = await this.matching('validating', a, versioned, ctx);
     if (hooks.length === 0) return;
     // called in parallel, as upstream; the first refusal in configuration order is the answer
-    const results = await Promise.allSettled(hooks.map(async ({ h, as }) => this.call(h, as, a, ...(await versioned.objects(as)), ctx)));
+    const results = await Promise.allSettled(hooks.map(async ({ h, as, index }) => this.call(h, as, a, ...(await versioned.objects(as)), ctx, `failed-open.validating.webhook.admission.k8s.io/round_0_index_${index}`)));
     for (const r of results) if (r.status === 'rejected') throw r.reason;
   }
 
   /** One webhook, sent the objects as `as` serves them: undefined when it failed open (failurePolicy Ignore); throws its refusal or failure. */
-  private async call(h: Webhook, as: ResourceDef, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<{ patch?: string; patchType?: string } | undefined> {
+  private async call(h: Webhook, as: ResourceDef, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext, failedOpenKey: string): Promise<{ patch?: string; patchType?: string } | undefined> {
     if (ctx.dryRun && h.sideEffects !== 'None' && h.sideEffects !== 'NoneOnDryRun') throw badRequest(`admission webhook "${h.name}" does not support dry run`);
     const uid = randomUUID();
     const version = (h.admissionReviewVersions ?? []).includes('v1') ? 'v1' : 'v1beta1';
@@ -137,15 +164,16 @@ export class WebhookAdmission implements Admission {
       answer = await callWebhook(this.registry, h, review);
     } catch (e) {
       if (!(e instanceof WebhookCallError)) throw e;
-      if (h.failurePolicy === 'Ignore') return undefined;
+      if (h.failurePolicy === 'Ignore') return void annotate(ctx, failedOpenKey, h.name);
       throw failure(h, `failed to call webhook: ${e.message}`);
     }
     const response = answer?.response as KObject | undefined;
     const invalid = !response ? 'webhook response was absent' : response.uid !== uid ? `expected response.uid="${uid}", got "${response.uid ?? ''}"` : undefined;
     if (invalid) {
-      if (h.failurePolicy === 'Ignore') return undefined;
+      if (h.failurePolicy === 'Ignore') return void annotate(ctx, failedOpenKey, h.name);
       throw failure(h, `received invalid webhook response: ${invalid}`);
     }
+    for (const [k, v] of Object.entries((response!.auditAnnotations as Record<string, string> | undefined) ?? {})) annotate(ctx, `${h.name}/${k}`, String(v));
     for (const w of (response!.warnings as string[] | undefined) ?? []) ctx.warnings.push(w);
     if (!response!.allowed) throw denied(h.name, response!.status as KObject | undefined);
     return response as { patch?: string; patchType?: string };
@@ -223,9 +251,9 @@ export class WebhookAdmission implements Admission {
       }
       return nsLabels;
     };
-    for (const h of hooks) {
+    for (const [index, h] of hooks.entries()) {
       const as = await webhookMatches(h, a, obj, old, namespaceLabels, equivalentsOf);
-      if (as && this.conditionsMatch(h, as, a, ...(await versioned.objects(as)), ctx)) out.push({ h, as });
+      if (as && this.conditionsMatch(h, as, a, ...(await versioned.objects(as)), ctx)) out.push({ h, as, index });
     }
     return out;
   }

@@ -83,7 +83,8 @@ export function dryRunOf(c: Context<Env>, body?: KObject): boolean {
 }
 
 export function requestContext(c: Context<Env>, deps: HandlerDeps, dryRun: boolean): RequestContext {
-  return { user: c.get('user'), dryRun, warnings: c.get('warnings'), services: deps.registry.services, admission: deps.registry.admission, auditAnnotations: c.get('audit')?.annotations };
+  const audit = c.get('audit');
+  return { user: c.get('user'), dryRun, warnings: c.get('warnings'), services: deps.registry.services, admission: deps.registry.admission, auditAnnotations: audit?.annotations, auditLevel: audit?.config.level };
 }
 
 /** A body of the wrong kind or version: 400 as upstream's decoder says it. */
