@@ -1,6 +1,7 @@
 // The events a kubelet records about a pod's containers (Pulling, Pulled, Created, Started, Killing), in its
 // words, and a bounded queue that writes them behind the status updates they describe, as the kubelet's
-// event broadcaster does (events never hold up a pod; when too many wait, the newest are dropped).
+// event broadcaster does (events never hold up a pod: during a burst of pods they wait until the kubelet has
+// been quiet a moment, or for at most 15 s; when too many wait, the newest are dropped).
 import { createHash } from 'node:crypto';
 import type { Client, KObject } from '../client/types.js';
 import { EventRecorder } from './event-recorder.js';
@@ -62,29 +63,51 @@ export function containerStopEvents(pod: KObject): ContainerEvent[] {
 
 const MAX_PENDING = 5000;
 const IN_FLIGHT = 2;
+/** How long an event waits for the kubelet to be idle before it is written anyway. */
+const MAX_DEFER_MS = 15_000;
+const RETRY_MS = 50;
 
 /** The simulated kubelets' event writer: one recorder per node, a few writes at a time. */
 export class KubeletEventSink {
   private readonly recorders = new Map<string, EventRecorder>();
-  private readonly pending: (() => Promise<void>)[] = [];
+  private readonly pending: { write: () => Promise<void>; at: number }[] = [];
   private running = 0;
+  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly client: () => Client) {}
+  constructor(
+    private readonly client: () => Client,
+    /** Whether the kubelet has work waiting (events then wait, up to MAX_DEFER_MS). */
+    private readonly busy: () => boolean = () => false,
+  ) {}
 
   record(node: string, pod: KObject, events: ContainerEvent[]): void {
     let r = this.recorders.get(node);
     if (!r) this.recorders.set(node, (r = new EventRecorder(this.client, 'kubelet', { kind: 'Pod', apiVersion: 'v1' }, node)));
     const rec = r;
+    const at = Date.now();
     for (const e of events) {
-      if (this.pending.length >= MAX_PENDING) return;
-      this.pending.push(() => rec.event(pod, e.type, e.reason, e.message, { fieldPath: e.fieldPath }));
+      if (this.pending.length >= MAX_PENDING) break;
+      this.pending.push({ write: () => rec.event(pod, e.type, e.reason, e.message, { fieldPath: e.fieldPath }), at });
     }
     this.pump();
   }
 
+  /** Stops writing: what waits is dropped. */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.pending.length = 0;
+  }
+
   private pump(): void {
     while (this.running < IN_FLIGHT && this.pending.length) {
-      const write = this.pending.shift()!;
+      if (this.busy() && Date.now() - this.pending[0]!.at < MAX_DEFER_MS) {
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, RETRY_MS);
+        return;
+      }
+      const { write } = this.pending.shift()!;
       this.running++;
       void write().finally(() => {
         this.running--;

@@ -30,7 +30,9 @@ export class KubeletSimulator extends QueueController {
   private readonly nextIP = new Map<string, number>();
   /** Each node's images, for the kubelet's "already present on machine". */
   private readonly images = new Map<string, Set<string>>();
-  private readonly events = new KubeletEventSink(() => this.ctx.client);
+  /** When the kubelet last started a pod: its events wait while pods keep coming. */
+  private lastStart = 0;
+  private readonly events = new KubeletEventSink(() => this.ctx.client, () => !this.queue.idle() || Date.now() - this.lastStart < 250);
   /** With Pod stages (--stages), the pods they match follow them instead of the lifecycle below. */
   private readonly stages?: StagePlayer;
 
@@ -44,6 +46,7 @@ export class KubeletSimulator extends QueueController {
   override stop(): void {
     super.stop();
     this.stages?.stop();
+    this.events.stop();
   }
 
   override idle(): boolean {
@@ -111,6 +114,7 @@ export class KubeletSimulator extends QueueController {
     if (inits.length) status.initContainerStatuses = inits;
     if (!status.conditions.some((c: KObject) => c.type === 'PodScheduled')) status.conditions.push(cond('PodScheduled'));
     if (!(await this.writeStatus(key, pod, status))) return;
+    this.lastStart = Date.now();
     let present = this.images.get(node);
     if (!present) this.images.set(node, (present = new Set()));
     this.events.record(node, pod, containerStartEvents(pod, present));

@@ -8,7 +8,7 @@ import { QueueController, isStatus } from './runtime/queue-controller.js';
 
 export class PodTermination extends QueueController {
   private pods!: Informer;
-  private readonly events = new KubeletEventSink(() => this.ctx.client);
+  private readonly events = new KubeletEventSink(() => this.ctx.client, () => !this.queue.idle());
   /** Pods whose containers were reported stopping (a retried delete reports nothing twice). */
   private readonly stopping = new Set<string>();
 
