@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
+import { eventually } from '../testing/eventually.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
@@ -24,15 +25,6 @@ rules:
 const SA_GROUPS = ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'];
 const kcmAgent = (name: string) => new RegExp(`^kube-controller-manager/v1\\.33\\.\\d+ \\(linux/amd64\\) kubernetes/[0-9a-f]{7}/${name}$`);
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A KUBE_EDITOR that rewrites the JSON kubectl edit -o json opens with `change` (a function body over `o`). */
 function editor(dir: string, name: string, change: string): string {

@@ -7,20 +7,12 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runKubectl, startTestCluster, type TestCluster } from '../testing/harness.js';
+import { eventually as until } from '../testing/eventually.js';
 
 function csrYaml(name: string, requestPem: string, usages: string[], expirationSeconds?: number, signerName = 'kubernetes.io/kube-apiserver-client'): string {
   return JSON.stringify({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name }, spec: { request: Buffer.from(requestPem).toString('base64'), signerName, usages, ...(expirationSeconds ? { expirationSeconds } : {}) } });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('CSR signing', () => {
   let c: TestCluster;

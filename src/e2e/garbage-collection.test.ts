@@ -4,16 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
+import { eventually } from '../testing/eventually.js';
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 2_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const ownedBy = (owner: { kind: string; apiVersion: string; name: string; uid: string }, block = false) => [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, ...(block ? { blockOwnerDeletion: true } : {}) }];
 

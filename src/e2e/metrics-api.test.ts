@@ -4,19 +4,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
+import { eventually } from '../testing/eventually.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const pod = (name: string, annotations: Record<string, string>, containers = ['app']) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'top', annotations, labels: { app: 'top' } }, spec: { containers: containers.map((n) => ({ name: n, image: 'nginx' })) } });

@@ -6,19 +6,11 @@ import { startTestCluster, table, type TestCluster } from '../testing/harness.js
 import { api } from '../testing/client.js';
 import { startPodReadiness, type PodReadiness } from '../testing/pod-readiness.js';
 import { computeHash } from '../controllers/pod-template-hash.js';
+import { eventually } from '../testing/eventually.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('workload controllers', () => {
   let c: TestCluster;
