@@ -140,7 +140,10 @@ export class NodeLifecycleController extends QueueController {
   protected async sync(name: string): Promise<void> {
     let node = this.nodes.get(name);
     if (!node) return;
-    if (!this.known.has(name)) void this.nodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
+    if (!this.known.has(name)) {
+      this.known.set(name, undefined);
+      void this.nodeEvent(node, 'RegisteredNode', `Registered Node ${name} in Controller`);
+    }
     const observed = this.known.get(name);
     try {
       if (this.silent(node) && readyStatus(node) !== 'Unknown') {

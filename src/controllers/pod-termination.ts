@@ -16,6 +16,11 @@ export class PodTermination extends QueueController {
     super('pod-termination', 4);
   }
 
+  override stop(): void {
+    super.stop();
+    this.events.stop();
+  }
+
   protected register(): void {
     const check = (pod: KObject) => {
       if (pod.metadata.deletionTimestamp && pod.spec?.nodeName && (pod.metadata.deletionGracePeriodSeconds ?? 0) > 0) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
