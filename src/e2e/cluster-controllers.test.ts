@@ -73,6 +73,16 @@ describe('cluster controllers', () => {
     await eventually(async () => (await api(c, 'GET', `/apis/discovery.k8s.io/v1/namespaces/web/endpointslices/${s.metadata.name}`)).json.endpoints?.length === 1);
   });
 
+  test('the kubernetes service\'s Endpoints and EndpointSlice name this server, as kube-apiserver\'s reconciler writes them', async () => {
+    const port = Number(new URL(c.url).port);
+    const ep = (await api(c, 'GET', '/api/v1/namespaces/default/endpoints/kubernetes')).json;
+    assert.deepEqual([ep.metadata.labels, ep.subsets], [{ 'endpointslice.kubernetes.io/skip-mirror': 'true' }, [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port, protocol: 'TCP' }] }]]);
+    const slice = (await api(c, 'GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes')).json;
+    assert.deepEqual([slice.metadata.labels, slice.addressType, slice.endpoints, slice.ports], [{ 'kubernetes.io/service-name': 'kubernetes' }, 'IPv4', [{ addresses: ['127.0.0.1'], conditions: { ready: true } }], [{ name: 'https', port, protocol: 'TCP' }]]);
+    const row = (await c.k(['get', 'endpoints', 'kubernetes', '-n', 'default'])).split('\n')[1]!.split(/\s+/);
+    assert.deepEqual(row.slice(0, 2), ['kubernetes', `127.0.0.1:${port}`]);
+  });
+
   test('a headless service gets the headless label; a service without selector is left alone', async () => {
     await c.k(['create', 'namespace', 'hl']);
     await api(c, 'POST', '/api/v1/namespaces/hl/services', { metadata: { name: 'db' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } });

@@ -1,5 +1,8 @@
 // Objects every cluster has from its first start: the four system namespaces, the `kubernetes` service and
-// ServiceCIDR, the system priority classes, the default StorageClass `standard`, the local APIServices and the mandatory flow-control objects.
+// ServiceCIDR, the system priority classes, the default StorageClass `standard`, the local APIServices and the mandatory flow-control objects;
+// once serving, the `kubernetes` service's Endpoints and EndpointSlice naming this server (kube-apiserver's endpoint reconciler).
+import { networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
 import { StatusError } from '../apimachinery/errors.js';
 import type { Registry } from '../registry/index.js';
 import { localAPIServices } from '../registry/resources/apiregistration.js';
@@ -62,4 +65,33 @@ export async function bootstrap(registry: Registry): Promise<void> {
   const fc = mandatoryFlowControl();
   for (const plc of fc.plcs) await ensure(registry, 'flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', '', plc);
   for (const fs of fc.flowSchemas) await ensure(registry, 'flowcontrol.apiserver.k8s.io', 'flowschemas', '', fs);
+}
+
+/** --advertise-address as kube-apiserver picks it: the address listened on, or the first non-loopback one for a wildcard. */
+export function advertiseAddress(host: string): string {
+  if (isIP(host) && host !== '0.0.0.0' && host !== '::') return host;
+  if (host === 'localhost') return '127.0.0.1';
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
+}
+
+/**
+ * The `kubernetes` service's Endpoints (labelled skip-mirror) and the EndpointSlice kube-apiserver writes beside
+ * them, pointing at this server; rewritten only when they differ.
+ */
+export async function reconcileKubernetesEndpoints(registry: Registry, ip: string, port: number): Promise<void> {
+  const ctx = { user: SYSTEM, dryRun: false, warnings: [], services: registry.services };
+  const ports = [{ name: 'https', port, protocol: 'TCP' }];
+  const meta = (labels: Record<string, string>) => ({ name: 'kubernetes', namespace: 'default', labels });
+  const endpoints: KObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: meta({ 'endpointslice.kubernetes.io/skip-mirror': 'true' }), subsets: [{ addresses: [{ ip }], ports }] };
+  const slice: KObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: meta({ 'kubernetes.io/service-name': 'kubernetes' }), addressType: isIP(ip) === 6 ? 'IPv6' : 'IPv4', endpoints: [{ addresses: [ip], conditions: { ready: true } }], ports };
+  // what a current object must match (as this server writes it) to be left alone
+  const points = (o: KObject) => JSON.stringify(o.subsets ?? [o.addressType, o.ports, (o.endpoints ?? []).map((e: KObject) => [e.addresses, e.conditions?.ready])]);
+  for (const [group, resource, obj] of [['', 'endpoints', endpoints], ['discovery.k8s.io', 'endpointslices', slice]] as const) {
+    const store = registry.mustStore(group, resource);
+    const cur = await store.get('default', 'kubernetes').catch((e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e)));
+    if (cur && points(cur) === points(obj)) continue;
+    if (cur) await store.update('default', 'kubernetes', (o) => (o ? { ...o, ...obj, metadata: { ...o.metadata, labels: obj.metadata.labels } } : null), ctx);
+    else await store.create('default', obj, ctx).catch((e) => (e instanceof StatusError && e.code === 409 ? undefined : Promise.reject(e)));
+  }
 }

@@ -73,7 +73,7 @@ import { PVProtectionController } from '../controllers/pv-protection.js';
 import { CSRApprovingController } from '../controllers/csr-approving.js';
 import { EndpointSliceMirroringController } from '../controllers/endpointslice-mirroring.js';
 import { HorizontalPodAutoscalerController, type HPAOptions } from '../controllers/horizontal-pod-autoscaler.js';
-import { bootstrap } from './bootstrap.js';
+import { advertiseAddress, bootstrap, reconcileKubernetesEndpoints } from './bootstrap.js';
 import { CRDServing } from '../registry/crd/serving.js';
 import { RevisionRecorder, clustersHome, forgetRevision, lockDataDir, prepareDatabaseFile, recordedRevision } from './data-dir.js';
 import { VERSION } from './version.js';
@@ -466,6 +466,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `https://${urlHost}:${actualPort}`;
   mark('listen');
+  await reconcileKubernetesEndpoints(registry, advertiseAddress(host), actualPort);
 
   // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
