@@ -5,16 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../client/types.js';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
+import { eventually } from '../testing/eventually.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+// kubectl each poll: every 100 ms
+const until = (what: string, fn: () => Promise<boolean>, ms = 30_000) => eventually(what, fn, ms, 100);
 
 const statefulSet = (image: string, replicas = 3) => `
 apiVersion: apps/v1

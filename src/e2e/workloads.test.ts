@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, table, type TestCluster } from '../testing/harness.js';
+import { eventually } from '../testing/eventually.js';
 
 /** kubectl rollout status: any number of progress lines, then the success line. */
 function rolledOut(out: string, name: string): void {
@@ -13,13 +14,8 @@ function rolledOut(out: string, name: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+// kubectl each poll: every 100 ms
+const until = (what: string, fn: () => Promise<boolean>, ms = 10_000) => eventually(what, fn, ms, 100);
 
 describe('workloads', () => {
   let c: TestCluster;

@@ -76,7 +76,8 @@ export class WebhookAdmission implements Admission {
     if (EXEMPT.has(a.def.resource) && a.def.group === ADMISSION_RG) return false;
     const cfg = await this.configurations();
     const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
-    return hooks.length > 0 && hooks.some((h) => rulesMatchAs(h, a, () => equivalentDefs(this.registry, a.def)));
+    let equivalents: ResourceDef[] | undefined;
+    return hooks.length > 0 && hooks.some((h) => rulesMatchAs(h, a, () => (equivalents ??= equivalentDefs(this.registry, a.def))));
   }
 
   async mutate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<boolean> {
