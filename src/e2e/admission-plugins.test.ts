@@ -90,6 +90,12 @@ plugins:
     writeFileSync(file, 'apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: PodSecurity\n  configuration:\n    apiVersion: pod-security.admission.config.k8s.io/v1\n    kind: PodSecurityConfiguration\n    defaults:\n      enforced: baseline\n');
     assert.equal(await startError({ admissionControlConfigFile: file }), 'failed to apply admission: couldn\'t init admission plugin "PodSecurity": strict decoding error: unknown field "defaults.enforced"');
   });
+
+  test('a ResourceQuotaConfiguration entry without its resource is refused', async () => {
+    const file = join(dir, 'quota-no-resource.yaml');
+    writeFileSync(file, 'apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins:\n- name: ResourceQuota\n  configuration:\n    apiVersion: apiserver.config.k8s.io/v1\n    kind: ResourceQuotaConfiguration\n    limitedResources:\n    - resource: pods\n    - matchContains: [cpu]\n');
+    assert.equal(await startError({ admissionControlConfigFile: file }), 'failed to apply admission: couldn\'t init admission plugin "ResourceQuota": limitedResources[1].resource: Required value');
+  });
 });
 
 describe('disabled and enabled admission plugins', () => {
@@ -260,6 +266,11 @@ plugins:
     limitedResources:
     - resource: pods
       matchContains: ["cpu"]
+    - resource: pods
+      matchScopes:
+      - scopeName: PriorityClass
+        operator: In
+        values: ["cluster-services"]
 `,
     );
     c = await startTestCluster({ controllers: API_TEST_CONTROLLERS.replace(',-resourcequota', ''), admissionControlConfigFile: file });
@@ -280,5 +291,21 @@ plugins:
     await c.k(['create', 'quota', 'compute', '--hard=cpu=1']);
     for (let i = 0; (await c.k(['get', 'quota', 'compute', '-o', 'jsonpath={.status.used}'])) === '' && i < 200; i++) await sleep(25);
     assert.equal((await c.k(['create', '-f', '-'], { stdin: cpuPod('hungry') })).trim(), 'pod/hungry created');
+  });
+
+  test('a pod of a configured priority-class scope needs a quota selecting that scope (a 500, as upstream)', async () => {
+    await c.k(['create', 'ns', 'scoped']);
+    await c.k(['create', 'priorityclass', 'cluster-services', '--value=1000']);
+    const critical = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'scoped' }, spec: { priorityClassName: 'cluster-services', containers: [{ name: 'c', image: 'nginx' }] } });
+    const r = await c.kubectl(['create', '-f', '-'], { stdin: critical('vip') });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim(), 'Error from server: error when creating "STDIN": insufficient quota to match these scopes: [{PriorityClass In [cluster-services]}]');
+    const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'critical', namespace: 'scoped' }, spec: { hard: { pods: '5' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['cluster-services'] }] } } };
+    await c.k(['create', '-f', '-'], { stdin: JSON.stringify(quota) });
+    for (let i = 0; (await c.k(['get', 'quota', 'critical', '-n', 'scoped', '-o', 'jsonpath={.status.used}'])) === '' && i < 200; i++) await sleep(25);
+    assert.equal((await c.k(['create', '-f', '-'], { stdin: critical('vip') })).trim(), 'pod/vip created');
+    assert.equal(await c.k(['get', 'quota', 'critical', '-n', 'scoped', '-o', 'jsonpath={.status.used.pods}']), '1');
+    // a pod outside the scope is let in without a quota of its own
+    assert.equal((await c.k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'plain', namespace: 'scoped' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } }) })).trim(), 'pod/plain created');
   });
 });

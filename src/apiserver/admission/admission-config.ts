@@ -90,7 +90,16 @@ export function resourceQuotaPluginConfig(configs: AdmissionPluginConfigs): Limi
   if (kind !== 'ResourceQuotaConfiguration' || !known.includes(apiVersion))
     throw fail(`no kind ${JSON.stringify(kind)} is registered for version ${JSON.stringify(apiVersion)} in scheme "k8s.io/kubernetes/plugin/pkg/admission/resourcequota/apis/resourcequota/install/install.go"`);
   const list = Array.isArray(o.limitedResources) ? (o.limitedResources as Record<string, unknown>[]) : [];
-  return list.map((l) => ({ apiGroup: typeof l.apiGroup === 'string' ? l.apiGroup : '', resource: String(l.resource ?? ''), matchContains: Array.isArray(l.matchContains) ? l.matchContains.map(String) : [] }));
+  const limited = list.map((l) => ({
+    apiGroup: typeof l.apiGroup === 'string' ? l.apiGroup : '',
+    resource: typeof l.resource === 'string' ? l.resource : '',
+    matchContains: Array.isArray(l.matchContains) ? l.matchContains.map(String) : [],
+    matchScopes: Array.isArray(l.matchScopes) ? (l.matchScopes as Record<string, unknown>[]).map((m) => ({ scopeName: String(m?.scopeName ?? ''), operator: String(m?.operator ?? ''), values: Array.isArray(m?.values) ? m.values.map(String) : [] })) : [],
+  }));
+  // the plugin's ValidateConfiguration: every entry names its resource
+  const missing = limited.flatMap((l, i) => (l.resource ? [] : [`limitedResources[${i}].resource: Required value`]));
+  if (missing.length) throw fail(missing.length === 1 ? missing[0] : `[${missing.join(', ')}]`);
+  return limited;
 }
 
 /** Go's *PathError text for a file that cannot be read. */

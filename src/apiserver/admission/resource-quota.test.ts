@@ -55,3 +55,47 @@ test('zero charges are ignored: a ClusterIP service passes a quota already over 
   await adm.validate(attrs('services'), { metadata: { name: 'x' }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } }, undefined, ctx);
   assert.deepEqual(quotas[0].status.used, { 'services.nodeports': '3' });
 });
+
+const pcPod = (pc: string, cpu = '100m') => ({ metadata: { name: 'x' }, spec: { priorityClassName: pc, containers: [{ name: 'c', resources: { requests: { cpu } } }] } });
+const critical = [{ resource: 'pods', matchScopes: [{ scopeName: 'PriorityClass', operator: 'In', values: ['cluster-services'] }] }];
+
+test('a pod in a configured matchScope needs a quota whose scope takes it: otherwise a 500 naming the scopes in Go syntax', async () => {
+  const adm = new ResourceQuotaAdmission(fakeRegistry([]), critical);
+  await assert.rejects(adm.validate(attrs('pods'), pcPod('cluster-services'), undefined, ctx), (e: unknown) => {
+    assert.ok(e instanceof StatusError);
+    assert.equal(e.code, 500);
+    assert.equal(e.reason, '');
+    assert.equal(e.message, 'insufficient quota to match these scopes: [{PriorityClass In [cluster-services]}]');
+    return true;
+  });
+  // not in the scope: let in without any quota
+  await adm.validate(attrs('pods'), pcPod('other'), undefined, ctx);
+});
+
+test('a quota whose scope selector takes the pod covers the configured scope, and charges it', async () => {
+  const scoped = { ...quota('crit', { pods: '2' }, { pods: '0' }), spec: { hard: { pods: '2' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['cluster-services'] }] } } };
+  const elsewhere = { ...quota('else', { pods: '2' }, { pods: '0' }), spec: { hard: { pods: '2' }, scopeSelector: { matchExpressions: [{ scopeName: 'PriorityClass', operator: 'In', values: ['low'] }] } } };
+  await assert.rejects(new ResourceQuotaAdmission(fakeRegistry([elsewhere]), critical).validate(attrs('pods'), pcPod('cluster-services'), undefined, ctx), /insufficient quota to match these scopes/);
+  const quotas = [scoped, elsewhere];
+  await new ResourceQuotaAdmission(fakeRegistry(quotas), critical).validate(attrs('pods'), pcPod('cluster-services'), undefined, ctx);
+  assert.deepEqual([quotas[0].status.used, quotas[1].status.used], [{ pods: '1' }, { pods: '0' }]);
+});
+
+test('a configured scope selector that cannot be evaluated (In without values) lets every request through', async () => {
+  const broken = [{ resource: 'pods', matchScopes: [{ scopeName: 'PriorityClass', operator: 'In', values: [] }, { scopeName: 'BestEffort', operator: 'Exists' }] }];
+  await new ResourceQuotaAdmission(fakeRegistry([]), broken).validate(attrs('pods'), { metadata: { name: 'x' }, spec: { containers: [{ name: 'c' }] } }, undefined, ctx);
+});
+
+test('the CrossNamespacePodAffinity scope takes a pod whose affinity term names or selects namespaces', async () => {
+  const limited = [{ resource: 'pods', matchScopes: [{ scopeName: 'CrossNamespacePodAffinity', operator: 'Exists' }] }];
+  const adm = new ResourceQuotaAdmission(fakeRegistry([]), limited);
+  const affinity = (term: Record<string, unknown>) => ({ metadata: { name: 'x' }, spec: { containers: [{ name: 'c' }], affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: 'k', ...term } }] } } } });
+  await assert.rejects(adm.validate(attrs('pods'), affinity({ namespaceSelector: {} }), undefined, ctx), /\[\{CrossNamespacePodAffinity Exists \[\]\}\]/);
+  await adm.validate(attrs('pods'), affinity({}), undefined, ctx);
+});
+
+test('only consumed usage is limited by default: a pod asking for zero cpu needs no covering quota', async () => {
+  const adm = new ResourceQuotaAdmission(fakeRegistry([]), [{ resource: 'pods', matchContains: ['cpu'] }]);
+  await adm.validate(attrs('pods'), pcPod('', '0'), undefined, ctx);
+  assert.equal(await refusal(adm.validate(attrs('pods'), pcPod(''), undefined, ctx)), 'pods "x" is forbidden: insufficient quota to consume: cpu,requests.cpu');
+});

@@ -1,21 +1,28 @@
 // The ResourceQuota admission plugin: a create (or a charged update) that would take a quota of its namespace
 // past status.hard is refused with upstream's message; otherwise the quotas' status.used is raised at once,
 // before the object is stored, so that the next write already sees the charge.
-import { forbidden } from '../../apimachinery/errors.js';
+import { forbidden, StatusError } from '../../apimachinery/errors.js';
 import type { Registry } from '../../registry/index.js';
 import type { AdmissionAttributes, KObject, RequestContext } from '../../registry/types.js';
-import { evaluatorFor, quotaMatches } from '../../registry/quota/evaluators.js';
+import { evaluatorFor, podScopeSelectorParses, quotaMatches, quotaScopes, type Evaluator, type Scope } from '../../registry/quota/evaluators.js';
 import { addLists, fromJSON, lessThanOrEqual, mask, prettyPrint, subtractLists, toJSON, type ResourceList } from '../../registry/quota/resource-list.js';
 
-/** One of ResourceQuotaConfiguration's limitedResources: usage whose name contains a match needs a covering quota. */
+/**
+ * One of ResourceQuotaConfiguration's limitedResources: usage whose name contains a match needs a covering quota,
+ * and an object in one of matchScopes needs a quota with that scope.
+ */
 export interface LimitedResource {
   apiGroup?: string;
   resource: string;
   matchContains?: string[];
+  matchScopes?: Scope[];
 }
 
 // kube-apiserver's default ignored resources
 const IGNORED = new Set(['/events', 'events.k8s.io/events']);
+
+/** Go's %v of []ScopedResourceSelectorRequirement: [{PriorityClass In [a b]} {BestEffort Exists []}]. */
+const goScopes = (scopes: Scope[]) => `[${scopes.map((s) => `{${s.scopeName} ${s.operator} [${(s.values ?? []).join(' ')}]}`).join(' ')}]`;
 
 export class ResourceQuotaAdmission {
   constructor(
@@ -23,11 +30,21 @@ export class ResourceQuotaAdmission {
     private readonly limited: LimitedResource[] = [],
   ) {}
 
-  /** limitedByDefault: the usage names of obj that the configuration says a quota must cover. */
+  /** limitedByDefault: the consumed (positive) usage names of obj that the configuration says a quota must cover. */
   private limitedNames(a: AdmissionAttributes, usage: () => ResourceList): string[] {
     const rules = this.limited.filter((l) => (l.apiGroup ?? '') === a.def.group && l.resource === a.def.resource);
     if (!rules.length) return [];
-    return [...usage().keys()].filter((n) => rules.some((l) => (l.matchContains ?? []).some((m) => n.includes(m))));
+    return [...usage()].filter(([n, q]) => q.nano > 0n && rules.some((l) => (l.matchContains ?? []).some((m) => n.includes(m)))).map(([n]) => n);
+  }
+
+  /**
+   * getMatchedLimitedScopes: the configured matchScopes (of every entry, whatever its resource) that take obj;
+   * none when one of them cannot be evaluated, as upstream lets such a request through.
+   */
+  private limitedScopes(ev: Evaluator, obj: KObject): Scope[] {
+    const all = this.limited.flatMap((l) => l.matchScopes ?? []);
+    if (!all.every(podScopeSelectorParses)) return [];
+    return all.filter((s) => ev.matchesScope(s, obj));
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {
@@ -38,12 +55,16 @@ export class ResourceQuotaAdmission {
     if (!store) return;
     // from the watch cache, as upstream's plugin reads its informer's lister: the charge below re-reads each quota
     const quotas = (await store.list(a.namespace, { resourceVersion: '0' })).items;
+    const limitedScopes = this.limitedScopes(ev, obj);
     const limited = this.limitedNames(a, () => ev.usage(obj));
-    if (quotas.length === 0 && !limited.length) return;
+    if (quotas.length === 0 && !limited.length && !limitedScopes.length) return;
     const covered = new Set<string>();
+    const coveredScopes = new Set<string>();
     const refuse = (why: string) => forbidden({ group: a.def.group, resource: a.def.resource }, a.name || obj.metadata?.name || obj.metadata?.generateName || 'Unknown', why);
     const interesting: KObject[] = [];
     for (const q of quotas.sort((x, y) => (x.metadata.name < y.metadata.name ? -1 : 1))) {
+      // a quota's scopes that take the object cover the configured ones, whether or not the quota matches
+      for (const s of quotaScopes(q)) if (ev.matchesScope(s, obj)) coveredScopes.add(s.scopeName);
       const hard = Object.keys(q.status?.hard ?? {});
       if (!quotaMatches(q, hard, ev, obj)) continue;
       const restricted = ev.matchingResources(hard);
@@ -55,9 +76,6 @@ export class ResourceQuotaAdmission {
       if (unknown.length) throw refuse(`status unknown for quota: ${q.metadata.name}, resources: ${restricted.sort().join(',')}`);
       interesting.push(q);
     }
-    const uncovered = [...new Set(limited)].filter((n) => !covered.has(n)).sort();
-    if (uncovered.length) throw refuse(`insufficient quota to consume: ${uncovered.join(',')}`);
-    if (interesting.length === 0) return;
     let delta = ev.usage(obj);
     const negative = [...delta].filter(([, q]) => q.nano < 0n).map(([k]) => k);
     if (negative.length) throw refuse(`quota usage is negative for resource(s): ${negative.sort().join(',')}`);
@@ -65,6 +83,12 @@ export class ResourceQuotaAdmission {
     if (a.operation === 'UPDATE' && old?.metadata?.resourceVersion) delta = subtractLists(delta, ev.usage(old));
     delta = new Map([...delta].filter(([, q]) => q.nano > 0n));
     if (delta.size === 0) return;
+    const uncovered = [...new Set(limited)].filter((n) => !covered.has(n)).sort();
+    if (uncovered.length) throw refuse(`insufficient quota to consume: ${uncovered.join(',')}`);
+    const uncoveredScopes = limitedScopes.filter((s) => !coveredScopes.has(s.scopeName));
+    // a plain error upstream, so a 500 without a reason
+    if (uncoveredScopes.length) throw new StatusError(500, '', `insufficient quota to match these scopes: ${goScopes(uncoveredScopes)}`);
+    if (interesting.length === 0) return;
     // checked against what was listed first, so that a refusal charges nothing; then charged one by one
     for (const q of interesting) this.charge(q, delta, refuse);
     for (const q of interesting) {

@@ -53,9 +53,40 @@ function podMatchesScope(scope: Scope, pod: KObject): boolean {
       const inValues = (scope.values ?? []).includes(pc);
       return scope.operator === 'In' ? inValues : scope.operator === 'NotIn' ? !inValues : false;
     }
+    case 'CrossNamespacePodAffinity':
+      return usesCrossNamespacePodAffinity(pod);
     default:
       return false;
   }
+}
+
+interface AffinityTerm {
+  namespaces?: string[];
+  namespaceSelector?: unknown;
+}
+
+/** A pod (anti-)affinity term that reaches other namespaces: it lists namespaces or selects them. */
+function usesCrossNamespacePodAffinity(pod: KObject): boolean {
+  const crosses = (t?: AffinityTerm) => !!t && ((t.namespaces?.length ?? 0) > 0 || (t.namespaceSelector !== undefined && t.namespaceSelector !== null));
+  for (const a of [pod.spec?.affinity?.podAffinity, pod.spec?.affinity?.podAntiAffinity]) {
+    if (!a) continue;
+    if (((a.requiredDuringSchedulingIgnoredDuringExecution ?? []) as AffinityTerm[]).some(crosses)) return true;
+    if (((a.preferredDuringSchedulingIgnoredDuringExecution ?? []) as { podAffinityTerm?: AffinityTerm }[]).some((w) => crosses(w.podAffinityTerm))) return true;
+  }
+  return false;
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Whether the pod evaluator can evaluate a scope selector: a PriorityClass selector other than Exists is a label
+ * requirement (In/NotIn need values, Exists/DoesNotExist none, each a label value); anything else errs upstream.
+ */
+export function podScopeSelectorParses(s: Scope): boolean {
+  if (s.scopeName !== 'PriorityClass' || s.operator === 'Exists') return true;
+  const values = s.values ?? [];
+  if (s.operator === 'In' || s.operator === 'NotIn') return values.length > 0 && values.every((v) => v.length <= 63 && LABEL_VALUE.test(v));
+  return s.operator === 'DoesNotExist' && values.length === 0;
 }
 
 const podEvaluator: Evaluator = {
