@@ -121,6 +121,8 @@ describe('disabled and enabled admission plugins', () => {
 
   test('without NamespaceLifecycle an object can be made in a namespace that does not exist', async () => {
     assert.equal((await c.k(['create', 'configmap', 'lost', '-n', 'ghost'])).trim(), 'configmap/lost created');
+    // nor does anything keep the immortal namespaces
+    assert.equal((await c.k(['delete', 'namespace', 'kube-public', '--dry-run=server'])).trim(), 'namespace "kube-public" deleted (server dry run)');
   });
 
   test('plugins left enabled still run: Priority defaults the pod', async () => {

@@ -133,6 +133,19 @@ describe('deletion', () => {
     const d = await api(c, 'GET', `/apis/apps/v1/namespaces/${NS}/deployments/orphaned`);
     assert.deepEqual(d.json.metadata.finalizers, ['orphan']);
   });
+
+  test('default, kube-system and kube-public may not be deleted (NamespaceLifecycle), even in a dry run; kube-node-lease may', async () => {
+    for (const ns of ['default', 'kube-system', 'kube-public']) {
+      const r = await c.kubectl(['delete', 'namespace', ns, '--wait=false']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim(), `Error from server (Forbidden): namespaces "${ns}" is forbidden: this namespace may not be deleted`);
+    }
+    const dry = await api(c, 'DELETE', '/api/v1/namespaces/default?dryRun=All');
+    assert.equal(dry.status, 403);
+    assert.deepEqual(dry.json.details, { name: 'default', kind: 'namespaces' });
+    assert.equal(dry.json.reason, 'Forbidden');
+    assert.equal((await c.k(['delete', 'namespace', 'kube-node-lease', '--dry-run=server'])).trim(), 'namespace "kube-node-lease" deleted (server dry run)');
+  });
 });
 
 describe('graceful deletion of pods', () => {

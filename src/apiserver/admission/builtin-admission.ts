@@ -11,6 +11,8 @@ import { addNotReadyTaint, nodeTaintHandles } from './node-taint.js';
 import { ResourceQuotaAdmission, type LimitedResource } from './resource-quota.js';
 import { addProtectionFinalizer, storageProtectionHandles } from './storage-protection.js';
 
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+
 export class BuiltinAdmission {
   private readonly limitRanger: LimitRanger;
   private readonly quota: ResourceQuotaAdmission;
@@ -38,6 +40,9 @@ export class BuiltinAdmission {
   }
 
   async mutate(a: AdmissionAttributes, obj: KObject | undefined, old?: KObject): Promise<boolean> {
+    // NamespaceLifecycle, first of the mutating plugins: the immortal namespaces cannot be deleted
+    if (a.operation === 'DELETE' && a.def.group === '' && a.def.resource === 'namespaces' && IMMORTAL_NAMESPACES.has(a.name) && this.plugins.has('NamespaceLifecycle'))
+      throw forbidden({ group: '', resource: 'namespaces' }, a.name, 'this namespace may not be deleted');
     let changed = false;
     if (this.plugins.has('LimitRanger')) changed = await this.limitRanger.mutate(a, obj);
     if (obj && this.plugins.has('AlwaysPullImages') && alwaysPullImagesHandles(a, obj, old)) changed = alwaysPullImages(obj) || changed;
