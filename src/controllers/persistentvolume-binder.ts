@@ -1,9 +1,8 @@
 // persistentvolume-binder: binds claims to volumes both ways (claimRef, volumeName, phases Pending/Bound/
 // Released/Lost, upstream's bind annotations), provisions a volume for a claim whose class names the
-// simulated hostpath provisioner (at once, or once a pod using it is scheduled for WaitForFirstConsumer),
-// and deletes released volumes whose reclaim policy is Delete.
+// simulated hostpath provisioner (at once, or for WaitForFirstConsumer once the scheduler chose a volume or
+// the claim's node), and deletes released volumes whose reclaim policy is Delete.
 import type { KObject } from '../client/types.js';
-import { PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
 import { PVCS, PVS, STORAGECLASSES, claimClass, findMatchingVolume } from './volume-matching.js';
@@ -14,7 +13,7 @@ const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
 const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 const STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 const BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
-export const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+import { SELECTED_NODE } from './scheduler-volumes.js';
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -45,7 +44,6 @@ export class PersistentVolumeBinder extends QueueController {
   private pvs!: Informer;
   private pvcs!: Informer;
   private classes!: Informer;
-  private pods!: Informer;
 
   constructor() {
     super('persistentvolume-binder', 1, 10_000);
@@ -66,11 +64,6 @@ export class PersistentVolumeBinder extends QueueController {
     });
     this.pvs = this.ctx.informers.informer(PVS).on({ add: volume, update: (_, v) => volume(v), delete: volume });
     this.classes = this.ctx.informers.informer(STORAGECLASSES).on({ add: () => this.pendingClaims(), update: () => this.pendingClaims() });
-    const podScheduled = (p: KObject) => {
-      if (!p.spec?.nodeName) return;
-      for (const v of p.spec.volumes ?? []) if (v.persistentVolumeClaim?.claimName) this.queue.add(`claim:${p.metadata.namespace}/${v.persistentVolumeClaim.claimName}`);
-    };
-    this.pods = this.ctx.informers.informer(PODS).on({ add: podScheduled, update: (o, p) => !o.spec?.nodeName && podScheduled(p) });
   }
 
   private pendingClaims(): void {
@@ -105,18 +98,11 @@ export class PersistentVolumeBinder extends QueueController {
       return;
     }
     const sc = this.classes.get(claimClass(pvc));
-    if (sc?.volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.annotations?.[SELECTED_NODE]) {
-      const node = this.consumerNode(pvc);
-      if (!node) return;
-      if (!sc.provisioner || sc.provisioner === NO_PROVISIONER) {
-        const pv = findMatchingVolume(pvc, this.pvs.items());
-        if (pv) return this.bind(pv, pvc, true);
-        return;
-      }
-      await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, [SELECTED_NODE]: node } } });
-      return;
-    }
-    const pv = findMatchingVolume(pvc, this.pvs.items());
+    // WaitForFirstConsumer: the scheduler picks a free volume (it sets the volume's claimRef) or the node to
+    // provision on (the selected-node annotation); here only a volume pre-bound to the claim is taken meanwhile
+    const delayed = sc?.volumeBindingMode === 'WaitForFirstConsumer';
+    const pv = findMatchingVolume(pvc, delayed ? this.pvs.items().filter((v) => v.spec?.claimRef?.name === pvc.metadata.name && v.spec.claimRef.namespace === pvc.metadata.namespace) : this.pvs.items());
+    if (delayed && !pv && !pvc.metadata.annotations?.[SELECTED_NODE]) return;
     if (pv) return this.bind(pv, pvc, true);
     if (!sc?.provisioner || sc.provisioner === NO_PROVISIONER || pvc.spec?.selector) return;
     if (pvc.metadata.annotations?.[STORAGE_PROVISIONER] !== sc.provisioner) {
@@ -131,13 +117,6 @@ export class PersistentVolumeBinder extends QueueController {
     } catch (e) {
       if (!isStatus(e, 409)) throw e;
     }
-  }
-
-  /** The node of a scheduled pod that mounts this claim. */
-  private consumerNode(pvc: KObject): string | undefined {
-    for (const p of this.pods.items())
-      if (p.metadata.namespace === pvc.metadata.namespace && p.spec?.nodeName && !p.metadata.deletionTimestamp && (p.spec.volumes ?? []).some((v: KObject) => v.persistentVolumeClaim?.claimName === pvc.metadata.name)) return p.spec.nodeName;
-    return undefined;
   }
 
   /** bind: the volume's claimRef and phase first, then the claim's volumeName, annotations and status. */

@@ -65,3 +65,7 @@ test('NodePorts refuses a node where a pod holds the same host port and protocol
   assert.deepEqual(verdict(port(53, { protocol: 'UDP', hostIP: '10.0.0.2' })), {});
   assert.deepEqual(verdict(port(53)), {});
 });
+
+test('after a PreFilter refusal the FitError shows its message instead of the per-node counts', () => {
+  assert.equal(fitErrorMessage(3, [{ reasons: ['pod has unbound immediate PersistentVolumeClaims'], unresolvable: true }], 'pod has unbound immediate PersistentVolumeClaims'), '0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims.');
+});

@@ -1,6 +1,6 @@
 // One scheduling cycle over a snapshot, as the default profile runs it: the filters in plugin order (NodeUnschedulable,
-// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread, InterPodAffinity; the first
-// failure per node is its status), then the weighted scores of the feasible nodes and the best of them.
+// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeBinding, PodTopologySpread, InterPodAffinity; the
+// first failure per node is its status), then the weighted scores of the feasible nodes and the best of them.
 import type { LabelSelector } from '../apimachinery/selectors.js';
 import type { KObject } from '../client/types.js';
 import { hasRequiredPodAffinity, interPodAffinityProblem, interPodAffinityScores, type AffinityView } from './scheduler-affinity.js';
@@ -8,6 +8,7 @@ import { PORTS_REASON, hostPortsConflict, intolerablePreferNoSchedule, nodeUnfit
 import { addUsage, balancedAllocationScore, bestEffortForBalance, insufficient, leastAllocatedScore, podRequests, type Usage } from './scheduler-resources.js';
 import { podPriority, type NodeInfo, type Snapshot } from './scheduler-snapshot.js';
 import { spreadFilterState, spreadProblem, spreadScores, type SpreadFilterState } from './scheduler-spread.js';
+import { volumeFilter, volumePreFilter, type PodVolumes, type VolumeDecisions, type VolumeListers } from './scheduler-volumes.js';
 
 /** Why a node failed: its reasons (NodeResourcesFit may give several) and whether preemption could not help. */
 export interface NodeStatus {
@@ -20,6 +21,7 @@ export const WEIGHTS = { taintToleration: 3, nodeAffinity: 2, podTopologySpread:
 
 interface PreFilter {
   ports: ReturnType<typeof wantedHostPorts>;
+  volumes?: { claims: PodVolumes; listers: VolumeListers };
   spread?: SpreadFilterState;
   affinityView?: AffinityView;
 }
@@ -43,12 +45,17 @@ function usageWithNominated(pod: KObject, ni: NodeInfo, snap: Snapshot): Usage {
   return u;
 }
 
-function filterNode(pod: KObject, ni: NodeInfo, snap: Snapshot, pre: PreFilter): NodeStatus | undefined {
+function filterNode(pod: KObject, ni: NodeInfo, snap: Snapshot, pre: PreFilter, decided: Map<string, VolumeDecisions>): NodeStatus | undefined {
   const why = nodeUnfit(pod, ni.node);
   if (why) return { reasons: [why], unresolvable: true };
   if (hostPortsConflict(pre.ports, ni.pods)) return { reasons: [PORTS_REASON], unresolvable: false };
   const lacking = insufficient(podRequests(pod), ni.node, usageWithNominated(pod, ni, snap));
   if (lacking.length) return { reasons: lacking, unresolvable: false };
+  if (pre.volumes) {
+    const v = volumeFilter(pre.volumes.claims, ni.node, pre.volumes.listers);
+    if ('reasons' in v) return { reasons: v.reasons, unresolvable: true };
+    decided.set(ni.name, v.decisions);
+  }
   const spread = pre.spread && spreadProblem(pod, pre.spread, ni);
   if (spread) return { reasons: [spread.reason], unresolvable: spread.unresolvable };
   const affinity = pre.affinityView && interPodAffinityProblem(pod, ni.node, pre.affinityView);
@@ -56,17 +63,39 @@ function filterNode(pod: KObject, ni: NodeInfo, snap: Snapshot, pre: PreFilter):
   return undefined;
 }
 
-/** Runs the filters on the given nodes (all by default): the feasible ones and each failed node's status. */
-export function findFeasible(pod: KObject, snap: Snapshot, only?: NodeInfo[]): { feasible: NodeInfo[]; statuses: Map<string, NodeStatus> } {
+export interface Feasibility {
+  feasible: NodeInfo[];
+  statuses: Map<string, NodeStatus>;
+  /** A PreFilter's refusal: every node has it as its status, and the FitError shows it instead of the counts. */
+  preFilterMessage?: string;
+  /** VolumeBinding's decisions for each feasible node (claims to bind or provision there). */
+  volumeDecisions: Map<string, VolumeDecisions>;
+}
+
+/**
+ * Runs the filters on the given nodes (all by default): the feasible ones and each failed node's status. With
+ * listers of claims, volumes and classes, VolumeBinding runs too.
+ */
+export function findFeasible(pod: KObject, snap: Snapshot, only?: NodeInfo[], volumes?: VolumeListers): Feasibility {
   const pre = preFilter(pod, snap);
   const feasible: NodeInfo[] = [];
   const statuses = new Map<string, NodeStatus>();
-  for (const ni of only ?? snap.nodes) {
-    const s = filterNode(pod, ni, snap, pre);
+  const volumeDecisions = new Map<string, VolumeDecisions>();
+  const nodes = only ?? snap.nodes;
+  if (volumes) {
+    const v = volumePreFilter(pod, volumes);
+    if (v && 'message' in v) {
+      for (const ni of nodes) statuses.set(ni.name, { reasons: [v.message], unresolvable: true });
+      return { feasible, statuses, preFilterMessage: v.message, volumeDecisions };
+    }
+    if (v) pre.volumes = { claims: v.volumes, listers: volumes };
+  }
+  for (const ni of nodes) {
+    const s = filterNode(pod, ni, snap, pre, volumeDecisions);
     if (s) statuses.set(ni.name, s);
     else feasible.push(ni);
   }
-  return { feasible, statuses };
+  return { feasible, statuses, volumeDecisions };
 }
 
 /** DefaultNormalizeScore: scaled to the highest raw score, reversed for scores where less is better. */
@@ -106,8 +135,12 @@ export function selectHost(feasible: NodeInfo[], scores: number[], random: () =>
   return feasible[best]!;
 }
 
-/** upstream's FitError text: "0/N nodes are available: <count> <reason>, ...." sorted as strings, counts included. */
-export function fitErrorMessage(total: number, statuses: Iterable<NodeStatus>): string {
+/**
+ * upstream's FitError text: "0/N nodes are available: <count> <reason>, ...." sorted as strings, counts included;
+ * after a PreFilter's refusal, its message alone.
+ */
+export function fitErrorMessage(total: number, statuses: Iterable<NodeStatus>, preFilterMessage?: string): string {
+  if (preFilterMessage !== undefined) return `0/${total} nodes are available: ${preFilterMessage}.`;
   const counts = new Map<string, number>();
   for (const s of statuses) for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
   const detail = [...counts].map(([r, n]) => `${n} ${r}`).sort();

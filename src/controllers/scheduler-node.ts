@@ -32,6 +32,14 @@ function termMatches(t: KObject, node: KObject): boolean {
   return exprs.every((e) => matchExpression(labels, e)) && fields.every((f) => matchExpression({ 'metadata.name': node.metadata.name }, f));
 }
 
+/** A volume's required node affinity, matched on the node's labels alone as upstream's CheckNodeAffinity does. */
+export function volumeNodeAffinityMatches(pv: KObject, node: KObject): boolean {
+  const required = pv.spec?.nodeAffinity?.required;
+  if (!required) return true;
+  const byLabels = { metadata: { labels: node.metadata.labels ?? {} } };
+  return ((required.nodeSelectorTerms ?? []) as KObject[]).some((t) => termMatches(t, byLabels));
+}
+
 /** The pod's nodeSelector and required node affinity (upstream's GetRequiredNodeAffinity().Match). */
 export function requiredNodeAffinityMatches(pod: KObject, node: KObject): boolean {
   const labels: Record<string, string> = node.metadata.labels ?? {};

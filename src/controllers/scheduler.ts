@@ -14,12 +14,16 @@ import { preempt, type Candidate } from './scheduler-preemption.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import { podPriority, type Snapshot } from './scheduler-snapshot.js';
 import { defaultSpreadSelector, SPREAD_REASON } from './scheduler-spread.js';
+import { claimsBound, SELECTED_NODE, type VolumeDecisions, type VolumeListers } from './scheduler-volumes.js';
+import { PVCS, PVS, STORAGECLASSES } from './volume-matching.js';
 
 const NAME = 'default-scheduler';
 const AFFINITY_REASON = "node(s) didn't match pod affinity rules";
 const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
 const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
+// how long PreBind waits for the pod's claims to be bound (upstream's bindTimeoutSeconds)
+const BIND_TIMEOUT_MS = 600_000;
 
 export class Scheduler extends QueueController {
   private pods!: Informer;
@@ -29,6 +33,7 @@ export class Scheduler extends QueueController {
   private services!: Informer;
   private pdbs!: Informer;
   private cache!: SchedulerCache;
+  private volumes!: VolumeListers;
   /** Uids of pods whose binding is on its way. */
   private readonly assumed = new Set<string>();
   /** Pods that fit nowhere (a pod leaving a node may make room for them), each with whether a pod placed could help too (pod affinity, spreading). */
@@ -66,6 +71,12 @@ export class Scheduler extends QueueController {
       update: (o, n) => (this.cache.setNode(n), JSON.stringify(o.spec) !== JSON.stringify(n.spec) || o.metadata.labels !== n.metadata.labels ? retry() : undefined),
       delete: (n) => (this.cache.removeNode(n.metadata.name), retry()),
     });
+    // claims, volumes and classes that come or change may let pods waiting on VolumeBinding through
+    const volumeChange = { add: freed, update: freed, delete: freed };
+    const pvcs = this.ctx.informers.informer(PVCS).on(volumeChange);
+    const pvs = this.ctx.informers.informer(PVS).on(volumeChange);
+    const classes = this.ctx.informers.informer(STORAGECLASSES).on({ add: freed, update: freed });
+    this.volumes = { claim: (ns, name) => pvcs.get(`${ns}/${name}`), volume: (name) => pvs.get(name), volumes: () => pvs.items(), storageClass: (name) => classes.get(name) };
     this.services = this.ctx.informers.informer(SERVICES);
     this.pdbs = this.ctx.informers.informer(PDBS);
     const owners: [string, GVR][] = [['ReplicaSet', REPLICASETS], ['StatefulSet', STATEFULSETS], ['ReplicationController', REPLICATIONCONTROLLERS]];
@@ -81,12 +92,12 @@ export class Scheduler extends QueueController {
     // its binding is on its way
     if (this.assumed.has(pod.metadata.uid)) return;
     const snap = this.cache.snapshot();
-    const { feasible, statuses } = findFeasible(pod, snap);
+    const { feasible, statuses, preFilterMessage, volumeDecisions } = findFeasible(pod, snap, undefined, this.volumes);
     if (feasible.length === 0) {
       const podsCouldHelp = [...statuses.values()].some((st) => st.reasons.some((r) => r === AFFINITY_REASON || r === SPREAD_REASON));
       this.unschedulable.set(key, podsCouldHelp);
       if (snap.nodes.length === 0) return this.markUnschedulable(pod, 'no nodes available to schedule pods');
-      const fit = fitErrorMessage(snap.nodes.length, statuses.values());
+      const fit = fitErrorMessage(snap.nodes.length, statuses.values(), preFilterMessage);
       const outcome = preempt(pod, snap, statuses, this.pdbs.items());
       if ('message' in outcome) return this.markUnschedulable(pod, `${fit} ${outcome.message}`);
       await this.markUnschedulable(pod, fit, outcome.node);
@@ -96,7 +107,46 @@ export class Scheduler extends QueueController {
     // the node an earlier preemption freed is tried first, and taken when it fits (evaluateNominatedNode)
     const nominated = feasible.find((ni) => ni.name === pod.status?.nominatedNodeName);
     const node = nominated ?? (feasible.length === 1 ? feasible[0]! : selectHost(feasible, scoreNodes(pod, feasible, snap, () => defaultSpreadSelector(pod, this.listers()))));
+    const decisions = volumeDecisions.get(node.name);
+    if (decisions && (decisions.bindings.length || decisions.provisions.length || !claimsBound(pod, this.volumes))) return this.bindWithVolumes(pod, node.name, decisions);
     await this.bind(pod, node.name);
+  }
+
+  /**
+   * VolumeBinding's PreBind, then the binding: the chosen volumes get their claimRef, claims to provision get the
+   * selected node, and the pod is bound once every claim is bound. Meanwhile the pod stays assumed on the node and
+   * the workers go on with other pods, as upstream's binding cycle runs apart from scheduling.
+   */
+  private bindWithVolumes(pod: KObject, node: string, d: VolumeDecisions): void {
+    const uid: string = pod.metadata.uid;
+    this.assumed.add(uid);
+    this.cache.setPod({ ...pod, spec: { ...pod.spec, nodeName: node } });
+    const unassume = () => {
+      this.assumed.delete(uid);
+      const seen = this.pods.get(keyOf(pod));
+      if (seen?.metadata.uid === uid) this.cache.setPod(seen);
+      else this.cache.removePod(pod);
+    };
+    void (async () => {
+      for (const { pv, pvc } of d.bindings) {
+        const claimRef = { kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion };
+        const annotations = { ...pv.metadata.annotations, 'pv.kubernetes.io/bound-by-controller': 'yes' };
+        await this.ctx.client.update(PVS, '', { ...pv, metadata: { ...pv.metadata, annotations }, spec: { ...pv.spec, claimRef } });
+      }
+      for (const pvc of d.provisions) {
+        await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, [SELECTED_NODE]: node } } });
+      }
+      for (const deadline = Date.now() + BIND_TIMEOUT_MS; !claimsBound(pod, this.volumes); ) {
+        if (Date.now() > deadline || this.pods.get(keyOf(pod))?.metadata.uid !== uid) throw new Error('binding volumes: context deadline exceeded');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      this.assumed.delete(uid);
+      await this.bind(pod, node);
+    })().catch(async (e) => {
+      unassume();
+      this.queue.addRateLimited(keyOf(pod));
+      await this.event(pod, 'Warning', 'FailedScheduling', 'Scheduling', `running PreBind plugin "VolumeBinding": ${(e as Error).message}`).catch((err) => this.ctx.error(this.name, err));
+    });
   }
 
   private listers() {

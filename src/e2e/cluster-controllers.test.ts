@@ -133,7 +133,7 @@ describe('cluster controllers', () => {
     await eventually(async () => (await api(c, 'GET', `/api/v1/persistentvolumes/${pvName}`)).status === 404);
   });
 
-  test('a WaitForFirstConsumer claim waits for a scheduled pod, then gets the selected node and a volume pinned to it', async () => {
+  test('a WaitForFirstConsumer claim waits for a pod, then gets the node the scheduler chose and a volume pinned to it', async () => {
     await api(c, 'POST', '/apis/storage.k8s.io/v1/storageclasses', { metadata: { name: 'lazy' }, provisioner: 'minikapi.dev/hostpath', volumeBindingMode: 'WaitForFirstConsumer' });
     await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'later' }, spec: { storageClassName: 'lazy', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
     await new Promise((r) => setTimeout(r, 500));
@@ -144,10 +144,43 @@ describe('cluster controllers', () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/later');
       return r.json.status?.phase === 'Bound' ? r.json : undefined;
     });
-    const pod = (await api(c, 'GET', '/api/v1/namespaces/vol/pods/user')).json;
+    // the scheduler binds the pod once its claim is bound (VolumeBinding's PreBind)
+    const pod = await eventually(async () => {
+      const p = (await api(c, 'GET', '/api/v1/namespaces/vol/pods/user')).json;
+      return p.spec?.nodeName ? p : undefined;
+    });
     assert.equal(pvc.metadata.annotations['volume.kubernetes.io/selected-node'], pod.spec.nodeName);
     const pv = (await api(c, 'GET', `/api/v1/persistentvolumes/${pvc.spec.volumeName}`)).json;
     assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms, [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [pod.spec.nodeName] }] }]);
+  });
+
+  test('a pod whose claim is missing waits Unschedulable with upstream text, and is scheduled once the claim is bound', async () => {
+    await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'needs' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'absent' } }] } });
+    const cond = await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json.status?.conditions?.find((x: { type: string }) => x.type === 'PodScheduled'));
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'Unschedulable', '0/2 nodes are available: persistentvolumeclaim "absent" not found. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.']);
+    const events = await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=needs,reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
+    assert.match(events, /persistentvolumeclaim "absent" not found/);
+    await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'absent' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    const pod = await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json.spec?.nodeName ? (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json : undefined);
+    const claim = (await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/absent')).json;
+    assert.equal(claim.status.phase, 'Bound');
+    assert.ok(pod.spec.nodeName);
+  });
+
+  test('a generic ephemeral volume gets its claim owned by the pod, provisioned on the node the scheduler chose', async () => {
+    const template = { metadata: { labels: { kind: 'scratch' } }, spec: { storageClassName: 'lazy', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } };
+    const created = (await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'eph' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: template } }] } })).json;
+    const pod = await eventually(async () => {
+      const p = (await api(c, 'GET', '/api/v1/namespaces/vol/pods/eph')).json;
+      return p.spec?.nodeName ? p : undefined;
+    });
+    const claim = (await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/eph-scratch')).json;
+    assert.deepEqual(claim.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'eph', uid: created.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+    assert.deepEqual(claim.metadata.labels, { kind: 'scratch' });
+    assert.equal(claim.metadata.annotations['volume.kubernetes.io/selected-node'], pod.spec.nodeName);
+    assert.equal(claim.status.phase, 'Bound');
+    const pv = (await api(c, 'GET', `/api/v1/persistentvolumes/${claim.spec.volumeName}`)).json;
+    assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, [pod.spec.nodeName]);
   });
 
   test('a static volume binds by class, access modes, size and selector; with Retain it is Released when the claim goes', async () => {

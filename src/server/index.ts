@@ -69,6 +69,7 @@ import { NodeLifecycleController } from '../controllers/node-lifecycle.js';
 import { TaintEvictionController } from '../controllers/taint-eviction.js';
 import { PVCProtectionController } from '../controllers/pvc-protection.js';
 import { TTLController } from '../controllers/ttl.js';
+import { EphemeralVolumeController } from '../controllers/ephemeral-volume.js';
 import { PVProtectionController } from '../controllers/pv-protection.js';
 import { CSRApprovingController } from '../controllers/csr-approving.js';
 import { EndpointSliceMirroringController } from '../controllers/endpointslice-mirroring.js';
@@ -576,6 +577,7 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new EndpointsController(),
   () => new EndpointSliceController(),
   () => new PersistentVolumeBinder(),
+  () => new EphemeralVolumeController(),
   () => new DisruptionController(),
   () => new PodGarbageCollector(),
   () => new NodeLifecycleController(),

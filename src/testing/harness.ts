@@ -70,7 +70,7 @@ export function runKubectl(kubeconfig: string, cacheDir: string, args: string[],
  * kubelet, replicaset, deployment, their garbage collection), so pods stay as the test made them — as in
  * upstream's apiserver integration tests, which run without a controller-manager. Workload tests ask for '*'.
  */
-export const API_TEST_CONTROLLERS = '*,-node-simulator,-kubelet-simulator,-default-scheduler,-replicaset,-replicationcontroller,-deployment,-job,-cronjob,-ttl-after-finished,-statefulset,-daemonset,-validatingadmissionpolicy-status-controller,-endpoints,-endpointslice,-persistentvolume-binder,-disruption,-pod-garbage-collector,-node-lifecycle,-taint-eviction,-resourcequota,-csrapproving,-horizontalpodautoscaling,-endpointslice-mirroring,-ttl';
+export const API_TEST_CONTROLLERS = '*,-node-simulator,-kubelet-simulator,-default-scheduler,-replicaset,-replicationcontroller,-deployment,-job,-cronjob,-ttl-after-finished,-statefulset,-daemonset,-validatingadmissionpolicy-status-controller,-endpoints,-endpointslice,-persistentvolume-binder,-disruption,-pod-garbage-collector,-node-lifecycle,-taint-eviction,-resourcequota,-csrapproving,-horizontalpodautoscaling,-endpointslice-mirroring,-ttl,-ephemeral-volume';
 
 export async function startTestCluster(opts: ClusterOptions & { kubectlVersion?: string } = {}): Promise<TestCluster> {
   const tmp = mkdtempSync(join(tmpdir(), 'minikapi-test-'));

@@ -1,0 +1,132 @@
+// The scheduler's VolumeBinding plugin: PreFilter checks the pod's claims (missing, lost, being deleted, unbound
+// with immediate binding), Filter checks each node (bound volumes' node affinity; for WaitForFirstConsumer claims
+// a free volume that fits the node or a class that can provision there), and PreBind's decisions: volumes to bind
+// to claims, claims to provision on the chosen node.
+import type { KObject } from '../client/types.js';
+import { volumeNodeAffinityMatches } from './scheduler-node.js';
+import { claimClass, quantity, volumeClass, volumeFits } from './volume-matching.js';
+
+export const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+export const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+export const BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
+export const PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
+const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+
+export interface VolumeListers {
+  claim(ns: string, name: string): KObject | undefined;
+  volume(name: string): KObject | undefined;
+  volumes(): KObject[];
+  storageClass(name: string): KObject | undefined;
+}
+
+/** The pod's claims once PreFilter passed: those bound, and the WaitForFirstConsumer ones still to bind. */
+export interface PodVolumes {
+  bound: KObject[];
+  delayed: KObject[];
+}
+
+/** What PreBind does for the chosen node: volumes to bind to claims, claims to provision there. */
+export interface VolumeDecisions {
+  bindings: { pv: KObject; pvc: KObject }[];
+  provisions: KObject[];
+}
+
+const isDelayBinding = (pvc: KObject, l: VolumeListers) => {
+  const cls = claimClass(pvc);
+  return cls !== '' && l.storageClass(cls)?.volumeBindingMode === 'WaitForFirstConsumer';
+};
+
+/**
+ * PreFilter: the pod's claims, or the message that makes the pod unschedulable on every node (upstream's texts);
+ * undefined when the pod uses no claim.
+ */
+export function volumePreFilter(pod: KObject, l: VolumeListers): { volumes: PodVolumes } | { message: string } | undefined {
+  const claims: KObject[] = [];
+  for (const v of (pod.spec?.volumes ?? []) as KObject[]) {
+    const ephemeral = !!v.ephemeral;
+    const name: string | undefined = v.persistentVolumeClaim?.claimName ?? (ephemeral ? `${pod.metadata.name}-${v.name}` : undefined);
+    if (name === undefined) continue;
+    const pvc = l.claim(pod.metadata.namespace, name);
+    if (!pvc) return { message: ephemeral ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"` : `persistentvolumeclaim "${name}" not found` };
+    if (pvc.status?.phase === 'Lost') return { message: `persistentvolumeclaim "${name}" bound to non-existent persistentvolume "${pvc.spec?.volumeName ?? ''}"` };
+    if (pvc.metadata.deletionTimestamp) return { message: `persistentvolumeclaim "${name}" is being deleted` };
+    if (ephemeral && !(pvc.metadata.ownerReferences ?? []).some((r: KObject) => r.controller && r.uid === pod.metadata.uid))
+      return { message: `PVC ${pvc.metadata.namespace}/${name} was not created for pod ${pod.metadata.namespace}/${pod.metadata.name} (pod is not owner)` };
+    claims.push(pvc);
+  }
+  if (claims.length === 0) return undefined;
+  const volumes: PodVolumes = { bound: [], delayed: [] };
+  let unboundImmediate = false;
+  for (const pvc of claims) {
+    if (pvc.spec?.volumeName && pvc.metadata.annotations?.[BIND_COMPLETED] !== undefined) volumes.bound.push(pvc);
+    else if (isDelayBinding(pvc, l) && !pvc.spec?.volumeName) volumes.delayed.push(pvc);
+    else unboundImmediate = true;
+  }
+  return unboundImmediate ? { message: UNBOUND_IMMEDIATE } : { volumes };
+}
+
+/** A provisioner for the claim's class that may provision on this node (allowedTopologies). */
+function canProvision(pvc: KObject, node: KObject, l: VolumeListers): boolean {
+  const sc = l.storageClass(claimClass(pvc));
+  if (!sc?.provisioner || sc.provisioner === NO_PROVISIONER) return false;
+  const terms = (sc.allowedTopologies ?? []) as KObject[];
+  const labels: Record<string, string> = node.metadata.labels ?? {};
+  return terms.length === 0 || terms.some((t) => ((t.matchLabelExpressions ?? []) as KObject[]).every((e) => (e.values ?? []).includes(labels[e.key])));
+}
+
+/** Filter (FindPodVolumes): the node's failure reasons, or the decisions PreBind would carry out there. */
+export function volumeFilter(vols: PodVolumes, node: KObject, l: VolumeListers): { reasons: string[] } | { decisions: VolumeDecisions } {
+  const reasons: string[] = [];
+  for (const pvc of vols.bound) {
+    const pv = l.volume(pvc.spec.volumeName);
+    if (!pv) return { reasons: [PV_NOT_EXIST] };
+    if (!volumeNodeAffinityMatches(pv, node)) {
+      reasons.push(NODE_CONFLICT);
+      break;
+    }
+  }
+  const decisions: VolumeDecisions = { bindings: [], provisions: [] };
+  const toProvision: KObject[] = [];
+  const toMatch: KObject[] = [];
+  for (const pvc of vols.delayed) {
+    const selected = pvc.metadata.annotations?.[SELECTED_NODE];
+    if (selected === undefined) toMatch.push(pvc);
+    else if (selected !== node.metadata.name) return { reasons: [...reasons, BIND_CONFLICT] };
+    else toProvision.push(pvc);
+  }
+  // the smallest free volume of the class that fits each claim and the node, smallest claims first
+  const chosen = new Set<string>();
+  const free = l.volumes().filter((pv) => !pv.spec?.claimRef && !pv.metadata.deletionTimestamp && (!pv.status?.phase || pv.status.phase === 'Available'));
+  for (const pvc of [...toMatch].sort((a, b) => quantity(a.spec?.resources?.requests?.storage) - quantity(b.spec?.resources?.requests?.storage))) {
+    let best: KObject | undefined;
+    for (const pv of free) {
+      if (chosen.has(pv.metadata.name) || volumeClass(pv) !== claimClass(pvc) || !volumeFits(pv, pvc) || !volumeNodeAffinityMatches(pv, node)) continue;
+      if (!best || quantity(pv.spec?.capacity?.storage) < quantity(best.spec?.capacity?.storage)) best = pv;
+    }
+    if (best) {
+      chosen.add(best.metadata.name);
+      decisions.bindings.push({ pv: best, pvc });
+    } else toProvision.push(pvc);
+  }
+  for (const pvc of toProvision) {
+    if (!canProvision(pvc, node, l)) {
+      reasons.push(BIND_CONFLICT);
+      break;
+    }
+    if (pvc.metadata.annotations?.[SELECTED_NODE] === undefined) decisions.provisions.push(pvc);
+  }
+  return reasons.length ? { reasons } : { decisions };
+}
+
+/** Whether every claim of the pod is bound (volumeName and the bind-completed annotation), as PreBind waits for. */
+export function claimsBound(pod: KObject, l: VolumeListers): boolean {
+  for (const v of (pod.spec?.volumes ?? []) as KObject[]) {
+    const name: string | undefined = v.persistentVolumeClaim?.claimName ?? (v.ephemeral ? `${pod.metadata.name}-${v.name}` : undefined);
+    if (name === undefined) continue;
+    const pvc = l.claim(pod.metadata.namespace, name);
+    if (!pvc?.spec?.volumeName || pvc.metadata.annotations?.[BIND_COMPLETED] === undefined) return false;
+  }
+  return true;
+}
