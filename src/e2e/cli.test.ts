@@ -225,9 +225,9 @@ describe('minikapi status and kubeconfig', () => {
       // 4 namespaces with a default ServiceAccount and kube-root-ca.crt each, the kubernetes service with its Endpoints, EndpointSlice and
       // ServiceCIDR, 2 system priority classes, 22 APIServices (21 local, metrics.k8s.io), 4 mandatory flow-control objects, the
       // kube-controller-manager Lease, the bootstrap RBAC policy (66 cluster roles, 47 cluster role
-      // bindings, 7 roles, 7 role bindings), the default StorageClass and the 27 kube-system service accounts
+      // bindings, 7 roles, 7 role bindings), the default StorageClass and the 28 kube-system service accounts
       // the controllers run as; no simulated node (--nodes 0)
-      assert.match(st.out, /^ {2}objects: +200$/m);
+      assert.match(st.out, /^ {2}objects: +201$/m);
       const kc = await new Promise<string>((resolve) => {
         const c = spawn(process.execPath, [BIN, 'kubeconfig', '--name', 'st', '--data-dir', dir]);
         let out = '';
