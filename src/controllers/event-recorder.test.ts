@@ -206,6 +206,18 @@ describe('EventRecorder', () => {
     assert.deepEqual(calls[3], [`patch strategic ${name}`, 'ns', { count: 3, lastTimestamp: at(T0 + 61_000), message: 'already present' }]);
   });
 
+  test('past 1000 events waiting to be written, a new one is dropped', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let created = 0;
+    const client = { create: async (_r: unknown, _ns: string, obj: KObject) => (await gate, created++, obj) } as unknown as Client;
+    const r = new EventRecorder(() => client, 'c', { kind: 'X', apiVersion: 'v1' });
+    const pending = Array.from({ length: 1001 }, (_, i) => r.event({ metadata: { name: `o${i}`, namespace: 'ns', uid: `u${i}` } }, 'Normal', 'R', 'm'));
+    release();
+    await Promise.all(pending);
+    assert.equal(created, 1000);
+  });
+
   test('an event the server refuses is dropped without throwing', async () => {
     const r = new EventRecorder(() => ({ create: async () => Promise.reject(Object.assign(new Error('forbidden'), { code: 403 })) }) as unknown as Client, 'c', { kind: 'X', apiVersion: 'v1' });
     await r.event(hpa, 'Normal', 'R', 'm');
