@@ -3,7 +3,7 @@
 // does; slices of Endpoints that go away, get a selector'd Service or the skip-mirror label are deleted. Each
 // event only queues a key; a sync looks at one Endpoints object and writes only what differs.
 import type { KObject } from '../client/types.js';
-import { CorrelatedEventRecorder } from './correlated-event-recorder.js';
+import { EventRecorder } from './event-recorder.js';
 import { desiredSlices, MANAGED_BY_LABEL, MAX_ENDPOINTS_PER_SUBSET, MIRROR_MANAGED_BY, SERVICE_NAME_LABEL, groupKey, shouldMirror, sliceMeta, sliceUpToDate } from './endpointslice-mirroring-plan.js';
 import { ENDPOINTS, ENDPOINTSLICES, SERVICES } from './pod-endpoints.js';
 import type { Informer } from './runtime/informer.js';
@@ -16,7 +16,7 @@ export class EndpointSliceMirroringController extends QueueController {
   private endpoints!: Informer;
   private services!: Informer;
   private slices!: Informer;
-  private recorder!: CorrelatedEventRecorder;
+  private recorder!: EventRecorder;
   private readonly tracker = new SliceTracker();
 
   constructor(private readonly maxEndpointsPerSubset = MAX_ENDPOINTS_PER_SUBSET) {
@@ -24,7 +24,7 @@ export class EndpointSliceMirroringController extends QueueController {
   }
 
   protected register(): void {
-    this.recorder = new CorrelatedEventRecorder(() => this.ctx.client, 'endpoint-slice-mirroring-controller', { kind: 'Endpoints', apiVersion: 'v1' });
+    this.recorder = new EventRecorder(() => this.ctx.client, 'endpoint-slice-mirroring-controller', { kind: 'Endpoints', apiVersion: 'v1' });
     const key = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
     const byName = (o: KObject) => this.queue.add(key(o));
     // as upstream's handlers: only Endpoints that are (or were) mirrored, only Services without a selector

@@ -1,9 +1,12 @@
 // core/v1 Events as client-go's record.EventRecorder writes them (what `kubectl describe` shows under Events):
 // kube-controller-manager's controllers as their component, the simulated kubelets as `kubelet` on their node.
+// Each recorder is a broadcaster with its own EventCorrelator, writing one event at a time in the order recorded.
 import type { Client, KObject } from '../client/types.js';
+import { EventCorrelator, eventName, rfc3339 } from './event-recorder-correlator.js';
 import { EVENTS } from './gvr.js';
 
-const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** client-go's maxQueuedEvents: past this many waiting, a new event is dropped. */
+const MAX_QUEUED = 1000;
 
 export interface EventAbout {
   /** A part of the object, as `spec.containers{name}`. */
@@ -11,8 +14,10 @@ export interface EventAbout {
 }
 
 export class EventRecorder {
-  private seq = 0n;
   private readonly client: () => Client;
+  private readonly correlator: EventCorrelator;
+  private tail: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(
     client: Client | (() => Client),
@@ -21,39 +26,65 @@ export class EventRecorder {
     private readonly kind: { kind: string; apiVersion: string },
     /** The source host (a kubelet's node); reportingInstance too. */
     private readonly host = '',
+    private readonly now: () => number = Date.now,
   ) {
     this.client = typeof client === 'function' ? client : () => client;
+    this.correlator = new EventCorrelator(now);
   }
 
   /** Records an event about obj; best effort, as upstream's recorder: a failure is dropped, never thrown. */
-  async event(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, about: EventAbout = {}): Promise<void> {
+  event(obj: KObject, type: 'Normal' | 'Warning', reason: string, message: string, about: EventAbout = {}): Promise<void> {
+    if (this.queued >= MAX_QUEUED) return Promise.resolve();
     const m = obj.metadata ?? {};
     const ns = m.namespace || 'default';
-    const now = new Date();
-    // named as upstream: <object>.<unix nanoseconds in hex>, kept unique within this process
-    const nanos = BigInt(now.getTime()) * 1_000_000n + (this.seq++ % 1_000_000n);
+    const now = this.now();
+    const at = rfc3339(now);
     const involvedObject: KObject = { kind: obj.kind ?? this.kind.kind, namespace: m.namespace, name: m.name, uid: m.uid, apiVersion: obj.apiVersion ?? this.kind.apiVersion, resourceVersion: m.resourceVersion };
     if (about.fieldPath) involvedObject.fieldPath = about.fieldPath;
-    await this.client()
-      .create(EVENTS, ns, {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name: `${m.name}.${nanos.toString(16)}`, namespace: ns },
-        involvedObject,
-        reason,
-        message,
-        source: this.host ? { component: this.component, host: this.host } : { component: this.component },
-        firstTimestamp: rfc3339(now),
-        lastTimestamp: rfc3339(now),
-        count: 1,
-        type,
-        eventTime: null,
-        reportingComponent: this.component,
-        reportingInstance: this.host,
-      })
-      .then(
-        () => undefined,
-        () => undefined,
-      );
+    const event: KObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: eventName(m.name, now), namespace: ns },
+      involvedObject,
+      reason,
+      message,
+      source: this.host ? { component: this.component, host: this.host } : { component: this.component },
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: this.component,
+      reportingInstance: this.host,
+    };
+    this.queued++;
+    const done = this.tail.then(() => this.write(event)).finally(() => this.queued--);
+    this.tail = done;
+    return done;
+  }
+
+  /** recordToSink: a repeat patches the Event already written, and one deleted meanwhile (404) is created anew. */
+  private async write(recorded: KObject): Promise<void> {
+    const correlated = this.correlator.correlate(recorded);
+    if (!correlated) return;
+    const { event, patch } = correlated;
+    const ns = event.metadata.namespace;
+    try {
+      let written: KObject | undefined;
+      if (patch) {
+        try {
+          written = await this.client().patch(EVENTS, ns, event.metadata.name, 'strategic', patch);
+        } catch (e) {
+          if ((e as { code?: unknown }).code !== 404) throw e;
+        }
+      }
+      if (!written) {
+        delete event.metadata.resourceVersion;
+        written = await this.client().create(EVENTS, ns, event);
+      }
+      this.correlator.updateState(written);
+    } catch {
+      // rejected: dropped, as upstream drops an event the server refuses
+    }
   }
 }

@@ -4,7 +4,7 @@
 // (currentReplicas, desiredReplicas, currentMetrics, lastScaleTime, conditions) with upstream's events.
 import type { DiscoveredResource, GVR, KObject } from '../client/types.js';
 import type { LabelSelector } from '../apimachinery/selectors.js';
-import { CorrelatedEventRecorder } from './correlated-event-recorder.js';
+import { EventRecorder } from './event-recorder.js';
 import { PODS } from './gvr.js';
 import { MetricReplicas, setCondition } from './hpa-metric-replicas.js';
 import { limitWithBehaviors, limitWithRules, recordScaleEvent, stabilize, stabilizeWithBehaviors, DOWN_STABILIZED, type HPAHistory } from './hpa-normalize.js';
@@ -32,7 +32,7 @@ const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 export class HorizontalPodAutoscalerController extends QueueController {
   private hpas!: Informer;
   private pods!: Informer;
-  private recorder!: CorrelatedEventRecorder;
+  private recorder!: EventRecorder;
   private readonly history = new Map<string, HPAHistory>();
   /** Each HPA's target selector once known (null: registered, selecting nothing yet), for AmbiguousSelector. */
   private readonly selectors = new Map<string, LabelSelector | null>();
@@ -55,7 +55,7 @@ export class HorizontalPodAutoscalerController extends QueueController {
   }
 
   protected register(): void {
-    this.recorder = new CorrelatedEventRecorder(() => this.ctx.client, 'horizontal-pod-autoscaler', { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' });
+    this.recorder = new EventRecorder(() => this.ctx.client, 'horizontal-pod-autoscaler', { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' });
     const key = (o: KObject) => `${o.metadata.namespace}/${o.metadata.name}`;
     // as upstream's fixed-interval rate limiter: a new or changed HPA is looked at within one sync period
     const enqueue = (h: KObject) => {

@@ -4,7 +4,7 @@
 import type { Client, KObject } from '../client/types.js';
 import { formatQty } from '../apimachinery/quantity-math.js';
 import { parseLabelSelector, type LabelSelector } from '../apimachinery/selectors.js';
-import type { CorrelatedEventRecorder } from './correlated-event-recorder.js';
+import type { EventRecorder } from './event-recorder.js';
 import { resourceMetrics } from './hpa-metrics-client.js';
 import { milliValue, rawResourceReplicas, resourceReplicas, type CalculatorOptions } from './hpa-replica-calculator.js';
 
@@ -33,7 +33,7 @@ export class MetricError extends Error {
 
 export interface MetricReplicasDeps {
   client(): Client;
-  recorder: CorrelatedEventRecorder;
+  recorder: EventRecorder;
   /** Every pod (the pod informer's cache). */
   pods(): KObject[];
   /** Each HPA's target selector once known (null: registered, selecting nothing yet), for AmbiguousSelector. */
