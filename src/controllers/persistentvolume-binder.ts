@@ -2,7 +2,10 @@
 // Released/Lost, upstream's bind annotations), provisions a volume for a claim whose class names the
 // simulated hostpath provisioner (at once, or for WaitForFirstConsumer once the scheduler chose a volume or
 // the claim's node), and deletes released volumes whose reclaim policy is Delete.
+import { randomUUID } from 'node:crypto';
 import type { KObject } from '../client/types.js';
+import { EventRecorder } from './event-recorder.js';
+import { PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
 import { PVCS, PVS, STORAGECLASSES, claimClass, findMatchingVolume } from './volume-matching.js';
@@ -44,12 +47,20 @@ export class PersistentVolumeBinder extends QueueController {
   private pvs!: Informer;
   private pvcs!: Informer;
   private classes!: Informer;
+  private pods!: Informer;
+  private recorder!: EventRecorder;
+  /** The simulated external provisioner's own events, under its identity as a provisioner names itself. */
+  private provisioner!: EventRecorder;
 
   constructor() {
     super('persistentvolume-binder', 1, 10_000);
   }
 
   protected register(): void {
+    const claimKind = { kind: 'PersistentVolumeClaim', apiVersion: 'v1' };
+    this.recorder = new EventRecorder(() => this.ctx.client, 'persistentvolume-controller', claimKind);
+    this.provisioner = new EventRecorder(() => this.ctx.client, `${HOSTPATH_PROVISIONER}_minikapi_${randomUUID()}`, claimKind);
+    this.pods = this.ctx.informers.informer(PODS);
     const claim = (c: KObject) => this.queue.add(`claim:${c.metadata.namespace}/${c.metadata.name}`);
     const volume = (v: KObject) => {
       this.queue.add(`volume:${v.metadata.name}`);
@@ -102,21 +113,42 @@ export class PersistentVolumeBinder extends QueueController {
     // provision on (the selected-node annotation); here only a volume pre-bound to the claim is taken meanwhile
     const delayed = sc?.volumeBindingMode === 'WaitForFirstConsumer';
     const pv = findMatchingVolume(pvc, delayed ? this.pvs.items().filter((v) => v.spec?.claimRef?.name === pvc.metadata.name && v.spec.claimRef.namespace === pvc.metadata.namespace) : this.pvs.items());
-    if (delayed && !pv && !pvc.metadata.annotations?.[SELECTED_NODE]) return;
+    if (delayed && !pv && !pvc.metadata.annotations?.[SELECTED_NODE]) return this.waitingForConsumer(pvc);
     if (pv) return this.bind(pv, pvc, true);
-    if (!sc?.provisioner || sc.provisioner === NO_PROVISIONER || pvc.spec?.selector) return;
+    const cls = claimClass(pvc);
+    if (!cls) return void this.recorder.event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+    // upstream's findProvisionablePlugin: a missing class, or no-provisioner (no in-tree plugin by that name), is a failure
+    if (!sc) return void this.recorder.event(pvc, 'Warning', 'ProvisioningFailed', `storageclass.storage.k8s.io "${cls}" not found`);
+    if (sc.provisioner === NO_PROVISIONER)
+      return void this.recorder.event(pvc, 'Warning', 'ProvisioningFailed', `no volume plugin matched name: ${sc.provisioner}`);
+    if (!sc.provisioner || pvc.spec?.selector) return;
+    const waiting = () => this.recorder.event(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
     if (pvc.metadata.annotations?.[STORAGE_PROVISIONER] !== sc.provisioner) {
       await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, [BETA_STORAGE_PROVISIONER]: sc.provisioner, [STORAGE_PROVISIONER]: sc.provisioner } } });
-      return;
+      return void waiting();
     }
+    void waiting();
     if (sc.provisioner !== HOSTPATH_PROVISIONER) return;
     // the simulated external provisioner: a hostPath volume, pre-bound to the claim
-    if (this.pvs.get(`pvc-${pvc.metadata.uid}`)) return;
+    const volumeName = `pvc-${pvc.metadata.uid}`;
+    if (this.pvs.get(volumeName)) return;
+    void this.provisioner.event(pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${pvc.metadata.namespace}/${pvc.metadata.name}"`);
     try {
       await this.ctx.client.create(PVS, '', provisionedVolume(pvc, sc, pvc.metadata.annotations?.[SELECTED_NODE]));
     } catch (e) {
       if (!isStatus(e, 409)) throw e;
+      return;
     }
+    void this.provisioner.event(pvc, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${volumeName}`);
+  }
+
+  /** emitEventForUnboundDelayBindingClaim: waiting for a consumer, or for the pods that use the claim to be scheduled. */
+  private waitingForConsumer(pvc: KObject): void {
+    const uses = (p: KObject) =>
+      ((p.spec?.volumes ?? []) as KObject[]).some((v) => v.persistentVolumeClaim?.claimName === pvc.metadata.name || (v.ephemeral && `${p.metadata.name}-${v.name}` === pvc.metadata.name));
+    const pending = this.pods.items().filter((p) => p.metadata.namespace === pvc.metadata.namespace && !p.spec?.nodeName && uses(p)).map((p) => p.metadata.name as string);
+    if (pending.length === 0) void this.recorder.event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+    else void this.recorder.event(pvc, 'Normal', 'WaitForPodScheduled', `waiting for ${pending.length > 1 ? 'pods' : 'pod'} ${pending.join(',')} to be scheduled`);
   }
 
   /** bind: the volume's claimRef and phase first, then the claim's volumeName, annotations and status. */

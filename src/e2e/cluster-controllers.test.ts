@@ -123,6 +123,15 @@ describe('cluster controllers', () => {
     assert.deepEqual(pvc.status, { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' } });
     const got = await c.k(['-n', 'vol', 'get', 'pvc']);
     assert.deepEqual(rows(got).map((r) => r.slice(0, 6)), [['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS'], ['data', 'Bound', pvName, '1Gi', 'RWO', 'standard']]);
+    // the PV controller's and the provisioner's events, as kubectl describe pvc shows them
+    const events = await eventually(async () => {
+      const out = await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=data', '-o', 'jsonpath={range .items[*]}{.reason}|{.source.component}|{.message}{"\\n"}{end}']);
+      return out.includes('ProvisioningSucceeded') ? out : undefined;
+    });
+    const byReason = new Map(events.trim().split('\n').map((l) => [l.split('|')[0], l.split('|').slice(1)]));
+    assert.deepEqual(byReason.get('ExternalProvisioning'), ['persistentvolume-controller', "Waiting for a volume to be created either by the external provisioner 'minikapi.dev/hostpath' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."]);
+    assert.match(byReason.get('Provisioning')!.join('|'), /^minikapi\.dev\/hostpath_minikapi_[0-9a-f-]{36}\|External provisioner is provisioning volume for claim "vol\/data"$/);
+    assert.equal(byReason.get('ProvisioningSucceeded')![1], `Successfully provisioned volume ${pvName}`);
     const pv = (await api(c, 'GET', `/api/v1/persistentvolumes/${pvName}`)).json;
     assert.equal(pv.metadata.annotations['pv.kubernetes.io/provisioned-by'], 'minikapi.dev/hostpath');
     assert.equal(pv.status.phase, 'Bound');
@@ -139,6 +148,7 @@ describe('cluster controllers', () => {
     await new Promise((r) => setTimeout(r, 500));
     const waiting = (await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/later')).json;
     assert.deepEqual([waiting.status.phase, waiting.spec.volumeName, waiting.metadata.annotations], ['Pending', undefined, undefined]);
+    assert.equal(await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=later', '-o', 'jsonpath={.items[*].reason}: {.items[*].message}']), 'WaitForFirstConsumer: waiting for first consumer to be created before binding');
     await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'user' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'later' } }] } });
     const pvc = await eventually(async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/later');
