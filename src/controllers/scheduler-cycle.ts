@@ -1,5 +1,5 @@
 // One scheduling cycle over a snapshot, as the default profile runs it: the filters in plugin order (NodeUnschedulable,
-// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeBinding, PodTopologySpread, InterPodAffinity; the
+// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity; the
 // first failure per node is its status), then the weighted scores of the feasible nodes and the best of them.
 import type { LabelSelector } from '../apimachinery/selectors.js';
 import type { KObject } from '../client/types.js';

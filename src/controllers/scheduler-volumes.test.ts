@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../client/types.js';
-import { BIND_CONFLICT, NODE_CONFLICT, PV_NOT_EXIST, claimsBound, volumeFilter, volumePreFilter, type VolumeListers } from './scheduler-volumes.js';
+import { BIND_CONFLICT, NODE_CONFLICT, ZONE_CONFLICT, claimsBound, volumeFilter, volumePreFilter, type VolumeListers } from './scheduler-volumes.js';
 
 function listers(objs: { pvcs?: KObject[]; pvs?: KObject[]; classes?: KObject[] }): VolumeListers {
   return {
@@ -31,7 +31,7 @@ test('PreFilter refuses with upstream texts: missing, lost, being deleted, ephem
   assert.equal(msg(eph, listers({ pvcs: [pvc('p-scratch')] })), 'PVC ns/p-scratch was not created for pod ns/p (pod is not owner)');
   assert.equal(msg([claimVol('data')], listers({ pvcs: [pvc('data')] })), 'pod has unbound immediate PersistentVolumeClaims');
   // a claim of a WaitForFirstConsumer class is left to Filter
-  assert.deepEqual(volumePreFilter(pod([claimVol('data')]), listers({ pvcs: [pvc('data', { spec: { storageClassName: 'lazy' } })], classes: [lazy] })), { volumes: { bound: [], delayed: [pvc('data', { spec: { storageClassName: 'lazy' } })] } });
+  assert.deepEqual(volumePreFilter(pod([claimVol('data')]), listers({ pvcs: [pvc('data', { spec: { storageClassName: 'lazy' } })], classes: [lazy] })), { volumes: { bound: [], delayed: [pvc('data', { spec: { storageClassName: 'lazy' } })], zones: [] } });
 });
 
 test('Filter: a bound volume pinned elsewhere is a node affinity conflict; a volume that is gone, its own reason', () => {
@@ -39,7 +39,19 @@ test('Filter: a bound volume pinned elsewhere is a node affinity conflict; a vol
   const vols = (volumePreFilter(pod([claimVol('data')]), l) as { volumes: never }).volumes;
   assert.deepEqual(volumeFilter(vols, node('b'), l), { reasons: [NODE_CONFLICT] });
   assert.deepEqual(volumeFilter(vols, node('a'), l), { decisions: { bindings: [], provisions: [] } });
-  assert.deepEqual(volumeFilter(vols, node('a'), listers({ pvcs: [bound('data', 'pv1')] })), { reasons: [PV_NOT_EXIST] });
+  // a bound volume that is gone stops the pod in VolumeZone's PreFilter
+  assert.deepEqual(volumePreFilter(pod([claimVol('data')]), listers({ pvcs: [bound('data', 'pv1')] })), { message: 'persistentvolume "pv1" not found' });
+});
+
+test('VolumeZone: a node with zone labels must be in a zone its bound volumes allow; a node without any passes', () => {
+  const zoned = { metadata: { name: 'pvz', labels: { 'topology.kubernetes.io/zone': 'z1__z2', 'failure-domain.beta.kubernetes.io/region': 'r1' } }, spec: { capacity: { storage: '5Gi' } } };
+  const l = listers({ pvcs: [bound('data', 'pvz')], pvs: [zoned] });
+  const vols = (volumePreFilter(pod([claimVol('data')]), l) as { volumes: never }).volumes;
+  assert.deepEqual(volumeFilter(vols, node('a', { 'topology.kubernetes.io/zone': 'z2', 'topology.kubernetes.io/region': 'r1' }), l), { decisions: { bindings: [], provisions: [] } });
+  assert.deepEqual(volumeFilter(vols, node('b', { 'topology.kubernetes.io/zone': 'z3', 'topology.kubernetes.io/region': 'r1' }), l), { reasons: [ZONE_CONFLICT] });
+  // the region label is missing: a conflict too
+  assert.deepEqual(volumeFilter(vols, node('c', { 'topology.kubernetes.io/zone': 'z1' }), l), { reasons: [ZONE_CONFLICT] });
+  assert.equal('decisions' in volumeFilter(vols, node('d'), l), true);
 });
 
 test('Filter: a WaitForFirstConsumer claim takes the smallest free volume that fits the node, else a class that provisions', () => {

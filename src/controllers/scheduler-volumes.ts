@@ -1,7 +1,8 @@
-// The scheduler's VolumeBinding plugin: PreFilter checks the pod's claims (missing, lost, being deleted, unbound
-// with immediate binding), Filter checks each node (bound volumes' node affinity; for WaitForFirstConsumer claims
-// a free volume that fits the node or a class that can provision there), and PreBind's decisions: volumes to bind
-// to claims, claims to provision on the chosen node.
+// The scheduler's VolumeBinding and VolumeZone plugins: PreFilter checks the pod's claims (missing, lost, being
+// deleted, unbound with immediate binding, a bound volume that is gone), Filter checks each node (bound volumes'
+// node affinity; for WaitForFirstConsumer claims a free volume that fits the node or a class that can provision
+// there; bound volumes' zone and region labels), and PreBind's decisions: volumes to bind to claims, claims to
+// provision on the chosen node.
 import type { KObject } from '../client/types.js';
 import { volumeNodeAffinityMatches } from './scheduler-node.js';
 import { claimClass, quantity, volumeClass, volumeFits } from './volume-matching.js';
@@ -11,8 +12,15 @@ const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 export const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 export const BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
-export const PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
+const PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
+export const ZONE_CONFLICT = 'node(s) had no available volume zone';
 const UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+const ZONE = 'topology.kubernetes.io/zone';
+const REGION = 'topology.kubernetes.io/region';
+const BETA_ZONE = 'failure-domain.beta.kubernetes.io/zone';
+const BETA_REGION = 'failure-domain.beta.kubernetes.io/region';
+/** VolumeZone's labels, beta ones first, and the GA label a beta one falls back to on the node. */
+const TOPOLOGY_LABELS: [string, string][] = [[BETA_ZONE, ZONE], [BETA_REGION, REGION], [ZONE, ZONE], [REGION, REGION]];
 
 export interface VolumeListers {
   claim(ns: string, name: string): KObject | undefined;
@@ -25,6 +33,8 @@ export interface VolumeListers {
 export interface PodVolumes {
   bound: KObject[];
   delayed: KObject[];
+  /** VolumeZone: the bound volumes' topology labels, each with the values it allows (split on `__`). */
+  zones: { key: string; ga: string; values: Set<string> }[];
 }
 
 /** What PreBind does for the chosen node: volumes to bind to claims, claims to provision there. */
@@ -57,14 +67,37 @@ export function volumePreFilter(pod: KObject, l: VolumeListers): { volumes: PodV
     claims.push(pvc);
   }
   if (claims.length === 0) return undefined;
-  const volumes: PodVolumes = { bound: [], delayed: [] };
+  const volumes: PodVolumes = { bound: [], delayed: [], zones: [] };
   let unboundImmediate = false;
   for (const pvc of claims) {
     if (pvc.spec?.volumeName && pvc.metadata.annotations?.[BIND_COMPLETED] !== undefined) volumes.bound.push(pvc);
     else if (isDelayBinding(pvc, l) && !pvc.spec?.volumeName) volumes.delayed.push(pvc);
     else unboundImmediate = true;
   }
-  return unboundImmediate ? { message: UNBOUND_IMMEDIATE } : { volumes };
+  if (unboundImmediate) return { message: UNBOUND_IMMEDIATE };
+  // VolumeZone's PreFilter, next in the profile: the volumes of the pod's claims (ephemeral ones aside)
+  for (const v of (pod.spec?.volumes ?? []) as KObject[]) {
+    const pvc = v.persistentVolumeClaim && l.claim(pod.metadata.namespace, v.persistentVolumeClaim.claimName);
+    if (!pvc?.spec?.volumeName) continue;
+    const pv = l.volume(pvc.spec.volumeName);
+    if (!pv) return { message: `persistentvolume "${pvc.spec.volumeName}" not found` };
+    for (const [key, ga] of TOPOLOGY_LABELS) {
+      const value: string | undefined = pv.metadata.labels?.[key];
+      if (value !== undefined) volumes.zones.push({ key, ga, values: new Set(value.split('__')) });
+    }
+  }
+  return { volumes };
+}
+
+/** VolumeZone's Filter: a node with topology labels must carry each zone or region its volumes allow. */
+function zoneConflict(vols: PodVolumes, node: KObject): boolean {
+  if (vols.zones.length === 0) return false;
+  const labels: Record<string, string> = node.metadata.labels ?? {};
+  if (!TOPOLOGY_LABELS.some(([key]) => labels[key] !== undefined)) return false;
+  return vols.zones.some((z) => {
+    const v = labels[z.key] ?? labels[z.ga];
+    return v === undefined || !z.values.has(v);
+  });
 }
 
 /** A provisioner for the claim's class that may provision on this node (allowedTopologies). */
@@ -117,7 +150,8 @@ export function volumeFilter(vols: PodVolumes, node: KObject, l: VolumeListers):
     }
     if (pvc.metadata.annotations?.[SELECTED_NODE] === undefined) decisions.provisions.push(pvc);
   }
-  return reasons.length ? { reasons } : { decisions };
+  if (reasons.length) return { reasons };
+  return zoneConflict(vols, node) ? { reasons: [ZONE_CONFLICT] } : { decisions };
 }
 
 /** Whether every claim of the pod is bound (volumeName and the bind-completed annotation), as PreBind waits for. */
