@@ -39,8 +39,16 @@ export class Scheduler extends QueueController {
   /** Pods that fit nowhere (a pod leaving a node may make room for them), each with whether a pod placed could help too (pod affinity, spreading). */
   private readonly unschedulable = new Map<string, boolean>();
 
+  /** Set on stop: volume bindings under way give up quietly. */
+  private stopped = false;
+
   constructor() {
     super(NAME, 2, 5_000);
+  }
+
+  override stop(): void {
+    this.stopped = true;
+    super.stop();
   }
 
   protected register(): void {
@@ -137,6 +145,7 @@ export class Scheduler extends QueueController {
         await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, [SELECTED_NODE]: node } } });
       }
       for (const deadline = Date.now() + BIND_TIMEOUT_MS; !claimsBound(pod, this.volumes); ) {
+        if (this.stopped) return;
         if (Date.now() > deadline || this.pods.get(keyOf(pod))?.metadata.uid !== uid) throw new Error('binding volumes: context deadline exceeded');
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -144,6 +153,7 @@ export class Scheduler extends QueueController {
       await this.bind(pod, node);
     })().catch(async (e) => {
       unassume();
+      if (this.stopped) return;
       this.queue.addRateLimited(keyOf(pod));
       await this.event(pod, 'Warning', 'FailedScheduling', 'Scheduling', `running PreBind plugin "VolumeBinding": ${(e as Error).message}`).catch((err) => this.ctx.error(this.name, err));
     });
