@@ -145,8 +145,10 @@ export class Scheduler extends QueueController {
         await this.ctx.client.update(PVCS, pvc.metadata.namespace, { ...pvc, metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, [SELECTED_NODE]: node } } });
       }
       for (const deadline = Date.now() + BIND_TIMEOUT_MS; !claimsBound(pod, this.volumes); ) {
-        if (this.stopped) return;
-        if (Date.now() > deadline || this.pods.get(keyOf(pod))?.metadata.uid !== uid) throw new Error('binding volumes: context deadline exceeded');
+        const seen = this.pods.get(keyOf(pod));
+        // stopped, or the pod went (or was bound) meanwhile: nothing to report
+        if (this.stopped || seen?.metadata.uid !== uid || seen.spec?.nodeName) return unassume();
+        if (Date.now() > deadline) throw new Error('binding volumes: context deadline exceeded');
         await new Promise((r) => setTimeout(r, 50));
       }
       this.assumed.delete(uid);
