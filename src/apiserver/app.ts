@@ -145,12 +145,18 @@ export function createApp(opts: AppOptions): Hono<Env> {
   app.use('*', withAuthorization(opts.authorizer));
   if (opts.metrics) app.use('*', withMetrics(opts.metrics));
   app.use('*', withRequestTimeout(opts.requestTimeoutMs ?? 60_000));
-  app.use('*', async function loadCodecs(c, next) {
+  app.use('*', function loadCodecs(c, next) {
     const ct = c.req.header('content-type') ?? '';
     const accept = c.req.header('accept') ?? '';
-    if (ct.includes('yaml') || accept.includes('yaml')) await loadYAML();
-    if (ct.includes('protobuf')) await loadProtobufDecoder();
-    await next();
+    const yaml = ct.includes('yaml') || accept.includes('yaml');
+    const protobuf = ct.includes('protobuf');
+    // JSON needs nothing loaded: no promise of its own then
+    if (!yaml && !protobuf) return next();
+    return (async () => {
+      if (yaml) await loadYAML();
+      if (protobuf) await loadProtobufDecoder();
+      await next();
+    })();
   });
 
   if (opts.metrics) {
