@@ -13,6 +13,8 @@ import { q } from './request.js';
 const COMMA = Buffer.from(',');
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
+/** Size of the pieces a large list is written in. */
+const CHUNK = 64 * 1024;
 /** How long a written list may wait for its reader (upstream's default request timeout). */
 const UNREAD_LIST_MS = 60_000;
 
@@ -44,23 +46,63 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   if (!r.rawItems) return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
   const kind = goString(`${def.kind}List`);
   const apiVersion = goString(apiVersionOf(def));
-  const parts: Buffer[] = [Buffer.from(def.customResource ? `{"apiVersion":${apiVersion},"items":[` : `{"kind":${kind},"apiVersion":${apiVersion},"metadata":${goJSONOrdered(typedListMeta(listMeta))},"items":[`)];
-  for (let i = 0; i < r.rawItems.length; i++) {
-    if (i) parts.push(COMMA);
-    parts.push(r.rawItems[i]!);
-  }
-  parts.push(Buffer.from(def.customResource ? `],"kind":${kind},"metadata":${goJSONUnstructured(listMeta)}}\n` : ']}\n'));
-  const body = Buffer.concat(parts);
+  const head = Buffer.from(def.customResource ? `{"apiVersion":${apiVersion},"items":[` : `{"kind":${kind},"apiVersion":${apiVersion},"metadata":${goJSONOrdered(typedListMeta(listMeta))},"items":[`);
+  const tail = Buffer.from(def.customResource ? `],"kind":${kind},"metadata":${goJSONUnstructured(listMeta)}}\n` : ']}\n');
+  const items = r.rawItems;
+  let length = head.length + tail.length + Math.max(0, items.length - 1);
+  for (let i = 0; i < items.length; i++) length += items[i]!.length;
   const out = c.env?.outgoing;
-  if (body.length < DIRECT_WRITE || !out) return c.body(body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+  if (length < DIRECT_WRITE || !out) return c.body(Buffer.concat(listParts(head, items, tail)) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
   // the request timed out meanwhile and was answered
   if (out.headersSent) return RESPONSE_ALREADY_SENT;
-  out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length) });
-  out.end(body);
+  out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(length) });
+  writeChunked(out, head, items, tail);
   // a client that does not read its list is cut off instead of holding the bytes forever
   const unread = setTimeout(() => out.writableFinished || c.env.incoming.socket.destroy(), UNREAD_LIST_MS).unref();
   out.once('finish', () => clearTimeout(unread));
   return RESPONSE_ALREADY_SENT;
+}
+
+/** head, the items comma-separated, tail. */
+function listParts(head: Buffer, items: Buffer[], tail: Buffer): Buffer[] {
+  const parts: Buffer[] = [head];
+  for (let i = 0; i < items.length; i++) {
+    if (i) parts.push(COMMA);
+    parts.push(items[i]!);
+  }
+  parts.push(tail);
+  return parts;
+}
+
+/**
+ * The body in chunks of CHUNK bytes: one copy of each item, into buffers small enough for the allocator to
+ * reuse (a single buffer of the whole list is fresh memory, paid for page by page).
+ */
+function writeChunked(out: { write(b: Buffer): boolean; end(): void }, head: Buffer, items: Buffer[], tail: Buffer): void {
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  const put = (b: Buffer): void => {
+    let from = 0;
+    while (from < b.length) {
+      const n = Math.min(b.length - from, CHUNK - used);
+      b.copy(chunk, used, from, from + n);
+      used += n;
+      from += n;
+      if (used === CHUNK) {
+        out.write(chunk);
+        chunk = Buffer.allocUnsafe(CHUNK);
+        used = 0;
+      }
+    }
+  };
+  put(head);
+  for (let i = 0; i < items.length; i++) {
+    if (i) put(COMMA);
+    put(items[i]!);
+  }
+  put(tail);
+  if (used) out.write(chunk.subarray(0, used));
+  out.end();
 }
 
 /** ListMeta of a typed list in Go's field order. */
