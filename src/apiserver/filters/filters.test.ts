@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Hono } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { StatusError } from '../../apimachinery/errors.js';
 import { BearerAuthenticator, TokenFileAuthenticator } from '../../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../../auth/authorizers.js';
@@ -10,6 +10,7 @@ import { withAuthentication } from './authentication.js';
 import { withAuthorization } from './authorization.js';
 import { withImpersonation } from './impersonation.js';
 import { withRequestInfo } from './request-info.js';
+import { chain } from './chain.js';
 
 const users = new Map<string, UserInfo>([
   ['admin-token', { username: 'admin', groups: ['system:masters', 'system:authenticated'] }],
@@ -119,5 +120,46 @@ describe('impersonation', () => {
     const r = await app().request('/version', imp('admin-token', { 'Impersonate-Group': 'devs' }));
     assert.equal(r.status, 500);
     assert.equal(await r.text(), 'Internal Server Error: "/version": requested [{Group  devs    }] without impersonating a user\n');
+  });
+});
+
+describe('filter chain', () => {
+  const onError = (err: Error, c: Context<Env>) => (err instanceof StatusError ? c.json(err.toStatus(), err.code as 400) : c.text(String(err), 500));
+  const chained = (filters: MiddlewareHandler<Env>[]): Hono<Env> => {
+    const a = new Hono<Env>();
+    a.onError(onError);
+    a.use('*', chain(filters, onError));
+    a.get('/ok', (c) => c.text('handler', 200));
+    a.get('/fails', () => {
+      throw new StatusError(404, 'NotFound', 'gone', {});
+    });
+    return a;
+  };
+
+  test('an outer filter sees an inner filter\'s or the handler\'s error as the error response, sync or async', async () => {
+    for (const inner of [(): Promise<void> => Promise.reject(new StatusError(403, 'Forbidden', 'no', {})), (): Promise<void> => { throw new StatusError(403, 'Forbidden', 'no', {}); }]) {
+      const seen: number[] = [];
+      const outer: MiddlewareHandler<Env> = async (c, next) => {
+        await next();
+        seen.push(c.res.status);
+      };
+      const r = await chained([outer, inner]).request('/ok');
+      assert.equal(r.status, 403);
+      assert.deepEqual(seen, [403]);
+    }
+    const seen: number[] = [];
+    const r = await chained([async (c, next) => { await next(); seen.push(c.res.status); }, (_c, next) => next()]).request('/fails');
+    assert.equal(r.status, 404);
+    assert.deepEqual(seen, [404]);
+  });
+
+  test('a filter answering itself ends the request there; the others run in order', async () => {
+    const order: string[] = [];
+    const r = await chained([(_c, next) => { order.push('a'); return next(); }, async (c) => { order.push('b'); return c.text('early', 429); }, (_c, next) => { order.push('c'); return next(); }]).request('/ok');
+    assert.equal(r.status, 429);
+    assert.equal(await r.text(), 'early');
+    assert.deepEqual(order, ['a', 'b']);
+    const all = await chained([(_c, next) => next(), async (_c, next) => { await next(); }]).request('/ok');
+    assert.equal(await all.text(), 'handler');
   });
 });
