@@ -11,6 +11,7 @@ import { withAuthorization } from './authorization.js';
 import { withImpersonation } from './impersonation.js';
 import { withRequestInfo } from './request-info.js';
 import { chain } from './chain.js';
+import { withRequestTimeout } from './timeout.js';
 
 const users = new Map<string, UserInfo>([
   ['admin-token', { username: 'admin', groups: ['system:masters', 'system:authenticated'] }],
@@ -161,5 +162,40 @@ describe('filter chain', () => {
     assert.deepEqual(order, ['a', 'b']);
     const all = await chained([(_c, next) => next(), async (_c, next) => { await next(); }]).request('/ok');
     assert.equal(await all.text(), 'handler');
+  });
+});
+
+describe('request timeout', () => {
+  const timed = (ms: number): Hono<Env> => {
+    const a = new Hono<Env>();
+    a.onError((err, c) => (err instanceof StatusError ? c.json(err.toStatus(), err.code as 400) : c.text(String(err), 500)));
+    a.use('*', withRequestInfo());
+    a.use('*', withRequestTimeout(ms));
+    a.get('/wait/:ms', async (c) => {
+      await new Promise((r) => setTimeout(r, Number(c.req.param('ms'))));
+      return c.text('done', 200);
+    });
+    return a;
+  };
+
+  test('each slow request gets 504 at its own deadline while quick ones answer', async () => {
+    const a = timed(150);
+    const t0 = performance.now();
+    const at = async (path: string) => {
+      const r = await a.request(path);
+      return { status: r.status, ms: performance.now() - t0, body: await r.text() };
+    };
+    const slow1 = at('/wait/1000');
+    await new Promise((r) => setTimeout(r, 60));
+    const slow2 = at('/wait/1000');
+    const quick = await at('/wait/10');
+    assert.equal(quick.status, 200);
+    const [s1, s2] = await Promise.all([slow1, slow2]);
+    assert.equal(s1.status, 504);
+    assert.equal(s2.status, 504);
+    assert.equal(JSON.parse(s1.body).message, 'Timeout: request did not complete within the allotted timeout');
+    assert.ok(s1.ms >= 145 && s1.ms < 400, `first timed out after ${s1.ms} ms`);
+    assert.ok(s2.ms >= 205 && s2.ms < 460, `second timed out after ${s2.ms} ms`);
+    assert.ok(s2.ms - s1.ms >= 40, 'the second deadline is its own');
   });
 });
