@@ -27,6 +27,7 @@ import { withImpersonation } from './filters/impersonation.js';
 import { withMaxInFlight } from './filters/max-in-flight.js';
 import { withRequestTimeout } from './filters/timeout.js';
 import { chain } from './filters/chain.js';
+import { CachedRouter } from './route-cache.js';
 import type { IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { installIssuerDiscovery } from './issuer-discovery.js';
 
@@ -110,7 +111,7 @@ export function loadHandlers(): Promise<typeof import('./handlers/index.js')> {
 }
 
 export function createApp(opts: AppOptions): Hono<Env> {
-  const app = new Hono<Env>();
+  const app = new Hono<Env>({ router: new CachedRouter() });
   // discovery follows the served resources (custom resources come and go)
   let gvsCache: { generation: number; gvs: ReturnType<typeof groupVersions> } | undefined;
   const currentGVs = () => {

@@ -3,6 +3,9 @@ import type { Env } from '../env.js';
 
 type Result = Response | void | Promise<Response | void>;
 
+/** What next() gives a filter when the rest of the chain finished synchronously: it is always a promise. */
+const DONE: Promise<void> = Promise.resolve();
+
 /**
  * The request filters as one middleware. Each filter sees what hono's compose would show it (an error
  * thrown further in arrives as the error handler's response in c.res; a returned Response becomes c.res),
@@ -16,7 +19,7 @@ export function chain(filters: MiddlewareHandler<Env>[], onError: ErrorHandler<E
       if (i === n) return next();
       let res: Result;
       try {
-        res = filters[i]!(c, () => run(i + 1) as Promise<void>);
+        res = filters[i]!(c, () => (run(i + 1) ?? DONE) as Promise<void>);
       } catch (err) {
         return failed(c, err, onError);
       }

@@ -199,3 +199,15 @@ describe('request timeout', () => {
     assert.ok(s2.ms - s1.ms >= 40, 'the second deadline is its own');
   });
 });
+
+test('next() is a promise even when the rest of the chain answered synchronously (an error included)', async () => {
+  const onError = (err: Error, c: Context<Env>) => c.text(err.message, 403);
+  const a = new Hono<Env>();
+  a.onError(onError);
+  const seen: number[] = [];
+  a.use('*', chain([(c, next) => next().then(() => void seen.push(c.res.status)), () => { throw new Error('refused'); }], onError));
+  a.get('/x', (c) => c.text('x'));
+  const r = await a.request('/x');
+  assert.equal(r.status, 403);
+  assert.deepEqual(seen, [403]);
+});
