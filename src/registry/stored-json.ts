@@ -90,20 +90,56 @@ export function listItemJSON(stored: Buffer, rv: number, head: Buffer): Buffer |
   return spliced(stored, rv, true, n);
 }
 
-/** List items live only until their list is written: they share large slabs rather than take a pool buffer each. */
+/**
+ * List items live only until their list is written: they share large slabs rather than take a pool buffer
+ * each, and each is followed there by a comma, so that items made one after the other are already the
+ * comma-separated run a list prints (see listBody).
+ */
 const SLAB = 1 << 20;
 let slab: Buffer | undefined;
 let slabUsed = 0;
 
 function listItemBuffer(n: number): Buffer {
-  if (n > SLAB >> 4) return Buffer.allocUnsafe(n);
-  if (!slab || slabUsed + n > SLAB) {
+  if (n >= SLAB >> 4) return Buffer.allocUnsafe(n);
+  if (!slab || slabUsed + n + 1 > SLAB) {
     slab = Buffer.allocUnsafeSlow(SLAB);
     slabUsed = 0;
   }
   const out = slab.subarray(slabUsed, slabUsed + n);
-  slabUsed += n;
+  slab[slabUsed + n] = COMMA;
+  slabUsed += n + 1;
   return out;
+}
+
+const COMMA = 0x2c;
+const COMMA_BUF = Buffer.from(',');
+
+/**
+ * A list's body as few pieces as its items allow: head, the items comma-separated, tail. Items lying one
+ * after the other in memory with a comma between (as listItemJSON makes them) go out as one piece, uncopied.
+ */
+export function listBody(head: Buffer, items: Buffer[], tail: Buffer): Buffer[] {
+  const parts: Buffer[] = [head];
+  let i = 0;
+  while (i < items.length) {
+    const first = items[i]!;
+    let end = first.byteOffset + first.length;
+    let whole: Buffer | undefined;
+    let j = i + 1;
+    while (j < items.length) {
+      const next = items[j]!;
+      if (next.buffer !== first.buffer || next.byteOffset !== end + 1) break;
+      whole ??= Buffer.from(first.buffer);
+      if (whole[end] !== COMMA) break;
+      end = next.byteOffset + next.length;
+      j++;
+    }
+    if (i) parts.push(COMMA_BUF);
+    parts.push(j === i + 1 ? first : Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset));
+    i = j;
+  }
+  parts.push(tail);
+  return parts;
 }
 
 /** stored with the resourceVersion field inserted; with skip > 0, the bytes after `{` up to skip (and its comma) left out. */

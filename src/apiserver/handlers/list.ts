@@ -5,12 +5,12 @@ import { badRequest } from '../../apimachinery/errors.js';
 import { goJSONOrdered, goJSONUnstructured, goString } from '../../apimachinery/go-json-encode.js';
 import type { Store } from '../../registry/store.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
+import { listBody } from '../../registry/stored-json.js';
 import type { Env } from '../env.js';
 import { encodeResult, send } from '../encode.js';
 import { negotiate } from '../negotiation.js';
 import { q } from './request.js';
 
-const COMMA = Buffer.from(',');
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
 /** Size of the pieces a large list is written in. */
@@ -48,61 +48,45 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   const apiVersion = goString(apiVersionOf(def));
   const head = Buffer.from(def.customResource ? `{"apiVersion":${apiVersion},"items":[` : `{"kind":${kind},"apiVersion":${apiVersion},"metadata":${goJSONOrdered(typedListMeta(listMeta))},"items":[`);
   const tail = Buffer.from(def.customResource ? `],"kind":${kind},"metadata":${goJSONUnstructured(listMeta)}}\n` : ']}\n');
-  const items = r.rawItems;
-  let length = head.length + tail.length + Math.max(0, items.length - 1);
-  for (let i = 0; i < items.length; i++) length += items[i]!.length;
+  const parts = listBody(head, r.rawItems, tail);
+  let length = 0;
+  for (const p of parts) length += p.length;
   const out = c.env?.outgoing;
-  if (length < DIRECT_WRITE || !out) return c.body(Buffer.concat(listParts(head, items, tail)) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+  if (length < DIRECT_WRITE || !out) return c.body(Buffer.concat(parts, length) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
   // the request timed out meanwhile and was answered
   if (out.headersSent) return RESPONSE_ALREADY_SENT;
   out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(length) });
-  writeChunked(out, head, items, tail);
+  writeParts(out, parts);
+  out.end();
   // a client that does not read its list is cut off instead of holding the bytes forever
   const unread = setTimeout(() => out.writableFinished || c.env.incoming.socket.destroy(), UNREAD_LIST_MS).unref();
   out.once('finish', () => clearTimeout(unread));
   return RESPONSE_ALREADY_SENT;
 }
 
-/** head, the items comma-separated, tail. */
-function listParts(head: Buffer, items: Buffer[], tail: Buffer): Buffer[] {
-  const parts: Buffer[] = [head];
-  for (let i = 0; i < items.length; i++) {
-    if (i) parts.push(COMMA);
-    parts.push(items[i]!);
-  }
-  parts.push(tail);
-  return parts;
-}
-
 /**
- * The body in chunks of CHUNK bytes: one copy of each item, into buffers small enough for the allocator to
- * reuse (a single buffer of the whole list is fresh memory, paid for page by page).
+ * Large pieces go out as they are; runs of small ones (items not lying together in memory) are gathered
+ * into CHUNK-sized buffers first rather than written one by one.
  */
-function writeChunked(out: { write(b: Buffer): boolean; end(): void }, head: Buffer, items: Buffer[], tail: Buffer): void {
-  let chunk = Buffer.allocUnsafe(CHUNK);
-  let used = 0;
-  const put = (b: Buffer): void => {
-    let from = 0;
-    while (from < b.length) {
-      const n = Math.min(b.length - from, CHUNK - used);
-      b.copy(chunk, used, from, from + n);
-      used += n;
-      from += n;
-      if (used === CHUNK) {
-        out.write(chunk);
-        chunk = Buffer.allocUnsafe(CHUNK);
-        used = 0;
-      }
-    }
+function writeParts(out: { write(b: Buffer): boolean }, parts: Buffer[]): void {
+  let small: Buffer[] = [];
+  let smallLength = 0;
+  const flush = (): void => {
+    if (smallLength) out.write(small.length === 1 ? small[0]! : Buffer.concat(small, smallLength));
+    small = [];
+    smallLength = 0;
   };
-  put(head);
-  for (let i = 0; i < items.length; i++) {
-    if (i) put(COMMA);
-    put(items[i]!);
+  for (const p of parts) {
+    if (p.length >= CHUNK) {
+      flush();
+      out.write(p);
+      continue;
+    }
+    small.push(p);
+    smallLength += p.length;
+    if (smallLength >= CHUNK) flush();
   }
-  put(tail);
-  if (used) out.write(chunk.subarray(0, used));
-  out.end();
+  flush();
 }
 
 /** ListMeta of a typed list in Go's field order. */
