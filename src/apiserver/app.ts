@@ -1,6 +1,6 @@
 // The hono app: filters (request info, authentication), non-resource endpoints, discovery and resources.
 import { createHash } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type ErrorHandler, type MiddlewareHandler } from 'hono';
 // evaluated before the node adapter swaps in its own Response class, so the "already sent" marker stays a
 // global Response (the lazily loaded handlers return it from watches and large lists)
 import '@hono/node-server/utils/response';
@@ -26,6 +26,8 @@ import { withAuthorization } from './filters/authorization.js';
 import { withImpersonation } from './filters/impersonation.js';
 import { withMaxInFlight } from './filters/max-in-flight.js';
 import { withRequestTimeout } from './filters/timeout.js';
+import { chain } from './filters/chain.js';
+import { CachedRouter } from './route-cache.js';
 import type { IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { installIssuerDiscovery } from './issuer-discovery.js';
 
@@ -109,7 +111,7 @@ export function loadHandlers(): Promise<typeof import('./handlers/index.js')> {
 }
 
 export function createApp(opts: AppOptions): Hono<Env> {
-  const app = new Hono<Env>();
+  const app = new Hono<Env>({ router: new CachedRouter() });
   // discovery follows the served resources (custom resources come and go)
   let gvsCache: { generation: number; gvs: ReturnType<typeof groupVersions> } | undefined;
   const currentGVs = () => {
@@ -125,7 +127,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
   };
   const deps = { registry: opts.registry, shutdown: opts.shutdown };
 
-  app.onError((err, c) => {
+  const onError: ErrorHandler<Env> = (err, c) => {
     if (err instanceof StatusError) return statusResponse(c, err);
     // a document deep enough to exhaust the stack is refused, never a 500
     if (isStackOverflow(err)) return statusResponse(c, badRequest('the request is nested too deeply to be processed'));
@@ -133,25 +135,31 @@ export function createApp(opts: AppOptions): Hono<Env> {
     if (isClientGone(err)) return c.body(null, 400);
     logError('apiserver', 'internal error', err, { URI: c.req.path, stack: (err as Error).stack ?? '' });
     return statusResponse(c, internalError(err));
-  });
+  };
+  app.onError(onError);
 
-  app.use('*', withHTTPLog());
-  app.use('*', withAuditID());
-  app.use('*', withRequestInfo());
-  app.use('*', withAuthentication(opts.authenticators, opts.anonymousAuth));
-  if (opts.auditLog) app.use('*', withAudit(opts.auditLog));
-  app.use('*', withImpersonation(opts.authorizer));
-  app.use('*', withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));
-  app.use('*', withAuthorization(opts.authorizer));
-  if (opts.metrics) app.use('*', withMetrics(opts.metrics));
-  app.use('*', withRequestTimeout(opts.requestTimeoutMs ?? 60_000));
-  app.use('*', async function loadCodecs(c, next) {
+  // the filters, outermost first, run as one middleware (see chain)
+  const filters: MiddlewareHandler<Env>[] = [withHTTPLog(), withAuditID(), withRequestInfo(), withAuthentication(opts.authenticators, opts.anonymousAuth)];
+  if (opts.auditLog) filters.push(withAudit(opts.auditLog));
+  filters.push(withImpersonation(opts.authorizer));
+  filters.push(withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));
+  filters.push(withAuthorization(opts.authorizer));
+  if (opts.metrics) filters.push(withMetrics(opts.metrics));
+  filters.push(withRequestTimeout(opts.requestTimeoutMs ?? 60_000));
+  filters.push(function loadCodecs(c, next) {
     const ct = c.req.header('content-type') ?? '';
     const accept = c.req.header('accept') ?? '';
-    if (ct.includes('yaml') || accept.includes('yaml')) await loadYAML();
-    if (ct.includes('protobuf')) await loadProtobufDecoder();
-    await next();
+    const yaml = ct.includes('yaml') || accept.includes('yaml');
+    const protobuf = ct.includes('protobuf');
+    // JSON needs nothing loaded: no promise of its own then
+    if (!yaml && !protobuf) return next();
+    return (async () => {
+      if (yaml) await loadYAML();
+      if (protobuf) await loadProtobufDecoder();
+      await next();
+    })();
   });
+  app.use('*', chain(filters, onError));
 
   if (opts.metrics) {
     const metrics = opts.metrics;

@@ -56,8 +56,54 @@ export function metricDryRun(query: URLSearchParams): string {
 
 interface Series {
   labels: Record<string, string>;
-  duration: { observe(v: number): void };
-  counts: Map<number, { inc(): void }>;
+  duration: HistogramEntry;
+  counts: Map<number, CounterEntry>;
+}
+
+interface StorageSeries {
+  duration: HistogramEntry;
+  requests: CounterEntry;
+  errors?: CounterEntry;
+  labels: Record<string, string>;
+}
+
+/** prom-client's own record of one histogram series (its hashMap value), updated in place. */
+interface HistogramEntry {
+  labels: Record<string, string>;
+  sum: number;
+  count: number;
+  bucketValues: Record<number, number>;
+}
+
+/** prom-client's own record of one counter series. */
+interface CounterEntry {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/**
+ * The entry prom-client keeps for a label set, found once after its first observation: later ones update
+ * it as prom-client would, without hashing the labels on every request. undefined if prom-client keeps it
+ * some other way (then every observation goes through prom-client).
+ */
+function entryOf<T extends { labels: Record<string, string> }>(metric: Counter | Histogram, labels: Record<string, string>): T | undefined {
+  const map = (metric as unknown as { hashMap?: Record<string, T> }).hashMap;
+  if (!map) return undefined;
+  for (const k in map) if (map[k]!.labels === labels) return map[k];
+  return undefined;
+}
+
+/** One observation into a histogram entry, exactly as prom-client's observe adds it. */
+function observeEntry(e: HistogramEntry, v: number): void {
+  e.sum += v;
+  e.count += 1;
+  for (let i = 0; i < BUCKETS.length; i++) {
+    const bound = BUCKETS[i]!;
+    if (v <= bound) {
+      e.bucketValues[bound] += 1;
+      return;
+    }
+  }
 }
 
 interface Prom {
@@ -65,6 +111,7 @@ interface Prom {
   requests: Counter;
   durations: Histogram;
   series: Map<string, Series>;
+  storageSeries: Map<string, StorageSeries>;
   etcdDurations: Histogram;
   etcdRequests: Counter;
   etcdErrors: Counter;
@@ -125,11 +172,28 @@ export class ApiMetrics {
   }
 
   private observeStorage(p: Prom, s: StorageSample): void {
+    const key = `${s.operation}|${s.group}|${s.resource}`;
+    const series = p.storageSeries.get(key);
+    if (series) {
+      observeEntry(series.duration, s.seconds);
+      series.requests.value += 1;
+      if (s.failed) {
+        if (series.errors) series.errors.value += 1;
+        else {
+          p.etcdErrors.inc(series.labels);
+          series.errors = entryOf(p.etcdErrors, series.labels);
+        }
+      }
+      return;
+    }
     // in name order, as Go's client prints them
     const labels = { group: s.group, operation: s.operation, resource: s.resource };
     p.etcdDurations.observe(labels, s.seconds);
     p.etcdRequests.inc(labels);
     if (s.failed) p.etcdErrors.inc(labels);
+    const duration = entryOf<HistogramEntry>(p.etcdDurations, labels);
+    const requests = entryOf<CounterEntry>(p.etcdRequests, labels);
+    if (duration && requests) p.storageSeries.set(key, { labels, duration, requests, errors: s.failed ? entryOf<CounterEntry>(p.etcdErrors, labels) : undefined });
   }
 
   /** Loads prom-client and builds the metrics; start-up calls it once the port is bound. */
@@ -152,13 +216,27 @@ export class ApiMetrics {
     if (!series) {
       // labels in name order: prom-client prints them as given, Go's client sorts them
       const labels = { component: COMPONENT, dry_run: s.dryRun, group: s.group, resource: s.resource, scope: s.scope, subresource: s.subresource, verb: s.verb, version: s.version };
-      series = { labels, duration: p.durations.labels(labels), counts: new Map() };
-      p.series.set(key, series);
+      p.durations.observe(labels, s.seconds);
+      const duration = entryOf<HistogramEntry>(p.durations, labels);
+      const created = duration ? { labels, duration, counts: new Map<number, CounterEntry>() } : undefined;
+      if (created) p.series.set(key, created);
+      this.count(p, created, labels, s.code);
+      return;
     }
-    let count = series.counts.get(s.code);
-    if (!count) series.counts.set(s.code, (count = p.requests.labels({ code: String(s.code), ...series.labels })));
-    count.inc();
-    series.duration.observe(s.seconds);
+    this.count(p, series, series.labels, s.code);
+    observeEntry(series.duration, s.seconds);
+  }
+
+  private count(p: Prom, series: Series | undefined, labels: Record<string, string>, code: number): void {
+    const known = series?.counts.get(code);
+    if (known) {
+      known.value += 1;
+      return;
+    }
+    const withCode = { code: String(code), ...labels };
+    p.requests.inc(withCode);
+    const entry = series && entryOf<CounterEntry>(p.requests, withCode);
+    if (entry) series.counts.set(code, entry);
   }
 
   private async build(): Promise<void> {
@@ -221,7 +299,7 @@ export class ApiMetrics {
     });
     const etcdRequests = new prom.Counter({ name: 'etcd_requests_total', help: '[ALPHA] Etcd request counts for each operation and object type.', labelNames: etcdLabels, registers: [registry] });
     const etcdErrors = new prom.Counter({ name: 'etcd_request_errors_total', help: '[ALPHA] Etcd failed request counts for each operation and object type.', labelNames: etcdLabels, registers: [registry] });
-    const p: Prom = { registry, requests, durations, series: new Map(), etcdDurations, etcdRequests, etcdErrors };
+    const p: Prom = { registry, requests, durations, series: new Map(), storageSeries: new Map(), etcdDurations, etcdRequests, etcdErrors };
     for (const s of this.early) this.observe(p, s);
     this.early = [];
     for (const s of this.earlyStorage) this.observeStorage(p, s);

@@ -16,6 +16,24 @@ export interface RequestInfo {
 
 const namespaceSubresources = new Set(['status', 'finalize']);
 
+/** As upstream's bool conversion: only "0" and "false" in any case are false (python sends watch=False). */
+function isFalse(w: string): boolean {
+  return w === '0' || w.toLowerCase() === 'false';
+}
+
+/** path.split('/') without its empty segments. */
+function segments(path: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (;;) {
+    const slash = path.indexOf('/', from);
+    const end = slash < 0 ? path.length : slash;
+    if (end > from) out.push(path.slice(from, end));
+    if (slash < 0) return out;
+    from = slash + 1;
+  }
+}
+
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const info: RequestInfo = {
     isResourceRequest: false,
@@ -30,21 +48,20 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     name: '',
     parts: [],
   };
-  const segs = path.split('/').filter((s) => s !== '');
+  const segs = segments(path);
   if (segs.length === 0) return info;
   const prefix = segs[0];
   if (prefix !== 'api' && prefix !== 'apis') return info;
-  let cur = segs.slice(1);
+  // cur is segs from index k on
+  let k = 1;
   info.apiPrefix = prefix;
   if (prefix === 'apis') {
-    if (cur.length === 0) return info;
-    info.apiGroup = cur[0];
-    cur = cur.slice(1);
+    if (k === segs.length) return info;
+    info.apiGroup = segs[k++]!;
   }
-  if (cur.length === 0) return info;
-  info.apiVersion = cur[0];
-  cur = cur.slice(1);
-  if (cur.length === 0) return info;
+  if (k === segs.length) return info;
+  info.apiVersion = segs[k++]!;
+  if (k === segs.length) return info;
   info.isResourceRequest = true;
   switch (method) {
     case 'POST':
@@ -66,22 +83,21 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     default:
       info.verb = '';
   }
-  if (cur[0] === 'watch') {
+  if (segs[k] === 'watch') {
     info.verb = 'watch';
-    cur = cur.slice(1);
+    k++;
   }
-  if (cur[0] === 'namespaces') {
-    if (cur.length > 1) {
-      info.namespace = cur[1];
-      if (cur.length > 2 && !namespaceSubresources.has(cur[2])) cur = cur.slice(2);
+  if (segs[k] === 'namespaces') {
+    if (segs.length - k > 1) {
+      info.namespace = segs[k + 1]!;
+      if (segs.length - k > 2 && !namespaceSubresources.has(segs[k + 2]!)) k += 2;
     }
   }
-  info.parts = cur;
-  if (cur.length >= 3) info.subresource = cur[2];
-  if (cur.length >= 2) info.name = cur[1];
-  if (cur.length >= 1) info.resource = cur[0];
-  // as upstream's bool conversion: only "0" and "false" in any case are false (python sends watch=False)
-  const isFalse = (w: string): boolean => w === '0' || w.toLowerCase() === 'false';
+  const n = segs.length - k;
+  info.parts = segs.slice(k);
+  if (n >= 3) info.subresource = segs[k + 2]!;
+  if (n >= 2) info.name = segs[k + 1]!;
+  if (n >= 1) info.resource = segs[k]!;
   if (info.name === '' && info.verb === 'get') {
     const w = query.get('watch');
     info.verb = w !== null && !isFalse(w) ? 'watch' : 'list';

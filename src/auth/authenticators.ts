@@ -105,27 +105,50 @@ export class LoopbackTokens implements TokenAuthenticator {
 export class BearerAuthenticator implements Authenticator {
   constructor(private readonly tokens: TokenAuthenticator[]) {}
 
-  async authenticate(req: AuthRequest): Promise<AuthResult> {
+  // synchronous while the token authenticators answer synchronously (static and loopback tokens)
+  authenticate(req: AuthRequest): AuthResult | Promise<AuthResult> {
     const h = req.header('authorization');
     if (!h) return undefined;
     const m = /^Bearer\s+(.+)$/i.exec(h);
     if (!m) return undefined;
     const token = m[1]!.trim();
-    for (const t of this.tokens) {
-      const u = await t.authenticateToken(token);
+    for (let i = 0; i < this.tokens.length; i++) {
+      const u = this.tokens[i]!.authenticateToken(token);
+      if (u instanceof Promise) return this.rest(token, i, u);
       if (u) return u;
+    }
+    return 'invalid';
+  }
+
+  private async rest(token: string, i: number, pending: Promise<UserInfo | undefined>): Promise<AuthResult> {
+    const u = await pending;
+    if (u) return u;
+    for (i++; i < this.tokens.length; i++) {
+      const next = await this.tokens[i]!.authenticateToken(token);
+      if (next) return next;
     }
     return 'invalid';
   }
 }
 
 /** First authenticator with an answer wins; an invalid credential is a 401 even if another would pass. */
-export async function authenticate(auths: Authenticator[], req: AuthRequest): Promise<AuthResult> {
+export function authenticate(auths: Authenticator[], req: AuthRequest): AuthResult | Promise<AuthResult> {
   let sawInvalid = false;
-  for (const a of auths) {
-    const r = await a.authenticate(req);
+  for (let i = 0; i < auths.length; i++) {
+    const r = auths[i]!.authenticate(req);
+    if (r instanceof Promise) return authenticateRest(auths, req, i, r, sawInvalid);
     if (r === 'invalid') sawInvalid = true;
     else if (r) return r;
   }
   return sawInvalid ? 'invalid' : undefined;
+}
+
+async function authenticateRest(auths: Authenticator[], req: AuthRequest, i: number, pending: Promise<AuthResult>, sawInvalid: boolean): Promise<AuthResult> {
+  let r = await pending;
+  for (;;) {
+    if (r === 'invalid') sawInvalid = true;
+    else if (r) return r;
+    if (++i >= auths.length) return sawInvalid ? 'invalid' : undefined;
+    r = await auths[i]!.authenticate(req);
+  }
 }

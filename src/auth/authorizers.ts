@@ -55,14 +55,26 @@ export class AlwaysAllowAuthorizer implements Authorizer, RuleResolver {
 export class UnionAuthorizer implements Authorizer {
   constructor(private readonly authorizers: Authorizer[]) {}
 
-  async authorize(a: Attributes): Promise<AuthorizationResult> {
-    const reasons: string[] = [];
-    for (const z of this.authorizers) {
-      const r = await z.authorize(a);
+  // synchronous while every authorizer answers synchronously
+  authorize(a: Attributes): AuthorizationResult | Promise<AuthorizationResult> {
+    let reasons: string[] | undefined;
+    for (let i = 0; i < this.authorizers.length; i++) {
+      const r = this.authorizers[i]!.authorize(a);
+      if (r instanceof Promise) return this.rest(a, i, r, reasons ?? []);
+      if (r.decision !== 'no-opinion') return r;
+      if (r.reason) (reasons ??= []).push(r.reason);
+    }
+    return { decision: 'no-opinion', reason: reasons ? reasons.join('\n') : '' };
+  }
+
+  private async rest(a: Attributes, i: number, pending: Promise<AuthorizationResult>, reasons: string[]): Promise<AuthorizationResult> {
+    let r = await pending;
+    for (;;) {
       if (r.decision !== 'no-opinion') return r;
       if (r.reason) reasons.push(r.reason);
+      if (++i >= this.authorizers.length) return { decision: 'no-opinion', reason: reasons.join('\n') };
+      r = await this.authorizers[i]!.authorize(a);
     }
-    return { decision: 'no-opinion', reason: reasons.join('\n') };
   }
 }
 

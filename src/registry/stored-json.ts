@@ -3,7 +3,8 @@
 
 const METADATA = Buffer.from('"metadata":{');
 /** ObjectMeta fields Go prints before resourceVersion. */
-const BEFORE_RV_TYPED = new Set(['name', 'generateName', 'namespace', 'selfLink', 'uid']);
+const BEFORE_RV_TYPED = ['name', 'generateName', 'namespace', 'selfLink', 'uid'].map((k) => Buffer.from(k));
+const RESOURCE_VERSION = Buffer.from('resourceVersion');
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -39,9 +40,23 @@ function skipValue(b: Buffer, i: number): number {
   return i;
 }
 
+/** Whether b[start, end) holds exactly the bytes of key. */
+function bytesEqual(b: Buffer, start: number, end: number, key: Buffer): boolean {
+  if (end - start !== key.length) return false;
+  for (let j = 0; j < key.length; j++) if (b[start + j] !== key[j]) return false;
+  return true;
+}
+
+/** Whether the (raw, still escaped) key b[start, end) is one Go prints before resourceVersion in a typed object. */
+function beforeRVTyped(b: Buffer, start: number, end: number): boolean {
+  for (const k of BEFORE_RV_TYPED) if (bytesEqual(b, start, end, k)) return true;
+  return false;
+}
+
 /**
  * Where "resourceVersion" goes in metadata: after the fields Go prints before it (typed kinds), or before
- * the first key that sorts after it (custom resources, whose keys are sorted). -1 when there is no metadata.
+ * the first key that sorts after it (custom resources, whose keys are sorted; compared as bytes, as their
+ * latin1 text compares). undefined when there is no metadata.
  */
 function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean } | undefined {
   const m = b.indexOf(METADATA);
@@ -50,8 +65,7 @@ function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean
   let first = true;
   while (i < b.length && b[i] === QUOTE) {
     const keyEnd = skipString(b, i);
-    const key = b.toString('latin1', i + 1, keyEnd - 1);
-    if (typed ? !BEFORE_RV_TYPED.has(key) : key > 'resourceVersion') return { at: i, first };
+    if (typed ? !beforeRVTyped(b, i + 1, keyEnd - 1) : b.compare(RESOURCE_VERSION, 0, RESOURCE_VERSION.length, i + 1, keyEnd - 1) > 0) return { at: i, first };
     i = skipValue(b, keyEnd + 1);
     if (b[i] === 0x2c) i++;
     first = false;
@@ -76,6 +90,58 @@ export function listItemJSON(stored: Buffer, rv: number, head: Buffer): Buffer |
   return spliced(stored, rv, true, n);
 }
 
+/**
+ * List items live only until their list is written: they share large slabs rather than take a pool buffer
+ * each, and each is followed there by a comma, so that items made one after the other are already the
+ * comma-separated run a list prints (see listBody).
+ */
+const SLAB = 1 << 20;
+let slab: Buffer | undefined;
+let slabUsed = 0;
+
+function listItemBuffer(n: number): Buffer {
+  if (n >= SLAB >> 4) return Buffer.allocUnsafe(n);
+  if (!slab || slabUsed + n + 1 > SLAB) {
+    slab = Buffer.allocUnsafeSlow(SLAB);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + n);
+  slab[slabUsed + n] = COMMA;
+  slabUsed += n + 1;
+  return out;
+}
+
+const COMMA = 0x2c;
+const COMMA_BUF = Buffer.from(',');
+
+/**
+ * A list's body as few pieces as its items allow: head, the items comma-separated, tail. Items lying one
+ * after the other in memory with a comma between (as listItemJSON makes them) go out as one piece, uncopied.
+ */
+export function listBody(head: Buffer, items: Buffer[], tail: Buffer): Buffer[] {
+  const parts: Buffer[] = [head];
+  let i = 0;
+  while (i < items.length) {
+    const first = items[i]!;
+    let end = first.byteOffset + first.length;
+    let whole: Buffer | undefined;
+    let j = i + 1;
+    while (j < items.length) {
+      const next = items[j]!;
+      if (next.buffer !== first.buffer || next.byteOffset !== end + 1) break;
+      whole ??= Buffer.from(first.buffer);
+      if (whole[end] !== COMMA) break;
+      end = next.byteOffset + next.length;
+      j++;
+    }
+    if (i) parts.push(COMMA_BUF);
+    parts.push(j === i + 1 ? first : Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset));
+    i = j;
+  }
+  parts.push(tail);
+  return parts;
+}
+
 /** stored with the resourceVersion field inserted; with skip > 0, the bytes after `{` up to skip (and its comma) left out. */
 function spliced(stored: Buffer, rv: number, typed: boolean, skip: number): Buffer | undefined {
   const p = insertionPoint(stored, typed);
@@ -83,7 +149,8 @@ function spliced(stored: Buffer, rv: number, typed: boolean, skip: number): Buff
   const closing = stored[p.at] === 0x7d;
   const field = `${p.first ? '' : closing ? ',' : ''}"resourceVersion":"${rv}"${closing ? '' : ','}`;
   const from = skip ? skip + 1 : 0;
-  const out = Buffer.allocUnsafe((skip ? 1 : 0) + p.at - from + field.length + stored.length - p.at);
+  const size = (skip ? 1 : 0) + p.at - from + field.length + stored.length - p.at;
+  const out = skip ? listItemBuffer(size) : Buffer.allocUnsafe(size);
   let o = 0;
   if (skip) out[o++] = 0x7b;
   o += stored.copy(out, o, from, p.at);

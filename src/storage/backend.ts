@@ -59,6 +59,8 @@ export interface Backend {
   readonly kind: string;
   /** The newest committed revision. */
   currentRevision(): Promise<number>;
+  /** currentRevision() answered synchronously, for backends that know it without a round trip (caches check it on every read). */
+  knownRevision?(): number;
   /** The oldest revision that can still be read (everything below it is compacted). */
   compactRevision(): Promise<number>;
   get(key: string, revision?: number): Promise<KeyValue | undefined>;

@@ -273,11 +273,13 @@ export class Cacher implements Backend {
     return found;
   }
 
-  /** The revision a cache may answer "now" at, or 0 when storage may know more. */
-  private async fresh(c: PrefixCache | undefined): Promise<number> {
+  /** The revision a cache may answer "now" at, or 0 when storage may know more; synchronous when storage knows its revision so. */
+  private fresh(c: PrefixCache | undefined): number | Promise<number> {
     const cur = c?.current() ?? 0;
     if (!cur) return 0;
-    return cur === (await this.inner.currentRevision()) ? cur : 0;
+    const known = this.inner.knownRevision?.();
+    if (known !== undefined) return cur === known ? cur : 0;
+    return this.inner.currentRevision().then((r) => (cur === r ? cur : 0));
   }
 
   currentRevision(): Promise<number> {
@@ -301,12 +303,17 @@ export class Cacher implements Backend {
     return c?.current() ? c.get(key) : undefined;
   }
 
-  async get(key: string, revision?: number): Promise<KeyValue | undefined> {
-    if (!revision) {
-      const c = this.cacheFor(key);
-      if (c && (await this.fresh(c))) return c.get(key);
+  get(key: string, revision?: number): Promise<KeyValue | undefined> {
+    const c = revision ? undefined : this.cacheFor(key);
+    if (!c) return this.inner.get(key, revision);
+    let cur: number | Promise<number>;
+    try {
+      cur = this.fresh(c);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return this.inner.get(key, revision);
+    if (typeof cur === 'number') return cur ? Promise.resolve(c.get(key)) : this.inner.get(key);
+    return cur.then((r) => (r ? c.get(key) : this.inner.get(key)));
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {

@@ -239,6 +239,11 @@ export class SqliteBackend implements Backend {
     return this.knownHead();
   }
 
+  knownRevision(): number {
+    this.open();
+    return this.knownHead();
+  }
+
   async compactRevision(): Promise<number> {
     this.open();
     return this.compactState().compact;

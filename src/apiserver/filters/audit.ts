@@ -7,14 +7,16 @@ import { isLongRunning } from './long-running.js';
 
 /** Every response carries the request's Audit-ID (the client's own when it sent one), as upstream's WithAuditInit. */
 export function withAuditID(): MiddlewareHandler<Env> {
-  return async function auditID(c, next) {
+  return function auditID(c, next) {
     const id = c.req.header('audit-id') || randomUUID();
     c.set('auditID', id);
     // on the node response itself, so that every answer carries it, also those written straight to the socket
     const outgoing = c.env?.outgoing;
-    if (outgoing) outgoing.setHeader('Audit-Id', id);
-    await next();
-    if (!outgoing) c.res.headers.set('Audit-Id', id);
+    if (outgoing) {
+      outgoing.setHeader('Audit-Id', id);
+      return next();
+    }
+    return next().then(() => c.res.headers.set('Audit-Id', id));
   };
 }
 

@@ -1,7 +1,7 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { unauthorized } from '../../apimachinery/errors.js';
 import { authenticate } from '../../auth/authenticators.js';
-import type { Authenticator, AuthRequest } from '../../auth/types.js';
+import type { AuthResult, Authenticator, AuthRequest } from '../../auth/types.js';
 import type { Env } from '../env.js';
 
 export const ANONYMOUS = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -12,9 +12,7 @@ export const ANONYMOUS = { username: 'system:anonymous', groups: ['system:unauth
  * lets it read what system:public-info-viewer grants: health and version). Bad credentials are always 401.
  */
 export function withAuthentication(authenticators: Authenticator[], anonymous = false): MiddlewareHandler<Env> {
-  return async function authentication(c, next) {
-    const req: AuthRequest = { header: (name) => c.req.header(name), socket: c.env?.incoming?.socket };
-    const user = await authenticate(authenticators, req);
+  const decide = (c: Context<Env>, next: Next, user: AuthResult): Promise<void> => {
     if (user === 'invalid' || user === undefined) {
       if (user === undefined && anonymous) {
         c.set('user', ANONYMOUS);
@@ -23,6 +21,12 @@ export function withAuthentication(authenticators: Authenticator[], anonymous = 
       throw unauthorized();
     }
     c.set('user', user);
-    await next();
+    return next();
+  };
+  // not async: a synchronous answer (client certificate, static or loopback token) costs no extra promise
+  return function authentication(c, next) {
+    const req: AuthRequest = { header: (name) => c.req.header(name), socket: c.env?.incoming?.socket };
+    const user = authenticate(authenticators, req);
+    return user instanceof Promise ? user.then((u) => decide(c, next, u)) : decide(c, next, user);
   };
 }

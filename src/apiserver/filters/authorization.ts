@@ -1,12 +1,19 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { StatusError } from '../../apimachinery/errors.js';
 import { forbiddenMessage } from '../../auth/authorizers.js';
-import type { Attributes, Authorizer } from '../../auth/types.js';
+import type { Attributes, AuthorizationResult, Authorizer } from '../../auth/types.js';
 import type { Env } from '../env.js';
 
 /** 403 unless the authorizer allows what RequestInfo says the request does, with upstream's message. */
 export function withAuthorization(authorizer: Authorizer): MiddlewareHandler<Env> {
-  return async function authorization(c, next) {
+  const decide = (c: Context<Env>, next: Next, a: Attributes, r: AuthorizationResult): Promise<void> => {
+    const audit = c.get('audit');
+    if (audit) audit.decision = { allowed: r.decision === 'allow', reason: r.reason };
+    if (r.decision !== 'allow') throw forbiddenError(a, r.reason);
+    return next();
+  };
+  // not async: a synchronous decision (system:masters, RBAC) costs no extra promise
+  return function authorization(c, next) {
     const info = c.get('requestInfo');
     const a: Attributes = {
       user: c.get('user'),
@@ -20,11 +27,8 @@ export function withAuthorization(authorizer: Authorizer): MiddlewareHandler<Env
       namespace: info.namespace,
       name: info.name,
     };
-    const r = await authorizer.authorize(a);
-    const audit = c.get('audit');
-    if (audit) audit.decision = { allowed: r.decision === 'allow', reason: r.reason };
-    if (r.decision !== 'allow') throw forbiddenError(a, r.reason);
-    await next();
+    const r = authorizer.authorize(a);
+    return r instanceof Promise ? r.then((d) => decide(c, next, a, d)) : decide(c, next, a, r);
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Hono } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { StatusError } from '../../apimachinery/errors.js';
 import { BearerAuthenticator, TokenFileAuthenticator } from '../../auth/authenticators.js';
 import { BasicUserAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../../auth/authorizers.js';
@@ -10,6 +10,8 @@ import { withAuthentication } from './authentication.js';
 import { withAuthorization } from './authorization.js';
 import { withImpersonation } from './impersonation.js';
 import { withRequestInfo } from './request-info.js';
+import { chain } from './chain.js';
+import { withRequestTimeout } from './timeout.js';
 
 const users = new Map<string, UserInfo>([
   ['admin-token', { username: 'admin', groups: ['system:masters', 'system:authenticated'] }],
@@ -120,4 +122,92 @@ describe('impersonation', () => {
     assert.equal(r.status, 500);
     assert.equal(await r.text(), 'Internal Server Error: "/version": requested [{Group  devs    }] without impersonating a user\n');
   });
+});
+
+describe('filter chain', () => {
+  const onError = (err: Error, c: Context<Env>) => (err instanceof StatusError ? c.json(err.toStatus(), err.code as 400) : c.text(String(err), 500));
+  const chained = (filters: MiddlewareHandler<Env>[]): Hono<Env> => {
+    const a = new Hono<Env>();
+    a.onError(onError);
+    a.use('*', chain(filters, onError));
+    a.get('/ok', (c) => c.text('handler', 200));
+    a.get('/fails', () => {
+      throw new StatusError(404, 'NotFound', 'gone', {});
+    });
+    return a;
+  };
+
+  test('an outer filter sees an inner filter\'s or the handler\'s error as the error response, sync or async', async () => {
+    for (const inner of [(): Promise<void> => Promise.reject(new StatusError(403, 'Forbidden', 'no', {})), (): Promise<void> => { throw new StatusError(403, 'Forbidden', 'no', {}); }]) {
+      const seen: number[] = [];
+      const outer: MiddlewareHandler<Env> = async (c, next) => {
+        await next();
+        seen.push(c.res.status);
+      };
+      const r = await chained([outer, inner]).request('/ok');
+      assert.equal(r.status, 403);
+      assert.deepEqual(seen, [403]);
+    }
+    const seen: number[] = [];
+    const r = await chained([async (c, next) => { await next(); seen.push(c.res.status); }, (_c, next) => next()]).request('/fails');
+    assert.equal(r.status, 404);
+    assert.deepEqual(seen, [404]);
+  });
+
+  test('a filter answering itself ends the request there; the others run in order', async () => {
+    const order: string[] = [];
+    const r = await chained([(_c, next) => { order.push('a'); return next(); }, async (c) => { order.push('b'); return c.text('early', 429); }, (_c, next) => { order.push('c'); return next(); }]).request('/ok');
+    assert.equal(r.status, 429);
+    assert.equal(await r.text(), 'early');
+    assert.deepEqual(order, ['a', 'b']);
+    const all = await chained([(_c, next) => next(), async (_c, next) => { await next(); }]).request('/ok');
+    assert.equal(await all.text(), 'handler');
+  });
+});
+
+describe('request timeout', () => {
+  const timed = (ms: number): Hono<Env> => {
+    const a = new Hono<Env>();
+    a.onError((err, c) => (err instanceof StatusError ? c.json(err.toStatus(), err.code as 400) : c.text(String(err), 500)));
+    a.use('*', withRequestInfo());
+    a.use('*', withRequestTimeout(ms));
+    a.get('/wait/:ms', async (c) => {
+      await new Promise((r) => setTimeout(r, Number(c.req.param('ms'))));
+      return c.text('done', 200);
+    });
+    return a;
+  };
+
+  test('each slow request gets 504 at its own deadline while quick ones answer', async () => {
+    const a = timed(150);
+    const t0 = performance.now();
+    const at = async (path: string) => {
+      const r = await a.request(path);
+      return { status: r.status, ms: performance.now() - t0, body: await r.text() };
+    };
+    const slow1 = at('/wait/1000');
+    await new Promise((r) => setTimeout(r, 60));
+    const slow2 = at('/wait/1000');
+    const quick = await at('/wait/10');
+    assert.equal(quick.status, 200);
+    const [s1, s2] = await Promise.all([slow1, slow2]);
+    assert.equal(s1.status, 504);
+    assert.equal(s2.status, 504);
+    assert.equal(JSON.parse(s1.body).message, 'Timeout: request did not complete within the allotted timeout');
+    assert.ok(s1.ms >= 145 && s1.ms < 400, `first timed out after ${s1.ms} ms`);
+    assert.ok(s2.ms >= 205 && s2.ms < 460, `second timed out after ${s2.ms} ms`);
+    assert.ok(s2.ms - s1.ms >= 40, 'the second deadline is its own');
+  });
+});
+
+test('next() is a promise even when the rest of the chain answered synchronously (an error included)', async () => {
+  const onError = (err: Error, c: Context<Env>) => c.text(err.message, 403);
+  const a = new Hono<Env>();
+  a.onError(onError);
+  const seen: number[] = [];
+  a.use('*', chain([(c, next) => next().then(() => void seen.push(c.res.status)), () => { throw new Error('refused'); }], onError));
+  a.get('/x', (c) => c.text('x'));
+  const r = await a.request('/x');
+  assert.equal(r.status, 403);
+  assert.deepEqual(seen, [403]);
 });

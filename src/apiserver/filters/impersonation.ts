@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Attributes, Authorizer, UserInfo } from '../../auth/types.js';
 import type { Env } from '../env.js';
 import { forbiddenError } from './authorization.js';
@@ -74,8 +74,12 @@ const RESOURCES: Record<Wanted['kind'], [group: string, resource: string]> = {
  * then the request runs as the impersonated user, as upstream's impersonation filter.
  */
 export function withImpersonation(authorizer: Authorizer): MiddlewareHandler<Env> {
-  return async function impersonation(c, next) {
-    if (!asksImpersonation(c.env?.incoming?.rawHeaders, () => c.req.raw.headers)) return next();
+  // not async: without Impersonate-* headers the filter costs no promise of its own
+  return function impersonation(c, next) {
+    return asksImpersonation(c.env?.incoming?.rawHeaders, () => c.req.raw.headers) ? impersonate(c, next) : next();
+  };
+
+  async function impersonate(c: Context<Env>, next: Next): Promise<Response | void> {
     const headers = c.req.raw.headers;
     const asked = wanted(headers);
     if (!asked.some((w) => w.kind === 'User' || w.kind === 'ServiceAccount')) {
@@ -109,5 +113,5 @@ export function withImpersonation(authorizer: Authorizer): MiddlewareHandler<Env
     if (Object.keys(extra).length) user.extra = extra;
     c.set('user', user);
     await next();
-  };
+  }
 }

@@ -13,19 +13,30 @@ const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollecti
 
 /** 429 with Retry-After once too many requests of a kind are under way, as upstream's max-in-flight filter. */
 export function withMaxInFlight(limits: InFlightLimits, inFlight = { readOnly: 0, mutating: 0 }): MiddlewareHandler<Env> {
-  return async function maxInFlight(c, next) {
+  return function maxInFlight(c, next) {
     const info = c.get('requestInfo');
     if (isLongRunning(info)) return next();
     const kind = MUTATING.has(info.verb) || (!info.isResourceRequest && c.req.method !== 'GET' && c.req.method !== 'HEAD') ? 'mutating' : 'readOnly';
     const limit = limits[kind];
     if (limit > 0 && inFlight[kind] >= limit) {
-      return c.body('Too many requests, please try again later.\n', 429, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Retry-After': '1' });
+      return Promise.resolve(c.body('Too many requests, please try again later.\n', 429, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Retry-After': '1' }));
     }
     inFlight[kind]++;
+    let done: Promise<void>;
     try {
-      await next();
-    } finally {
+      done = next();
+    } catch (err) {
       inFlight[kind]--;
+      throw err;
     }
+    return done.then(
+      () => {
+        inFlight[kind]--;
+      },
+      (err: unknown) => {
+        inFlight[kind]--;
+        throw err;
+      },
+    );
   };
 }

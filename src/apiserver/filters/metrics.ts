@@ -25,7 +25,8 @@ export function withMetrics(metrics: ApiMetrics): MiddlewareHandler<Env> {
     const url = c.req.url;
     const q = url.indexOf('?');
     metrics.record({
-      verb: metricVerb(c.req.method, info, scope, (c.req.header('content-type') ?? '').split(';')[0]!.trim()),
+      // the media type only tells apply from other patches
+      verb: metricVerb(c.req.method, info, scope, c.req.method === 'PATCH' ? (c.req.header('content-type') ?? '').split(';')[0]!.trim() : ''),
       dryRun: q >= 0 && url.includes('dryRun', q) ? metricDryRun(new URLSearchParams(url.slice(q + 1))) : '',
       group: info.apiGroup,
       version: info.apiVersion,

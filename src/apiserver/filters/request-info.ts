@@ -3,6 +3,9 @@ import { badRequest, resourceNotFound } from '../../apimachinery/errors.js';
 import type { Env } from '../env.js';
 import { parseRequestInfo } from '../request-info.js';
 
+/** The query of a URL without one (read only). */
+const NO_QUERY = new URLSearchParams();
+
 const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 
 /**
@@ -22,12 +25,12 @@ function checkRawPath(raw: string | undefined): void {
 
 /** Parses RequestInfo once from the URL; later filters and handlers read it from the context. */
 export function withRequestInfo(): MiddlewareHandler<Env> {
-  return async function requestInfo(c, next) {
+  return function requestInfo(c, next) {
     checkRawPath(c.env?.incoming?.url);
     const rawUrl = c.req.url;
     const qi = rawUrl.indexOf('?');
-    c.set('requestInfo', parseRequestInfo(c.req.method, c.req.path, new URLSearchParams(qi >= 0 ? rawUrl.slice(qi + 1) : '')));
+    c.set('requestInfo', parseRequestInfo(c.req.method, c.req.path, qi >= 0 ? new URLSearchParams(rawUrl.slice(qi + 1)) : NO_QUERY));
     c.set('warnings', []);
-    await next();
+    return next();
   };
 }

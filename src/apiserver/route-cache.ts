@@ -1,0 +1,30 @@
+// hono's router, its answers kept per method and path: the routes never change once serving, and most
+// requests repeat a path a client asked before (controllers, kubectl get -w, informers' relists).
+import type { Result, Router } from 'hono/router';
+import { RegExpRouter } from 'hono/router/reg-exp-router';
+import { SmartRouter } from 'hono/router/smart-router';
+import { TrieRouter } from 'hono/router/trie-router';
+
+/** Paths remembered at most; past it the cache starts over (object names make paths unbounded). */
+const MAX_PATHS = 2048;
+
+export class CachedRouter<T> implements Router<T> {
+  readonly name = 'CachedRouter';
+  private readonly inner: Router<T> = new SmartRouter<T>({ routers: [new RegExpRouter<T>(), new TrieRouter<T>()] });
+  private readonly cache = new Map<string, Result<T>>();
+
+  add(method: string, path: string, handler: T): void {
+    this.cache.clear();
+    this.inner.add(method, path, handler);
+  }
+
+  match(method: string, path: string): Result<T> {
+    const key = `${method} ${path}`;
+    let r = this.cache.get(key);
+    if (r) return r;
+    r = this.inner.match(method, path);
+    if (this.cache.size >= MAX_PATHS) this.cache.clear();
+    this.cache.set(key, r);
+    return r;
+  }
+}
