@@ -368,7 +368,8 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.storage.get(key);
       const cur = kv ? (this.hook ? await this.read(kv) : this.decode(kv)) : undefined;
-      const input = await transform(cur ? structuredClone(cur) : undefined);
+      // a transform that declares no parameter never sees the current object: no copy of it for nothing
+      const input = await (transform.length === 0 ? transform(undefined) : transform(cur ? structuredClone(cur) : undefined));
       if (!kv || !cur) {
         // as upstream: creating through an update that names a resourceVersion finds nothing to update
         if (!input || !opts.createIfMissing || input.metadata?.resourceVersion) throw notFound(this.gr, name);

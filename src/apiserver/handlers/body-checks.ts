@@ -45,7 +45,6 @@ export function unknownOf(def: ResourceDef, obj: unknown): string[] {
 /** Strict decoding of a create/update body: 400 (Strict) or warnings (Warn); unknown fields are dropped as typed decoding does. */
 export function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, raw: Buffer, body: KObject, validation: FieldValidation): void {
   checkTypes(def, body);
-  const node = schemaNode(def);
   if (validation !== 'Ignore' && (ct === '' || ct === 'application/json' || ct === 'application/yaml')) {
     const unknown = unknownOf(def, body);
     const errs = ct === 'application/yaml' ? unknown.map((u) => `unknown field "${u}"`) : jsonStrictErrors(raw.toString('utf8'), unknown);
@@ -57,6 +56,12 @@ export function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, r
     }
     c.get('warnings').push(...errs);
   }
+  pruneBody(def, body);
+}
+
+/** Drops the fields the kind does not know, as typed decoding does. */
+export function pruneBody(def: ResourceDef, body: KObject): void {
+  const node = schemaNode(def);
   if (node) pruneUnknownFields(body, node);
   else def.custom?.prune(body);
 }
