@@ -60,8 +60,15 @@ interface ScopeInfo {
 
 const builtinScopes = new Map<string, ScopeInfo>();
 const customScopes = new WeakMap<TypeNode, Map<string, ScopeInfo>>();
+const byScope = new WeakMap<FieldManagerScope, ScopeInfo>();
 
 function scopeInfo(scope: FieldManagerScope): ScopeInfo {
+  let info = byScope.get(scope);
+  if (!info) byScope.set(scope, (info = scopeInfoByKey(scope)));
+  return info;
+}
+
+function scopeInfoByKey(scope: FieldManagerScope): ScopeInfo {
   const key = `${scope.group}/${scope.version}/${scope.kind}/${scope.subresource}/${JSON.stringify(scope.resetFields ?? [])}`;
   let byKey = builtinScopes;
   if (scope.node) {

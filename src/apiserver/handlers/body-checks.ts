@@ -23,10 +23,20 @@ export function patchTypesFor(def: ResourceDef): string[] {
   return def.customResource ? PATCH_TYPES.filter((t) => t !== SMP) : PATCH_TYPES;
 }
 
-/** Who may own what through this endpoint: the main resource never owns status, /status never spec. */
+const scopes = new WeakMap<ResourceDef, Map<string, FieldManagerScope>>();
+
+/** Who may own what through this endpoint: the main resource never owns status, /status never spec (made once per endpoint). */
 export function fieldManagerScope(def: ResourceDef, sub: string): FieldManagerScope {
-  const resetFields = sub === 'status' ? [['spec']] : def.statusSubresource && !sub ? [['status']] : [];
-  return { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields, node: def.custom?.typeNode as TypeNode | undefined };
+  let bySub = scopes.get(def);
+  if (!bySub) scopes.set(def, (bySub = new Map()));
+  const node = def.custom?.typeNode as TypeNode | undefined;
+  let scope = bySub.get(sub);
+  if (!scope || scope.node !== node) {
+    const resetFields = sub === 'status' ? [['spec']] : def.statusSubresource && !sub ? [['status']] : [];
+    scope = { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields, node };
+    bySub.set(sub, scope);
+  }
+  return scope;
 }
 
 /** The built-in schema of a kind (merge keys, list types) when it is known. */
