@@ -330,10 +330,24 @@ export function applyConfiguration(scope: FieldManagerScope, live: KObject | und
   return result;
 }
 
+// a client sends the same User-Agent on every request: its manager is worked out once (a few agents are kept)
+const managerOfAgent = new Map<string, string>();
+
 /** The manager of a request: fieldManager, else the User-Agent up to the first `/` (printable, ≤ 128 bytes). */
 export function managerOrUserAgent(fieldManager: string | undefined, userAgent: string | undefined): string {
   if (fieldManager) return fieldManager;
-  const first = (userAgent ?? '').split('/')[0];
+  const ua = userAgent ?? '';
+  let m = managerOfAgent.get(ua);
+  if (m === undefined) {
+    m = agentManager(ua);
+    if (managerOfAgent.size >= 64) managerOfAgent.clear();
+    if (ua.length <= 256) managerOfAgent.set(ua, m);
+  }
+  return m;
+}
+
+function agentManager(userAgent: string): string {
+  const first = userAgent.split('/')[0];
   let out = '';
   for (const ch of first) {
     if (!isPrintable(ch)) continue;
