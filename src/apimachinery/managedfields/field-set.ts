@@ -62,22 +62,17 @@ export class FieldSet {
     return this.union(new FieldSet());
   }
 
+  // a set is only changed while it is built (insert, fromFieldsV1): the operations below share the subtrees
+  // they take over unchanged instead of copying them
   union(o: FieldSet): FieldSet {
     const out = new FieldSet();
     for (const [k, pe] of this.members) out.members.set(k, pe);
     for (const [k, pe] of o.members) out.members.set(k, pe);
     for (const [k, n] of this.children) {
       const m = o.children.get(k);
-      out.children.set(k, { pe: n.pe, set: m ? n.set.union(m.set) : n.set.copyDeep() });
+      out.children.set(k, m ? { pe: n.pe, set: n.set.union(m.set) } : n);
     }
-    for (const [k, n] of o.children) if (!this.children.has(k)) out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
-    return out;
-  }
-
-  private copyDeep(): FieldSet {
-    const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, n] of this.children) out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+    for (const [k, n] of o.children) if (!this.children.has(k)) out.children.set(k, n);
     return out;
   }
 
@@ -100,7 +95,7 @@ export class FieldSet {
     for (const [k, n] of this.children) {
       const m = o.children.get(k);
       if (!m) {
-        out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+        out.children.set(k, n);
         continue;
       }
       const r = n.set.difference(m.set);
@@ -117,7 +112,7 @@ export class FieldSet {
       if (o.members.has(k)) continue;
       const m = o.children.get(k);
       if (!m) {
-        out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+        out.children.set(k, n);
         continue;
       }
       const r = n.set.recursiveDifference(m.set);
