@@ -8,8 +8,13 @@ type Obj = Record<string, unknown>;
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
 const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
+// what JSON.stringify or Go would escape (surrogates: lone ones are escaped)
+const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+
 /** A JSON string as Go's encoder writes it. */
 export function goString(s: string): string {
+  // most strings need no escape: quoted as they are, without copying a long value
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   const j = JSON.stringify(s);
   return HTML_UNSAFE.test(j) ? j.replace(HTML_UNSAFE, (ch) => HTML_ESCAPES[ch]!) : j;
 }
