@@ -509,6 +509,8 @@ export class Store {
       if (ev.type === 'create') {
         if (pred(o)) sink.event('ADDED', o, rev, json);
       } else if (ev.type === 'update') {
+        // without a selector every update is MODIFIED: the previous object is not decoded for nothing
+        if (!selective) return sink.event('MODIFIED', o, rev, json);
         const prev = d.prev === undefined ? (d.prev = ev.prevKv ? this.decode(ev.prevKv) : null) : d.prev;
         const curM = pred(o);
         const prevM = prev ? pred(prev) : false;
