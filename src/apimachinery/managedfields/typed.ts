@@ -329,15 +329,15 @@ export function removeItems(v: Value | undefined, toRemove: FieldSet, node: Type
 /** Adds the declared struct fields above every member as members too (EnsureNamedFieldsAreMembers). */
 export function ensureNamedFieldsAreMembers(set: FieldSet, node: TypeNode): FieldSet {
   const out = new FieldSet();
-  for (const [k, pe] of set.members) out.members.set(k, pe);
+  for (const [k, pe] of set.members) out.addMember(k, pe);
   for (const [k, n] of set.children) {
     let t: TypeNode;
     if ('field' in n.pe) {
       const c = node.child(n.pe.field);
-      if (c?.declared) out.members.set(k, n.pe);
+      if (c?.declared) out.addMember(k, n.pe);
       t = c?.node ?? DEDUCED;
     } else t = node.item();
-    out.children.set(k, { pe: n.pe, set: ensureNamedFieldsAreMembers(n.set, t) });
+    out.addChild(k, { pe: n.pe, set: ensureNamedFieldsAreMembers(n.set, t) });
   }
   return out;
 }
