@@ -133,8 +133,9 @@ function walkCompare(l: Value | undefined, r: Value | undefined, node: TypeNode,
     const lm = (isMap(l) ? l : {}) as Obj;
     const rm = (isMap(r) ? r : {}) as Obj;
     if (node.mapAtomic() || (Object.keys(lm).length === 0 && Object.keys(rm).length === 0)) return leaf(l, r, path, c);
-    const keys = new Set([...Object.keys(lm), ...Object.keys(rm)]);
-    for (const k of keys) walkCompare(lm[k], rm[k], childType(node, k), [...path, fieldPE(k)], c);
+    // lhs keys, then the keys only rhs has (no set of both built)
+    for (const k of Object.keys(lm)) walkCompare(lm[k], rm[k], childType(node, k), [...path, fieldPE(k)], c);
+    for (const k of Object.keys(rm)) if (!Object.prototype.hasOwnProperty.call(lm, k)) walkCompare(undefined, rm[k], childType(node, k), [...path, fieldPE(k)], c);
   } else {
     return leaf(l, r, path, c);
   }
