@@ -34,19 +34,22 @@ export function scanJSON(text: string, firstSeen = true): Scan {
     while (i < n && isWs(text.charCodeAt(i))) i++;
   };
   // moves past a string; its value only when asked (keys), unescaped only when it has escapes
+  // the closing quote is found with indexOf (long values are most of a body): a quote after an odd run of
+  // backslashes is escaped
   const readString = (want: boolean): string => {
     const start = i;
-    let escaped = false;
-    i++;
-    for (let c = text.charCodeAt(i); i < n && c !== 0x22; c = text.charCodeAt(i)) {
-      if (c === 0x5c) {
-        escaped = true;
-        i += 2;
-      } else i++;
+    let q = text.indexOf('"', i + 1);
+    while (q > 0) {
+      let k = q - 1;
+      while (text.charCodeAt(k) === 0x5c) k--;
+      if ((q - 1 - k) % 2 === 0) break;
+      q = text.indexOf('"', q + 1);
     }
-    i++;
+    if (q < 0) q = n;
+    i = q + 1;
     if (!want) return '';
-    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
+    const raw = text.slice(start + 1, q);
+    return raw.includes('\\') ? (JSON.parse(text.slice(start, i)) as string) : raw;
   };
   const value = (path: string): void => {
     skipWs();

@@ -8,8 +8,13 @@ type Obj = Record<string, unknown>;
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
 const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
+// what JSON.stringify or Go would escape (surrogates: lone ones are escaped)
+const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+
 /** A JSON string as Go's encoder writes it. */
 export function goString(s: string): string {
+  // most strings need no escape: quoted as they are, without copying a long value
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   const j = JSON.stringify(s);
   return HTML_UNSAFE.test(j) ? j.replace(HTML_UNSAFE, (ch) => HTML_ESCAPES[ch]!) : j;
 }
@@ -22,33 +27,86 @@ function byKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// The printers append to one string (V8 keeps the pieces as a rope, flattened once by the caller's write)
+// instead of joining arrays of parts at every level, which copied each value once per level above it.
+interface Out {
+  s: string;
+}
+
 /** Any JSON value; objects get sorted keys (Go's map[string]interface{}) unless `keepOrder` (raw JSON). */
 function writeAny(v: unknown, keepOrder: boolean): string {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'string') return goString(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map((e) => writeAny(e, keepOrder)).join(',')}]`;
+  const w: Out = { s: '' };
+  anyTo(w, v, keepOrder);
+  return w.s;
+}
+
+function anyTo(w: Out, v: unknown, keepOrder: boolean): void {
+  if (v === null || v === undefined) {
+    w.s += 'null';
+    return;
+  }
+  if (typeof v === 'string') {
+    w.s += goString(v);
+    return;
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') {
+    w.s += JSON.stringify(v);
+    return;
+  }
+  if (Array.isArray(v)) {
+    w.s += '[';
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) w.s += ',';
+      anyTo(w, v[i], keepOrder);
+    }
+    w.s += ']';
+    return;
+  }
   const o = v as Obj;
   const keys = Object.keys(o).filter((k) => o[k] !== undefined);
   if (!keepOrder) keys.sort(byKey);
-  return `{${keys.map((k) => `${goString(k)}:${writeAny(o[k], keepOrder)}`).join(',')}}`;
+  w.s += '{';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    w.s += i > 0 ? `,${goString(k)}:` : `${goString(k)}:`;
+    anyTo(w, o[k], keepOrder);
+  }
+  w.s += '}';
 }
 
 function writeMessageValue(m: GoMessage, v: unknown): string {
+  const w: Out = { s: '' };
+  messageValueTo(w, m, v);
+  return w.s;
+}
+
+function messageValueTo(w: Out, m: GoMessage, v: unknown): void {
   switch (m.special) {
     case undefined:
-      return isPlainObject(v) ? writeMessage(m, v) : writeAny(v, false);
+      if (isPlainObject(v)) messageTo(w, m, v, undefined, false);
+      else anyTo(w, v, false);
+      return;
     case 'orbool':
     case 'orarray':
     case 'orstringarray':
-      if (isPlainObject(v)) return writeMessage(m.schema!, v);
-      if (Array.isArray(v)) return `[${v.map((e) => (isPlainObject(e) ? writeMessage(m.schema!, e) : writeAny(e, false))).join(',')}]`;
-      return writeAny(v, false);
+      if (isPlainObject(v)) messageTo(w, m.schema!, v, undefined, false);
+      else if (Array.isArray(v)) {
+        w.s += '[';
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0) w.s += ',';
+          const e = v[i];
+          if (isPlainObject(e)) messageTo(w, m.schema!, e, undefined, false);
+          else anyTo(w, e, false);
+        }
+        w.s += ']';
+      } else anyTo(w, v, false);
+      return;
     case 'json':
       // RawExtension, FieldsV1, apiextensions JSON: Go re-prints the raw bytes compacted, keys as sent
-      return writeAny(v, true);
+      anyTo(w, v, true);
+      return;
     default:
-      return writeAny(v, false);
+      anyTo(w, v, false);
   }
 }
 
@@ -65,9 +123,11 @@ function layoutOf(m: GoMessage) {
   return l;
 }
 
-function writeMessage(m: GoMessage, o: Obj, skip?: (name: string) => boolean): string {
-  const parts: string[] = [];
+/** The struct's fields in Go's order; `opened`: the caller already wrote `{` and at least one field. */
+function messageTo(w: Out, m: GoMessage, o: Obj, skip: ((name: string) => boolean) | undefined, opened: boolean): void {
   const { fields, quoted, known } = layoutOf(m);
+  let first = !opened;
+  if (!opened) w.s += '{';
   let present = 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
@@ -75,20 +135,40 @@ function writeMessage(m: GoMessage, o: Obj, skip?: (name: string) => boolean): s
     if (v === undefined) continue;
     present++;
     if (skip?.(f.name)) continue;
-    let text: string;
-    if (v === null) text = 'null';
-    else if (f.shape === Shape.List && Array.isArray(v)) text = `[${v.map((e) => (f.msg ? writeMessageValue(f.msg, e) : writeAny(e, false))).join(',')}]`;
-    else if (f.shape === Shape.Map && isPlainObject(v)) {
+    w.s += first ? quoted[i]! : `,${quoted[i]!}`;
+    first = false;
+    if (v === null) w.s += 'null';
+    else if (f.shape === Shape.List && Array.isArray(v)) {
+      w.s += '[';
+      for (let j = 0; j < v.length; j++) {
+        if (j > 0) w.s += ',';
+        if (f.msg) messageValueTo(w, f.msg, v[j]);
+        else anyTo(w, v[j], false);
+      }
+      w.s += ']';
+    } else if (f.shape === Shape.Map && isPlainObject(v)) {
       const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(byKey);
-      text = `{${keys.map((k) => `${goString(k)}:${f.msg ? writeMessageValue(f.msg, v[k]) : writeAny(v[k], false)}`).join(',')}}`;
-    } else if (f.shape === Shape.Message && f.msg) text = writeMessageValue(f.msg, v);
-    else text = writeAny(v, false);
-    parts.push(quoted[i] + text);
+      w.s += '{';
+      for (let j = 0; j < keys.length; j++) {
+        const k = keys[j]!;
+        w.s += j > 0 ? `,${goString(k)}:` : `${goString(k)}:`;
+        if (f.msg) messageValueTo(w, f.msg, v[k]);
+        else anyTo(w, v[k], false);
+      }
+      w.s += '}';
+    } else if (f.shape === Shape.Message && f.msg) messageValueTo(w, f.msg, v);
+    else anyTo(w, v, false);
   }
   // fields the tables do not know (none after pruning) keep their place at the end
   const keys = Object.keys(o);
-  if (keys.length !== present) for (const k of keys) if (!known.has(k) && o[k] !== undefined && !skip?.(k)) parts.push(`${goString(k)}:${writeAny(o[k], false)}`);
-  return `{${parts.join(',')}}`;
+  if (keys.length !== present)
+    for (const k of keys) {
+      if (known.has(k) || o[k] === undefined || skip?.(k)) continue;
+      w.s += first ? `${goString(k)}:` : `,${goString(k)}:`;
+      first = false;
+      anyTo(w, o[k], false);
+    }
+  w.s += '}';
 }
 
 export interface GoJSONOptions {
@@ -124,10 +204,15 @@ export function goJSON(obj: Obj, opts: GoJSONOptions = {}): string {
     delete meta.resourceVersion;
     target = { ...obj, metadata: meta };
   }
-  const body = writeMessage(root, target, (name) => name === 'kind' || name === 'apiVersion');
-  if (opts.omitTypeMeta) return body;
-  const head = `{"kind":${goString(kind as string)},"apiVersion":${goString(apiVersion as string)}`;
-  return body === '{}' ? `${head}}` : `${head},${body.slice(1)}`;
+  const skipTypeMeta = (name: string) => name === 'kind' || name === 'apiVersion';
+  const w: Out = { s: '' };
+  if (opts.omitTypeMeta) {
+    messageTo(w, root, target, skipTypeMeta, false);
+    return w.s;
+  }
+  w.s = `{"kind":${goString(kind as string)},"apiVersion":${goString(apiVersion as string)}`;
+  messageTo(w, root, target, skipTypeMeta, true);
+  return w.s;
 }
 
 /** Whether goJSON knows the kind as a built-in struct (otherwise it prints unstructured content). */

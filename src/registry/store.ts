@@ -368,7 +368,8 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.storage.get(key);
       const cur = kv ? (this.hook ? await this.read(kv) : this.decode(kv)) : undefined;
-      const input = await transform(cur ? structuredClone(cur) : undefined);
+      // a transform that declares no parameter never sees the current object: no copy of it for nothing
+      const input = await (transform.length === 0 ? transform(undefined) : transform(cur ? structuredClone(cur) : undefined));
       if (!kv || !cur) {
         // as upstream: creating through an update that names a resourceVersion finds nothing to update
         if (!input || !opts.createIfMissing || input.metadata?.resourceVersion) throw notFound(this.gr, name);
@@ -508,6 +509,8 @@ export class Store {
       if (ev.type === 'create') {
         if (pred(o)) sink.event('ADDED', o, rev, json);
       } else if (ev.type === 'update') {
+        // without a selector every update is MODIFIED: the previous object is not decoded for nothing
+        if (!selective) return sink.event('MODIFIED', o, rev, json);
         const prev = d.prev === undefined ? (d.prev = ev.prevKv ? this.decode(ev.prevKv) : null) : d.prev;
         const curM = pred(o);
         const prevM = prev ? pred(prev) : false;

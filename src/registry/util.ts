@@ -1,3 +1,4 @@
+import { nowRFC3339 as fieldManagerNow } from '../apimachinery/managedfields/field-manager.js';
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
@@ -23,7 +24,7 @@ export function generateNameSuffix(): string {
   return s;
 }
 
-/** metav1.Now() as JSON prints it: RFC 3339 to the second, UTC. */
+/** metav1.Now() as JSON prints it: RFC 3339 to the second, UTC (formatted once a second). */
 export function nowRFC3339(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return fieldManagerNow();
 }

@@ -78,28 +78,33 @@ function mismatch(v: unknown, f: FieldSchema): string | undefined {
 }
 
 function walkStruct(v: Record<string, unknown>, t: TypeSchema, path: string, out: Found[]): void {
-  for (const [key, child] of Object.entries(v)) {
+  const props = t.properties;
+  if (!props) return;
+  const struct = structName(t);
+  for (const key in v) {
     if (out.length) return;
-    const f = t.properties?.[key];
+    if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+    const f = props[key];
     if (!f) continue;
-    walkField(child, f, path ? `${path}.${key}` : key, structName(t), out);
+    walkField(v[key], f, path, key, struct, out);
   }
 }
 
-function walkField(v: unknown, f: FieldSchema, path: string, struct: string, out: Found[]): void {
+// the field's path is parent.key, joined only for a message or a nested struct (most fields are neither)
+function walkField(v: unknown, f: FieldSchema, parent: string, key: string, struct: string, out: Found[]): void {
   if (v === null || v === undefined || out.length) return;
   const bad = mismatch(v, f);
   if (bad) {
-    out.push({ message: `json: cannot unmarshal ${bad} into Go struct field ${struct}.${path} of type ${goType(f)}` });
+    out.push({ message: `json: cannot unmarshal ${bad} into Go struct field ${struct}.${parent ? `${parent}.${key}` : key} of type ${goType(f)}` });
     return;
   }
   if (f.ref) {
     const t = resolveType(f.ref);
-    if (!isCustom(t)) walkStruct(v as Record<string, unknown>, t!, path, out);
+    if (!isCustom(t)) walkStruct(v as Record<string, unknown>, t!, parent ? `${parent}.${key}` : key, out);
   } else if (f.items && Array.isArray(v)) {
-    for (const item of v) walkField(item, f.items, path, struct, out);
+    for (const item of v) walkField(item, f.items, parent, key, struct, out);
   } else if (f.additionalProperties && typeof v === 'object') {
-    for (const child of Object.values(v as Record<string, unknown>)) walkField(child, f.additionalProperties, path, struct, out);
+    for (const child of Object.values(v as Record<string, unknown>)) walkField(child, f.additionalProperties, parent, key, struct, out);
   }
 }
 

@@ -36,8 +36,56 @@ const STRIP = FieldSet.of(
   ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => [fieldPE('metadata'), fieldPE(f)]),
 );
 
-export function nowRFC3339(d = new Date()): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+let nowSecond = NaN;
+let nowText = '';
+
+/** metav1.Now() as JSON prints it (RFC 3339 to the second, UTC); the current one is formatted once a second. */
+export function nowRFC3339(d?: Date): string {
+  if (d) return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== nowSecond) {
+    nowText = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    nowSecond = second;
+  }
+  return nowText;
+}
+
+/** What a scope's writes share: its type, apiVersion and updater (built once per scope, not per write). */
+interface ScopeInfo {
+  node: TypeNode;
+  deduced: boolean;
+  apiVersion: string;
+  updater: Updater;
+}
+
+const builtinScopes = new Map<string, ScopeInfo>();
+const customScopes = new WeakMap<TypeNode, Map<string, ScopeInfo>>();
+const byScope = new WeakMap<FieldManagerScope, ScopeInfo>();
+
+function scopeInfo(scope: FieldManagerScope): ScopeInfo {
+  let info = byScope.get(scope);
+  if (!info) byScope.set(scope, (info = scopeInfoByKey(scope)));
+  return info;
+}
+
+function scopeInfoByKey(scope: FieldManagerScope): ScopeInfo {
+  const key = `${scope.group}/${scope.version}/${scope.kind}/${scope.subresource}/${JSON.stringify(scope.resetFields ?? [])}`;
+  let byKey = builtinScopes;
+  if (scope.node) {
+    byKey = customScopes.get(scope.node) ?? new Map();
+    customScopes.set(scope.node, byKey);
+  }
+  let info = byKey.get(key);
+  if (!info) {
+    const t = scope.node ? { node: scope.node, deduced: false } : typeFor(scope.group, scope.version, scope.kind);
+    const ignored = FieldSet.of(...(scope.resetFields ?? []).map((p) => p.map(fieldPE)));
+    const kind = scope.kind;
+    const deduced = t.deduced;
+    const updater = new Updater(t.node, { ignored, normalize: (v) => typedForm(v, kind, deduced) });
+    info = { node: t.node, deduced, apiVersion: scope.group ? `${scope.group}/${scope.version}` : scope.version, updater };
+    byKey.set(key, info);
+  }
+  return info;
 }
 
 class Context {
@@ -49,12 +97,11 @@ class Context {
     readonly scope: FieldManagerScope,
     readonly now: string,
   ) {
-    const t = scope.node ? { node: scope.node, deduced: false } : typeFor(scope.group, scope.version, scope.kind);
-    this.node = t.node;
-    this.deduced = t.deduced;
-    this.apiVersion = scope.group ? `${scope.group}/${scope.version}` : scope.version;
-    const ignored = FieldSet.of(...(scope.resetFields ?? []).map((p) => p.map(fieldPE)));
-    this.updater = new Updater(this.node, { ignored, normalize: (v) => typedForm(v, scope.kind, this.deduced) });
+    const info = scopeInfo(scope);
+    this.node = info.node;
+    this.deduced = info.deduced;
+    this.apiVersion = info.apiVersion;
+    this.updater = info.updater;
   }
 
   id(manager: string, operation: 'Apply' | 'Update'): string {
@@ -283,10 +330,24 @@ export function applyConfiguration(scope: FieldManagerScope, live: KObject | und
   return result;
 }
 
+// a client sends the same User-Agent on every request: its manager is worked out once (a few agents are kept)
+const managerOfAgent = new Map<string, string>();
+
 /** The manager of a request: fieldManager, else the User-Agent up to the first `/` (printable, ≤ 128 bytes). */
 export function managerOrUserAgent(fieldManager: string | undefined, userAgent: string | undefined): string {
   if (fieldManager) return fieldManager;
-  const first = (userAgent ?? '').split('/')[0];
+  const ua = userAgent ?? '';
+  let m = managerOfAgent.get(ua);
+  if (m === undefined) {
+    m = agentManager(ua);
+    if (managerOfAgent.size >= 64) managerOfAgent.clear();
+    if (ua.length <= 256) managerOfAgent.set(ua, m);
+  }
+  return m;
+}
+
+function agentManager(userAgent: string): string {
+  const first = userAgent.split('/')[0];
   let out = '';
   for (const ch of first) {
     if (!isPrintable(ch)) continue;

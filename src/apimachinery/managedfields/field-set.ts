@@ -8,11 +8,35 @@ interface Node {
 
 export type FieldsV1 = { [k: string]: FieldsV1 };
 
+const NO_MEMBERS: ReadonlyMap<string, PathElement> = new Map();
+const NO_CHILDREN: ReadonlyMap<string, Node> = new Map();
+
 export class FieldSet {
+  // made on first use: most sets of a write are small or empty
+  private m?: Map<string, PathElement>;
+  private c?: Map<string, Node>;
+
   /** Path elements that are themselves members, keyed by their serialized form. */
-  readonly members = new Map<string, PathElement>();
+  get members(): ReadonlyMap<string, PathElement> {
+    return this.m ?? NO_MEMBERS;
+  }
+
   /** Subtrees that hold members below a path element. */
-  readonly children = new Map<string, Node>();
+  get children(): ReadonlyMap<string, Node> {
+    return this.c ?? NO_CHILDREN;
+  }
+
+  addMember(k: string, pe: PathElement): void {
+    (this.m ??= new Map()).set(k, pe);
+  }
+
+  addChild(k: string, n: Node): void {
+    (this.c ??= new Map()).set(k, n);
+  }
+
+  dropChild(k: string): void {
+    this.c?.delete(k);
+  }
 
   static of(...paths: Path[]): FieldSet {
     const s = new FieldSet();
@@ -24,7 +48,7 @@ export class FieldSet {
     if (p.length === 0) return;
     let s: FieldSet = this;
     for (let i = 0; i < p.length - 1; i++) s = s.descend(p[i]);
-    s.members.set(serializePE(p[p.length - 1]), p[p.length - 1]);
+    s.addMember(serializePE(p[p.length - 1]), p[p.length - 1]);
   }
 
   descend(pe: PathElement): FieldSet {
@@ -32,7 +56,7 @@ export class FieldSet {
     let n = this.children.get(k);
     if (!n) {
       n = { pe, set: new FieldSet() };
-      this.children.set(k, n);
+      this.addChild(k, n);
     }
     return n.set;
   }
@@ -62,33 +86,28 @@ export class FieldSet {
     return this.union(new FieldSet());
   }
 
+  // a set is only changed while it is built (insert, fromFieldsV1): the operations below share the subtrees
+  // they take over unchanged instead of copying them
   union(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, pe] of o.members) out.members.set(k, pe);
+    for (const [k, pe] of this.members) out.addMember(k, pe);
+    for (const [k, pe] of o.members) out.addMember(k, pe);
     for (const [k, n] of this.children) {
       const m = o.children.get(k);
-      out.children.set(k, { pe: n.pe, set: m ? n.set.union(m.set) : n.set.copyDeep() });
+      out.addChild(k, m ? { pe: n.pe, set: n.set.union(m.set) } : n);
     }
-    for (const [k, n] of o.children) if (!this.children.has(k)) out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
-    return out;
-  }
-
-  private copyDeep(): FieldSet {
-    const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, n] of this.children) out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+    for (const [k, n] of o.children) if (!this.children.has(k)) out.addChild(k, n);
     return out;
   }
 
   intersection(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (o.members.has(k)) out.addMember(k, pe);
     for (const [k, n] of this.children) {
       const m = o.children.get(k);
       if (!m) continue;
       const r = n.set.intersection(m.set);
-      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+      if (!r.empty()) out.addChild(k, { pe: n.pe, set: r });
     }
     return out;
   }
@@ -96,15 +115,15 @@ export class FieldSet {
   /** Members of this set not in o; a parent minus a child stays, a child minus a parent goes only if o holds that child. */
   difference(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.addMember(k, pe);
     for (const [k, n] of this.children) {
       const m = o.children.get(k);
       if (!m) {
-        out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+        out.addChild(k, n);
         continue;
       }
       const r = n.set.difference(m.set);
-      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+      if (!r.empty()) out.addChild(k, { pe: n.pe, set: r });
     }
     return out;
   }
@@ -112,16 +131,16 @@ export class FieldSet {
   /** Like difference, but a member of o also removes everything below it. */
   recursiveDifference(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!o.members.has(k)) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (!o.members.has(k)) out.addMember(k, pe);
     for (const [k, n] of this.children) {
       if (o.members.has(k)) continue;
       const m = o.children.get(k);
       if (!m) {
-        out.children.set(k, { pe: n.pe, set: n.set.copyDeep() });
+        out.addChild(k, n);
         continue;
       }
       const r = n.set.recursiveDifference(m.set);
-      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+      if (!r.empty()) out.addChild(k, { pe: n.pe, set: r });
     }
     return out;
   }
@@ -129,10 +148,10 @@ export class FieldSet {
   /** Only the members that have no members below them. */
   leaves(): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!this.children.has(k) || this.children.get(k)!.set.empty()) out.members.set(k, pe);
+    for (const [k, pe] of this.members) if (!this.children.has(k) || this.children.get(k)!.set.empty()) out.addMember(k, pe);
     for (const [k, n] of this.children) {
       const r = n.set.leaves();
-      if (!r.empty()) out.children.set(k, { pe: n.pe, set: r });
+      if (!r.empty()) out.addChild(k, { pe: n.pe, set: r });
     }
     return out;
   }
@@ -201,11 +220,11 @@ function readInto(parent: FieldSet, obj: Record<string, unknown>): void {
     const child = v as Record<string, unknown>;
     const keys = Object.keys(child);
     const isMember = keys.length === 0 || keys.includes('.');
-    if (isMember) parent.members.set(serializePE(pe), pe);
+    if (isMember) parent.addMember(serializePE(pe), pe);
     if (keys.some((x) => x !== '.')) {
       const sub = parent.descend(pe);
       readInto(sub, child);
-      if (sub.empty()) parent.children.delete(serializePE(pe));
+      if (sub.empty()) parent.dropChild(serializePE(pe));
     }
   }
 }

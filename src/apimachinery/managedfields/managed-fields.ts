@@ -23,20 +23,31 @@ export function emptyManaged(): Managed {
 
 /** The identity of an entry: manager, operation, apiVersion (not for appliers) and subresource, as JSON. */
 export function managerIdentifier(e: { manager?: string; operation?: string; apiVersion?: string; subresource?: string }): string {
-  const id: Record<string, string> = {};
-  if (e.manager) id.manager = e.manager;
-  if (e.operation) id.operation = e.operation;
-  if (e.apiVersion && e.operation !== 'Apply') id.apiVersion = e.apiVersion;
-  if (e.subresource) id.subresource = e.subresource;
-  return JSON.stringify(id);
+  // the JSON.stringify of an object holding the fields set, written out directly
+  let id = '';
+  if (e.manager) id += `,"manager":${JSON.stringify(e.manager)}`;
+  if (e.operation) id += `,"operation":${JSON.stringify(e.operation)}`;
+  if (e.apiVersion && e.operation !== 'Apply') id += `,"apiVersion":${JSON.stringify(e.apiVersion)}`;
+  if (e.subresource) id += `,"subresource":${JSON.stringify(e.subresource)}`;
+  return `{${id.slice(1)}}`;
 }
 
-export function parseIdentifier(id: string): { manager?: string; operation?: string; apiVersion?: string; subresource?: string } {
+type Identifier = Readonly<{ manager?: string; operation?: string; apiVersion?: string; subresource?: string }>;
+
+// the same few managers write again and again: their identifiers are parsed once (a bounded number kept)
+const parsedIdentifiers = new Map<string, Identifier>();
+
+export function parseIdentifier(id: string): Identifier {
+  let info = parsedIdentifiers.get(id);
+  if (info) return info;
   try {
-    return JSON.parse(id) as Record<string, string>;
+    info = JSON.parse(id) as Record<string, string>;
   } catch {
-    return { manager: id };
+    info = { manager: id };
   }
+  if (parsedIdentifiers.size >= 256) parsedIdentifiers.clear();
+  if (id.length <= 512) parsedIdentifiers.set(id, info);
+  return info;
 }
 
 export function decodeManagedFields(entries: unknown): Managed {

@@ -48,34 +48,66 @@ function ensure(o: Obj, segs: string[]): void {
     return;
   }
   if (head.endsWith('[]')) {
-    const list = o[head.slice(0, -2)];
-    if (Array.isArray(list)) for (const it of list) if (isMap(it) && rest.length) ensure(it, rest);
+    const k = head.slice(0, -2);
+    const list = o[k];
+    if (!Array.isArray(list) || !rest.length) return;
+    // o is a copy but what it holds may be the caller's: copied before it is changed
+    const copy = list.map((it) => (isMap(it) ? { ...it } : it));
+    o[k] = copy;
+    for (const it of copy) if (isMap(it)) ensure(it, rest);
     return;
   }
   if (o[head] === undefined) o[head] = {};
   const next = o[head];
-  if (rest.length && isMap(next)) ensure(next, rest);
+  if (rest.length && isMap(next)) {
+    const copy = { ...next };
+    o[head] = copy;
+    ensure(copy, rest);
+  }
 }
 
+/** v without null map values; what holds no null is returned as it is (shared, not copied). */
 function withoutNulls(v: Value): Value | undefined {
   if (v === null) return undefined;
-  if (Array.isArray(v)) return v.map((x) => withoutNulls(x) ?? null);
-  if (typeof v === 'object') {
-    const out: Obj = {};
-    for (const [k, x] of Object.entries(v)) {
-      const y = withoutNulls(x);
-      if (y !== undefined) out[k] = y;
+  if (Array.isArray(v)) {
+    let out: Value[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      const y = withoutNulls(x) ?? null;
+      if (y !== x && !out) out = v.slice(0, i);
+      if (out) out.push(y);
     }
-    return out;
+    return out ?? v;
+  }
+  if (typeof v === 'object') {
+    let out: Obj | undefined;
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const x = v[keys[i]];
+      const y = withoutNulls(x);
+      if (y !== x && !out) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = v[keys[j]];
+      }
+      if (out && y !== undefined) out[keys[i]] = y;
+    }
+    return out ?? v;
   }
   return v;
 }
 
-/** The object as upstream's typed value would be: no nulls, no managedFields, struct fields present. */
+/**
+ * The object as upstream's typed value would be: no nulls, no managedFields, struct fields present.
+ * Only read (compared): it shares with obj whatever it does not change.
+ */
 export function typedForm(obj: Value | undefined, kind: string, deduced: boolean): Value {
-  const o = (withoutNulls(obj ?? {}) ?? {}) as Obj;
-  if (!isMap(o)) return o;
-  if (isMap(o.metadata)) delete o.metadata.managedFields;
+  const shared = withoutNulls(obj ?? {}) ?? {};
+  if (!isMap(shared)) return shared;
+  const o: Obj = { ...shared };
+  if (isMap(o.metadata) && 'managedFields' in o.metadata) {
+    const { managedFields: _, ...meta } = o.metadata;
+    o.metadata = meta;
+  }
   if (deduced) return o;
   ensure(o, ['metadata']);
   for (const p of STRUCTS[kind] ?? []) ensure(o, p.split('.'));

@@ -133,8 +133,9 @@ function walkCompare(l: Value | undefined, r: Value | undefined, node: TypeNode,
     const lm = (isMap(l) ? l : {}) as Obj;
     const rm = (isMap(r) ? r : {}) as Obj;
     if (node.mapAtomic() || (Object.keys(lm).length === 0 && Object.keys(rm).length === 0)) return leaf(l, r, path, c);
-    const keys = new Set([...Object.keys(lm), ...Object.keys(rm)]);
-    for (const k of keys) walkCompare(lm[k], rm[k], childType(node, k), [...path, fieldPE(k)], c);
+    // lhs keys, then the keys only rhs has (no set of both built)
+    for (const k of Object.keys(lm)) walkCompare(lm[k], rm[k], childType(node, k), [...path, fieldPE(k)], c);
+    for (const k of Object.keys(rm)) if (!Object.prototype.hasOwnProperty.call(lm, k)) walkCompare(undefined, rm[k], childType(node, k), [...path, fieldPE(k)], c);
   } else {
     return leaf(l, r, path, c);
   }
@@ -329,15 +330,15 @@ export function removeItems(v: Value | undefined, toRemove: FieldSet, node: Type
 /** Adds the declared struct fields above every member as members too (EnsureNamedFieldsAreMembers). */
 export function ensureNamedFieldsAreMembers(set: FieldSet, node: TypeNode): FieldSet {
   const out = new FieldSet();
-  for (const [k, pe] of set.members) out.members.set(k, pe);
+  for (const [k, pe] of set.members) out.addMember(k, pe);
   for (const [k, n] of set.children) {
     let t: TypeNode;
     if ('field' in n.pe) {
       const c = node.child(n.pe.field);
-      if (c?.declared) out.members.set(k, n.pe);
+      if (c?.declared) out.addMember(k, n.pe);
       t = c?.node ?? DEDUCED;
     } else t = node.item();
-    out.children.set(k, { pe: n.pe, set: ensureNamedFieldsAreMembers(n.set, t) });
+    out.addChild(k, { pe: n.pe, set: ensureNamedFieldsAreMembers(n.set, t) });
   }
   return out;
 }

@@ -23,10 +23,20 @@ export function patchTypesFor(def: ResourceDef): string[] {
   return def.customResource ? PATCH_TYPES.filter((t) => t !== SMP) : PATCH_TYPES;
 }
 
-/** Who may own what through this endpoint: the main resource never owns status, /status never spec. */
+const scopes = new WeakMap<ResourceDef, Map<string, FieldManagerScope>>();
+
+/** Who may own what through this endpoint: the main resource never owns status, /status never spec (made once per endpoint). */
 export function fieldManagerScope(def: ResourceDef, sub: string): FieldManagerScope {
-  const resetFields = sub === 'status' ? [['spec']] : def.statusSubresource && !sub ? [['status']] : [];
-  return { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields, node: def.custom?.typeNode as TypeNode | undefined };
+  let bySub = scopes.get(def);
+  if (!bySub) scopes.set(def, (bySub = new Map()));
+  const node = def.custom?.typeNode as TypeNode | undefined;
+  let scope = bySub.get(sub);
+  if (!scope || scope.node !== node) {
+    const resetFields = sub === 'status' ? [['spec']] : def.statusSubresource && !sub ? [['status']] : [];
+    scope = { group: def.group, version: def.version, kind: def.kind, subresource: sub, resetFields, node };
+    bySub.set(sub, scope);
+  }
+  return scope;
 }
 
 /** The built-in schema of a kind (merge keys, list types) when it is known. */
@@ -45,7 +55,6 @@ export function unknownOf(def: ResourceDef, obj: unknown): string[] {
 /** Strict decoding of a create/update body: 400 (Strict) or warnings (Warn); unknown fields are dropped as typed decoding does. */
 export function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, raw: Buffer, body: KObject, validation: FieldValidation): void {
   checkTypes(def, body);
-  const node = schemaNode(def);
   if (validation !== 'Ignore' && (ct === '' || ct === 'application/json' || ct === 'application/yaml')) {
     const unknown = unknownOf(def, body);
     const errs = ct === 'application/yaml' ? unknown.map((u) => `unknown field "${u}"`) : jsonStrictErrors(raw.toString('utf8'), unknown);
@@ -57,6 +66,12 @@ export function checkStrictBody(c: Context<Env>, def: ResourceDef, ct: string, r
     }
     c.get('warnings').push(...errs);
   }
+  pruneBody(def, body);
+}
+
+/** Drops the fields the kind does not know, as typed decoding does. */
+export function pruneBody(def: ResourceDef, body: KObject): void {
+  const node = schemaNode(def);
   if (node) pruneUnknownFields(body, node);
   else def.custom?.prune(body);
 }

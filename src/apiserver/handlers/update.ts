@@ -7,7 +7,7 @@ import type { KObject, ResourceDef } from '../../registry/types.js';
 import type { Env } from '../env.js';
 import { encodeResult, send } from '../encode.js';
 import { baseContentType, decodeBody, negotiate } from '../negotiation.js';
-import { checkStrictBody, fieldManagerScope } from './body-checks.js';
+import { checkStrictBody, fieldManagerScope, pruneBody } from './body-checks.js';
 import { checkTypeMeta, q, readBody, requestContext, writeOptions, type HandlerDeps } from './request.js';
 
 export async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: ResourceDef, store: Store, ns: string, name: string, sub: string): Promise<Response> {
@@ -19,7 +19,15 @@ export async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: Reso
   if (!sub) checkTypeMeta(def, body);
   checkStrictBody(c, def, ct, raw, body, opts.validation);
   checkNameMatches(body, name);
-  const { obj, created } = await store.update(ns, name, () => structuredClone(body), requestContext(c, deps, opts.dryRun), {
+  // the first attempt writes the decoded body itself; a retry after a lost race decodes it again
+  let attempts = 0;
+  const fresh = (): KObject => {
+    if (attempts++ === 0) return body;
+    const again: KObject = decodeBody(c.req.header('content-type'), raw);
+    pruneBody(def, again);
+    return again;
+  };
+  const { obj, created } = await store.update(ns, name, fresh, requestContext(c, deps, opts.dryRun), {
     subresource: sub,
     createIfMissing: def.allowCreateOnUpdate && !sub,
     beforeWrite: (next, cur) => updateManagedFields(fieldManagerScope(def, cur ? sub : ''), cur, next, opts.manager),

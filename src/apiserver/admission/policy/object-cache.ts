@@ -12,6 +12,11 @@ export class ObjectCache {
 
   constructor(private readonly store: () => Store | undefined) {}
 
+  /** The watch is running: list() is current. */
+  get synced(): boolean {
+    return !!this.handle;
+  }
+
   /** Starts the watch on first use (and again after it broke). */
   async sync(): Promise<void> {
     if (!this.handle) await (this.starting ??= this.start());

@@ -34,7 +34,7 @@ export class PolicyAdmission {
   private readonly policies: ObjectCache;
   private readonly bindings: ObjectCache;
   private readonly compiled = new Map<string, { generation: unknown; policy: CompiledPolicy }>();
-  private index?: { version: string; hooks: { policy: CompiledPolicy; bindings: KObject[] }[] };
+  private index?: { policies: number; bindings: number; hooks: { policy: CompiledPolicy; bindings: KObject[] }[] };
 
   constructor(private readonly registry: Registry, private readonly authorizer: CelAuthorizer = MASTERS_ONLY) {
     this.policies = new ObjectCache(() => registry.store(RG, 'v1', 'validatingadmissionpolicies'));
@@ -43,9 +43,11 @@ export class PolicyAdmission {
 
   /** Policies with their bindings, rebuilt only when either informer saw a change; each policy compiled once per generation. */
   private async hooks(): Promise<{ policy: CompiledPolicy; bindings: KObject[] }[]> {
-    await Promise.all([this.policies.sync(), this.bindings.sync()]);
-    const version = `${this.policies.version}/${this.bindings.version}`;
-    if (this.index?.version === version) return this.index.hooks;
+    // every write asks: while both informers run and nothing changed, the answer is the last one
+    if (!this.policies.synced || !this.bindings.synced) await Promise.all([this.policies.sync(), this.bindings.sync()]);
+    const pv = this.policies.version;
+    const bv = this.bindings.version;
+    if (this.index?.policies === pv && this.index.bindings === bv) return this.index.hooks;
     const [policies, bindings] = [this.policies.list(), this.bindings.list()];
     const byPolicy = new Map<string, KObject[]>();
     for (const b of bindings.sort(byName)) {
@@ -64,7 +66,7 @@ export class PolicyAdmission {
       hooks.push({ policy: c.policy, bindings: bs });
     }
     for (const uid of this.compiled.keys()) if (!live.has(uid)) this.compiled.delete(uid);
-    this.index = { version, hooks };
+    this.index = { policies: pv, bindings: bv, hooks };
     return hooks;
   }
 
