@@ -389,15 +389,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       return out;
     },
   });
-  let prefixes: { prefix: string; group: string; resource: string }[] = [];
+  let prefixes = new Map<string, { group: string; resource: string }>();
   let prefixesAt = -1;
   observeStorage = (operation, key, seconds, failed) => {
     if (prefixesAt !== registry.generation) {
-      prefixes = registry.defs.map((d) => ({ prefix: d.keyPrefix.endsWith('/') ? d.keyPrefix : `${d.keyPrefix}/`, group: d.group, resource: d.resource })).sort((x, y) => y.prefix.length - x.prefix.length);
+      prefixes = new Map(registry.defs.map((d) => [d.keyPrefix.endsWith('/') ? d.keyPrefix : `${d.keyPrefix}/`, { group: d.group, resource: d.resource }]));
       prefixesAt = registry.generation;
     }
+    // the longest resource prefix of the key, tried at each '/' from the end (a key has a handful)
     const at = key.endsWith('/') ? key : `${key}/`;
-    const r = prefixes.find((p) => at.startsWith(p.prefix));
+    let r: { group: string; resource: string } | undefined;
+    for (let i = at.length - 1; i > 0 && !r; i = at.lastIndexOf('/', i - 1)) r = prefixes.get(at.slice(0, i + 1));
     metrics.recordStorage({ operation, group: r?.group ?? '', resource: r?.resource ?? '', seconds, failed });
   };
   let discovery: IssuerDiscoveryDocuments | undefined;
