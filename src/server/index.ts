@@ -27,6 +27,7 @@ import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.
 import { PodSecurityAdmission } from '../apiserver/admission/pod-security/pod-security-admission.js';
 import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
 import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
+import { loadCel } from '../cel/lazy.js';
 import { crdSchemaResolver } from '../apiserver/admission/policy/crd-schemas.js';
 import { ValidatingAdmissionPolicyStatusController } from '../controllers/validating-admission-policy-status.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
@@ -570,7 +571,10 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new JobController(),
   () => new CronJobController(),
   () => new TTLAfterFinishedController(),
-  () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
+  () => new ValidatingAdmissionPolicyStatusController(async (policy, crds) => {
+    await loadCel();
+    return typeCheckPolicy(policy, crdSchemaResolver(crds));
+  }),
   () => new StatefulSetController(),
   () => new DaemonSetController(),
   () => new EndpointsController(),
