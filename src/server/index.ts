@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, con
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
+import { ensurePki, renderKubeconfig, writeKubeconfigSync, type Pki } from '../pki/index.js';
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
 import { instrumentBackend, type StorageObserver } from '../storage/instrumented.js';
 import { Registry } from '../registry/index.js';
@@ -478,7 +478,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
-  await writeKubeconfig(kubeconfigPath, kubeconfig);
+  // without yielding: the controllers' first syncs would hold up the last step of start-up
+  writeKubeconfigSync(kubeconfigPath, kubeconfig);
   const stateFile = join(dataDir, opts.join ? `minikapi-${process.pid}.json` : 'minikapi.json');
   writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url, host, port: actualPort, storage, kubeconfig: kubeconfigPath, startedAt: startedAt.toISOString() }, null, 2) + '\n', { mode: 0o600 });
   mark('ready');
