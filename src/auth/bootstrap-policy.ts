@@ -163,10 +163,11 @@ export async function reconcileBootstrapPolicy(registry: Registry): Promise<void
     }
     await store.update(ns, name, () => next, ctx, { beforeWrite: (w, old) => updateManagedFields(scope, old, w, MANAGER) });
   };
-  for (const r of bootstrapClusterRoles()) await apply('clusterroles', r, false);
-  for (const b of bootstrapClusterRoleBindings()) await apply('clusterrolebindings', b, true);
-  for (const r of bootstrapRoles()) await apply('roles', r, false);
-  for (const b of bootstrapRoleBindings()) await apply('rolebindings', b, true);
+  // roles before the bindings that name them; within a kind the writes go together (one group commit on a first start)
+  await Promise.all(bootstrapClusterRoles().map((r) => apply('clusterroles', r, false)));
+  await Promise.all(bootstrapClusterRoleBindings().map((b) => apply('clusterrolebindings', b, true)));
+  await Promise.all(bootstrapRoles().map((r) => apply('roles', r, false)));
+  await Promise.all(bootstrapRoleBindings().map((b) => apply('rolebindings', b, true)));
   await aggregateNew(registry, ctx, created);
 }
 
