@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { celRuleCompiler } from './cel-rule-compiler.js';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './crd-validation.js';
 import type { JSONSchemaProps } from './types.js';
+import { loadCel } from '../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 const GPU_RULE = "self.all(x, x.contains('gpu'))";
 const HINT = '(try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)';

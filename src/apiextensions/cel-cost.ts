@@ -1,7 +1,7 @@
 // Static CEL cost limits of a CRD schema, as apiextensions' CELSchemaContext: rule cost × how many times the
 // node can occur (maxItems/maxProperties of its ancestors), per expression and summed over the whole schema.
 import { type FieldError, forbiddenField } from '../apimachinery/errors.js';
-import { costErrorMessage, STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT } from '../cel/cost-estimate.js';
+import { costErrorMessage, STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT } from '../cel/cost-limits.js';
 import { MAX_U64 } from '../cel/cost-range.js';
 import type { JSONSchemaProps } from './types.js';
 

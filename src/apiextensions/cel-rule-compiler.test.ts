@@ -2,6 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { celRuleCompiler } from './cel-rule-compiler.js';
 import { validateCustomResourceDefinition } from './crd-validation.js';
+import { loadCel } from '../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 function crd(rule: string): Record<string, unknown> {
   return {

@@ -1,6 +1,5 @@
 // Compiles x-kubernetes-validations rules with the CEL engine for CRD validation (compile errors only).
-import { CRD_RULE, compile } from '../cel/compile.js';
-import { estimateCost, maxCardinality } from '../cel/cost-estimate.js';
+import { cel } from '../cel/lazy.js';
 import type { StructuralSchema } from '../cel/schema-types.js';
 import type { RuleCompileResult, RuleCompiler } from './crd-schema-validation.js';
 import type { Structural } from './types.js';
@@ -33,6 +32,7 @@ export function toCelSchema(s: Structural): StructuralSchema {
 
 /** A RuleCompiler reporting cel-go's compile errors and estimated costs of the rule and of its messageExpression. */
 export const celRuleCompiler: RuleCompiler = (rule, schemaAtPath, isResourceRoot = false) => {
+  const { CRD_RULE, compile, estimateCost, maxCardinality } = cel();
   const schema = toCelSchema(schemaAtPath);
   const variables = { self: { schema, isResourceRoot }, oldSelf: { schema, isResourceRoot, optional: !!rule.optionalOldSelf } };
   const result: RuleCompileResult = {};

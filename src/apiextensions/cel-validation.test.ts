@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { validateCELRules } from './cel-validation.js';
 import { newStructural } from './structural.js';
 import type { JSONSchemaProps } from './types.js';
+import { loadCel } from '../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 const QUADRATIC = 'self.all(x, self.all(y, x + y >= 0))';
 const ints = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -3,8 +3,8 @@
 // when there is one, unless optionalOldSelf), messages, messageExpression, reason and fieldPath, the
 // per-call cost limit, and ratcheting (an unchanged value is not validated again on update).
 import { type FieldError, invalid } from '../apimachinery/errors.js';
-import { CRD_RULE, compile, type Program } from '../cel/compile.js';
-import { COST_LIMIT_EXCEEDED, RUNTIME_CEL_COST_BUDGET, evaluate } from '../cel/evaluate.js';
+import type { Program } from '../cel/compile.js';
+import { cel } from '../cel/lazy.js';
 import { toCelSchema } from './cel-rule-compiler.js';
 import type { Structural, ValidationRule } from './types.js';
 
@@ -23,6 +23,7 @@ const compiled = new WeakMap<Structural, CompiledRule[]>();
 function rulesOf(s: Structural, isRoot: boolean): CompiledRule[] {
   let out = compiled.get(s);
   if (out) return out;
+  const { CRD_RULE, compile } = cel();
   const schema = toCelSchema(s);
   const isResourceRoot = isRoot || !!s.xEmbeddedResource;
   out = (s.xValidations ?? []).map((rule) => {
@@ -94,6 +95,7 @@ interface Budget {
 
 /** validateExpressions: the node's rules in order, each charged to the request's budget. */
 function validateRules(rules: CompiledRule[], path: string | undefined, type: string, value: unknown, old: unknown, hasOld: boolean, errs: FieldError[], budget: Budget): void {
+  const { COST_LIMIT_EXCEEDED, evaluate } = cel();
   const field = path ?? '<nil>';
   if (budget.left <= 0) {
     errs.push(invalid(field, type, OUT_OF_BUDGET));
@@ -173,7 +175,7 @@ function validateNode(s: Structural, path: string | undefined, value: unknown, o
 /** The CEL rule errors of a custom object (old: the object before an update). */
 export function validateCELRules(structural: Structural, obj: unknown, old?: unknown): FieldError[] {
   const errs: FieldError[] = [];
-  validateNode(structural, undefined, obj, old, old !== undefined, errs, { left: RUNTIME_CEL_COST_BUDGET, stopped: false });
+  validateNode(structural, undefined, obj, old, old !== undefined, errs, { left: cel().RUNTIME_CEL_COST_BUDGET, stopped: false });
   return errs;
 }
 

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { fieldErrorString } from '../apimachinery/errors.js';
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from './crd-validation.js';
 import { realCRDs } from './realworld-fixtures.js';
+import { loadCel } from '../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -67,14 +67,15 @@ export function bootstrapRoleBindings(): KObject[] {
   return NAMESPACE_ROLE_BINDINGS.map(([ns, name, role, subjects]) => binding('RoleBinding', name, 'Role', role, subjects, ns));
 }
 
-/** JSON with map keys sorted: Go's maps have no order. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v ?? null);
+/** Equal as JSON values whatever the order of map keys (Go's maps have none); undefined counts as null. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (typeof a !== 'object' || typeof b !== 'object' || Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
-
-const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** Expected labels and annotations under the existing ones (existing values win), as upstream's merge. */
 function mergeMeta(cur: KObject, expected: KObject): boolean {
@@ -92,7 +93,8 @@ function mergeMeta(cur: KObject, expected: KObject): boolean {
 /** upstream's computeReconciledRole in the union case; null when nothing changes. */
 export function reconcileRole(cur: KObject, expected: KObject): KObject | null {
   let changed = mergeMeta(cur, expected);
-  const missing = covers(cur.rules ?? [], expected.rules ?? []).missing;
+  // the rules as written last start: nothing can be missing (covers() is the costly part of every start)
+  const missing = same(cur.rules ?? [], expected.rules ?? []) ? [] : covers(cur.rules ?? [], expected.rules ?? []).missing;
   if (missing.length) {
     cur.rules = [...(cur.rules ?? []), ...missing];
     changed = true;
@@ -125,26 +127,23 @@ export function reconcileBinding(cur: KObject, expected: KObject): KObject | 're
   return changed ? cur : null;
 }
 
-async function getOrUndefined(registry: Registry, resource: string, ns: string, name: string): Promise<KObject | undefined> {
-  try {
-    return await registry.mustStore(RBAC, resource).get(ns, name);
-  } catch (e) {
-    if (e instanceof StatusError && e.code === 404) return undefined;
-    throw e;
-  }
-}
-
 /** Creates and reconciles the bootstrap roles and bindings (upstream's rbac/bootstrap-roles post-start hook). */
 export async function reconcileBootstrapPolicy(registry: Registry): Promise<void> {
   const ctx: RequestContext = { user: SYSTEM, dryRun: false, warnings: [], services: registry.services };
   const created = new Set<string>();
+  // what is stored, read with one list per resource rather than one get per object (most starts change nothing)
+  const stored = new Map<string, KObject>();
+  const stores = new Map(['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'].map((r) => [r, registry.mustStore(RBAC, r)]));
+  await Promise.all([...stores].map(async ([resource, store]) => {
+    for (const o of (await store.list('', {})).items) stored.set(`${resource}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o);
+  }));
   const apply = async (resource: string, expected: KObject, isBinding: boolean) => {
     const ns = expected.metadata.namespace ?? '';
     const name = expected.metadata.name;
-    const store = registry.mustStore(RBAC, resource);
+    const store = stores.get(resource)!;
     const scope = { group: RBAC, version: 'v1', kind: expected.kind, subresource: '' };
     const create = (o: KObject) => store.create(ns, o, ctx, { beforeWrite: (w) => updateManagedFields(scope, undefined, w, MANAGER) });
-    const cur = await getOrUndefined(registry, resource, ns, name);
+    const cur = stored.get(`${resource}/${ns}/${name}`);
     if (!cur) {
       try {
         await create(structuredClone(expected));
@@ -164,10 +163,11 @@ export async function reconcileBootstrapPolicy(registry: Registry): Promise<void
     }
     await store.update(ns, name, () => next, ctx, { beforeWrite: (w, old) => updateManagedFields(scope, old, w, MANAGER) });
   };
-  for (const r of bootstrapClusterRoles()) await apply('clusterroles', r, false);
-  for (const b of bootstrapClusterRoleBindings()) await apply('clusterrolebindings', b, true);
-  for (const r of bootstrapRoles()) await apply('roles', r, false);
-  for (const b of bootstrapRoleBindings()) await apply('rolebindings', b, true);
+  // roles before the bindings that name them; within a kind the writes go together (one group commit on a first start)
+  await Promise.all(bootstrapClusterRoles().map((r) => apply('clusterroles', r, false)));
+  await Promise.all(bootstrapClusterRoleBindings().map((b) => apply('clusterrolebindings', b, true)));
+  await Promise.all(bootstrapRoles().map((r) => apply('roles', r, false)));
+  await Promise.all(bootstrapRoleBindings().map((b) => apply('rolebindings', b, true)));
   await aggregateNew(registry, ctx, created);
 }
 
@@ -176,6 +176,7 @@ export async function reconcileBootstrapPolicy(registry: Registry): Promise<void
  * write them moments later: a cluster is usable by `view`/`edit`/`admin` bindings from its first request.
  */
 async function aggregateNew(registry: Registry, ctx: RequestContext, created: Set<string>): Promise<void> {
+  if (!['view', 'edit', 'admin'].some((n) => created.has(`clusterroles/${n}`))) return;
   const store = registry.mustStore(RBAC, 'clusterroles');
   const all = (await store.list('', {})).items;
   // edit aggregates into admin: fill the leaves first

@@ -1,7 +1,7 @@
 // Service-account JWTs as kube-apiserver authenticates them: one authenticator for bound tokens (the configured
 // issuers) and one for secret-based tokens (issuer kubernetes/serviceaccount), each checking signature, issuer,
 // audiences, time, and that the service account and bound object still exist with the same uid.
-import { compactVerify } from 'jose';
+import { jose } from './jose.js';
 import { LEGACY_ISSUER, serviceAccountUsername } from './service-account-claims.js';
 import type { ServiceAccountKeys } from './service-account-keys.js';
 import type { TokenAuthenticator, UserInfo } from './types.js';
@@ -148,7 +148,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     let claims: Claims | undefined;
     for (const k of keys) {
       try {
-        const { payload } = await compactVerify(token, k.key, { algorithms: [k.alg] });
+        const { payload } = await (await jose()).compactVerify(token, k.key, { algorithms: [k.alg] });
         claims = JSON.parse(Buffer.from(payload).toString('utf8')) as Claims;
         break;
       } catch {

@@ -1,6 +1,6 @@
 // Service-account JWT claims as kube-apiserver writes them, and the signer (jose, compact JWS with the key's kid).
 import { randomUUID } from 'node:crypto';
-import { CompactSign } from 'jose';
+import { jose } from './jose.js';
 import type { ServiceAccountKeys } from './service-account-keys.js';
 
 /** The issuer of secret-based (legacy) tokens. */
@@ -103,5 +103,6 @@ export function claimsJSON(claims: Record<string, unknown>): string {
 
 /** Signs claims with the service-account key: header {"alg","kid"} as go-jose writes it. */
 export async function signClaims(keys: ServiceAccountKeys, claims: Record<string, unknown>): Promise<string> {
+  const { CompactSign } = await jose();
   return new CompactSign(Buffer.from(claimsJSON(claims), 'utf8')).setProtectedHeader({ alg: keys.signingAlg, kid: keys.signingKid }).sign(keys.signingKey);
 }

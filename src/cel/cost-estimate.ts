@@ -362,15 +362,7 @@ export function estimateCost(program: Program): Range {
   return new Coster(program).cost(program.expr);
 }
 
-export const STATIC_ESTIMATED_COST_LIMIT = 10_000_000n;
-export const STATIC_ESTIMATED_CRD_COST_LIMIT = 100_000_000n;
-
-/** apiextensions' getCostErrorMessage. */
-export function costErrorMessage(costName: string, cost: bigint, limit: bigint): string {
-  const exceed = Number(cost) / Number(limit);
-  const f = exceed > 100 ? 'more than 100x' : exceed < 1.5 ? `${exceed.toFixed(6)}x` : `${exceed.toFixed(1)}x`;
-  return `${costName} exceeds budget by factor of ${f} (try simplifying the rule, or adding maxItems, maxProperties, and maxLength where arrays, maps, and strings are declared)`;
-}
+export { STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT, costErrorMessage } from './cost-limits.js';
 
 /** apiextensions' maxCardinality: how many times data of this minimum size fits in a request. */
 export function maxCardinality(minSerializedSize: number): bigint {

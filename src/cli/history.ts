@@ -5,7 +5,6 @@ import { stringify as stringifyYAML } from 'yaml';
 import { CompactedError, type Backend, type KeyValue, type WatchEvent } from '../storage/backend.js';
 import { unifiedDiff } from './line-diff.js';
 import { storeOptions, withClusterStore, type StoreFlags } from './open-store.js';
-import { resolveResource } from './resolve-resource.js';
 
 export interface Revision {
   revision: number;
@@ -132,6 +131,8 @@ export function registerHistory(program: Command, fail: (msg: string) => never):
     const m = /^([^/]+)\/([^/]+)$/.exec(arg);
     if (!m) fail(`expected <kind>/<name>, e.g. configmap/demo; got ${JSON.stringify(arg)}`);
     await withClusterStore(o, fail, async (store) => {
+      // the resource tables (some 100 modules) load for this command only, not for every `minikapi` run
+      const { resolveResource } = await import('./resolve-resource.js');
       const res = await resolveResource(m[1]!, store.backend);
       if (!res) throw new Error(`the server doesn't have a resource type "${m[1]}"`);
       const key = res.keyPrefix + (res.namespaced ? `${o.namespace}/` : '') + m[2];

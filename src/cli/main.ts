@@ -1,9 +1,12 @@
 // The `minikapi` command line: up, kubeconfig, status (and, from their own files: down, list, delete, snapshot, history).
+// first: it holds the young generation small while the modules load and the server starts
+import { releaseYoungGeneration } from './young-generation.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureLog, type LogFormat } from '../log/index.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startCluster, StartupError, defaultDataDir } from '../server/index.js';
+import type { Cluster } from '../server/index.js';
+import { clustersHome } from '../server/data-dir.js';
 import { StorageError } from '../storage/backend.js';
 import { isEtcdUrl, parseEtcdUrl } from '../storage/etcd-url.js';
 import type { OpenBackendOptions } from '../storage/index.js';
@@ -112,11 +115,13 @@ program
   .action(async (o) => {
     if (o.detach) return detachedUp(o, process.argv.slice(3), fail);
     configureLog({ format: o.logFormat as LogFormat, verbosity: o.v });
+    // the server's some 300 modules load here, not for the commands that do not start one
+    const { startCluster, StartupError } = await import('../server/index.js');
     const t0 = performance.now();
     // with --print-kubeconfig stdout carries the kubeconfig alone; what a person reads goes to stderr
     const out = (s: string) => (o.printKubeconfig ? process.stderr : process.stdout).write(s + '\n');
     const waitTimer = startWaitTimer(o, fail);
-    let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+    let cluster: Cluster | undefined;
     let stopping = false;
     const shutdown = (sig: string) => {
       if (stopping) return;
@@ -174,6 +179,7 @@ program
       if (e instanceof StartupError || e instanceof StorageError) fail((e as Error).message);
       fail(`failed to start: ${(e as Error).message}`);
     }
+    releaseYoungGeneration();
     const c = cluster!;
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
@@ -199,7 +205,7 @@ program
   .option('--user <name>', 'a kubeconfig for this user instead of the admin: a new client certificate signed by the cluster CA')
   .option('--group <group>', 'a group of --user (repeatable)', (g: string, all: string[]) => [...all, g], [] as string[])
   .action(async (o) => {
-    const dir = resolve(o.dataDir ?? defaultDataDir(o.name));
+    const dir = resolve(o.dataDir ?? join(clustersHome(), o.name));
     if (o.group.length && !o.user) fail('--group needs --user');
     if (o.user) {
       const { userKubeconfig } = await import('./user-kubeconfig.js');
@@ -229,7 +235,7 @@ program
   .option('--name <cluster>', 'cluster name', 'minikapi')
   .option('--data-dir <dir>', 'data directory (default: ~/.minikapi/<name>)')
   .action(async (o) => {
-    const dir = resolve(o.dataDir ?? defaultDataDir(o.name));
+    const dir = resolve(o.dataDir ?? join(clustersHome(), o.name));
     // loaded only for this command: it needs a YAML parser that `up` does not
     const { clusterStatus } = await import('./status.js');
     const r = await clusterStatus(o.name, dir);

@@ -8,7 +8,7 @@ export const VALIDATING_ADMISSION_POLICIES: GVR = { group: 'admissionregistratio
 const CRDS: GVR = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', namespaced: false };
 
 /** The type checker (the admission layer's), handed in by the composition root, with the CRDs for custom kinds. */
-export type PolicyTypeChecker = (policy: KObject, crds: readonly KObject[]) => { fieldRef: string; warning: string }[];
+export type PolicyTypeChecker = (policy: KObject, crds: readonly KObject[]) => Promise<{ fieldRef: string; warning: string }[]>;
 
 export class ValidatingAdmissionPolicyStatusController extends QueueController {
   private policies!: Informer;
@@ -30,7 +30,7 @@ export class ValidatingAdmissionPolicyStatusController extends QueueController {
     if (!policy) return;
     const generation = policy.metadata.generation ?? 0;
     if (generation <= (policy.status?.observedGeneration ?? 0)) return;
-    const expressionWarnings = this.typeCheck(policy, this.crds.items());
+    const expressionWarnings = await this.typeCheck(policy, this.crds.items());
     const status = { observedGeneration: generation, typeChecking: expressionWarnings.length ? { expressionWarnings } : {}, ...(policy.status?.conditions ? { conditions: policy.status.conditions } : {}) };
     try {
       await this.ctx.client.update(VALIDATING_ADMISSION_POLICIES, '', { ...policy, status }, { subresource: 'status' });

@@ -2,6 +2,7 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  generateKeyPair,
   generateKeyPairSync,
   randomBytes,
   sign,
@@ -88,6 +89,13 @@ export function publicKeyToPem(key: KeyObject): string {
 export function generateServiceAccountKeyPair(): KeyPairPem {
   const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   return { privateKeyPem: privateKeyToPem(key), publicKeyPem: publicKeyToPem(key) };
+}
+
+/** generateServiceAccountKeyPair in the thread pool: a first start signs its certificates meanwhile. */
+export function generateServiceAccountKeyPairAsync(): Promise<KeyPairPem> {
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, _pub, key) => (err ? reject(err) : resolve({ privateKeyPem: privateKeyToPem(key), publicKeyPem: publicKeyToPem(key) }))),
+  );
 }
 
 /** The JWS algorithm a service-account private key signs with. */

@@ -6,7 +6,7 @@ import {
   ADMIN_COMMON_NAME,
   ADMIN_ORGANIZATION,
   createCa,
-  generateServiceAccountKeyPair,
+  generateServiceAccountKeyPairAsync,
   issueClientCert,
   issueServingCert,
   leafIsUsable,
@@ -72,6 +72,9 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
     toWrite.add(k);
   };
 
+  // the RSA key takes longest: generated in the thread pool while the certificates are made here
+  const saPair = existing.saKey === undefined ? generateServiceAccountKeyPairAsync() : undefined;
+  saPair?.catch(() => {});
   let generated = false;
   if (existing.caCert === undefined) {
     // No ca.crt means no CA was ever completed here (it is written last), so start a new one.
@@ -124,7 +127,7 @@ export async function ensurePki(dataDir: string, opts: EnsurePkiOptions = {}): P
     if (existing.saPub !== undefined && samePublicKey(existing.saPub, pub)) out.saPub = existing.saPub;
     else put('saPub', pub);
   } else {
-    const sa = generateServiceAccountKeyPair();
+    const sa = await saPair!;
     put('saKey', sa.privateKeyPem);
     put('saPub', sa.publicKeyPem);
   }

@@ -19,5 +19,5 @@ export {
   type ServingCertOptions,
 } from './certs.js';
 export { ensurePki, PKI_FILES, type EnsurePkiOptions, type Pki } from './ensure-pki.js';
-export { renderKubeconfig, writeKubeconfig, type KubeconfigInput } from './kubeconfig.js';
+export { renderKubeconfig, writeKubeconfig, writeKubeconfigSync, type KubeconfigInput } from './kubeconfig.js';
 export { writeFileAtomic } from './atomic-write.js';

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { ensureDir, writeFileAtomic } from './atomic-write.js';
+import { ensureDir, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 
 export interface KubeconfigInput {
   /** Name of the cluster, and of the user and context unless they are named apart. */
@@ -50,4 +50,9 @@ export function renderKubeconfig(input: KubeconfigInput): string {
 export async function writeKubeconfig(path: string, content: string): Promise<void> {
   await ensureDir(dirname(path), 0o700);
   await writeFileAtomic(path, content, 0o600);
+}
+
+/** writeKubeconfig without yielding (mode 0600, directories 0700). */
+export function writeKubeconfigSync(path: string, content: string): void {
+  writeFileAtomicSync(path, content, 0o600);
 }

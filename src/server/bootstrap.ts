@@ -29,42 +29,40 @@ async function ensure(registry: Registry, group: string, resource: string, ns: s
 }
 
 export async function bootstrap(registry: Registry): Promise<void> {
-  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
-    await ensure(registry, '', 'namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-  await ensure(registry, '', 'services', 'default', {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-    spec: { type: 'ClusterIP', clusterIP: registry.serviceIPAllocator.firstIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None' },
-  });
-  await ensure(registry, 'networking.k8s.io', 'servicecidrs', '', {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'ServiceCIDR',
-    metadata: { name: 'kubernetes' },
-    spec: { cidrs: [registry.serviceIPAllocator.cidr] },
-  });
-  for (const pc of SYSTEM_PRIORITY_CLASSES)
-    await ensure(registry, 'scheduling.k8s.io', 'priorityclasses', '', {
-      apiVersion: 'scheduling.k8s.io/v1',
-      kind: 'PriorityClass',
-      metadata: { name: pc.name },
-      value: pc.value,
-      description: pc.description,
-    });
-  await ensure(registry, 'storage.k8s.io', 'storageclasses', '', {
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-    provisioner: HOSTPATH_PROVISIONER,
-    reclaimPolicy: 'Delete',
-    volumeBindingMode: 'Immediate',
-  });
+  // independent objects are written together: on a first start one group commit each step instead of one fsync per object
+  const each = (group: string, resource: string, objs: KObject[]) => Promise.all(objs.map((o) => ensure(registry, group, resource, '', o)));
+  await each('', 'namespaces', ['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })));
   const gvs = new Map<string, { group: string; version: string }>();
   for (const d of registry.defs) gvs.set(`${d.group}/${d.version}`, { group: d.group, version: d.version });
-  for (const svc of localAPIServices([...gvs.values()])) await ensure(registry, 'apiregistration.k8s.io', 'apiservices', '', svc);
   const fc = mandatoryFlowControl();
-  for (const plc of fc.plcs) await ensure(registry, 'flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', '', plc);
-  for (const fs of fc.flowSchemas) await ensure(registry, 'flowcontrol.apiserver.k8s.io', 'flowschemas', '', fs);
+  await Promise.all([
+    (async () => {
+      await ensure(registry, '', 'services', 'default', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { type: 'ClusterIP', clusterIP: registry.serviceIPAllocator.firstIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None' },
+      });
+      await ensure(registry, 'networking.k8s.io', 'servicecidrs', '', {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'ServiceCIDR',
+        metadata: { name: 'kubernetes' },
+        spec: { cidrs: [registry.serviceIPAllocator.cidr] },
+      });
+    })(),
+    each('scheduling.k8s.io', 'priorityclasses', SYSTEM_PRIORITY_CLASSES.map((pc) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: pc.name }, value: pc.value, description: pc.description }))),
+    ensure(registry, 'storage.k8s.io', 'storageclasses', '', {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: HOSTPATH_PROVISIONER,
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'Immediate',
+    }),
+    each('apiregistration.k8s.io', 'apiservices', localAPIServices([...gvs.values()])),
+    // priority levels before the flow schemas that name them
+    each('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations', fc.plcs).then(() => each('flowcontrol.apiserver.k8s.io', 'flowschemas', fc.flowSchemas)),
+  ]);
 }
 
 /** --advertise-address as kube-apiserver picks it: the address listened on, or the first non-loopback one for a wildcard. */

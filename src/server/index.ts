@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync, rmSync, accessSync, existsSync, statSync, con
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
-import { ensurePki, renderKubeconfig, writeKubeconfig, type Pki } from '../pki/index.js';
+import { ensurePki, renderKubeconfig, writeKubeconfigSync, type Pki } from '../pki/index.js';
 import { isEtcdUrl, openBackend, parseEtcdUrl, type Backend, type OpenBackendOptions } from '../storage/index.js';
 import { instrumentBackend, type StorageObserver } from '../storage/instrumented.js';
 import { Registry } from '../registry/index.js';
@@ -27,6 +27,7 @@ import { PolicyAdmission } from '../apiserver/admission/policy/policy-admission.
 import { PodSecurityAdmission } from '../apiserver/admission/pod-security/pod-security-admission.js';
 import { celAuthorizer } from '../apiserver/admission/policy/cel-authorizer.js';
 import { typeCheckPolicy } from '../apiserver/admission/policy/type-check-policy.js';
+import { loadCel } from '../cel/lazy.js';
 import { crdSchemaResolver } from '../apiserver/admission/policy/crd-schemas.js';
 import { ValidatingAdmissionPolicyStatusController } from '../controllers/validating-admission-policy-status.js';
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
@@ -480,7 +481,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
-  await writeKubeconfig(kubeconfigPath, kubeconfig);
+  // without yielding: the controllers' first syncs would hold up the last step of start-up
+  writeKubeconfigSync(kubeconfigPath, kubeconfig);
   const stateFile = join(dataDir, opts.join ? `minikapi-${process.pid}.json` : 'minikapi.json');
   writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url, host, port: actualPort, storage, kubeconfig: kubeconfigPath, startedAt: startedAt.toISOString() }, null, 2) + '\n', { mode: 0o600 });
   mark('ready');
@@ -573,7 +575,10 @@ const CONTROLLERS: ((d: ControllerDeps) => Controller)[] = [
   () => new JobController(),
   () => new CronJobController(),
   () => new TTLAfterFinishedController(),
-  () => new ValidatingAdmissionPolicyStatusController((policy, crds) => typeCheckPolicy(policy, crdSchemaResolver(crds))),
+  () => new ValidatingAdmissionPolicyStatusController(async (policy, crds) => {
+    await loadCel();
+    return typeCheckPolicy(policy, crdSchemaResolver(crds));
+  }),
   () => new StatefulSetController(),
   () => new DaemonSetController(),
   () => new EndpointsController(),

@@ -7,8 +7,8 @@ import type { Registry } from '../../registry/index.js';
 import type { Admission, AdmissionAttributes, KObject, RequestContext, ResourceDef } from '../../registry/types.js';
 import { convertBetween, equivalentDefs } from './equivalents.js';
 import { callWebhook, WebhookCallError } from './webhook-call.js';
-import { compile, type Program } from '../../cel/compile.js';
-import { RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, evaluate } from '../../cel/evaluate.js';
+import type { Program } from '../../cel/compile.js';
+import { cel, loadCel } from '../../cel/lazy.js';
 import { BOOL, DYN } from '../../cel/types.js';
 import { rulesMatchAs, webhookMatches, type Webhook } from './webhook-match.js';
 import { goJSONOrdered, goJSONUnstructured } from '../../apimachinery/go-json-encode.js';
@@ -214,6 +214,7 @@ export class WebhookAdmission implements Admission {
    */
   private conditionsMatch(h: Webhook, as: ResourceDef, a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): boolean {
     if (!h.matchConditions?.length) return true;
+    const { RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, compile, evaluate } = cel();
     const request = this.request('', as, a, obj, old, ctx);
     for (const mc of h.matchConditions) {
       const key = String(mc.expression);
@@ -238,6 +239,7 @@ export class WebhookAdmission implements Admission {
     const cfg = await this.configurations();
     const hooks = which === 'mutating' ? cfg.mutating : cfg.validating;
     if (hooks.length === 0) return [];
+    if (hooks.some((h) => h.matchConditions?.length)) await loadCel();
     const [obj, old] = await versioned.objects(a.def);
     let equivalents: ResourceDef[] | undefined;
     const equivalentsOf = () => (equivalents ??= equivalentDefs(this.registry, a.def));

@@ -9,6 +9,7 @@ import { CLEANUP_FINALIZER, crdCondition } from '../resources/apiextensions.js';
 import type { Store } from '../store.js';
 import type { KObject, RequestContext } from '../types.js';
 import { customResourceDefs, storageVersionOf } from './custom-resources.js';
+import { hasValidationRules, loadCel } from '../../cel/lazy.js';
 
 const SYSTEM = { username: 'system:apiserver', groups: ['system:masters'] };
 
@@ -112,6 +113,8 @@ export class CRDServing {
     if (!crd) return this.registry.removeCustomResources(name);
     if (crd.metadata.deletionTimestamp) return this.finalize(crd);
     const conflict = nameConflict(crd, [...this.crds.values()]);
+    // its custom resources' validation runs the CRD's rules: the CEL library is loaded before they are served
+    if (!conflict && hasValidationRules(crd.spec)) await loadCel();
     if (!conflict) this.registry.setCustomResources(name, customResourceDefs({ ...crd, status: { ...crd.status, acceptedNames: crd.spec.names } }, this.registry.services));
     await this.updateStatus(name, (cur) => {
       if (conflict) {

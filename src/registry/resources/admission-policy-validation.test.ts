@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateParamKind, validatePolicyExpressions } from './admission-policy-validation.js';
+import { loadCel } from '../../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 const policy = (spec: Record<string, unknown>) => ({ metadata: { name: 'p' }, spec: { failurePolicy: 'Fail', ...spec } });
 

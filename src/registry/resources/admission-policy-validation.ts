@@ -4,7 +4,8 @@
 import { type FieldError, duplicate, invalid, notSupported, required } from '../../apimachinery/errors.js';
 import { qualifiedNameErrors } from '../../apimachinery/selectors.js';
 import { dns1035LabelErrors, dns1123SubdomainErrors } from '../../apimachinery/validation.js';
-import { PolicyCompiler, type CompiledExpression } from '../../cel/admission-policy.js';
+import type { CompiledExpression } from '../../cel/admission-policy.js';
+import { cel } from '../../cel/lazy.js';
 import { BOOL, NULL, STRING } from '../../cel/types.js';
 import type { KObject } from '../types.js';
 
@@ -34,9 +35,9 @@ export function validatePolicyExpressions(policy: KObject, old?: KObject): Field
   const oldMessages = expressions(oldSpec.validations, 'messageExpression');
   const oldConditions = expressions(oldSpec.matchConditions, 'expression');
   const oldAudit = expressions(oldSpec.auditAnnotations, 'valueExpression');
-  const compiler = new PolicyCompiler(hasParams);
+  const compiler = new (cel().PolicyCompiler)(hasParams);
   // match conditions are checked without variables (upstream's stateless compiler)
-  const conditions = new PolicyCompiler(hasParams);
+  const conditions = new (cel().PolicyCompiler)(hasParams);
 
   const names = new Set<string>();
   ((spec.matchConditions ?? []) as KObject[]).forEach((c, i) => {

@@ -7,6 +7,7 @@ import type { KObject, ResourceDef } from '../types.js';
 import { goStrings, invalidRaw, oneOf, validateLabelSelector } from './common.js';
 import { policyBindingPrinter, validatingAdmissionPolicyPrinter } from '../printers/admission.js';
 import { validateParamKind, validatePolicyExpressions } from './admission-policy-validation.js';
+import { loadCel } from '../../cel/lazy.js';
 
 const OPERATIONS = ['*', 'CONNECT', 'CREATE', 'DELETE', 'UPDATE'];
 const SCOPES = ['*', 'Cluster', 'Namespaced'];
@@ -211,11 +212,16 @@ export const validatingadmissionpolicies = defineResource({
   generation: true,
   subresources: [STATUS],
   strategy: {
-    prepareForCreate(obj) {
+    // validation compiles the expressions: the CEL library loads with the first policy written
+    async prepareForCreate(obj) {
       defaultPolicy(obj);
       obj.status = {};
+      await loadCel();
     },
-    prepareForUpdate: defaultPolicy,
+    async prepareForUpdate(obj) {
+      defaultPolicy(obj);
+      await loadCel();
+    },
     validate: (obj) => validatePolicy(obj),
     // a status write changes no expression: its spec is the stored one
     validateUpdate: (obj, old, ctx) => (ctx.subresource === 'status' ? [] : validatePolicy(obj, old)),

@@ -3,6 +3,7 @@
 import { validateCustomResourceDefinition, validateCustomResourceDefinitionUpdate } from '../../apiextensions/index.js';
 import { validateNames } from '../../apiextensions/crd-validation.js';
 import { celRuleCompiler } from '../../apiextensions/cel-rule-compiler.js';
+import { hasValidationRules, loadCel } from '../../cel/lazy.js';
 import { defineResource, STATUS } from '../define.js';
 import { nowRFC3339 } from '../util.js';
 import type { KObject, ResourceDef } from '../types.js';
@@ -59,13 +60,16 @@ export const customresourcedefinitions = defineResource({
   generation: true,
   subresources: [STATUS],
   strategy: {
-    prepareForCreate(obj) {
+    // validation compiles x-kubernetes-validations rules: the CEL library loads with the first CRD that has some
+    async prepareForCreate(obj) {
       defaultCRD(obj);
       initialStatus(obj);
+      if (hasValidationRules(obj.spec)) await loadCel();
     },
-    prepareForUpdate(obj, old) {
+    async prepareForUpdate(obj, old) {
       defaultCRD(obj);
       keepStoredVersions(obj, old);
+      if (hasValidationRules(obj.spec) || hasValidationRules(old.spec)) await loadCel();
     },
     validate: (obj) => validateCustomResourceDefinition(obj, { ruleCompiler: celRuleCompiler }),
     // a status write is checked as upstream's status strategy does: the accepted names only

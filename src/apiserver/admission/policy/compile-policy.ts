@@ -1,6 +1,7 @@
 // A ValidatingAdmissionPolicy compiled once per generation: variables (each seeing the ones before it),
 // matchConditions, validations with their messageExpressions, and auditAnnotations, in the stored environment.
-import { PolicyCompiler, type CompiledExpression, type PolicyTypes } from '../../../cel/admission-policy.js';
+import type { CompiledExpression, PolicyTypes } from '../../../cel/admission-policy.js';
+import { cel } from '../../../cel/lazy.js';
 import { BOOL, NULL, STRING } from '../../../cel/types.js';
 import type { KObject } from '../../../registry/types.js';
 
@@ -27,7 +28,7 @@ export interface CompiledPolicy {
 export function compilePolicy(policy: KObject, types: PolicyTypes = {}): CompiledPolicy {
   const spec = policy.spec ?? {};
   const hasParams = !!spec.paramKind;
-  const c = new PolicyCompiler(hasParams, types);
+  const c = new (cel().PolicyCompiler)(hasParams, types);
   const variables: Record<string, CompiledExpression> = {};
   for (const v of (spec.variables ?? []) as KObject[]) variables[v.name] = c.variable(v.name, v.expression ?? '');
   return {

@@ -7,6 +7,10 @@ import type { Admission, KObject, RequestContext } from '../../../registry/types
 import { MemoryBackend } from '../../../storage/memory.js';
 import { AdmissionChain } from './admission-chain.js';
 import { PolicyAdmission } from './policy-admission.js';
+import { loadCel } from '../../../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 const NO_WEBHOOKS: Admission = { interested: async () => false, mutate: async () => false, validate: async () => {} };
 

@@ -2,8 +2,8 @@
 // matchConstraints take the request, every binding of it that matches, and every param the binding selects,
 // the policy's validations run; Deny fails the request, Warn adds a warning, Audit an audit annotation.
 import { convertBetween, equivalentDefs } from '../equivalents.js';
-import { AuthorizerValue, requestResourceCheck, type CelAuthorizer } from '../../../cel/lib-authz.js';
-import { celValue } from '../../../cel/evaluate.js';
+import type { CelAuthorizer } from '../../../cel/lib-authz.js';
+import { loadCel, cel } from '../../../cel/lazy.js';
 import type { Registry } from '../../../registry/index.js';
 import type { AdmissionAttributes, KObject, RequestContext, ResourceDef } from '../../../registry/types.js';
 import { compilePolicy, type CompiledPolicy } from './compile-policy.js';
@@ -62,6 +62,7 @@ export class PolicyAdmission {
       live.add(uid);
       if (!bs) continue;
       let c = this.compiled.get(uid);
+      if (!c || c.generation !== p.metadata.generation) await loadCel();
       if (!c || c.generation !== p.metadata.generation) this.compiled.set(uid, (c = { generation: p.metadata.generation, policy: compilePolicy(p) }));
       hooks.push({ policy: c.policy, bindings: bs });
     }
@@ -140,6 +141,7 @@ export class PolicyAdmission {
 
   private bindingsFor(a: AdmissionAttributes, ctx: RequestContext, obj: KObject | undefined, old: KObject | undefined, request: KObject, param: KObject | null, namespace: KObject | null): Record<string, unknown> {
     const user = { username: ctx.user.username, uid: ctx.user.uid, groups: ctx.user.groups ?? [], extra: ctx.user.extra };
+    const { AuthorizerValue, celValue, requestResourceCheck } = cel();
     const authz = new AuthorizerValue(user, this.authorizer);
     return {
       object: obj ?? null,

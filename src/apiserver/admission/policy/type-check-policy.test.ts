@@ -2,6 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crdSchemaResolver } from './crd-schemas.js';
 import { typeCheckPolicy } from './type-check-policy.js';
+import { loadCel } from '../../../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 const rule = (apiGroups: string[], apiVersions: string[], resources: string[]) => ({ operations: ['CREATE'], apiGroups, apiVersions, resources });
 const policy = (rules: unknown[], validations: unknown[], extra: Record<string, unknown> = {}) => ({ metadata: { name: 'p' }, spec: { matchConstraints: { resourceRules: rules }, validations, ...extra } });

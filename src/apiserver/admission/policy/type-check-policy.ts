@@ -1,11 +1,11 @@
 // Type checking of a ValidatingAdmissionPolicy (upstream's TypeChecker): each validation and messageExpression
 // is compiled once per kind the matchConstraints name explicitly, with `object` typed by that kind's schema;
 // what fails becomes an expressionWarning for status.typeChecking.
-import { uniqueSelfTypeName, type VariableDecl } from '../../../cel/compile.js';
+import type { VariableDecl } from '../../../cel/compile.js';
+import { cel } from '../../../cel/lazy.js';
 import type { StructuralSchema } from '../../../cel/schema-types.js';
 import type { KObject } from '../../../registry/types.js';
 import { builtinKindFor, builtinSchema } from './builtin-schema.js';
-import { PolicyCompiler } from '../../../cel/admission-policy.js';
 
 export interface ExpressionWarning {
   fieldRef: string;
@@ -34,7 +34,7 @@ const gvkString = (g: GVK) => `${g.group ? `${g.group}/` : '/'}${g.version}, Kin
 /** A schema-typed declaration with upstream's unique type name (Kind + nanoseconds). */
 function typed(g: GVK, resolver: SchemaResolver): VariableDecl | undefined {
   const schema = resolver.schemaFor(g.group, g.version, g.kind);
-  return schema ? { schema, isResourceRoot: true, typeName: `${g.kind}${uniqueSelfTypeName().slice('selfType'.length)}` } : undefined;
+  return schema ? { schema, isResourceRoot: true, typeName: `${g.kind}${cel().uniqueSelfTypeName().slice('selfType'.length)}` } : undefined;
 }
 
 /** The kinds to check: rules without wildcards in groups, versions or resources (and no subresources). */
@@ -83,7 +83,7 @@ export function typeCheckPolicy(policy: KObject, resolver: SchemaResolver = BUIL
   const check = (expression: string): string => {
     const messages: string[] = [];
     for (const { g, object } of gvks) {
-      const c = new PolicyCompiler(!!pg, { object, params });
+      const c = new (cel().PolicyCompiler)(!!pg, { object, params });
       for (const v of (policy.spec?.variables ?? []) as KObject[]) c.variable(v.name, v.expression ?? '');
       const r = c.compile(expression);
       if (r.error !== undefined) messages.push(r.kind === 'internal' ? `${gvkString(g)}: type checking error: ${r.error}\n` : `${gvkString(g)}: ${r.error}\n`);

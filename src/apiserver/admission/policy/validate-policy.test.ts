@@ -4,6 +4,10 @@ import { AuthorizerValue, requestResourceCheck, type CelAuthorizer } from '../..
 import { celValue } from '../../../cel/evaluate.js';
 import { compilePolicy } from './compile-policy.js';
 import { validatePolicy } from './validate-policy.js';
+import { loadCel } from '../../../cel/lazy.js';
+
+// the functions under test call the CEL library synchronously, as they do behind the server's loadCel()
+await loadCel();
 
 const deploy = (replicas: number) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns', labels: { app: 'x' } }, spec: { replicas } });
 const request = { uid: '', kind: { group: 'apps', version: 'v1', kind: 'Deployment' }, resource: { group: 'apps', version: 'v1', resource: 'deployments' }, name: 'd', namespace: 'ns', operation: 'CREATE', userInfo: { username: 'alice', groups: ['dev'] }, dryRun: false };

@@ -1,6 +1,7 @@
 // One evaluation of a compiled policy for one binding and param (upstream's validator.Validate): matchConditions,
 // validations with their messages, auditAnnotations; errors turn into denials unless failurePolicy is Ignore.
-import { PER_CALL_LIMIT, RUNTIME_CEL_COST_BUDGET, RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS, evaluate, lazyVariables, type Binding } from '../../../cel/evaluate.js';
+import type { Binding } from '../../../cel/evaluate.js';
+import { cel } from '../../../cel/lazy.js';
 import type { CompiledExpression, CompiledPolicy } from './compile-policy.js';
 
 export interface PolicyDecision {
@@ -48,6 +49,7 @@ class Filter {
 
   run(c: CompiledExpression): Outcome {
     if (!c.program) return { error: `compilation error: ${c.error ?? ''}` };
+    const { PER_CALL_LIMIT, evaluate } = cel();
     const r = evaluate(c.program, this.bindings, { costLimit: PER_CALL_LIMIT });
     // variables evaluated on the way are charged first, as upstream's composition context
     const composition = this.spent;
@@ -79,11 +81,12 @@ export function policyBindings(p: CompiledPolicy, base: Record<string, Binding>,
   if (!p.hasParams) delete bindings.params;
   const compiled: Record<string, { program?: CompiledExpression['program']; error?: string }> = {};
   for (const [k, v] of Object.entries(p.variables)) compiled[k] = { program: v.program, error: v.error };
-  bindings.variables = lazyVariables(compiled, () => bindings, onCost);
+  bindings.variables = cel().lazyVariables(compiled, () => bindings, onCost);
   return bindings;
 }
 
 export function validatePolicy(p: CompiledPolicy, base: Record<string, Binding>): ValidateResult {
+  const { RUNTIME_CEL_COST_BUDGET, RUNTIME_CEL_COST_BUDGET_MATCH_CONDITIONS } = cel();
   const failAction = p.failurePolicy === 'Ignore' ? 'admit' : 'deny';
   const errorDecision = (message: string): ValidateResult => ({ decisions: [{ action: failAction, index: 0, message, evalError: true }], auditAnnotations: [] });
 
