@@ -8,8 +8,8 @@ import { CRONJOBS, JOBS } from './gvr.js';
 import { controllerOf as controllerRef } from './replicaset-pods.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const finishedType = (j: KObject): string | undefined => (j.status?.conditions ?? []).find((c: KObject) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type;
 const refOf = (j: KObject) => ({ kind: 'Job', namespace: j.metadata.namespace, name: j.metadata.name, uid: j.metadata.uid, apiVersion: 'batch/v1', resourceVersion: j.metadata.resourceVersion });
 

@@ -2,6 +2,7 @@
 // unavailability fenceposts, proportional scaling, revisions and replica annotations, conditions and status.
 import type { KObject } from '../client/types.js';
 import { spewPodTemplate } from './pod-template-hash.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export const HASH_LABEL = 'pod-template-hash';
 export const REVISION = 'deployment.kubernetes.io/revision';
@@ -221,7 +222,6 @@ export interface DeploymentCondition {
   message: string;
 }
 
-export const rfc3339 = (ms = Date.now()) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function newCondition(type: string, status: string, reason: string, message: string, nowMs = Date.now()): DeploymentCondition {
   return { type, status, lastUpdateTime: rfc3339(nowMs), lastTransitionTime: rfc3339(nowMs), reason, message };

@@ -6,6 +6,7 @@ import { labelSelectorFromObject } from '../apimachinery/selectors.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export const PDBS: GVR = { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespaced: true };
 const STATEFULSETS: GVR = { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true };
@@ -13,7 +14,6 @@ const RCS: GVR = { group: '', version: 'v1', resource: 'replicationcontrollers',
 /** How long an evicted pod counts as on its way out (upstream's DeletionTimeout). */
 export const DELETION_TIMEOUT_MS = 2 * 60_000;
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const controllerOf = (o: KObject): KObject | undefined => (o.metadata.ownerReferences ?? []).find((r: KObject) => r.controller);
 const ready = (p: KObject) => (p.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
 

@@ -50,7 +50,7 @@ export class EndpointSliceMirroringController extends QueueController {
     const svc = this.services.get(key);
     const existing = this.mirrored(ns, name);
     if (!ep || !shouldMirror(ep) || !svc || hasSelector(svc)) {
-      for (const s of existing) await this.remove(key, s);
+      for (const s of existing) await this.tracker.delete(this.ctx.client, key, s);
       return;
     }
     const plan = desiredSlices(ep, this.maxEndpointsPerSubset);
@@ -88,7 +88,7 @@ export class EndpointSliceMirroringController extends QueueController {
     }
     if (!ep.metadata.deletionTimestamp) for (const s of create) await this.write(key, s, false);
     for (const s of update) await this.write(key, s, true);
-    for (const s of remove) await this.remove(key, s);
+    for (const s of remove) await this.tracker.delete(this.ctx.client, key, s);
   }
 
   private async write(key: string, slice: KObject, update: boolean): Promise<void> {
@@ -102,14 +102,5 @@ export class EndpointSliceMirroringController extends QueueController {
       if (isStatus(e, 409, 404)) throw new Requeue(`endpointslice ${slice.metadata.name}: ${(e as Error).message}`);
       throw new Error(`failed to ${update ? `update ${slice.metadata.name}` : 'create'} EndpointSlice for Endpoints ${key}: ${(e as Error).message}`);
     }
-  }
-
-  private async remove(key: string, slice: KObject): Promise<void> {
-    try {
-      await this.ctx.client.delete(ENDPOINTSLICES, slice.metadata.namespace, slice.metadata.name);
-    } catch (e) {
-      if (!isStatus(e, 404)) throw e;
-    }
-    this.tracker.expect(key, slice.metadata.name, undefined);
   }
 }

@@ -108,7 +108,7 @@ export class EndpointSliceController extends QueueController {
     const svc = this.services.get(key);
     // a deleted service's slices go with it through their owner reference (garbage collector)
     if (!svc || !selectsPods(svc)) {
-      if (svc) for (const s of owned) await this.remove(key, s);
+      if (svc) for (const s of owned) await this.tracker.delete(this.ctx.client, key, s);
       return;
     }
     if (svc.metadata.deletionTimestamp) return;
@@ -148,7 +148,7 @@ export class EndpointSliceController extends QueueController {
         if (same(old.endpoints, s.endpoints) && same(old.metadata.labels, labels)) continue;
         writes.push(this.write(key, { ...s, metadata: { ...s.metadata, labels, annotations: annotations(s) } }));
       }
-      for (const s of plan.remove) writes.push(this.remove(key, s));
+      for (const s of plan.remove) writes.push(this.tracker.delete(this.ctx.client, key, s));
       for (const eps of plan.create) writes.push(this.write(key, this.newSlice(svc, group.addressType, group.ports, eps, labels, annotations({}))));
     }
     const stale = [...byGroup.values()].flat();
@@ -158,7 +158,7 @@ export class EndpointSliceController extends QueueController {
       if (placeholder) stale.splice(stale.indexOf(placeholder), 1);
       else writes.push(this.write(key, this.newSlice(svc, families[0]!, [], [], labels, annotations({}))));
     }
-    for (const s of stale) writes.push(this.remove(key, s));
+    for (const s of stale) writes.push(this.tracker.delete(this.ctx.client, key, s));
     await Promise.all(writes);
   }
 
@@ -200,14 +200,5 @@ export class EndpointSliceController extends QueueController {
       if (isStatus(e, 404, 409)) throw new Requeue(`endpointslice for ${key}: conflict`);
       throw e;
     }
-  }
-
-  private async remove(key: string, slice: KObject): Promise<void> {
-    try {
-      await this.ctx.client.delete(ENDPOINTSLICES, slice.metadata.namespace, slice.metadata.name);
-    } catch (e) {
-      if (!isStatus(e, 404)) throw e;
-    }
-    this.tracker.expect(key, slice.metadata.name, undefined);
   }
 }

@@ -3,6 +3,7 @@
 // logger that turns a repeat into a strategic-merge patch of count, lastTimestamp and message on the Event already
 // written, and a spam filter (token bucket of 25, one more every 5 minutes, per source and object) that runs last.
 import type { KObject } from '../client/types.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 /** client-go's maxLruCacheEntries, for each of the three caches. */
 const CACHE_SIZE = 4096;
@@ -11,9 +12,6 @@ const AGGREGATE_INTERVAL_MS = 600_000;
 const SPAM_BURST = 25;
 const SPAM_REFILL_MS = 300_000;
 export const AGGREGATE_PREFIX = '(combined from similar events): ';
-
-/** A metav1.Time on the wire: RFC 3339 in whole seconds. */
-export const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 let seq = 0n;
 /** Named as upstream, `<object>.<unix nanoseconds in hex>`; the sub-millisecond digits keep names unique in this process. */

@@ -2,7 +2,8 @@
 // kube-controller-manager's controllers as their component, the simulated kubelets as `kubelet` on their node.
 // Each recorder is a broadcaster with its own EventCorrelator, writing one event at a time in the order recorded.
 import type { Client, KObject } from '../client/types.js';
-import { EventCorrelator, eventName, rfc3339 } from './event-recorder-correlator.js';
+import { rfc3339 } from '../apimachinery/time.js';
+import { EventCorrelator, eventName } from './event-recorder-correlator.js';
 import { EVENTS } from './gvr.js';
 
 /** client-go's maxQueuedEvents: past this many waiting, a new event is dropped. */

@@ -11,6 +11,7 @@ import { limitWithBehaviors, limitWithRules, recordScaleEvent, stabilize, stabil
 import { DEFAULT_CALCULATOR, type CalculatorOptions } from './hpa-replica-calculator.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export const HPAS: GVR = { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', namespaced: true };
 
@@ -27,7 +28,6 @@ export interface HPAOptions {
 /** JSON with sorted keys: equality of statuses whatever order the server printed their fields in. */
 const canonical = (v: unknown): string =>
   Array.isArray(v) ? `[${v.map(canonical).join(',')}]` : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as KObject)[k])}`).join(',')}}` : JSON.stringify(v) ?? 'null';
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class HorizontalPodAutoscalerController extends QueueController {
   private hpas!: Informer;

@@ -7,8 +7,8 @@ import { parseLabelSelector, type LabelSelector } from '../apimachinery/selector
 import type { EventRecorder } from './event-recorder.js';
 import { resourceMetrics } from './hpa-metrics-client.js';
 import { milliValue, rawResourceReplicas, resourceReplicas, type CalculatorOptions } from './hpa-replica-calculator.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const milliQuantity = (milli: number) => formatQty({ nano: BigInt(milli) * 1_000_000n, binary: false });
 
 /** setCondition: the transition time moves only when the status changes. */

@@ -4,8 +4,8 @@ import type { KObject } from '../client/types.js';
 import { matchSuccessPolicy, parseIndexes } from './job-indexes.js';
 import { indexFailureCounts, isIndexed, isPodFailed, matchPodFailurePolicy, podIndex } from './job-pods.js';
 import { jobCondition } from './job-tracking.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const hasCond = (job: KObject, type: string) => (job.status?.conditions ?? []).find((c: KObject) => c.type === type && c.status === 'True');
 
 /** upstream's pastBackoffLimitOnFailure: container restarts of running pods count against backoffLimit. */

@@ -4,8 +4,8 @@
 import type { KObject } from '../client/types.js';
 import { formatIndexes } from './job-indexes.js';
 import { isIndexed, isPodFailed, isTerminal, matchPodFailurePolicy, podIndex } from './job-pods.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const jobCondition = (type: string, status: string, reason: string, message: string) => ({ type, status, lastProbeTime: rfc3339(), lastTransitionTime: rfc3339(), reason, message });
 
 export interface Tracking {

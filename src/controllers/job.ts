@@ -12,8 +12,8 @@ import { evaluateJob, hasCond } from './job-evaluate.js';
 import { controllerOf as controllerRef, isPodReady as podReady } from './replicaset-pods.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const isJobFinished = (job: KObject) => !!(hasCond(job, 'Complete') || hasCond(job, 'Failed'));
 const rvOlder = (a: string, b: string) => /^\d+$/.test(a) && /^\d+$/.test(b) && BigInt(a) < BigInt(b);
 

@@ -8,8 +8,8 @@ import { QueueController, isStatus } from './runtime/queue-controller.js';
 import type { Stage } from './stages-load.js';
 import { StagePlayer } from './stages-player.js';
 import { podStageHost } from './stages-hosts.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const RUN_SECONDS = 'minikapi.dev/run-seconds';
 export const EXIT_CODE = 'minikapi.dev/exit-code';
 

@@ -10,6 +10,7 @@ import { QueueController, Requeue, isStatus } from './runtime/queue-controller.j
 import { EventRecorder } from './event-recorder.js';
 import { NOT_READY_TAINT, UNREACHABLE_TAINT } from './taints.js';
 import { TokenBucket, zoneKey, zoneTaintQPS, zonesOf } from './node-zones.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 /** --node-monitor-grace-period (50 s since 1.32). */
 export const GRACE_PERIOD_MS = 50_000;
@@ -19,7 +20,6 @@ const PRESSURE_TAINTS: Record<string, string> = { MemoryPressure: 'node.kubernet
 const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 const MANAGED = new Set([NOT_READY_TAINT, UNREACHABLE_TAINT, UNSCHEDULABLE_TAINT, ...Object.values(PRESSURE_TAINTS)]);
 
-const rfc3339 = (t = Date.now()) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const readyStatus = (n: KObject): string | undefined => (n.status?.conditions ?? []).find((c: KObject) => c.type === 'Ready')?.status;
 
 /**

@@ -10,6 +10,7 @@ import { EventRecorder } from './event-recorder.js';
 import type { Stage } from './stages-load.js';
 import { StagePlayer } from './stages-player.js';
 import { nodeStageHost } from './stages-hosts.js';
+import { rfc3339, microTime } from '../apimachinery/time.js';
 
 const RENEW_MS = 10_000;
 
@@ -20,8 +21,6 @@ export function simulatedNodeNames(cluster: string, count: number): string[] {
   return names;
 }
 
-const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const uuidOf = (s: string) => {
   const h = createHash('sha256').update(s).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;

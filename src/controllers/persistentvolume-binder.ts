@@ -17,9 +17,9 @@ const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 const STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 const BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
 import { SELECTED_NODE } from './scheduler-volumes.js';
+import { rfc3339 } from '../apimachinery/time.js';
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const claimKey = (ref: KObject) => `claim:${ref.namespace}/${ref.name}`;
 
 /** The PersistentVolume the hostpath provisioner makes for a claim (named pvc-<claim uid>, pre-bound to it). */

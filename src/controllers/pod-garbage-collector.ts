@@ -6,6 +6,7 @@ import { NODES, PODS } from './gvr.js';
 import type { Controller, ControllerContext } from './runtime/controller.js';
 import type { Informer } from './runtime/informer.js';
 import { isStatus } from './runtime/queue-controller.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export interface PodGCOptions {
   /** Terminated pods kept before the oldest are deleted (--terminated-pod-gc-threshold, default 12500). */
@@ -15,7 +16,6 @@ export interface PodGCOptions {
   quarantineMs?: number;
 }
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** The terminated pods to delete: the oldest beyond the threshold. */

@@ -16,11 +16,10 @@ import { podPriority, type Snapshot } from './scheduler-snapshot.js';
 import { defaultSpreadSelector, SPREAD_REASON } from './scheduler-spread.js';
 import { claimsBound, SELECTED_NODE, type VolumeDecisions, type VolumeListers } from './scheduler-volumes.js';
 import { PVCS, PVS, STORAGECLASSES } from './volume-matching.js';
+import { rfc3339, microTime } from '../apimachinery/time.js';
 
 const NAME = 'default-scheduler';
 const AFFINITY_REASON = "node(s) didn't match pod affinity rules";
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-const microTime = () => new Date().toISOString().replace(/Z$/, '000Z');
 const keyOf = (p: KObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 // how long PreBind waits for the pod's claims to be bound (upstream's bindTimeoutSeconds)
 const BIND_TIMEOUT_MS = 600_000;

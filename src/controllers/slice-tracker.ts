@@ -1,6 +1,9 @@
 // What a controller wrote and its informer has not shown yet (upstream's endpointSliceTracker), so a
 // lagging cache never makes it create a second slice or write over its own newer one.
+import type { Client, KObject } from '../client/types.js';
+import { ENDPOINTSLICES } from './pod-endpoints.js';
 import type { Informer } from './runtime/informer.js';
+import { isStatus } from './runtime/queue-controller.js';
 
 const TTL_MS = 5_000;
 
@@ -13,6 +16,16 @@ export class SliceTracker {
     p.at = Date.now();
     p.writes.set(name, resourceVersion);
     this.pending.set(key, p);
+  }
+
+  /** Deletes a slice the controller owns (one gone already is fine) and expects it gone. */
+  async delete(client: Client, key: string, slice: KObject): Promise<void> {
+    try {
+      await client.delete(ENDPOINTSLICES, slice.metadata.namespace, slice.metadata.name);
+    } catch (e) {
+      if (!isStatus(e, 404)) throw e;
+    }
+    this.expect(key, slice.metadata.name, undefined);
   }
 
   satisfied(key: string, informer: Informer): boolean {

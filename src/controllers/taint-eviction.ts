@@ -6,8 +6,8 @@ import { NODES, PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
 import { tolerationTime } from './taints.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
-const rfc3339 = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const noExecute = (node: KObject | undefined): KObject[] => (node?.spec?.taints ?? []).filter((t: KObject) => t.effect === 'NoExecute');
 
 export class TaintEvictionController extends QueueController {

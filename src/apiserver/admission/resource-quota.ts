@@ -25,26 +25,28 @@ const IGNORED = new Set(['/events', 'events.k8s.io/events']);
 const goScopes = (scopes: Scope[]) => `[${scopes.map((s) => `{${s.scopeName} ${s.operator} [${(s.values ?? []).join(' ')}]}`).join(' ')}]`;
 
 export class ResourceQuotaAdmission {
+  /** Every entry's matchScopes (whatever its resource); none when one cannot be evaluated, as upstream then lets requests through. */
+  private readonly scopes: Scope[];
+
   constructor(
     private readonly registry: Registry,
     private readonly limited: LimitedResource[] = [],
-  ) {}
+  ) {
+    const all = limited.flatMap((l) => l.matchScopes ?? []);
+    this.scopes = all.every(podScopeSelectorParses) ? all : [];
+  }
 
   /** limitedByDefault: the consumed (positive) usage names of obj that the configuration says a quota must cover. */
   private limitedNames(a: AdmissionAttributes, usage: () => ResourceList): string[] {
+    if (!this.limited.length) return [];
     const rules = this.limited.filter((l) => (l.apiGroup ?? '') === a.def.group && l.resource === a.def.resource);
     if (!rules.length) return [];
     return [...usage()].filter(([n, q]) => q.nano > 0n && rules.some((l) => (l.matchContains ?? []).some((m) => n.includes(m)))).map(([n]) => n);
   }
 
-  /**
-   * getMatchedLimitedScopes: the configured matchScopes (of every entry, whatever its resource) that take obj;
-   * none when one of them cannot be evaluated, as upstream lets such a request through.
-   */
+  /** getMatchedLimitedScopes: the configured matchScopes that take obj. */
   private limitedScopes(ev: Evaluator, obj: KObject): Scope[] {
-    const all = this.limited.flatMap((l) => l.matchScopes ?? []);
-    if (!all.every(podScopeSelectorParses)) return [];
-    return all.filter((s) => ev.matchesScope(s, obj));
+    return this.scopes.length ? this.scopes.filter((s) => ev.matchesScope(s, obj)) : this.scopes;
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old: KObject | undefined, ctx: RequestContext): Promise<void> {

@@ -4,6 +4,7 @@
 // sum plus a base. Computed on each request from the watch cache; nothing is stored.
 import { notFound } from '../../apimachinery/errors.js';
 import { ZERO, addQty, formatQty, parseQty, type Qty } from '../../apimachinery/quantity-math.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 import { defineResource } from '../define.js';
 import { col } from '../printers/columns.js';
 import type { TablePrinter } from '../printers/types.js';
@@ -20,7 +21,6 @@ export const METRICS_WINDOW = '15s';
 const GROUP = 'metrics.k8s.io';
 const API_VERSION = 'metrics.k8s.io/v1beta1';
 
-const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const running = (p: KObject) => p.status?.phase === 'Running' && !!p.spec?.nodeName;
 /** A node whose kubelet does not report Ready gives metrics-server nothing, for itself or its pods. */
 const reporting = (n: KObject | undefined) => !!n && (n.status?.conditions ?? []).some((c: KObject) => c.type === 'Ready' && c.status === 'True');
@@ -49,7 +49,7 @@ export function containerUsage(p: KObject): { name: string; cpu: Qty; memory: Qt
 
 const usageJSON = (cpu: Qty, memory: Qty) => ({ cpu: formatQty(cpu), memory: formatQty({ ...memory, binary: true }) });
 
-export function podMetrics(p: KObject, timestamp = now()): KObject {
+export function podMetrics(p: KObject, timestamp = rfc3339()): KObject {
   const meta: KObject = { name: p.metadata.name, namespace: p.metadata.namespace, creationTimestamp: timestamp };
   if (p.metadata.labels) meta.labels = p.metadata.labels;
   return {
@@ -62,7 +62,7 @@ export function podMetrics(p: KObject, timestamp = now()): KObject {
   };
 }
 
-export function nodeMetrics(node: KObject, pods: KObject[], timestamp = now()): KObject {
+export function nodeMetrics(node: KObject, pods: KObject[], timestamp = rfc3339()): KObject {
   let cpu = NODE_BASE.cpu;
   let memory = NODE_BASE.memory;
   for (const p of pods) {
@@ -108,7 +108,7 @@ export const podMetricsResource = defineResource({
     async list(ns, opts, read) {
       const nodes = await reportingNodes(read);
       const pods = (await cached(read, 'pods').list(ns, opts)).items.filter((p) => running(p) && nodes.has(p.spec.nodeName)).sort(byNamespaceName);
-      const ts = now();
+      const ts = rfc3339();
       return pods.map((p) => podMetrics(p, ts));
     },
   },
@@ -134,7 +134,7 @@ export const nodeMetricsResource = defineResource({
     async list(_ns, opts, read) {
       const nodes = (await cached(read, 'nodes').list('', opts)).items.filter(reporting).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
       const pods = (await cached(read, 'pods').list('', {})).items;
-      const ts = now();
+      const ts = rfc3339();
       return nodes.map((n) => nodeMetrics(n, pods, ts));
     },
   },
