@@ -161,7 +161,7 @@ export async function reconcileBootstrapPolicy(registry: Registry): Promise<void
       await create(structuredClone(expected));
       return;
     }
-    await store.update(ns, name, () => next, ctx, { beforeWrite: (w, old) => updateManagedFields(scope, old, w, MANAGER) });
+    await store.update(ns, name, () => next, ctx, { replaces: true, beforeWrite: (w, old) => updateManagedFields(scope, old, w, MANAGER) });
   };
   // roles before the bindings that name them; within a kind the writes go together (one group commit on a first start)
   await Promise.all(bootstrapClusterRoles().map((r) => apply('clusterroles', r, false)));

@@ -49,6 +49,8 @@ export interface UpdateOptions {
   raw?: boolean;
   /** Sees the prepared object right before it is stored (managedFields); cur is undefined on create. */
   beforeWrite?(next: KObject, cur: KObject | undefined): void;
+  /** The transform replaces the object whatever it is (a PUT): it is not handed a copy of the current one. */
+  replaces?: boolean;
 }
 
 export interface WriteResult {
@@ -368,8 +370,7 @@ export class Store {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.storage.get(key);
       const cur = kv ? (this.hook ? await this.read(kv) : this.decode(kv)) : undefined;
-      // a transform that declares no parameter never sees the current object: no copy of it for nothing
-      const input = await (transform.length === 0 ? transform(undefined) : transform(cur ? structuredClone(cur) : undefined));
+      const input = await transform(cur && !opts.replaces ? structuredClone(cur) : undefined);
       if (!kv || !cur) {
         // as upstream: creating through an update that names a resourceVersion finds nothing to update
         if (!input || !opts.createIfMissing || input.metadata?.resourceVersion) throw notFound(this.gr, name);

@@ -29,6 +29,7 @@ export async function handleUpdate(c: Context<Env>, deps: HandlerDeps, def: Reso
   };
   const { obj, created } = await store.update(ns, name, fresh, requestContext(c, deps, opts.dryRun), {
     subresource: sub,
+    replaces: true,
     createIfMissing: def.allowCreateOnUpdate && !sub,
     beforeWrite: (next, cur) => updateManagedFields(fieldManagerScope(def, cur ? sub : ''), cur, next, opts.manager),
   });
