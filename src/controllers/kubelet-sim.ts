@@ -37,7 +37,7 @@ export class KubeletSimulator extends QueueController {
   private readonly stages?: StagePlayer;
 
   constructor(nodes: string[], stages: Stage[] = []) {
-    super('kubelet-simulator', 4);
+    super('kubelet-simulator', 16);
     this.nodeIndex = new Map(nodes.map((n, i) => [n, i]));
     const mine = stages.filter((s) => s.kind === 'Pod');
     if (mine.length) this.stages = new StagePlayer(mine, podStageHost(this.nodeIndex, (n) => this.podIP(n)), this.name);

@@ -40,6 +40,8 @@ export class Scheduler extends QueueController {
 
   /** Set on stop: volume bindings under way give up quietly. */
   private stopped = false;
+  /** Bindings on their way. */
+  private binding = 0;
 
   constructor() {
     super(NAME, 2, 5_000);
@@ -116,7 +118,26 @@ export class Scheduler extends QueueController {
     const node = nominated ?? (feasible.length === 1 ? feasible[0]! : selectHost(feasible, scoreNodes(pod, feasible, snap, () => defaultSpreadSelector(pod, this.listers()))));
     const decisions = volumeDecisions.get(node.name);
     if (decisions && (decisions.bindings.length || decisions.provisions.length || !claimsBound(pod, this.volumes))) return this.bindWithVolumes(pod, node.name, decisions);
-    await this.bind(pod, node.name);
+    this.bindInBackground(pod, node.name);
+  }
+
+  override idle(): boolean {
+    return super.idle() && this.binding === 0;
+  }
+
+  /**
+   * The binding cycle apart from the scheduling cycle, as upstream's: the pod is assumed on the node and the
+   * workers go on with the next pod while the binding (and its event) is on its way.
+   */
+  private bindInBackground(pod: KObject, node: string): void {
+    this.binding++;
+    this.bind(pod, node)
+      .catch((e) => {
+        if (this.stopped) return;
+        this.queue.addRateLimited(keyOf(pod));
+        this.ctx.error(this.name, e);
+      })
+      .finally(() => this.binding--);
   }
 
   /**
