@@ -1,11 +1,12 @@
 // One scheduling cycle over a snapshot, as the default profile runs it: the filters in plugin order (NodeUnschedulable,
-// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity; the
+// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity; the
 // first failure per node is its status), then the weighted scores of the feasible nodes and the best of them.
 import type { LabelSelector } from '../apimachinery/selectors.js';
 import type { KObject } from '../client/types.js';
 import { hasRequiredPodAffinity, interPodAffinityProblem, interPodAffinityScores, type AffinityView } from './scheduler-affinity.js';
 import { PORTS_REASON, hostPortsConflict, intolerablePreferNoSchedule, nodeUnfit, preferredNodeAffinityScore, wantedHostPorts } from './scheduler-node.js';
 import { addUsage, balancedAllocationScore, bestEffortForBalance, insufficient, leastAllocatedScore, podRequests, type Usage } from './scheduler-resources.js';
+import { restrictionsFilter, restrictionsPreFilter, type RestrictionsState } from './scheduler-restrictions.js';
 import { podPriority, type NodeInfo, type Snapshot } from './scheduler-snapshot.js';
 import { spreadFilterState, spreadProblem, spreadScores, type SpreadFilterState } from './scheduler-spread.js';
 import { volumeFilter, volumePreFilter, type PodVolumes, type VolumeDecisions, type VolumeListers } from './scheduler-volumes.js';
@@ -21,6 +22,7 @@ export const WEIGHTS = { taintToleration: 3, nodeAffinity: 2, podTopologySpread:
 
 interface PreFilter {
   ports: ReturnType<typeof wantedHostPorts>;
+  restrictions?: RestrictionsState;
   volumes?: { claims: PodVolumes; listers: VolumeListers };
   spread?: SpreadFilterState;
   affinityView?: AffinityView;
@@ -51,6 +53,8 @@ function filterNode(pod: KObject, ni: NodeInfo, snap: Snapshot, pre: PreFilter, 
   if (hostPortsConflict(pre.ports, ni.pods)) return { reasons: [PORTS_REASON], unresolvable: false };
   const lacking = insufficient(podRequests(pod), ni.node, usageWithNominated(pod, ni, snap));
   if (lacking.length) return { reasons: lacking, unresolvable: false };
+  const restricted = pre.restrictions && restrictionsFilter(pre.restrictions, ni);
+  if (restricted) return { reasons: [restricted], unresolvable: false };
   if (pre.volumes) {
     const v = volumeFilter(pre.volumes.claims, ni.node, pre.volumes.listers);
     if ('reasons' in v) return { reasons: v.reasons, unresolvable: true };
@@ -82,12 +86,16 @@ export function findFeasible(pod: KObject, snap: Snapshot, only?: NodeInfo[], vo
   const statuses = new Map<string, NodeStatus>();
   const volumeDecisions = new Map<string, VolumeDecisions>();
   const nodes = only ?? snap.nodes;
+  const refuse = (message: string): Feasibility => {
+    for (const ni of nodes) statuses.set(ni.name, { reasons: [message], unresolvable: true });
+    return { feasible, statuses, preFilterMessage: message, volumeDecisions };
+  };
+  const r = restrictionsPreFilter(pod, snap, volumes && ((ns, name) => volumes.claim(ns, name)));
+  if (r && 'message' in r) return refuse(r.message);
+  pre.restrictions = r;
   if (volumes) {
     const v = volumePreFilter(pod, volumes);
-    if (v && 'message' in v) {
-      for (const ni of nodes) statuses.set(ni.name, { reasons: [v.message], unresolvable: true });
-      return { feasible, statuses, preFilterMessage: v.message, volumeDecisions };
-    }
+    if (v && 'message' in v) return refuse(v.message);
     if (v) pre.volumes = { claims: v.volumes, listers: volumes };
   }
   for (const ni of nodes) {

@@ -5,6 +5,7 @@ import type { KObject } from '../client/types.js';
 import { labelSelectorFromObject } from '../apimachinery/selectors.js';
 import { findFeasible, fitErrorMessage, type NodeStatus } from './scheduler-cycle.js';
 import { podPriority, withoutPods, type Snapshot } from './scheduler-snapshot.js';
+import type { VolumeListers } from './scheduler-volumes.js';
 
 export interface Candidate {
   node: string;
@@ -46,14 +47,14 @@ export function splitByPdb(pods: KObject[], pdbs: KObject[]): { violating: KObje
 }
 
 /** SelectVictimsOnNode: the fewest lower-priority pods whose removal lets the pod fit, or why there are none. */
-export function selectVictims(pod: KObject, snap: Snapshot, nodeName: string, pdbs: KObject[]): Candidate | NodeStatus {
+export function selectVictims(pod: KObject, snap: Snapshot, nodeName: string, pdbs: KObject[], volumes?: VolumeListers): Candidate | NodeStatus {
   const ni = snap.byName.get(nodeName)!;
   const lower = ni.pods.filter((p) => podPriority(p) < podPriority(pod)).sort(moreImportantFirst);
   if (lower.length === 0) return NO_VICTIMS;
   const gone = new Set(lower.map((p) => p.metadata.uid as string));
   const fitsWithout = () => {
     const s = withoutPods(snap, nodeName, gone);
-    const r = findFeasible(pod, s, [s.byName.get(nodeName)!]);
+    const r = findFeasible(pod, s, [s.byName.get(nodeName)!], volumes);
     return r.feasible.length ? undefined : r.statuses.get(nodeName)!;
   };
   const status = fitsWithout();
@@ -95,7 +96,7 @@ export function pickCandidate(candidates: Candidate[]): Candidate | undefined {
 }
 
 /** The preemption outcome: a node and its victims, or the "preemption: ..." text for the FailedScheduling message. */
-export function preempt(pod: KObject, snap: Snapshot, statuses: Map<string, NodeStatus>, pdbs: KObject[]): Candidate | { message: string } {
+export function preempt(pod: KObject, snap: Snapshot, statuses: Map<string, NodeStatus>, pdbs: KObject[], volumes?: VolumeListers): Candidate | { message: string } {
   if (pod.spec?.preemptionPolicy === 'Never') return { message: 'preemption: not eligible due to preemptionPolicy=Never.' };
   const nominated = snap.byName.get(pod.status?.nominatedNodeName ?? '');
   // a nominated node the filters now rule out for good is no reason to wait
@@ -108,7 +109,7 @@ export function preempt(pod: KObject, snap: Snapshot, statuses: Map<string, Node
       results.set(ni.name, NOT_HELPFUL);
       continue;
     }
-    const r = selectVictims(pod, snap, ni.name, pdbs);
+    const r = selectVictims(pod, snap, ni.name, pdbs, volumes);
     if ('victims' in r) candidates.push(r);
     else results.set(ni.name, r);
   }

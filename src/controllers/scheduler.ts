@@ -107,7 +107,7 @@ export class Scheduler extends QueueController {
       this.unschedulable.set(key, podsCouldHelp);
       if (snap.nodes.length === 0) return this.markUnschedulable(pod, 'no nodes available to schedule pods');
       const fit = fitErrorMessage(snap.nodes.length, statuses.values(), preFilterMessage);
-      const outcome = preempt(pod, snap, statuses, this.pdbs.items());
+      const outcome = preempt(pod, snap, statuses, this.pdbs.items(), this.volumes);
       if ('message' in outcome) return this.markUnschedulable(pod, `${fit} ${outcome.message}`);
       await this.markUnschedulable(pod, fit, outcome.node);
       return this.evict(pod, outcome, snap);

@@ -177,6 +177,20 @@ describe('cluster controllers', () => {
     assert.ok(pod.spec.nodeName);
   });
 
+  test('a ReadWriteOncePod claim serves one pod: a second waits Unschedulable with upstream text until the first is gone', async () => {
+    await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'solo' }, spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '1Gi' } } } });
+    const spec = { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'solo' } }] };
+    await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'first' }, spec });
+    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/first')).json.spec?.nodeName);
+    await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'second' }, spec });
+    const cond = await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/second')).json.status?.conditions?.find((x: { type: string }) => x.type === 'PodScheduled'));
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'Unschedulable', '0/2 nodes are available: 2 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.']);
+    const events = await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=second,reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
+    assert.match(events, /2 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode/);
+    await c.k(['-n', 'vol', 'delete', 'pod', 'first', '--wait=true']);
+    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/second')).json.spec?.nodeName);
+  });
+
   test('a generic ephemeral volume gets its claim owned by the pod, provisioned on the node the scheduler chose', async () => {
     const template = { metadata: { labels: { kind: 'scratch' } }, spec: { storageClassName: 'lazy', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } };
     const created = (await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'eph' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: template } }] } })).json;
