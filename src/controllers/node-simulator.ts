@@ -53,7 +53,8 @@ export function nodeStatus(name: string, index: number, version: string): KObjec
       osImage: 'minikapi simulated node',
       containerRuntimeVersion: 'minikapi://simulated',
       kubeletVersion: version,
-      kubeProxyVersion: version,
+      // a 1.33 kubelet leaves it empty (DisableNodeKubeProxyVersion is on by default)
+      kubeProxyVersion: '',
       operatingSystem: 'linux',
       architecture: process.arch === 'x64' ? 'amd64' : process.arch,
     },

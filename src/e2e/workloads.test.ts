@@ -31,6 +31,9 @@ describe('workloads', () => {
     assert.deepEqual([rows[1]![0], rows[1]![1], rows[1]![2], rows[1]![4], rows[1]![5], rows[1]![6]], ['wl-control-plane', 'Ready', 'control-plane', 'v1.33.1', '172.18.0.2', '<none>']);
     // the TTL controller's annotation, 0 s for a cluster of under 100 nodes
     await until('the ttl annotation', async () => JSON.parse(await c.k(['get', 'node', 'wl-control-plane', '-o', 'json'])).metadata.annotations['node.alpha.kubernetes.io/ttl'] === '0');
+    // a 1.33 kubelet reports its version and leaves the deprecated kube-proxy version empty (still printed: no omitempty)
+    const info = JSON.parse(await c.k(['get', 'node', 'wl-control-plane', '-o', 'json'])).status.nodeInfo;
+    assert.deepEqual([info.kubeletVersion, info.kubeProxyVersion], ['v1.33.1', '']);
     const lease = JSON.parse(await c.k(['get', 'lease', '-n', 'kube-node-lease', 'wl-control-plane', '-o', 'json']));
     assert.equal(lease.spec.holderIdentity, 'wl-control-plane');
     assert.equal(lease.spec.leaseDurationSeconds, 40);
