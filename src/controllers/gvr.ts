@@ -11,6 +11,7 @@ export const CSRS: GVR = { group: 'certificates.k8s.io', version: 'v1', resource
 export const NODES = core('nodes', false);
 export const EVENTS = core('events');
 export const LEASES: GVR = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true };
+export const CSINODES: GVR = { group: 'storage.k8s.io', version: 'v1', resource: 'csinodes', namespaced: false };
 export const REPLICASETS: GVR = { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true };
 export const DEPLOYMENTS: GVR = { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true };
 export const REPLICATIONCONTROLLERS: GVR = { group: '', version: 'v1', resource: 'replicationcontrollers', namespaced: true };

@@ -1,9 +1,10 @@
 // Simulated nodes (kwok-style): the cluster's Nodes exist with the status a kubelet reports — capacity,
-// conditions, addresses, nodeInfo — and renew their Leases in kube-node-lease every 10 seconds.
+// conditions, addresses, nodeInfo — each with the CSINode its kubelet registers, and renew their Leases in
+// kube-node-lease every 10 seconds.
 import { createHash } from 'node:crypto';
 import { cpus, release, totalmem } from 'node:os';
 import type { KObject } from '../client/types.js';
-import { LEASES, NODES } from './gvr.js';
+import { CSINODES, LEASES, NODES } from './gvr.js';
 import type { Controller, ControllerContext } from './runtime/controller.js';
 import { isStatus } from './runtime/queue-controller.js';
 import { EventRecorder } from './event-recorder.js';
@@ -60,6 +61,10 @@ export function nodeStatus(name: string, index: number, version: string): KObjec
     },
   };
 }
+
+const MIGRATED_PLUGINS = 'storage.alpha.kubernetes.io/migrated-plugins';
+// the in-tree volume plugins a 1.33 kubelet hands to CSI drivers (Portworx's migration is on by default since 1.31)
+const MIGRATED = ['aws-ebs', 'azure-disk', 'azure-file', 'cinder', 'gce-pd', 'portworx-volume', 'vsphere-volume'].map((p) => `kubernetes.io/${p}`).join(',');
 
 export class NodeSimulator implements Controller {
   readonly name = 'node-simulator';
@@ -124,9 +129,13 @@ export class NodeSimulator implements Controller {
       // off the not-ready taint TaintNodesByCondition adds), unless stage files may decide its status
       node = await client.create(NODES, '', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: { podCIDR: cidr, podCIDRs: [cidr], providerID: `minikapi://${name}` }, ...(this.stages ? {} : { status }) });
       if (this.stages?.claims(node)) return;
-      if (!this.stages) return void this.startingEvents(node);
+      if (!this.stages) {
+        await this.ensureCSINode(node);
+        return void this.startingEvents(node);
+      }
     }
     if (this.stages?.claims(node)) return;
+    await this.ensureCSINode(node);
     for (let attempt = 0; ; attempt++) {
       try {
         node = await client.update(NODES, '', { ...node, status }, { subresource: 'status' });
@@ -137,6 +146,21 @@ export class NodeSimulator implements Controller {
       }
     }
     void this.startingEvents(node);
+  }
+
+  /** The kubelet's CSINode for its node, owned by the node, with no CSI drivers registered. */
+  private async ensureCSINode(node: KObject): Promise<void> {
+    const name: string = node.metadata.name;
+    try {
+      await this.ctx.client.create(CSINODES, '', {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'CSINode',
+        metadata: { name, annotations: { [MIGRATED_PLUGINS]: MIGRATED }, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid }] },
+        spec: { drivers: null },
+      });
+    } catch (e) {
+      if (!isStatus(e, 409)) throw e;
+    }
   }
 
   /** What a kubelet records as it starts: its node's reference carries the node name as uid, as the kubelet's does. */

@@ -34,6 +34,18 @@ describe('workloads', () => {
     // a 1.33 kubelet reports its version and leaves the deprecated kube-proxy version empty (still printed: no omitempty)
     const info = JSON.parse(await c.k(['get', 'node', 'wl-control-plane', '-o', 'json'])).status.nodeInfo;
     assert.deepEqual([info.kubeletVersion, info.kubeProxyVersion], ['v1.33.1', '']);
+    // the kubelet's CSINode: owned by the node, no CSI drivers, the in-tree plugins it migrates to CSI
+    const node = JSON.parse(await c.k(['get', 'node', 'wl-control-plane', '-o', 'json']));
+    const csinode = await eventually('the CSINode', async () => {
+      const r = await c.kubectl(['get', 'csinode', 'wl-control-plane', '-o', 'json']);
+      return r.code === 0 ? JSON.parse(r.stdout) : undefined;
+    });
+    assert.deepEqual([csinode.metadata.annotations, csinode.metadata.ownerReferences, csinode.spec], [
+      { 'storage.alpha.kubernetes.io/migrated-plugins': 'kubernetes.io/aws-ebs,kubernetes.io/azure-disk,kubernetes.io/azure-file,kubernetes.io/cinder,kubernetes.io/gce-pd,kubernetes.io/portworx-volume,kubernetes.io/vsphere-volume' },
+      [{ apiVersion: 'v1', kind: 'Node', name: 'wl-control-plane', uid: node.metadata.uid }],
+      { drivers: null },
+    ]);
+    assert.deepEqual(table(await c.k(['get', 'csinodes'])).map((r) => r.slice(0, 2)), [['NAME', 'DRIVERS'], ['wl-control-plane', '0']]);
     const lease = JSON.parse(await c.k(['get', 'lease', '-n', 'kube-node-lease', 'wl-control-plane', '-o', 'json']));
     assert.equal(lease.spec.holderIdentity, 'wl-control-plane');
     assert.equal(lease.spec.leaseDurationSeconds, 40);
