@@ -67,9 +67,11 @@ describe('API surface', () => {
   });
 
   test('logs and exec on simulated pods answer a clear 400', async () => {
-    const logs = await c.kubectl(['logs', 'fs-a']);
+    // fs-b was placed on a node whose kubelet has not started it; fs-a is on no node (an empty log, as upstream)
+    const logs = await c.kubectl(['logs', 'fs-b']);
     assert.equal(logs.code, 1);
-    assert.equal(logs.stderr.trim(), 'Error from server (BadRequest): container "fs-a" in pod "fs-a" is waiting to start: ContainerCreating');
+    assert.equal(logs.stderr.trim(), 'Error from server (BadRequest): container "fs-b" in pod "fs-b" is waiting to start: ContainerCreating');
+    assert.deepEqual(await c.kubectl(['logs', 'fs-a']), { code: 0, stdout: '', stderr: '' });
     const exec = await api(c, 'POST', '/api/v1/namespaces/default/pods/fs-a/exec?command=ls&stdout=true');
     assert.equal(exec.status, 400);
     assert.equal(exec.json.message, 'minikapi simulates pods: pod "fs-a" has no running containers, so exec is not possible');

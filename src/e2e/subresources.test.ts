@@ -55,6 +55,21 @@ describe('subresources', () => {
     assert.equal((await api(c, 'PATCH', '/api/v1/namespaces/default/pods/logger/status', status, { 'Content-Type': 'application/merge-patch+json' })).status, 200);
     assert.equal(await c.k(['logs', 'logger', '-c', 'app']), 'minikapi: container "app" (image nginx:1.27) runs simulated on node "node-1"; it writes no output\n');
     assert.equal(await c.k(['logs', 'logger', '-c', 'side', '--timestamps']), '2026-12-04T03:00:00.000000000Z minikapi: container "side" (image busybox) runs simulated on node "node-1"; it writes no output\n');
+    // --previous: the kubelet's refusal while the container never terminated, the earlier run's start once it did
+    const noPrevious = await c.kubectl(['logs', 'logger', '-c', 'app', '--previous']);
+    assert.equal(noPrevious.stderr, 'Error from server (BadRequest): previous terminated container "app" in pod "logger" not found\n');
+    const restarted = { status: { containerStatuses: [
+      { name: 'app', image: 'x', imageID: '', ready: true, restartCount: 1, state: { running: { startedAt: '2026-12-04T03:05:00Z' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: '2026-12-04T03:04:00Z', containerID: 'minikapi://1' } } },
+      { name: 'side', image: 'x', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff' } } },
+    ] } };
+    assert.equal((await api(c, 'PATCH', '/api/v1/namespaces/default/pods/logger/status', restarted, { 'Content-Type': 'application/merge-patch+json' })).status, 200);
+    assert.equal(await c.k(['logs', 'logger', '-c', 'app', '--previous', '--timestamps']), '2026-12-04T03:00:00.000000000Z minikapi: container "app" (image nginx:1.27) runs simulated on node "node-1"; it writes no output\n');
+    const backOff = await c.kubectl(['logs', 'logger', '-c', 'side']);
+    assert.equal(backOff.stderr, 'Error from server (BadRequest): container "side" in pod "logger" is waiting to start: trying and failing to pull image\n');
+    // a pod on no node has no kubelet to ask: an empty log
+    await api(c, 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unplaced' }, spec: { containers: [{ name: 'app', image: 'nginx' }] } });
+    const empty = await c.kubectl(['logs', 'unplaced']);
+    assert.deepEqual([empty.code, empty.stdout, empty.stderr], [0, '', '']);
   });
 
   test('kubectl drain evicts pods through pods/<name>/eviction', async () => {

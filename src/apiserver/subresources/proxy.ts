@@ -29,14 +29,38 @@ function chooseContainer(pod: Record<string, any>, asked: string | undefined): N
   return found;
 }
 
+/** When the container whose log is asked for started, or the kubelet's refusal (validateContainerLogStatus). */
+function containerLogStart(status: Record<string, any>, container: string, pod: string, previous: boolean): string {
+  const state = status.state ?? {};
+  const last = status.lastState?.terminated;
+  if (previous) {
+    if (!last?.containerID) throw badRequest(`previous terminated container "${container}" in pod "${pod}" not found`);
+    return last.startedAt;
+  }
+  if (state.running) return state.running.startedAt;
+  if (state.terminated) {
+    if (state.terminated.containerID) return state.terminated.startedAt;
+    if (last?.containerID) return last.startedAt;
+    throw badRequest(`container "${container}" in pod "${pod}" is terminated`);
+  }
+  if (last) {
+    if (!last.containerID) throw badRequest(`container "${container}" in pod "${pod}" is terminated`);
+    return last.startedAt;
+  }
+  const reason: string = state.waiting?.reason ?? 'ContainerCreating';
+  const why = reason === 'ErrImagePull' ? "image can't be pulled" : reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason;
+  throw badRequest(`container "${container}" in pod "${pod}" is waiting to start: ${why}`);
+}
+
 export async function handlePodStream(c: Context<Env>, _deps: HandlerDeps, pods: Store, ns: string, info: RequestInfo): Promise<Response> {
   const pod = await pods.get(ns, info.name);
   const container = chooseContainer(pod, c.req.query('container'));
   if (info.subresource !== 'log') throw badRequest(`minikapi simulates pods: pod "${info.name}" has no running containers, so ${info.subresource} is not possible`);
-  const statuses: Record<string, any>[] = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-  const state = statuses.find((s) => s.name === container.name)?.state ?? {};
-  const since = state.running?.startedAt ?? state.terminated?.startedAt;
-  if (!since) throw badRequest(`container "${container.name}" in pod "${info.name}" is waiting to start: ${state.waiting?.reason ?? 'ContainerCreating'}`);
+  // a pod on no node yet has no kubelet to ask: an empty log, as upstream's empty location streams
+  if (!pod.spec?.nodeName) return c.body('', 200, { 'Content-Type': 'text/plain' });
+  const statuses: Record<string, any>[] = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+  const status = statuses.find((s) => s.name === container.name) ?? {};
+  const since = containerLogStart(status, container.name, info.name, c.req.query('previous') === 'true');
   // nothing runs: a simulated container says so once, when it started (timestamps=true prefixes it as the kubelet does)
   const line = `minikapi: container "${container.name}" (image ${container.image ?? ''}) runs simulated on node "${pod.spec?.nodeName ?? ''}"; it writes no output`;
   const stamp = c.req.query('timestamps') === 'true' ? `${String(since).replace(/Z$/, '.000000000Z')} ` : '';
