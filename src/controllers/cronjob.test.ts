@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { HttpClient } from '../client/http-client.js';
 import type { KObject } from '../client/types.js';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
+import { eventually } from '../testing/eventually.js';
 import { CronJobController } from './cronjob.js';
 import { CRONJOBS, EVENTS, JOBS } from './gvr.js';
 import { ControllerManager } from './runtime/controller.js';
@@ -38,14 +39,6 @@ class TestCronJobController extends CronJobController {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 describe('cronjob controller (fake clock)', () => {
   let c: TestCluster;
   let client: HttpClient;
@@ -76,7 +69,7 @@ describe('cronjob controller (fake clock)', () => {
     const t = Math.floor(created / 60_000) * 60_000 + minutes * 60_000;
     now = t + 1000;
     ctl.poke(`default/${name}`);
-    await until(`${name} scheduled at +${minutes}m`, async () => (await statusOf(name))?.lastScheduleTime === new Date(t).toISOString().replace('.000Z', 'Z') || (await reasons(name)).includes('JobAlreadyActive'));
+    await eventually(`${name} scheduled at +${minutes}m`, async () => (await statusOf(name))?.lastScheduleTime === new Date(t).toISOString().replace('.000Z', 'Z') || (await reasons(name)).includes('JobAlreadyActive'));
     return t;
   }
   async function finish(jobName: string, type: 'Complete' | 'Failed', at: number): Promise<void> {
@@ -119,7 +112,7 @@ describe('cronjob controller (fake clock)', () => {
     const created = Date.parse(cj.metadata.creationTimestamp);
     await tick('replace', created, 1);
     const t2 = await tick('replace', created, 2);
-    await until('one job left', async () => (await jobsOf('replace')).length === 1);
+    await eventually('one job left', async () => (await jobsOf('replace')).length === 1);
     assert.deepEqual(await jobsOf('replace'), [`replace-${t2 / 60_000}`]);
     assert.deepEqual((await statusOf('replace')).active.map((r: KObject) => r.name), [`replace-${t2 / 60_000}`]);
     assert.ok((await reasons('replace')).includes('SuccessfulDelete'));
@@ -134,7 +127,7 @@ describe('cronjob controller (fake clock)', () => {
     await finish(`hist-${t1 / 60_000}`, 'Complete', t1 + 10_000);
     await finish(`hist-${t2 / 60_000}`, 'Complete', t2 + 10_000);
     await finish(`hist-${t3 / 60_000}`, 'Failed', t3 + 10_000);
-    await until('history trimmed', async () => (await jobsOf('hist')).join() === `hist-${t2 / 60_000}` && !(await statusOf('hist')).active);
+    await eventually('history trimmed', async () => (await jobsOf('hist')).join() === `hist-${t2 / 60_000}` && !(await statusOf('hist')).active);
     assert.equal((await statusOf('hist')).lastSuccessfulTime, new Date(t2 + 10_000).toISOString().replace('.000Z', 'Z'));
     assert.ok((await reasons('hist')).includes('SawCompletedJob'));
   });

@@ -5,18 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawnKubectl, startTestCluster, type TestCluster } from '../testing/harness.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+import { eventually } from '../testing/eventually.js';
 
 const NODES = ['sc-control-plane', 'sc-worker', 'sc-worker2'];
 
@@ -24,14 +13,14 @@ describe('scheduler scoring, topology spread and preemption', () => {
   let c: TestCluster;
   before(async () => {
     c = await startTestCluster({ name: 'sc', controllers: '*', nodes: 3 });
-    await until('three Ready nodes', async () => (await c.k(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}'])).trim().split('\n').filter((s) => s === 'True').length === 3);
+    await eventually('three Ready nodes', async () => (await c.k(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}'])).trim().split('\n').filter((s) => s === 'True').length === 3);
   });
   after(() => c?.cleanup());
 
   const apply = (ns: string, ...objs: object[]) => c.k(['apply', '-n', ns, '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objs }) });
   const pod = (name: string, labels: Record<string, string>, spec: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...spec } });
   const get = async (ns: string, name: string) => JSON.parse(await c.k(['get', 'pod', '-n', ns, name, '-o', 'json']));
-  const nodeOf = (ns: string, name: string) => until(`${name} bound`, async () => (await get(ns, name)).spec.nodeName as string | undefined);
+  const nodeOf = (ns: string, name: string) => eventually(`${name} bound`, async () => (await get(ns, name)).spec.nodeName as string | undefined);
   const events = async (ns: string, name: string, reason: string) => (await c.k(['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${name},reason=${reason}`, '-o', 'json'])).trim();
   const notes = async (ns: string, name: string, reason: string) => (JSON.parse(await events(ns, name, reason)).items as { message: string }[]).map((e) => e.message);
 
@@ -83,15 +72,15 @@ describe('scheduler scoring, topology spread and preemption', () => {
     assert.deepEqual(placed.sort(), ['sc-control-plane', 'sc-worker']);
     await apply('ts', pod('ts-c', { app: 'ts' }, spec));
     const message = "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't match pod topology spread constraints. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.";
-    const cond = await until('PodScheduled=False', async () => ((await get('ts', 'ts-c')).status.conditions ?? []).find((x: { type: string }) => x.type === 'PodScheduled'));
+    const cond = await eventually('PodScheduled=False', async () => ((await get('ts', 'ts-c')).status.conditions ?? []).find((x: { type: string }) => x.type === 'PodScheduled'));
     assert.deepEqual({ status: cond.status, reason: cond.reason, message: cond.message }, { status: 'False', reason: 'Unschedulable', message });
-    assert.deepEqual(await until('FailedScheduling', async () => (await notes('ts', 'ts-c', 'FailedScheduling')).length > 0 && notes('ts', 'ts-c', 'FailedScheduling')), [message]);
+    assert.deepEqual(await eventually('FailedScheduling', async () => (await notes('ts', 'ts-c', 'FailedScheduling')).length > 0 && notes('ts', 'ts-c', 'FailedScheduling')), [message]);
     assert.equal((await get('ts', 'ts-c')).status.phase, 'Pending');
 
     const zoned = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'zoned' } } }] };
     await apply('ts', pod('zoned', { app: 'zoned' }, zoned));
     const missing = "0/3 nodes are available: 3 node(s) didn't match pod topology spread constraints (missing required label). preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
-    assert.deepEqual(await until('FailedScheduling', async () => (await notes('ts', 'zoned', 'FailedScheduling')).length > 0 && notes('ts', 'zoned', 'FailedScheduling')), [missing]);
+    assert.deepEqual(await eventually('FailedScheduling', async () => (await notes('ts', 'zoned', 'FailedScheduling')).length > 0 && notes('ts', 'zoned', 'FailedScheduling')), [missing]);
     await c.k(['delete', 'namespace', 'ts', '--wait=true', '--timeout=60s']);
   });
 

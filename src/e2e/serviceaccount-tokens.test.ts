@@ -10,6 +10,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { startTestCluster, runKubectl, type TestCluster } from '../testing/harness.js';
 import { BIN } from '../testing/cli.js';
 import { api } from '../testing/client.js';
+import { eventually } from '../testing/eventually.js';
 import { boundClaims, signClaims } from '../auth/service-account-claims.js';
 import { ServiceAccountKeys, keyIdFor } from '../auth/service-account-keys.js';
 import { createPublicKey } from 'node:crypto';
@@ -22,16 +23,6 @@ function claimsOf(token: string): Record<string, any> {
 
 function headerOf(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('service-account tokens', () => {
@@ -57,7 +48,7 @@ describe('service-account tokens', () => {
 
   before(async () => {
     c = await startTestCluster();
-    await until('the default service account', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200 ? true : undefined));
+    await eventually('the default service account', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200 ? true : undefined));
   });
   after(() => c?.cleanup());
 
@@ -233,7 +224,7 @@ describe('service-account tokens', () => {
     assert.equal(projected.json.spec.expirationSeconds, 3607);
 
     await c.k(['delete', 'pod', 'worker', '--grace-period=0', '--force']);
-    await until('the pod to be gone', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/pods/worker')).status === 404 ? true : undefined));
+    await eventually('the pod to be gone', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/pods/worker')).status === 404 ? true : undefined));
     assert.equal((await api(withToken(token), 'GET', '/api')).status, 401);
     assert.deepEqual(await review(token), { user: {}, error: '[invalid bearer token, service account token has been invalidated]' });
   });
@@ -254,7 +245,7 @@ describe('service-account tokens', () => {
     await c.k(['apply', '-f', '-'], {
       stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'builder-token', annotations: { 'kubernetes.io/service-account.name': 'builder' } }, type: 'kubernetes.io/service-account-token' }),
     });
-    const secret = await until('the token to be filled in', async () => {
+    const secret = await eventually('the token to be filled in', async () => {
       const s = (await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/builder-token')).json;
       return s.data?.token ? s : undefined;
     });
@@ -278,16 +269,16 @@ describe('service-account tokens', () => {
     assert.equal(who.code, 0, who.stderr);
     assert.deepEqual(JSON.parse(who.stdout), { username: 'system:serviceaccount:default:builder', uid: saUID, groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'] });
     const today = new Date().toISOString().slice(0, 10);
-    await until('the last-used label', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/builder-token')).json.metadata.labels?.['kubernetes.io/legacy-token-last-used'] === today ? true : undefined));
+    await eventually('the last-used label', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/builder-token')).json.metadata.labels?.['kubernetes.io/legacy-token-last-used'] === today ? true : undefined));
     await c.k(['label', 'secret', 'builder-token', 'kubernetes.io/legacy-token-invalid-since=2026-01-01']);
-    await until('the invalid-since label to take effect', async () => ((await api(withToken(token), 'GET', '/api')).status === 401 ? true : undefined));
+    await eventually('the invalid-since label to take effect', async () => ((await api(withToken(token), 'GET', '/api')).status === 401 ? true : undefined));
     assert.deepEqual(await review(token), {
       user: {},
       error:
         "[invalid bearer token, the token in secret default/builder-token for service account default/builder has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of this token]",
     });
     await c.k(['label', 'secret', 'builder-token', 'kubernetes.io/legacy-token-invalid-since-']);
-    await until('the token to work again', async () => ((await api(withToken(token), 'GET', '/api')).status === 200 ? true : undefined));
+    await eventually('the token to work again', async () => ((await api(withToken(token), 'GET', '/api')).status === 200 ? true : undefined));
     await c.k(['delete', 'secret', 'builder-token']);
     assert.equal((await api(withToken(token), 'GET', '/api')).status, 401);
     assert.deepEqual(await review(token), { user: {}, error: '[invalid bearer token, token has been invalidated]' });
@@ -298,9 +289,9 @@ describe('service-account tokens', () => {
     await c.k(['apply', '-f', '-'], {
       stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'lister-token', annotations: { 'kubernetes.io/service-account.name': 'lister' } }, type: 'kubernetes.io/service-account-token' }),
     });
-    await until('the token', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/lister-token')).json.data?.token ? true : undefined));
+    await eventually('the token', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/lister-token')).json.data?.token ? true : undefined));
     await c.k(['delete', 'secret', 'lister-token']);
-    const sa = await until('the reference to go', async () => {
+    const sa = await eventually('the reference to go', async () => {
       const o = (await api(creds(), 'GET', '/api/v1/namespaces/default/serviceaccounts/lister')).json;
       return o.secrets?.length === 1 ? o : undefined;
     });
@@ -311,7 +302,7 @@ describe('service-account tokens', () => {
     await c.k(['apply', '-f', '-'], {
       stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orphan-token', annotations: { 'kubernetes.io/service-account.name': 'nobody' } }, type: 'kubernetes.io/service-account-token' }),
     });
-    await until('the orphan token to be deleted', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/orphan-token')).status === 404 ? true : undefined));
+    await eventually('the orphan token to be deleted', async () => ((await api(creds(), 'GET', '/api/v1/namespaces/default/secrets/orphan-token')).status === 404 ? true : undefined));
   });
 
   test('issuer discovery: the OpenID configuration and the key set, with upstream content types and caching', async () => {

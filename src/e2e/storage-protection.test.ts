@@ -5,15 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestCluster, table, type TestCluster } from '../testing/harness.js';
-
-async function until(what: string, fn: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { eventually } from '../testing/eventually.js';
 
 const claim = (name: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: '', ...extra } });
@@ -62,20 +54,20 @@ describe('storage protection and node taints (API-test controllers)', () => {
     assert.deepEqual(held.metadata.finalizers, ['kubernetes.io/pvc-protection']);
     assert.equal(table(await c.k(['get', 'pvc', 'data']))[1]![1], 'Terminating');
     await c.k(['delete', 'pod', 'user', '--grace-period=0', '--force']);
-    await until('the claim to go', async () => !(await exists(['pvc', 'data'])));
+    await eventually('the claim to go', async () => !(await exists(['pvc', 'data'])));
   });
 
   test('a claim only named by an unscheduled pod is not held', async () => {
     await c.k(['create', '-f', '-'], { stdin: claim('loose') });
     await c.k(['create', '-f', '-'], { stdin: podUsing('pending', 'loose') });
     await c.k(['delete', 'pvc', 'loose', '--wait=false']);
-    await until('the claim to go', async () => !(await exists(['pvc', 'loose'])));
+    await eventually('the claim to go', async () => !(await exists(['pvc', 'loose'])));
   });
 
   test('a claim whose finalizer was taken off gets it back from the controller', async () => {
     await c.k(['create', '-f', '-'], { stdin: claim('bare') });
     await c.k(['patch', 'pvc', 'bare', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
-    await until('the controller to add the finalizer back', async () => JSON.stringify((await json(['pvc', 'bare'])).metadata.finalizers) === '["kubernetes.io/pvc-protection"]');
+    await eventually('the controller to add the finalizer back', async () => JSON.stringify((await json(['pvc', 'bare'])).metadata.finalizers) === '["kubernetes.io/pvc-protection"]');
   });
 
   test('a Bound volume stays Terminating until it is no longer Bound', async () => {
@@ -88,7 +80,7 @@ describe('storage protection and node taints (API-test controllers)', () => {
     assert.deepEqual(held.metadata.finalizers, ['kubernetes.io/pv-protection']);
     assert.equal(table(await c.k(['get', 'pv', 'bound-pv']))[1]![4], 'Terminating');
     await c.k(['patch', 'pv', 'bound-pv', '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Released"}}']);
-    await until('the volume to go', async () => !(await exists(['pv', 'bound-pv'])));
+    await eventually('the volume to go', async () => !(await exists(['pv', 'bound-pv'])));
   });
 });
 
@@ -109,23 +101,23 @@ describe('storage protection with every controller', () => {
   });
 
   test('the simulated node loses its not-ready taint as soon as it is Ready', async () => {
-    await until('the node to be untainted and Ready', async () => (await c.k(['get', 'node', 'prot-control-plane', '-o', 'jsonpath={.spec.taints}{"/"}{.status.conditions[?(@.type=="Ready")].status}'])) === '/True', 10_000);
+    await eventually('the node to be untainted and Ready', async () => (await c.k(['get', 'node', 'prot-control-plane', '-o', 'jsonpath={.spec.taints}{"/"}{.status.conditions[?(@.type=="Ready")].status}'])) === '/True', 10_000);
   });
 
   test('a volume bound to a claim in use is held until the pod and the claim are gone, then the binder releases it and it goes', async () => {
     await c.k(['create', '-f', '-'], { stdin: volume('held-pv') });
     await c.k(['create', '-f', '-'], { stdin: claim('held', { volumeName: 'held-pv' }) });
-    await until('the claim to be Bound', async () => (await c.k(['get', 'pvc', 'held', '-o', 'jsonpath={.status.phase}'])) === 'Bound');
+    await eventually('the claim to be Bound', async () => (await c.k(['get', 'pvc', 'held', '-o', 'jsonpath={.status.phase}'])) === 'Bound');
     await c.k(['create', '-f', '-'], { stdin: podUsing('holder', 'held') });
-    await until('the pod to run', async () => (await c.k(['get', 'pod', 'holder', '-o', 'jsonpath={.status.phase}'])) === 'Running');
+    await eventually('the pod to run', async () => (await c.k(['get', 'pod', 'holder', '-o', 'jsonpath={.status.phase}'])) === 'Running');
     await c.k(['delete', 'pv', 'held-pv', '--wait=false']);
     await c.k(['delete', 'pvc', 'held', '--wait=false']);
     await sleep(700);
     assert.equal(await c.k(['get', 'pv', 'held-pv', '-o', 'jsonpath={.status.phase}{" "}{.metadata.finalizers}']), 'Bound ["kubernetes.io/pv-protection"]');
     assert.equal(await c.k(['get', 'pvc', 'held', '-o', 'jsonpath={.status.phase}{" "}{.metadata.finalizers}']), 'Bound ["kubernetes.io/pvc-protection"]');
     await c.k(['delete', 'pod', 'holder']);
-    await until('the claim to go', async () => !(await exists(['pvc', 'held'])));
-    await until('the volume to go', async () => !(await exists(['pv', 'held-pv'])));
+    await eventually('the claim to go', async () => !(await exists(['pvc', 'held'])));
+    await eventually('the volume to go', async () => !(await exists(['pv', 'held-pv'])));
   });
 });
 
