@@ -3,16 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
-
-async function eventually<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { eventually } from '../testing/eventually.js';
 
 describe('controllers', () => {
   let c: TestCluster;
@@ -23,19 +14,19 @@ describe('controllers', () => {
 
   test('a new namespace gets a default ServiceAccount and kube-root-ca.crt, and gets them back when deleted', async () => {
     await c.k(['create', 'namespace', 'ctl']);
-    await eventually(async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/serviceaccounts/default')).status === 200 ? true : undefined));
-    const cm = await eventually(async () => {
+    await eventually('the default ServiceAccount', async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/serviceaccounts/default')).status === 200 ? true : undefined));
+    const cm = await eventually('kube-root-ca.crt', async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/ctl/configmaps/kube-root-ca.crt');
       return r.status === 200 ? r.json : undefined;
     });
     assert.equal(cm.data['ca.crt'], c.caCertPem);
     assert.equal(cm.metadata.managedFields[0].manager, 'kube-controller-manager');
     await c.k(['delete', '-n', 'ctl', 'serviceaccount/default', 'configmap/kube-root-ca.crt']);
-    await eventually(async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/serviceaccounts/default')).status === 200 ? true : undefined));
-    await eventually(async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/configmaps/kube-root-ca.crt')).status === 200 ? true : undefined));
+    await eventually('the default ServiceAccount back', async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/serviceaccounts/default')).status === 200 ? true : undefined));
+    await eventually('kube-root-ca.crt back', async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/configmaps/kube-root-ca.crt')).status === 200 ? true : undefined));
     // a changed CA bundle is put right
     await c.k(['patch', '-n', 'ctl', 'configmap', 'kube-root-ca.crt', '--type=merge', '-p', '{"data":{"ca.crt":"tampered"}}']);
-    await eventually(async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/configmaps/kube-root-ca.crt')).json.data['ca.crt'] === c.caCertPem ? true : undefined));
+    await eventually('the CA bundle put right', async () => ((await api(c, 'GET', '/api/v1/namespaces/ctl/configmaps/kube-root-ca.crt')).json.data['ca.crt'] === c.caCertPem ? true : undefined));
   });
 
   test('deleting a namespace removes its content, reports progress in conditions and removes the namespace', async () => {
@@ -44,7 +35,7 @@ describe('controllers', () => {
     await c.k(['-n', 'doomed', 'create', 'secret', 'generic', 's', '--from-literal=k=v']);
     await api(c, 'POST', '/api/v1/namespaces/doomed/configmaps', { metadata: { name: 'held', finalizers: ['example.com/hold'] } });
     await c.k(['delete', 'namespace', 'doomed', '--wait=false']);
-    const ns = await eventually(async () => {
+    const ns = await eventually('NamespaceFinalizersRemaining', async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/doomed');
       const conds = r.json.status?.conditions ?? [];
       return conds.some((x: { type: string; status: string }) => x.type === 'NamespaceFinalizersRemaining' && x.status === 'True') ? r.json : undefined;

@@ -8,16 +8,7 @@ import { join } from 'node:path';
 import { startTestCluster, TESTDATA, type TestCluster } from '../testing/harness.js';
 import { BIN } from '../testing/cli.js';
 import { startCluster, StartupError } from '../server/index.js';
-
-async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { eventually } from '../testing/eventually.js';
 
 /** kubectl's table as rows of cells. */
 const rows = (out: string) =>
@@ -46,7 +37,7 @@ describe('failure stages (--stages with a directory of stage files)', () => {
     await c.k(['run', 'crash', '--image=busybox', '--labels=crashloop.stage.minikapi.dev=true']);
     await c.k(['run', 'fine', '--image=nginx']);
     const seen: number[] = [];
-    await eventually(async () => {
+    await eventually('CrashLoopBackOff', async () => {
       const r = rows(await c.k(['get', 'pod', 'crash']));
       assert.deepEqual(r[0], ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
       if (r[1][2] !== 'CrashLoopBackOff') return false;
@@ -69,7 +60,7 @@ describe('failure stages (--stages with a directory of stage files)', () => {
     assert.match(describe, new RegExp(`\\n {2}Warning {2}BackOff +\\S+ \\(x[2-9] over \\S+\\) +kubelet +Back-off restarting failed container crash in pod crash_default\\(${uid}\\)\\n`));
     assert.ok(describe.includes('\n    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    1\n'), describe);
 
-    const waiting = await eventually(async () => {
+    const waiting = await eventually('the container waiting', async () => {
       const p = JSON.parse(await c.k(['get', 'pod', 'crash', '-o', 'json']));
       return p.status.containerStatuses[0].state.waiting ? p : undefined;
     });
@@ -86,7 +77,7 @@ describe('failure stages (--stages with a directory of stage files)', () => {
   test('a pod the ImagePullBackOff stages select alternates ErrImagePull and ImagePullBackOff with the kubelet\'s events', async () => {
     await c.k(['run', 'pull', '--image=nginx:doesnotexist', '--labels=imagepull.stage.minikapi.dev=true']);
     const statuses = new Set<string>();
-    await eventually(async () => {
+    await eventually('the image pull stages', async () => {
       const r = rows(await c.k(['get', 'pod', 'pull']));
       assert.deepEqual(r[1].slice(0, 2), ['pull', '0/1']);
       assert.equal(r[1][3], '0');
@@ -120,14 +111,14 @@ describe('failure stages (--stages with a directory of stage files)', () => {
     await c.k(['annotate', 'node', 'minikapi-worker', 'node-not-ready.stage.minikapi.dev/delay=1s']);
     const labelled = Date.now();
     await c.k(['label', 'node', 'minikapi-worker', 'node-not-ready.stage.minikapi.dev=true']);
-    await eventually(async () => rows(await c.k(['get', 'nodes']))[2][1] === 'NotReady');
+    await eventually('the worker NotReady', async () => rows(await c.k(['get', 'nodes']))[2][1] === 'NotReady');
     assert.ok(Date.now() - labelled >= 900, `NotReady after ${Date.now() - labelled} ms`);
     assert.deepEqual(rows(await c.k(['get', 'nodes'])).map((r) => r.slice(0, 2)), [
       ['NAME', 'STATUS'],
       ['minikapi-control-plane', 'Ready'],
       ['minikapi-worker', 'NotReady'],
     ]);
-    const taints = await eventually(async () => {
+    const taints = await eventually('two not-ready taints', async () => {
       const out = await c.k(['get', 'node', 'minikapi-worker', '-o', 'jsonpath={range .spec.taints[*]}{.key}={.effect}{"\\n"}{end}']);
       return out.trim().split('\n').length === 2 ? out : undefined;
     });
@@ -147,7 +138,7 @@ describe("kwok's default lifecycle as stages", () => {
   after(async () => c?.cleanup());
 
   test('the node is initialised by node-initialize; pods start, Job pods complete and deleted pods go, all by stages', async () => {
-    const node = await eventually(async () => {
+    const node = await eventually('the node Running by node-initialize', async () => {
       const n = JSON.parse(await c.k(['get', 'node', 'minikapi-control-plane', '-o', 'json']));
       return n.status.phase === 'Running' ? n : undefined;
     });
@@ -219,7 +210,7 @@ ${head('release')}  selector:
 
   test('a merge patch of the object, a JSON patch of its status and an added finalizer; on deletion the finalizer goes and the pod with it', async () => {
     await c.k(['run', 'held', '--image=nginx', '--labels=mark=me']);
-    const p = await eventually(async () => {
+    const p = await eventually('the pod Running with its finalizer', async () => {
       const o = JSON.parse(await c.k(['get', 'pod', 'held', '-o', 'json']));
       return o.status.phase === 'Running' && o.metadata.finalizers ? o : undefined;
     });
