@@ -4,16 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api, watch } from '../testing/client.js';
-
-async function eventually<T>(fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { eventually } from '../testing/eventually.js';
 
 /** kubectl's table as rows of cells, the AGE column dropped. */
 const rows = (out: string) =>
@@ -41,7 +32,7 @@ describe('cluster controllers', () => {
     await c.k(['-n', 'web', 'expose', 'deployment', 'web', '--port=8080', '--target-port=80']);
     const ips = await podIPs('web', 'app=web');
     assert.equal(ips.length, 2);
-    const ep = await eventually(async () => {
+    const ep = await eventually('two addresses in Endpoints web', async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/web/endpoints/web');
       return r.status === 200 && (r.json.subsets?.[0]?.addresses ?? []).length === 2 ? r.json : undefined;
     });
@@ -54,7 +45,7 @@ describe('cluster controllers', () => {
     assert.match(a.nodeName, /-control-plane$|-worker$/);
     const got = await c.k(['-n', 'web', 'get', 'endpoints', 'web']);
     assert.deepEqual(rows(got).map((r) => r.slice(0, 2)), [['NAME', 'ENDPOINTS'], ['web', ips.map((ip) => `${ip}:80`).join(',')]]);
-    const slices = await eventually(async () => {
+    const slices = await eventually('one EndpointSlice with two endpoints', async () => {
       const r = await api(c, 'GET', '/apis/discovery.k8s.io/v1/namespaces/web/endpointslices?labelSelector=kubernetes.io/service-name%3Dweb');
       return r.json.items?.length === 1 && r.json.items[0].endpoints?.length === 2 ? r.json.items : undefined;
     });
@@ -69,8 +60,8 @@ describe('cluster controllers', () => {
     assert.deepEqual(rows(sliceTable).map((r) => r.slice(0, 4)), [['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS'], [s.metadata.name, 'IPv4', '80', ips.join(',')]]);
     // scaling down removes the address from both
     await c.k(['-n', 'web', 'scale', 'deployment/web', '--replicas=1']);
-    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/web/endpoints/web')).json.subsets?.[0]?.addresses?.length === 1);
-    await eventually(async () => (await api(c, 'GET', `/apis/discovery.k8s.io/v1/namespaces/web/endpointslices/${s.metadata.name}`)).json.endpoints?.length === 1);
+    await eventually('one address left in Endpoints web', async () => (await api(c, 'GET', '/api/v1/namespaces/web/endpoints/web')).json.subsets?.[0]?.addresses?.length === 1);
+    await eventually('one endpoint left in the slice', async () => (await api(c, 'GET', `/apis/discovery.k8s.io/v1/namespaces/web/endpointslices/${s.metadata.name}`)).json.endpoints?.length === 1);
   });
 
   test('the kubernetes service\'s Endpoints and EndpointSlice name this server, as kube-apiserver\'s reconciler writes them', async () => {
@@ -87,19 +78,19 @@ describe('cluster controllers', () => {
     await c.k(['create', 'namespace', 'hl']);
     await api(c, 'POST', '/api/v1/namespaces/hl/services', { metadata: { name: 'db' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } });
     await api(c, 'POST', '/api/v1/namespaces/hl/services', { metadata: { name: 'ext' }, spec: { ports: [{ port: 80 }] } });
-    const ep = await eventually(async () => {
+    const ep = await eventually('Endpoints db', async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/hl/endpoints/db');
       return r.status === 200 ? r.json : undefined;
     });
     assert.deepEqual(ep.metadata.labels, { 'service.kubernetes.io/headless': '' });
     assert.equal(ep.subsets, undefined);
-    const slice = await eventually(async () => (await api(c, 'GET', '/apis/discovery.k8s.io/v1/namespaces/hl/endpointslices?labelSelector=kubernetes.io/service-name%3Ddb')).json.items?.[0]);
+    const slice = await eventually('the headless EndpointSlice', async () => (await api(c, 'GET', '/apis/discovery.k8s.io/v1/namespaces/hl/endpointslices?labelSelector=kubernetes.io/service-name%3Ddb')).json.items?.[0]);
     assert.equal(slice.metadata.labels['service.kubernetes.io/headless'], '');
     assert.equal(slice.endpoints, null);
     assert.equal((await api(c, 'GET', '/api/v1/namespaces/hl/endpoints/ext')).status, 404);
     // deleting the service deletes its Endpoints
     await c.k(['-n', 'hl', 'delete', 'service', 'db']);
-    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/hl/endpoints/db')).status === 404);
+    await eventually('Endpoints db gone', async () => (await api(c, 'GET', '/api/v1/namespaces/hl/endpoints/db')).status === 404);
   });
 
   test('a claim of the default class is provisioned and bound; deleting it removes the volume', async () => {
@@ -107,7 +98,7 @@ describe('cluster controllers', () => {
     const sc = await c.k(['get', 'storageclass']);
     assert.deepEqual(rows(sc).map((r) => r.slice(0, 5)), [['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION'], ['standard (default)', 'minikapi.dev/hostpath', 'Delete', 'Immediate', 'false']]);
     await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
-    const pvc = await eventually(async () => {
+    const pvc = await eventually('claim data Bound', async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/data');
       return r.json.status?.phase === 'Bound' ? r.json : undefined;
     });
@@ -124,7 +115,7 @@ describe('cluster controllers', () => {
     const got = await c.k(['-n', 'vol', 'get', 'pvc']);
     assert.deepEqual(rows(got).map((r) => r.slice(0, 6)), [['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS'], ['data', 'Bound', pvName, '1Gi', 'RWO', 'standard']]);
     // the PV controller's and the provisioner's events, as kubectl describe pvc shows them
-    const events = await eventually(async () => {
+    const events = await eventually('ProvisioningSucceeded', async () => {
       const out = await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=data', '-o', 'jsonpath={range .items[*]}{.reason}|{.source.component}|{.message}{"\\n"}{end}']);
       return out.includes('ProvisioningSucceeded') ? out : undefined;
     });
@@ -139,7 +130,7 @@ describe('cluster controllers', () => {
     const pvTable = await c.k(['get', 'pv', pvName]);
     assert.deepEqual(rows(pvTable)[1]!.slice(0, 7), [pvName, '1Gi', 'RWO', 'Delete', 'Bound', 'vol/data', 'standard']);
     await c.k(['-n', 'vol', 'delete', 'pvc', 'data']);
-    await eventually(async () => (await api(c, 'GET', `/api/v1/persistentvolumes/${pvName}`)).status === 404);
+    await eventually('the volume deleted', async () => (await api(c, 'GET', `/api/v1/persistentvolumes/${pvName}`)).status === 404);
   });
 
   test('a WaitForFirstConsumer claim waits for a pod, then gets the node the scheduler chose and a volume pinned to it', async () => {
@@ -150,12 +141,12 @@ describe('cluster controllers', () => {
     assert.deepEqual([waiting.status.phase, waiting.spec.volumeName, waiting.metadata.annotations], ['Pending', undefined, undefined]);
     assert.equal(await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=later', '-o', 'jsonpath={.items[*].reason}: {.items[*].message}']), 'WaitForFirstConsumer: waiting for first consumer to be created before binding');
     await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'user' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'later' } }] } });
-    const pvc = await eventually(async () => {
+    const pvc = await eventually('claim later Bound', async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/later');
       return r.json.status?.phase === 'Bound' ? r.json : undefined;
     });
     // the scheduler binds the pod once its claim is bound (VolumeBinding's PreBind)
-    const pod = await eventually(async () => {
+    const pod = await eventually('pod user bound', async () => {
       const p = (await api(c, 'GET', '/api/v1/namespaces/vol/pods/user')).json;
       return p.spec?.nodeName ? p : undefined;
     });
@@ -166,12 +157,12 @@ describe('cluster controllers', () => {
 
   test('a pod whose claim is missing waits Unschedulable with upstream text, and is scheduled once the claim is bound', async () => {
     await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'needs' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'absent' } }] } });
-    const cond = await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json.status?.conditions?.find((x: { type: string }) => x.type === 'PodScheduled'));
+    const cond = await eventually('PodScheduled of pod needs', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json.status?.conditions?.find((x: { type: string }) => x.type === 'PodScheduled'));
     assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'Unschedulable', '0/2 nodes are available: persistentvolumeclaim "absent" not found. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.']);
     const events = await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=needs,reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
     assert.match(events, /persistentvolumeclaim "absent" not found/);
     await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'absent' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
-    const pod = await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json.spec?.nodeName ? (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json : undefined);
+    const pod = await eventually('pod needs bound', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json.spec?.nodeName ? (await api(c, 'GET', '/api/v1/namespaces/vol/pods/needs')).json : undefined);
     const claim = (await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/absent')).json;
     assert.equal(claim.status.phase, 'Bound');
     assert.ok(pod.spec.nodeName);
@@ -181,20 +172,20 @@ describe('cluster controllers', () => {
     await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: 'solo' }, spec: { accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '1Gi' } } } });
     const spec = { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'solo' } }] };
     await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'first' }, spec });
-    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/first')).json.spec?.nodeName);
+    await eventually('pod first bound', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/first')).json.spec?.nodeName);
     await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'second' }, spec });
-    const cond = await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/second')).json.status?.conditions?.find((x: { type: string }) => x.type === 'PodScheduled'));
+    const cond = await eventually('PodScheduled of pod second', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/second')).json.status?.conditions?.find((x: { type: string }) => x.type === 'PodScheduled'));
     assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'Unschedulable', '0/2 nodes are available: 2 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.']);
     const events = await c.k(['-n', 'vol', 'get', 'events', '--field-selector', 'involvedObject.name=second,reason=FailedScheduling', '-o', 'jsonpath={.items[*].message}']);
     assert.match(events, /2 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode/);
     await c.k(['-n', 'vol', 'delete', 'pod', 'first', '--wait=true']);
-    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/second')).json.spec?.nodeName);
+    await eventually('pod second bound', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/second')).json.spec?.nodeName);
   });
 
   test('a generic ephemeral volume gets its claim owned by the pod, provisioned on the node the scheduler chose', async () => {
     const template = { metadata: { labels: { kind: 'scratch' } }, spec: { storageClassName: 'lazy', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } };
     const created = (await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'eph' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: template } }] } })).json;
-    const pod = await eventually(async () => {
+    const pod = await eventually('pod eph bound', async () => {
       const p = (await api(c, 'GET', '/api/v1/namespaces/vol/pods/eph')).json;
       return p.spec?.nodeName ? p : undefined;
     });
@@ -215,12 +206,12 @@ describe('cluster controllers', () => {
     await api(c, 'POST', '/api/v1/persistentvolumes', pvSpec('big', '10Gi', { tier: 'gold' }));
     await api(c, 'POST', '/api/v1/persistentvolumes', pvSpec('small', '2Gi', { tier: 'gold' }));
     await api(c, 'POST', '/api/v1/persistentvolumes', pvSpec('tiny', '1Gi', { tier: 'gold' }));
-    await eventually(async () => (await api(c, 'GET', '/api/v1/persistentvolumes/tiny')).json.status?.phase === 'Available');
+    await eventually('volume tiny Available', async () => (await api(c, 'GET', '/api/v1/persistentvolumes/tiny')).json.status?.phase === 'Available');
     await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', {
       metadata: { name: 'static' },
       spec: { storageClassName: 'manual', accessModes: ['ReadOnlyMany'], selector: { matchLabels: { tier: 'gold' } }, resources: { requests: { storage: '1500Mi' } } },
     });
-    const pvc = await eventually(async () => {
+    const pvc = await eventually('claim static Bound', async () => {
       const r = await api(c, 'GET', '/api/v1/namespaces/vol/persistentvolumeclaims/static');
       return r.json.status?.phase === 'Bound' ? r.json : undefined;
     });
@@ -229,7 +220,7 @@ describe('cluster controllers', () => {
     const pv = (await api(c, 'GET', '/api/v1/persistentvolumes/small')).json;
     assert.equal(pv.metadata.annotations['pv.kubernetes.io/bound-by-controller'], 'yes');
     await c.k(['-n', 'vol', 'delete', 'pvc', 'static']);
-    await eventually(async () => (await api(c, 'GET', '/api/v1/persistentvolumes/small')).json.status?.phase === 'Released');
+    await eventually('volume small Released', async () => (await api(c, 'GET', '/api/v1/persistentvolumes/small')).json.status?.phase === 'Released');
     assert.equal((await api(c, 'GET', '/api/v1/persistentvolumes/big')).json.status.phase, 'Available');
   });
 
@@ -238,7 +229,7 @@ describe('cluster controllers', () => {
     await c.k(['-n', 'pdb', 'create', 'deployment', 'guarded', '--image=nginx', '--replicas=2']);
     await c.k(['-n', 'pdb', 'rollout', 'status', 'deployment/guarded', '--timeout=30s']);
     await c.k(['-n', 'pdb', 'create', 'pdb', 'guard', '--selector=app=guarded', '--min-available=2']);
-    const pdb = await eventually(async () => {
+    const pdb = await eventually('the PDB observed', async () => {
       const r = await api(c, 'GET', '/apis/policy/v1/namespaces/pdb/poddisruptionbudgets/guard');
       return r.json.status?.observedGeneration === 1 ? r.json : undefined;
     });
@@ -260,11 +251,11 @@ describe('cluster controllers', () => {
     await c.k(['uncordon', pod.spec.nodeName]);
     // a looser budget allows one disruption, and the eviction goes through
     await c.k(['-n', 'pdb', 'patch', 'pdb', 'guard', '--type=merge', '-p', '{"spec":{"minAvailable":1}}']);
-    await eventually(async () => (await api(c, 'GET', '/apis/policy/v1/namespaces/pdb/poddisruptionbudgets/guard')).json.status?.disruptionsAllowed === 1);
+    await eventually('one disruption allowed', async () => (await api(c, 'GET', '/apis/policy/v1/namespaces/pdb/poddisruptionbudgets/guard')).json.status?.disruptionsAllowed === 1);
     const ok = await api(c, 'POST', `/api/v1/namespaces/pdb/pods/${pod.metadata.name}/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod.metadata.name, namespace: 'pdb' } });
     assert.equal(ok.status, 201);
     // the replacement pod restores the budget: two healthy, one disruption allowed, the condition True
-    const after = await eventually(async () => {
+    const after = await eventually('two healthy pods', async () => {
       const p = (await api(c, 'GET', '/apis/policy/v1/namespaces/pdb/poddisruptionbudgets/guard')).json;
       return p.status.currentHealthy === 2 && p.status.conditions[0].status === 'True' ? p : undefined;
     });
@@ -297,7 +288,7 @@ describe('cluster controllers', () => {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const st = await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'sick' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'container runtime is down', lastHeartbeatTime: now, lastTransitionTime: now }] } });
     assert.equal(st.status, 201);
-    const tainted = await eventually(async () => {
+    const tainted = await eventually('two not-ready taints', async () => {
       const n = (await api(c, 'GET', '/api/v1/nodes/sick')).json;
       return (n.spec.taints ?? []).length === 2 ? n : undefined;
     });
@@ -325,10 +316,10 @@ describe('cluster controllers', () => {
     assert.equal((await api(c, 'GET', '/api/v1/namespaces/sick/pods/patient')).status, 200);
     // a NoExecute taint nothing tolerates evicts at once; the node turning Ready drops the not-ready taints
     await c.k(['taint', 'node', 'sick', 'example.com/bad=x:NoExecute']);
-    await eventually(async () => (await api(c, 'GET', '/api/v1/namespaces/sick/pods/patient')).status === 404, 5_000);
+    await eventually('pod patient evicted', async () => (await api(c, 'GET', '/api/v1/namespaces/sick/pods/patient')).status === 404, 5_000);
     const cur = (await api(c, 'GET', '/api/v1/nodes/sick')).json;
     await api(c, 'PUT', '/api/v1/nodes/sick/status', { ...cur, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } });
-    const healed = await eventually(async () => {
+    const healed = await eventually('one taint left', async () => {
       const n = (await api(c, 'GET', '/api/v1/nodes/sick')).json;
       return (n.spec.taints ?? []).length === 1 ? n : undefined;
     });
@@ -344,7 +335,7 @@ describe('node lifecycle: master disruption mode', () => {
   after(() => c?.cleanup());
 
   test('when every node is not ready nothing is evicted (no NoExecute taints); a ready node coming back lets the taints in', async () => {
-    await eventually(async () => (await api(c, 'GET', '/api/v1/nodes/solo-control-plane')).status === 200);
+    await eventually('node solo-control-plane', async () => (await api(c, 'GET', '/api/v1/nodes/solo-control-plane')).status === 200);
     const setReady = async (name: string, status: string) => {
       const cur = (await api(c, 'GET', `/api/v1/nodes/${name}`)).json;
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -353,7 +344,7 @@ describe('node lifecycle: master disruption mode', () => {
     };
     const taints = async (name: string) => ((await api(c, 'GET', `/api/v1/nodes/${name}`)).json.spec.taints ?? []).map((t: { key: string; effect: string }) => `${t.key}:${t.effect}`);
     await setReady('solo-control-plane', 'False');
-    const noSchedule = await eventually(async () => {
+    const noSchedule = await eventually('a NoSchedule taint', async () => {
       const t = await taints('solo-control-plane');
       return t.length ? t : undefined;
     });
@@ -361,14 +352,14 @@ describe('node lifecycle: master disruption mode', () => {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const created = await api(c, 'POST', '/api/v1/nodes', { metadata: { name: 'helper' }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] } });
     assert.equal(created.status, 201);
-    const both = await eventually(async () => {
+    const both = await eventually('both taints', async () => {
       const t = await taints('solo-control-plane');
       return t.length === 2 ? t : undefined;
     });
     assert.deepEqual(both, ['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute']);
     // the helper leaves: every zone is fully disrupted again and the NoExecute taint is taken back
     assert.equal((await api(c, 'DELETE', '/api/v1/nodes/helper')).status, 200);
-    await eventually(async () => ((await taints('solo-control-plane')).length === 1 ? true : undefined));
+    await eventually('one taint after the node is back', async () => ((await taints('solo-control-plane')).length === 1 ? true : undefined));
   });
 });
 
