@@ -1,6 +1,7 @@
 // The registry: one Store per served resource, looked up by group/version/resource.
 import type { Backend } from '../storage/backend.js';
 import { Cacher } from '../storage/cacher.js';
+import { StatusError } from '../apimachinery/errors.js';
 import { Store } from './store.js';
 import type { Admission, ResourceDef, StrategyServices } from './types.js';
 import { builtinResources } from './resources/all.js';
@@ -74,6 +75,7 @@ export class Registry {
       allocateNodePort: (p) => this.portAlloc.allocate(p),
       releaseNodePort: (p) => this.portAlloc.release(p),
       priorityClasses: async () => (await this.mustStore('scheduling.k8s.io', 'priorityclasses').list('', {})).items,
+      serviceAccount: (ns, name) => this.mustStore('', 'serviceaccounts').get(ns, name).catch((e) => (e instanceof StatusError && e.code === 404 ? undefined : Promise.reject(e))),
       defaultStorageClass: () => this.defaultStorageClass(),
     };
   }

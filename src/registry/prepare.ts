@@ -31,7 +31,10 @@ export async function prepareCreate(def: ResourceDef, ns: string, obj: KObject, 
   obj.apiVersion = apiVersion;
   obj.kind = def.kind;
   const generated = !meta.name && !!meta.generateName;
-  if (generated) meta.name = meta.generateName + generateNameSuffix();
+  if (generated) {
+    meta.name = meta.generateName + generateNameSuffix();
+    ctx.nameGenerated = true;
+  }
   meta.uid = randomUUID();
   meta.creationTimestamp = nowRFC3339();
   delete meta.resourceVersion;

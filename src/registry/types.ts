@@ -57,6 +57,8 @@ export interface Admission {
 
 export interface StrategyContext extends RequestContext {
   namespace: string;
+  /** On create: the name was generated from metadata.generateName (admission errors name the prefix, as upstream's). */
+  nameGenerated?: boolean;
   /** On update: the subresource written (`status`, …), or empty for the object itself. */
   subresource?: string;
 }
@@ -72,6 +74,8 @@ export interface StrategyServices {
   authorization?: AuthorizationServices;
   /** The PriorityClasses (the Priority admission plugin resolves a pod's class through them). */
   priorityClasses?(): Promise<KObject[]>;
+  /** A ServiceAccount, or undefined when there is none (the ServiceAccount admission plugin looks pods' up). */
+  serviceAccount?(namespace: string, name: string): Promise<KObject | undefined>;
   /** The default StorageClass's name (DefaultStorageClass admission), if any. */
   defaultStorageClass?(): Promise<string | undefined>;
   /** POSTs a ConversionReview to a CRD's webhook clientConfig as admission webhooks are called (set by the server). */

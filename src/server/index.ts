@@ -226,6 +226,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const admissionProblem = admissionPluginsProblem(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
   if (admissionProblem) throw new StartupError(admissionProblem);
   const admissionPlugins = enabledAdmissionPlugins(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
+  // as envtest runs kube-apiserver: with no controller making each namespace's default ServiceAccount, the
+  // ServiceAccount plugin (which refuses pods whose account does not exist) is off unless asked for by name
+  if (!opts.enableAdmissionPlugins?.includes('ServiceAccount') && !enabledControllers(opts.controllers ?? '*', controllerNames()).includes('serviceaccount')) admissionPlugins.delete('ServiceAccount');
   for (const plugin of opts.enableAdmissionPlugins ?? []) if (!IMPLEMENTED_ADMISSION_PLUGINS.has(plugin)) logInfo(0, 'admission', 'Admission plugin is accepted but not carried out by minikapi', { plugin });
   let podSecurityConfig: ReturnType<typeof podSecurityPluginConfig> | undefined;
   let limitedResources: ReturnType<typeof resourceQuotaPluginConfig> = [];

@@ -194,33 +194,83 @@ function defaultPod(obj: KObject): void {
 const SA_MOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** What the ServiceAccount and DefaultTolerationSeconds admission plugins (those enabled) add to a new pod. */
-function admitPod(obj: KObject, plugins: ReadonlySet<string> | undefined): void {
+async function admitPod(obj: KObject, ctx: StrategyContext): Promise<void> {
+  const plugins = ctx.services.admissionPlugins;
   const spec = obj.spec;
   if (plugins && !plugins.has('ServiceAccount')) return admitTolerations(spec, plugins);
-  if (spec.serviceAccountName === undefined && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
-  spec.serviceAccountName ??= 'default';
-  spec.serviceAccount = spec.serviceAccountName;
-  if (spec.automountServiceAccountToken !== false && !(spec.containers ?? []).some((c: KObject) => (c.volumeMounts ?? []).some((m: KObject) => m.mountPath === SA_MOUNT))) {
-    const volName = `kube-api-access-${generateNameSuffix()}`;
-    spec.volumes = [
-      ...(spec.volumes ?? []),
-      {
-        name: volName,
-        projected: {
-          defaultMode: 420,
-          sources: [
-            { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-            { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
-          ],
-        },
-      },
-    ];
-    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-      c.volumeMounts = [...(c.volumeMounts ?? []), { name: volName, readOnly: true, mountPath: SA_MOUNT }];
-    }
+  // a mirror pod (a kubelet's static pod) is not changed, only checked
+  if (obj.metadata?.annotations?.[MIRROR_POD] !== undefined) checkMirrorPod(obj, ctx);
+  else {
+    if (spec.serviceAccountName === undefined && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
+    spec.serviceAccountName ||= 'default';
+    spec.serviceAccount = spec.serviceAccountName;
+    const sa = await lookUpServiceAccount(obj, ctx);
+    if ((spec.automountServiceAccountToken ?? sa?.automountServiceAccountToken) !== false) mountServiceAccountToken(spec);
+    if (sa && !(spec.imagePullSecrets ?? []).length && (sa.imagePullSecrets ?? []).length) spec.imagePullSecrets = sa.imagePullSecrets.map((r: KObject) => ({ name: r.name }));
   }
   admitTolerations(spec, plugins);
+}
+
+const MIRROR_POD = 'kubernetes.io/config.mirror';
+const SA_LOOKUP_ATTEMPTS = 10;
+
+/**
+ * The pod's ServiceAccount, or a 403 as upstream's plugin refuses a pod whose account does not exist; the `default`
+ * account is looked for again for a while (the serviceaccount controller makes it for a new namespace).
+ */
+async function lookUpServiceAccount(pod: KObject, ctx: StrategyContext): Promise<KObject | undefined> {
+  const lookUp = ctx.services.serviceAccount;
+  if (!lookUp) return undefined;
+  const name: string = pod.spec.serviceAccountName;
+  const attempts = name === 'default' ? SA_LOOKUP_ATTEMPTS : 1;
+  const pause = 100 + Math.floor(Math.random() * 100);
+  for (let i = 0; i < attempts; i++) {
+    if (i) await new Promise((r) => setTimeout(r, pause));
+    const sa = await lookUp(ctx.namespace, name);
+    if (sa) return sa;
+  }
+  const shown = ctx.nameGenerated ? pod.metadata.generateName : pod.metadata.name;
+  throw forbidden({ group: '', resource: 'pods' }, shown ?? '', `error looking up service account ${ctx.namespace}/${name}: serviceaccount "${name}" not found`);
+}
+
+/** The projected token volume (kube-api-access-*), mounted in each container that has nothing at the path yet (init containers first). */
+function mountServiceAccountToken(spec: KObject): void {
+  const volName = `kube-api-access-${generateNameSuffix()}`;
+  let needed = false;
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    if ((c.volumeMounts ?? []).some((m: KObject) => m.mountPath === SA_MOUNT)) continue;
+    c.volumeMounts = [...(c.volumeMounts ?? []), { name: volName, readOnly: true, mountPath: SA_MOUNT }];
+    needed = true;
+  }
+  if (!needed) return;
+  spec.volumes = [
+    ...(spec.volumes ?? []),
+    {
+      name: volName,
+      projected: {
+        defaultMode: 420,
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    },
+  ];
+}
+
+/** A mirror pod (a kubelet's static pod) may not use an account, secrets or token projections (upstream's texts). */
+function checkMirrorPod(pod: KObject, ctx: StrategyContext): void {
+  const spec = pod.spec;
+  const refuse = (why: string) => forbidden({ group: '', resource: 'pods' }, (ctx.nameGenerated ? pod.metadata.generateName : pod.metadata.name) ?? '', why);
+  if (spec.serviceAccountName || spec.serviceAccount) throw refuse('a mirror pod may not reference service accounts');
+  const containers: KObject[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+  const usesSecret =
+    (spec.imagePullSecrets ?? []).length > 0 ||
+    containers.some((c) => (c.envFrom ?? []).some((e: KObject) => e.secretRef) || (c.env ?? []).some((e: KObject) => e.valueFrom?.secretKeyRef)) ||
+    (spec.volumes ?? []).some((v: KObject) => v.secret || (v.projected?.sources ?? []).some((src: KObject) => src.secret) || v.csi?.nodePublishSecretRef);
+  if (usesSecret) throw refuse('a mirror pod may not reference secrets');
+  if ((spec.volumes ?? []).some((v: KObject) => (v.projected?.sources ?? []).some((src: KObject) => src.serviceAccountToken))) throw refuse('a mirror pod may not use ServiceAccountToken volume projections');
 }
 
 function admitTolerations(spec: KObject, plugins: ReadonlySet<string> | undefined): void {
@@ -290,7 +340,7 @@ export const pods = defineResource({
   strategy: {
     async prepareForCreate(obj, ctx) {
       defaultPod(obj);
-      admitPod(obj, ctx.services.admissionPlugins);
+      await admitPod(obj, ctx);
       if (ctx.services.admissionPlugins?.has('Priority') ?? true) await admitPodPriority(obj, ctx);
       obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
     },
