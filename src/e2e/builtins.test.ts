@@ -475,7 +475,7 @@ describe('built-in resources of Kubernetes 1.33 through kubectl', () => {
     assert.deepEqual(rows[0], ['NAME', 'AGE', 'REQUEST', 'LIMIT']);
   });
 
-  test('the system priority classes, local APIServices and mandatory flow-control objects exist from the first start', async () => {
+  test('the system priority classes, local APIServices and the flow-control bootstrap configuration exist from the first start', async () => {
     const [pcs, svc, fs, plc, cidr] = await Promise.all([
       c.k(['get', 'priorityclasses', 'system-node-critical', 'system-cluster-critical', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.value},{.preemptionPolicy};{end}']),
       c.k(['get', 'apiservices', 'v1.', 'v1.apps', 'v2.autoscaling', '-o', 'jsonpath={range .items[*]}{.metadata.name}:{.spec.groupPriorityMinimum}/{.spec.versionPriority}:{.status.conditions[0].reason};{end}']),
@@ -485,8 +485,35 @@ describe('built-in resources of Kubernetes 1.33 through kubectl', () => {
     ]);
     assert.equal(pcs, 'system-node-critical=2000001000,PreemptLowerPriority;system-cluster-critical=2000000000,PreemptLowerPriority;');
     assert.equal(svc, 'v1.:18000/1:Local;v1.apps:17800/15:Local;v2.autoscaling:17500/30:Local;');
-    assert.match(fs, /flowschema.flowcontrol.apiserver.k8s.io\/catch-all\nflowschema.flowcontrol.apiserver.k8s.io\/exempt\n/);
-    assert.match(plc, /prioritylevelconfiguration.flowcontrol.apiserver.k8s.io\/catch-all\nprioritylevelconfiguration.flowcontrol.apiserver.k8s.io\/exempt\n/);
+    // v1.33's mandatory and suggested configuration, as `kubectl get` lists it on a new cluster
+    const names = (out: string) => out.trim().split('\n').map((l) => l.split('/')[1]);
+    // (the FlowSchema health-checks and the level workload come from testdata/builtins, applied by an earlier test)
+    assert.deepEqual(names(fs).filter((n) => n !== 'health-checks'), ['catch-all', 'endpoint-controller', 'exempt', 'global-default', 'kube-controller-manager', 'kube-scheduler', 'kube-system-service-accounts', 'probes', 'service-accounts', 'system-leader-election', 'system-node-high', 'system-nodes', 'workload-leader-election']);
+    assert.deepEqual(names(plc).filter((n) => n !== 'workload'), ['catch-all', 'exempt', 'global-default', 'leader-election', 'node-high', 'system', 'workload-high', 'workload-low']);
+    const levels = table(await c.k(['get', 'prioritylevelconfigurations']));
+    assert.deepEqual(levels.filter((r) => r[0] !== 'workload').map((r) => [r[0], r[1], r[2], r[3], r[4], r[5]]), [
+      ['NAME', 'TYPE', 'NOMINALCONCURRENCYSHARES', 'QUEUES', 'HANDSIZE', 'QUEUELENGTHLIMIT'],
+      ['catch-all', 'Limited', '5', '<none>', '<none>', '<none>'],
+      ['exempt', 'Exempt', '<none>', '<none>', '<none>', '<none>'],
+      ['global-default', 'Limited', '20', '128', '6', '50'],
+      ['leader-election', 'Limited', '10', '16', '4', '50'],
+      ['node-high', 'Limited', '40', '64', '6', '50'],
+      ['system', 'Limited', '30', '64', '6', '50'],
+      ['workload-high', 'Limited', '40', '128', '6', '50'],
+      ['workload-low', 'Limited', '100', '128', '6', '50'],
+    ]);
+    const schemas = table(await c.k(['get', 'flowschemas', '--sort-by=.spec.matchingPrecedence']));
+    assert.deepEqual(schemas.map((r) => [r[0], r[1], r[2], r[3]]).slice(0, 6), [
+      ['NAME', 'PRIORITYLEVEL', 'MATCHINGPRECEDENCE', 'DISTINGUISHERMETHOD'],
+      ['exempt', 'exempt', '1', '<none>'],
+      ['probes', 'exempt', '2', '<none>'],
+      ['system-leader-election', 'leader-election', '100', 'ByUser'],
+      ['endpoint-controller', 'workload-high', '150', 'ByUser'],
+      ['workload-leader-election', 'leader-election', '200', 'ByUser'],
+    ]);
+    const probes = JSON.parse(await c.k(['get', 'flowschema', 'probes', '-o', 'json']));
+    assert.deepEqual(probes.spec, { priorityLevelConfiguration: { name: 'exempt' }, matchingPrecedence: 2, rules: [{ subjects: [{ kind: 'Group', group: { name: 'system:unauthenticated' } }, { kind: 'Group', group: { name: 'system:authenticated' } }], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/readyz', '/livez'] }] }] });
+    assert.deepEqual(JSON.parse(await c.k(['get', 'prioritylevelconfiguration', 'exempt', '-o', 'json'])).spec, { type: 'Exempt', exempt: { nominalConcurrencyShares: 0, lendablePercent: 0 } });
     assert.equal(cidr, '["10.96.0.0/12"]');
   });
 

@@ -223,11 +223,11 @@ describe('minikapi status and kubeconfig', () => {
       assert.match(st.out, /^ {2}url: +https:\/\/127\.0\.0\.1:\d+$/m);
       assert.match(st.out, /^ {2}ready: +ok$/m);
       // 4 namespaces with a default ServiceAccount and kube-root-ca.crt each, the kubernetes service with its Endpoints, EndpointSlice and
-      // ServiceCIDR, 2 system priority classes, 22 APIServices (21 local, metrics.k8s.io), 4 mandatory flow-control objects, the
+      // ServiceCIDR, 2 system priority classes, 22 APIServices (21 local, metrics.k8s.io), 21 flow-control objects (8 priority levels, 13 flow schemas), the
       // kube-controller-manager Lease, the bootstrap RBAC policy (66 cluster roles, 47 cluster role
       // bindings, 7 roles, 7 role bindings), the default StorageClass and the 28 kube-system service accounts
       // the controllers run as; no simulated node (--nodes 0)
-      assert.match(st.out, /^ {2}objects: +201$/m);
+      assert.match(st.out, /^ {2}objects: +218$/m);
       const kc = await new Promise<string>((resolve) => {
         const c = spawn(process.execPath, [BIN, 'kubeconfig', '--name', 'st', '--data-dir', dir]);
         let out = '';

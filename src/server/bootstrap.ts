@@ -1,12 +1,12 @@
 // Objects every cluster has from its first start: the four system namespaces, the `kubernetes` service and
-// ServiceCIDR, the system priority classes, the default StorageClass `standard`, the local APIServices and the mandatory flow-control objects;
+// ServiceCIDR, the system priority classes, the default StorageClass `standard`, the local APIServices and the flow-control objects (mandatory and suggested);
 // once serving, the `kubernetes` service's Endpoints and EndpointSlice naming this server (kube-apiserver's endpoint reconciler).
 import { networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import { StatusError } from '../apimachinery/errors.js';
 import type { Registry } from '../registry/index.js';
 import { localAPIServices } from '../registry/resources/apiregistration.js';
-import { mandatoryFlowControl } from '../registry/resources/flowcontrol.js';
+import { bootstrapFlowControl } from '../registry/resources/flowcontrol-bootstrap.js';
 import { SYSTEM_PRIORITY_CLASSES } from '../registry/resources/policy-scheduling.js';
 import type { KObject } from '../registry/types.js';
 import { HOSTPATH_PROVISIONER } from '../controllers/persistentvolume-binder.js';
@@ -34,7 +34,7 @@ export async function bootstrap(registry: Registry): Promise<void> {
   await each('', 'namespaces', ['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })));
   const gvs = new Map<string, { group: string; version: string }>();
   for (const d of registry.defs) gvs.set(`${d.group}/${d.version}`, { group: d.group, version: d.version });
-  const fc = mandatoryFlowControl();
+  const fc = bootstrapFlowControl();
   await Promise.all([
     (async () => {
       await ensure(registry, '', 'services', 'default', {

@@ -153,45 +153,4 @@ export const prioritylevelconfigurations = defineResource({
   },
 });
 
-const AUTOUPDATE = { 'apf.kubernetes.io/autoupdate-spec': 'true' };
-const everything = {
-  resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], clusterScope: true, namespaces: ['*'] }],
-  nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-};
-
-/** Upstream's mandatory configuration objects (exempt and catch-all), created on first start. */
-export function mandatoryFlowControl(): { plcs: KObject[]; flowSchemas: KObject[] } {
-  const meta = (name: string) => ({ name, annotations: { ...AUTOUPDATE } });
-  return {
-    plcs: [
-      { apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'PriorityLevelConfiguration', metadata: meta('exempt'), spec: { type: 'Exempt', exempt: {} } },
-      {
-        apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
-        kind: 'PriorityLevelConfiguration',
-        metadata: meta('catch-all'),
-        spec: { type: 'Limited', limited: { nominalConcurrencyShares: 5, lendablePercent: 0, limitResponse: { type: 'Reject' } } },
-      },
-    ],
-    flowSchemas: [
-      {
-        apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
-        kind: 'FlowSchema',
-        metadata: meta('exempt'),
-        spec: { matchingPrecedence: 1, priorityLevelConfiguration: { name: 'exempt' }, rules: [{ subjects: [{ kind: 'Group', group: { name: 'system:masters' } }], ...everything }] },
-      },
-      {
-        apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
-        kind: 'FlowSchema',
-        metadata: meta('catch-all'),
-        spec: {
-          matchingPrecedence: 10000,
-          priorityLevelConfiguration: { name: 'catch-all' },
-          distinguisherMethod: { type: 'ByUser' },
-          rules: [{ subjects: [{ kind: 'Group', group: { name: 'system:unauthenticated' } }, { kind: 'Group', group: { name: 'system:authenticated' } }], ...everything }],
-        },
-      },
-    ],
-  };
-}
-
 export const flowcontrolResources: ResourceDef[] = [flowschemas, prioritylevelconfigurations];
