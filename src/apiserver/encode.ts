@@ -140,8 +140,8 @@ export function send(c: Context<Env>, status: number, body: KObject | Buffer, ta
     return c.body(yaml().stringify(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), status as 200, headers);
   }
   headers['Content-Type'] = 'application/json';
-  // Go's encoder ends every document with a newline
-  if (Buffer.isBuffer(body)) return c.body(Buffer.concat([body, NEWLINE]) as Uint8Array<ArrayBuffer>, status as 200, headers);
+  // Go's encoder ends every document with a newline (JSON itself never ends with one: a body that does has it already)
+  if (Buffer.isBuffer(body)) return c.body((body[body.length - 1] === 0x0a ? body : Buffer.concat([body, NEWLINE])) as Uint8Array<ArrayBuffer>, status as 200, headers);
   return c.body(toJSON(body) + '\n', status as 200, headers);
 }
 

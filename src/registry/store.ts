@@ -168,14 +168,14 @@ export class Store {
     return item && this.typed ? withoutTypeMeta(out, this.def.kind, this.apiVersion) : out;
   }
 
-  /** The JSON the API prints for an object this store returned (from the write itself when it wrote it). */
+  /** The JSON the API prints for an object this store returned (from the write itself when it wrote it, then newline-terminated as a response body). */
   printed(obj: KObject): Buffer {
     return this.written.get(obj) ?? Buffer.from(goJSON(obj));
   }
 
   private remember(obj: KObject, kv: KeyValue): void {
     if (this.def.convert) return;
-    const json = withResourceVersion(kv.value, kv.modRevision, this.typed);
+    const json = withResourceVersion(kv.value, kv.modRevision, this.typed, true);
     if (json) this.written.set(obj, json);
   }
 

@@ -73,9 +73,9 @@ function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean
   return { at: i, first };
 }
 
-/** The stored bytes with metadata.resourceVersion put back. */
-export function withResourceVersion(stored: Buffer, rv: number, typed: boolean): Buffer | undefined {
-  return spliced(stored, rv, typed, 0);
+/** The stored bytes with metadata.resourceVersion put back; `newline`: ending as a response body does. */
+export function withResourceVersion(stored: Buffer, rv: number, typed: boolean, newline = false): Buffer | undefined {
+  return spliced(stored, rv, typed, 0, newline);
 }
 
 /** What a typed object's JSON starts with: `{"kind":...,"apiVersion":...` (list items print without it). */
@@ -143,19 +143,20 @@ export function listBody(head: Buffer, items: Buffer[], tail: Buffer): Buffer[] 
 }
 
 /** stored with the resourceVersion field inserted; with skip > 0, the bytes after `{` up to skip (and its comma) left out. */
-function spliced(stored: Buffer, rv: number, typed: boolean, skip: number): Buffer | undefined {
+function spliced(stored: Buffer, rv: number, typed: boolean, skip: number, newline = false): Buffer | undefined {
   const p = insertionPoint(stored, typed);
   if (!p) return undefined;
   const closing = stored[p.at] === 0x7d;
   const field = `${p.first ? '' : closing ? ',' : ''}"resourceVersion":"${rv}"${closing ? '' : ','}`;
   const from = skip ? skip + 1 : 0;
-  const size = (skip ? 1 : 0) + p.at - from + field.length + stored.length - p.at;
+  const size = (skip ? 1 : 0) + p.at - from + field.length + stored.length - p.at + (newline ? 1 : 0);
   const out = skip ? listItemBuffer(size) : Buffer.allocUnsafe(size);
   let o = 0;
   if (skip) out[o++] = 0x7b;
   o += stored.copy(out, o, from, p.at);
   o += out.write(field, o, 'latin1');
-  stored.copy(out, o, p.at);
+  o += stored.copy(out, o, p.at);
+  if (newline) out[o] = 0x0a;
   return out;
 }
 

@@ -3,9 +3,14 @@
 /** Row 0 holds the compact revision (prev_revision) and how far compaction has cleaned (create_revision). */
 export const COMPACT_KEY = 'compact_rev_key';
 
+// id is a plain rowid (max + 1): compaction only drops rows superseded by a later row of the same key, so the
+// highest id is never deleted and ids stay monotonic without AUTOINCREMENT's sqlite_sequence row. Files made
+// before kept AUTOINCREMENT and UNIQUE (name, prev_revision); they open and work as they are.
+// No unique index: every write runs in an IMMEDIATE transaction that reads the key's latest row first, so
+// two writers (processes sharing the file too) never insert successors of the same row.
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kine (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   created INTEGER NOT NULL,
   deleted INTEGER NOT NULL,
@@ -13,8 +18,7 @@ CREATE TABLE IF NOT EXISTS kine (
   prev_revision INTEGER NOT NULL,
   lease INTEGER NOT NULL DEFAULT 0,
   value BLOB,
-  old_value BLOB,
-  UNIQUE (name, prev_revision)
+  old_value BLOB
 );
 CREATE INDEX IF NOT EXISTS kine_name_id_deleted ON kine (name, id, deleted);
 INSERT OR IGNORE INTO kine (id, name, created, deleted, create_revision, prev_revision)
@@ -25,8 +29,12 @@ INSERT OR IGNORE INTO kine (id, name, created, deleted, create_revision, prev_re
 // old_value stays NULL: an update's previous value is read through prev_revision, which compaction
 // keeps for every row above the compact revision.
 
+/** True when kine was made with AUTOINCREMENT (its head then lives in sqlite_sequence). */
+export const IS_LEGACY = `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'kine' AND sql LIKE '%AUTOINCREMENT%'`;
+export const LEGACY_HEAD = `SELECT seq FROM sqlite_sequence WHERE name = 'kine'`;
+
 export const SQL = {
-  head: `SELECT seq FROM sqlite_sequence WHERE name = 'kine'`,
+  head: `SELECT max(id) FROM kine`,
   compactState: `SELECT prev_revision AS compact, create_revision AS cursor FROM kine WHERE id = 0`,
   setCompact: `UPDATE kine SET prev_revision = ? WHERE id = 0`,
   setCursor: `UPDATE kine SET create_revision = ? WHERE id = 0`,

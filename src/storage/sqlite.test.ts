@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { CompactedError, type WatchEvent } from './backend.js';
 import { backendConformance, collect, summary } from './conformance.js';
 import { openBackend } from './index.js';
@@ -248,6 +249,60 @@ describe('sqlite backend', () => {
       assert.equal((await be.list('/k/', { limit: 1 })).items[0]!.value.toString(), 'y');
     } finally {
       await be.close();
+    }
+  });
+
+  test('a file written with the earlier schema (AUTOINCREMENT, unique index) opens and goes on from its head', async () => {
+    const path = newPath();
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec(`CREATE TABLE kine (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, created INTEGER NOT NULL,
+        deleted INTEGER NOT NULL, create_revision INTEGER NOT NULL, prev_revision INTEGER NOT NULL,
+        lease INTEGER NOT NULL DEFAULT 0, value BLOB, old_value BLOB, UNIQUE (name, prev_revision));
+      CREATE INDEX kine_name_id_deleted ON kine (name, id, deleted);
+      INSERT INTO kine (id, name, created, deleted, create_revision, prev_revision) VALUES (0, 'compact_rev_key', 0, 0, 0, 0);
+      INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value) VALUES ('/k/a', 1, 0, 0, 0, x'31');
+      INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value) VALUES ('/k/b', 1, 0, 0, 0, x'31');
+      INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value) VALUES ('/k/b', 0, 1, 2, 2, x'31');
+      INSERT INTO kine (name, created, deleted, create_revision, prev_revision, value) VALUES ('/k/x', 1, 0, 0, 0, x'31');
+      DELETE FROM kine WHERE id = 4;`);
+    old.close();
+    // its head is sqlite_sequence's 4, not the highest id left (3)
+    const be = new SqliteBackend({ path });
+    try {
+      assert.equal(await be.currentRevision(), 4);
+      assert.deepEqual(await be.get('/k/a'), { key: '/k/a', value: b('1'), createRevision: 1, modRevision: 1 });
+      assert.equal(await be.get('/k/b'), undefined);
+      assert.equal((await be.update('/k/a', b('2'), 1)).modRevision, 5);
+      assert.equal((await be.create('/k/b', b('3'))).modRevision, 6);
+      assert.equal(await be.compact(6), 3);
+      assert.equal(await be.currentRevision(), 6);
+    } finally {
+      await be.close();
+    }
+    const again = new SqliteBackend({ path });
+    try {
+      assert.equal((await again.create('/k/c', b('1'))).modRevision, 7);
+    } finally {
+      await again.close();
+    }
+  });
+
+  test('ids stay monotonic without AUTOINCREMENT: the newest row survives compaction, also when it is a deletion', async () => {
+    const path = newPath();
+    const be = new SqliteBackend({ path });
+    await be.create('/k/a', b('1'));
+    await be.delete('/k/a');
+    await be.create('/k/b', b('1'));
+    const gone = await be.delete('/k/b');
+    assert.equal(await be.compact(gone.modRevision), 2);
+    await be.close();
+    const again = new SqliteBackend({ path });
+    try {
+      assert.equal(await again.currentRevision(), gone.modRevision);
+      assert.equal((await again.create('/k/a', b('2'))).modRevision, gone.modRevision + 1);
+    } finally {
+      await again.close();
     }
   });
 

@@ -16,7 +16,7 @@ import {
   type Watcher,
 } from './backend.js';
 import { listRange, prefixEnd, type KeyMatch } from './key-range.js';
-import { COMPACT_KEY, SCHEMA, SQL } from './sqlite-sql.js';
+import { COMPACT_KEY, IS_LEGACY, LEGACY_HEAD, SCHEMA, SQL } from './sqlite-sql.js';
 import { WatchHub, type LogReader } from './watch-hub.js';
 
 export interface SqliteBackendOptions {
@@ -198,7 +198,9 @@ export class SqliteBackend implements Backend {
     if (opts.checkIntegrity !== false) checkIntegrity(db, opts.path);
     let head: number;
     try {
-      this.s = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as typeof this.s;
+      const legacy = (db.prepare(IS_LEGACY).pluck().get() as number) > 0;
+      const sql: Record<keyof typeof SQL, string> = legacy ? { ...SQL, head: LEGACY_HEAD } : SQL;
+      this.s = Object.fromEntries(Object.entries(sql).map(([k, text]) => [k, db.prepare(text)])) as typeof this.s;
       this.s.head.pluck();
       this.s.count.pluck();
       head = this.head();

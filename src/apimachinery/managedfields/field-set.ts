@@ -182,16 +182,18 @@ export class FieldSet {
 
   private emit(includeSelf: boolean): FieldsV1 {
     const out: FieldsV1 = {};
-    const hasContent = this.members.size > 0 || [...this.children.values()].some((n) => !n.set.empty());
-    if (includeSelf && hasContent) out['.'] = {};
-    const entries: { pe: PathElement; member: boolean; child?: FieldSet }[] = [];
-    for (const [k, pe] of this.members) entries.push({ pe, member: true, child: this.children.get(k)?.set });
-    for (const [k, n] of this.children) if (!this.members.has(k)) entries.push({ pe: n.pe, member: false, child: n.set });
-    entries.sort((a, b) => comparePE(a.pe, b.pe));
+    const members = this.members;
+    const children = this.children;
+    if (includeSelf && !this.empty()) out['.'] = {};
+    // the maps' keys are the serialized path elements: printed as they are, not serialized again
+    const entries: { k: string; pe: PathElement; member: boolean; child?: FieldSet }[] = [];
+    for (const [k, pe] of members) entries.push({ k, pe, member: true, child: children.get(k)?.set });
+    for (const [k, n] of children) if (!members.has(k)) entries.push({ k, pe: n.pe, member: false, child: n.set });
+    if (entries.length > 1) entries.sort((a, b) => comparePE(a.pe, b.pe));
     for (const e of entries) {
       const childEmpty = !e.child || e.child.empty();
       if (!e.member && childEmpty) continue;
-      out[serializePE(e.pe)] = childEmpty ? {} : e.child!.emit(e.member);
+      out[e.k] = childEmpty ? {} : e.child!.emit(e.member);
     }
     return out;
   }

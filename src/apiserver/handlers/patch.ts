@@ -53,8 +53,10 @@ export async function handlePatch(c: Context<Env>, deps: HandlerDeps, def: Resou
     const typeErr = typeMismatch(patched, def.group, def.version, def.kind);
     if (typeErr) throw patchDecodeError(JSON.stringify(patched), typeErr);
     if (opts.validation !== 'Ignore') {
-      const before = new Set(unknownOf(def, cur));
-      const errs = [...patchDocumentErrors(ct, text, patch), ...unknownOf(def, patched).filter((u) => !before.has(u)).map((u) => `unknown field "${u}"`)];
+      // the stored object's own unknown fields are not the patch's doing (walked only when the result has any)
+      const after = unknownOf(def, patched);
+      const before = after.length ? new Set(unknownOf(def, cur)) : undefined;
+      const errs = [...patchDocumentErrors(ct, text, patch), ...after.filter((u) => !before!.has(u)).map((u) => `unknown field "${u}"`)];
       if (errs.length && opts.validation === 'Strict') throw strictPatchError(ct === SMP ? goValue(patch) : JSON.stringify(patched), errs);
       warnings = errs;
     }
