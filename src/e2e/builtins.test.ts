@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestCluster, table, TESTDATA, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
+import { eventually } from '../testing/eventually.js';
 
 const DIR = join(TESTDATA, 'builtins');
 const INVALID = join(DIR, 'invalid');
@@ -449,6 +450,13 @@ describe('built-in resources of Kubernetes 1.33 through kubectl', () => {
         assert.deepEqual(got, want, kindName(o));
         continue;
       }
+      if (o.kind === 'FlowSchema') {
+        // the API server's flow-control configuration consumer writes its Dangling condition
+        assertSubset(got.status, { conditions: [{ type: 'Dangling', status: 'False', reason: 'Found', message: 'This FlowSchema references the PriorityLevelConfiguration object named "workload" and it exists', lastTransitionTime: isTime }] }, 'flowschema status');
+        const want = stripServerFields(o);
+        assert.deepEqual({ ...got, status: want.status }, want, kindName(o));
+        continue;
+      }
       assert.deepEqual(got, stripServerFields(o), kindName(o));
     }
   });
@@ -515,6 +523,22 @@ describe('built-in resources of Kubernetes 1.33 through kubectl', () => {
     assert.deepEqual(probes.spec, { priorityLevelConfiguration: { name: 'exempt' }, matchingPrecedence: 2, rules: [{ subjects: [{ kind: 'Group', group: { name: 'system:unauthenticated' } }, { kind: 'Group', group: { name: 'system:authenticated' } }], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/healthz', '/readyz', '/livez'] }] }] });
     assert.deepEqual(JSON.parse(await c.k(['get', 'prioritylevelconfiguration', 'exempt', '-o', 'json'])).spec, { type: 'Exempt', exempt: { nominalConcurrencyShares: 0, lendablePercent: 0 } });
     assert.equal(cidr, '["10.96.0.0/12"]');
+  });
+
+  test("each FlowSchema's Dangling condition says whether its priority level exists (MISSINGPL), kept up as levels come and go", async () => {
+    const missing = async () => new Map(table(await c.k(['get', 'flowschemas'])).slice(1).map((r) => [r[0], r[5]]));
+    await eventually('MISSINGPL False everywhere', async () => [...(await missing()).values()].every((v) => v === 'False'));
+    const rule = { subjects: [{ kind: 'User', user: { name: 'alice' } }], nonResourceRules: [{ verbs: ['get'], nonResourceURLs: ['/version'] }] };
+    await api(c, 'POST', '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas', { metadata: { name: 'orphan' }, spec: { priorityLevelConfiguration: { name: 'nowhere' }, matchingPrecedence: 5000, rules: [rule] } });
+    const cond = await eventually('the Dangling condition', async () => (await api(c, 'GET', '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/orphan')).json.status?.conditions?.[0]);
+    assert.deepEqual([cond.type, cond.status, cond.reason, cond.message], ['Dangling', 'True', 'NotFound', 'This FlowSchema references the PriorityLevelConfiguration object named "nowhere" but there is no such object']);
+    assert.equal((await missing()).get('orphan'), 'True');
+    const managers = (await api(c, 'GET', '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/orphan')).json.metadata.managedFields.map((m: { manager: string; operation: string; subresource?: string }) => `${m.manager}/${m.operation}/${m.subresource ?? ''}`);
+    assert.ok(managers.includes('api-priority-and-fairness-config-consumer-v1/Apply/status'), managers.join(' '));
+    await api(c, 'POST', '/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations', { metadata: { name: 'nowhere' }, spec: { type: 'Limited', limited: { nominalConcurrencyShares: 1, limitResponse: { type: 'Reject' } } } });
+    await eventually('MISSINGPL False once the level exists', async () => (await missing()).get('orphan') === 'False');
+    const found = (await api(c, 'GET', '/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas/orphan')).json.status.conditions;
+    assert.deepEqual(found.map((x: { reason: string; message: string }) => [x.reason, x.message]), [['Found', 'This FlowSchema references the PriorityLevelConfiguration object named "nowhere" and it exists']]);
   });
 
   test('a HorizontalPodAutoscaler is one object served as autoscaling/v2 and autoscaling/v1', async () => {

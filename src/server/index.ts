@@ -33,6 +33,7 @@ import { ValidatingAdmissionPolicyStatusController } from '../controllers/valida
 import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthenticator } from '../auth/authenticators.js';
 import { AlwaysAllowAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import { RBACAuthorizer } from '../auth/rbac-authorizer.js';
+import { APFConfigConsumer } from './apf-config-consumer.js';
 import { reconcileBootstrapPolicy } from '../auth/bootstrap-policy.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
@@ -477,7 +478,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
-  await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
+  const loopbackClient = new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
+  await rbac.start(loopbackClient, (e) => logError('rbac', 'informer failed, will retry', e));
+  const apfConfig = new APFConfigConsumer(loopbackClient, (e) => logError('apf', 'flow-control configuration consumer failed, will retry', e));
+  apfConfig.start();
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler });
   healthChecks.push(...controllers.healthChecks());
   await controllers.start();
@@ -497,6 +501,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       await controllers.stop();
       shutdown.abort();
       rbac.stop();
+      apfConfig.stop();
       crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
