@@ -168,6 +168,7 @@ program
         maxMutatingRequestsInFlight: o.maxMutatingRequestsInflight,
         requestTimeoutMs: o.requestTimeout,
         controllers: o.controllers,
+        controllersInBackground: true,
         enableAdmissionPlugins: o.enableAdmissionPlugins,
         disableAdmissionPlugins: o.disableAdmissionPlugins,
         admissionControlConfigFile: o.admissionControlConfigFile,

@@ -141,6 +141,11 @@ export interface ClusterOptions {
   admissionControlConfigFile?: string;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
+  /**
+   * Resolve once the API server is ready, the controllers still winning their lease and syncing their informers
+   * (upstream they are another process: kube-apiserver's /readyz does not wait for them). The command line sets it.
+   */
+  controllersInBackground?: boolean;
   /** The HPA controller's --horizontal-pod-autoscaler-* settings (sync period, downscale stabilization, ...). */
   horizontalPodAutoscaler?: HPAOptions;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
@@ -477,7 +482,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler });
   healthChecks.push(...controllers.healthChecks());
-  await controllers.start();
+  const controllersStarted = controllers.start();
+  if (opts.controllersInBackground) controllersStarted.catch((e) => logError('controllermanager', 'controllers failed to start', e));
+  else await controllersStarted;
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
@@ -491,6 +498,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const stop = () =>
     (stopped ??= (async () => {
       ready = false;
+      // a start still under way finishes first: the elector's stop needs its loop
+      await controllersStarted.catch(() => {});
       await controllers.stop();
       shutdown.abort();
       rbac.stop();
@@ -614,7 +623,12 @@ function startControllers(fetch: (req: Request) => Response | Promise<Response>,
   const anonymous = all.filter((n) => !controllerIdentity(n));
   if (anonymous.length) throw new Error(`controllers without an identity in CONTROLLER_IDENTITIES (src/controllers/runtime/identities.ts): ${anonymous.join(', ')}`);
   const enabled = new Set(enabledControllers(spec, all));
-  const builder = new ControllerClients(async (req) => fetch(req), tokens);
+  // through the event loop, as kube-controller-manager's requests come over the network: a client's request is
+  // served between a controller's, not after a whole start-up sync of them
+  const builder = new ControllerClients(async (req) => {
+    await new Promise((r) => setImmediate(r));
+    return fetch(req);
+  }, tokens);
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
   return new ElectedControllerManager({
     client: builder.root('shared-informers'),
