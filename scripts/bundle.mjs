@@ -77,7 +77,7 @@ function tscStamp() {
 
 rmSync(OUT, { recursive: true, force: true });
 const stamp = tscStamp();
-await build({
+const result = await build({
   entryPoints: [join(DIST, 'cli', 'main.js')],
   outdir: OUT,
   bundle: true,
@@ -91,6 +91,8 @@ await build({
   banner: { js: "import { createRequire as __minikapiCreateRequire } from 'node:module'; const require = __minikapiCreateRequire(import.meta.url);" },
   plugins: [ownLocation, commonJSNamespaces],
   logLevel: 'warning',
+  metafile: process.argv.includes('--metafile'),
 });
 writeFileSync(join(OUT, 'built-from'), stamp + '\n');
+if (result.metafile) writeFileSync(join(DIST, 'bundle-meta.json'), JSON.stringify(result.metafile));
 if (process.argv.includes('--verbose')) process.stdout.write(`bundle: ${pathToFileURL(OUT).href} from tsc build ${stamp}\n`);

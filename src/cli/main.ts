@@ -1,6 +1,6 @@
 // The `minikapi` command line: up, kubeconfig, status (and, from their own files: down, list, delete, snapshot, history).
 // first: it holds the young generation small while the modules load and the server starts
-import { releaseYoungGeneration } from './young-generation.js';
+import { releaseYoungGenerationAfter } from './young-generation.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureLog, type LogFormat } from '../log/index.js';
 import { readFileSync, existsSync } from 'node:fs';
@@ -180,8 +180,8 @@ program
       if (e instanceof StartupError || e instanceof StorageError) fail((e as Error).message);
       fail(`failed to start: ${(e as Error).message}`);
     }
-    releaseYoungGeneration();
     const c = cluster!;
+    void releaseYoungGenerationAfter(c.controllersStarted, () => c.controllers.idle());
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
     out(`try: kubectl get ns   (context "${c.name}" in that kubeconfig)`);

@@ -175,6 +175,8 @@ export interface Cluster {
   backend: Backend;
   /** The in-process controllers: they run while this process holds the kube-controller-manager Lease. */
   controllers: ElectedControllerManager;
+  /** Settles once the controllers' first try for the lease is over (when won, their informers have synced). */
+  controllersStarted: Promise<unknown>;
   startedAt: Date;
   stop(): Promise<void>;
 }
@@ -537,6 +539,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     registry,
     backend,
     controllers,
+    controllersStarted: controllersStarted.catch(() => false),
     startedAt,
     stop,
   };
