@@ -92,6 +92,8 @@ const result = await build({
   plugins: [ownLocation, commonJSNamespaces],
   logLevel: 'warning',
   metafile: process.argv.includes('--metafile'),
+  // maps to dist/'s files for NODE_OPTIONS=--enable-source-maps; not on by default (+60 ms and +12 MiB at start)
+  sourcemap: 'linked',
 });
 writeFileSync(join(OUT, 'built-from'), stamp + '\n');
 if (result.metafile) writeFileSync(join(DIST, 'bundle-meta.json'), JSON.stringify(result.metafile));
