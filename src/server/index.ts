@@ -482,9 +482,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
   await rbac.start(new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` }), (e) => logError('rbac', 'informer failed, will retry', e));
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler });
+  let controllersStartingUp = true;
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);
   healthChecks.push(...controllers.healthChecks());
   const controllersStarted = controllers.start();
+  const startedUp = () => (controllersStartingUp = false);
+  controllersStarted.then(startedUp, startedUp);
   if (opts.controllersInBackground) controllersStarted.catch((e) => logError('controllermanager', 'controllers failed to start', e));
   else await controllersStarted;
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
@@ -500,8 +503,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const stop = () =>
     (stopped ??= (async () => {
       ready = false;
-      // a start still under way finishes first: the elector's stop needs its loop
+      // a start still under way finishes first (the elector's stop needs its loop), then the requests its
+      // controllers deferred to the event loop run, before the storage closes under them
       await controllersStarted.catch(() => {});
+      await new Promise((r) => setImmediate(r));
       await controllers.stop();
       shutdown.abort();
       rbac.stop();
@@ -620,16 +625,16 @@ export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerat
  * HTTPS with --use-service-account-credentials: the Lease and the shared informers as system:kube-controller-manager,
  * each controller's own requests as its service account (the scheduler as system:kube-scheduler).
  */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps): ElectedControllerManager {
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps, startingUp: () => boolean): ElectedControllerManager {
   const all = controllerNames(deps);
   // a controller without an identity is a programming error: fail at start, not on every leadership attempt
   const anonymous = all.filter((n) => !controllerIdentity(n));
   if (anonymous.length) throw new Error(`controllers without an identity in CONTROLLER_IDENTITIES (src/controllers/runtime/identities.ts): ${anonymous.join(', ')}`);
   const enabled = new Set(enabledControllers(spec, all));
-  // through the event loop, as kube-controller-manager's requests come over the network: a client's request is
-  // served between a controller's, not after a whole start-up sync of them
+  // while they start, through the event loop as kube-controller-manager's requests come over the network: a client's
+  // request is served between theirs, not after their whole sync (later, as they always were, not to race a stop)
   const builder = new ControllerClients(async (req) => {
-    await new Promise((r) => setImmediate(r));
+    if (startingUp()) await new Promise((r) => setImmediate(r));
     return fetch(req);
   }, tokens);
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
