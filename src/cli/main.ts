@@ -1,5 +1,5 @@
 // The `minikapi` command line: up, kubeconfig, status (and, from their own files: down, list, delete, snapshot, history).
-// first: it holds the young generation small while the modules load and the server starts
+// first: it holds V8's young generation and optimizing compiler back while the modules load and the server starts
 import { releaseYoungGeneration, releaseYoungGenerationAfter } from './young-generation.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureLog, type LogFormat } from '../log/index.js';
