@@ -11,6 +11,7 @@ install: $(STAMP)
 
 build: $(STAMP)
 	npx tsc -p tsconfig.json
+	node scripts/bundle.mjs
 
 lint: $(STAMP)
 	npx eslint src

@@ -1,6 +1,6 @@
 // The `minikapi` command line: up, kubeconfig, status (and, from their own files: down, list, delete, snapshot, history).
-// first: it holds the young generation small while the modules load and the server starts
-import { releaseYoungGeneration } from './young-generation.js';
+// first: it holds V8's young generation and optimizing compiler back while the modules load and the server starts
+import { releaseYoungGeneration, releaseYoungGenerationAfter } from './young-generation.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureLog, type LogFormat } from '../log/index.js';
 import { readFileSync, existsSync } from 'node:fs';
@@ -168,6 +168,7 @@ program
         maxMutatingRequestsInFlight: o.maxMutatingRequestsInflight,
         requestTimeoutMs: o.requestTimeout,
         controllers: o.controllers,
+        controllersInBackground: true,
         enableAdmissionPlugins: o.enableAdmissionPlugins,
         disableAdmissionPlugins: o.disableAdmissionPlugins,
         admissionControlConfigFile: o.admissionControlConfigFile,
@@ -179,8 +180,10 @@ program
       if (e instanceof StartupError || e instanceof StorageError) fail((e as Error).message);
       fail(`failed to start: ${(e as Error).message}`);
     }
-    releaseYoungGeneration();
     const c = cluster!;
+    // manifests applied at start (--from) are a workload: they get the young generation and optimizing compiler
+    if (o.from) releaseYoungGeneration();
+    else void releaseYoungGenerationAfter(c.controllersStarted, () => c.controllers.idle());
     out(`minikapi ${c.name} ready at ${c.url} in ${(performance.now() - t0).toFixed(0)} ms (process up ${(process.uptime() * 1000).toFixed(0)} ms)`);
     out(`export KUBECONFIG=${c.kubeconfigPath}`);
     out(`try: kubectl get ns   (context "${c.name}" in that kubeconfig)`);
@@ -244,6 +247,10 @@ program
   });
 
 addUpOptions(program.commands.find((c) => c.name() === 'up')!);
+// only a server's start-up holds V8 back; the other commands (snapshot save of a large store...) run as usual
+program.hook('preAction', (_, action) => {
+  if (action.name() !== 'up') releaseYoungGeneration();
+});
 registerLifecycle(program, fail);
 registerSnapshot(program, fail);
 registerHistory(program, fail);

@@ -142,6 +142,11 @@ export interface ClusterOptions {
   admissionControlConfigFile?: string;
   /** Controllers to run, as kube-controller-manager's --controllers: `*` (default), `name`, `-name`, `none`. */
   controllers?: string;
+  /**
+   * Resolve once the API server is ready, the controllers still winning their lease and syncing their informers
+   * (upstream they are another process: kube-apiserver's /readyz does not wait for them). The command line sets it.
+   */
+  controllersInBackground?: boolean;
   /** The HPA controller's --horizontal-pod-autoscaler-* settings (sync period, downscale stabilization, ...). */
   horizontalPodAutoscaler?: HPAOptions;
   /** Simulated nodes (kind's names: `<name>-control-plane`, `<name>-worker`, …); 0 = none. Default 1. */
@@ -171,6 +176,8 @@ export interface Cluster {
   backend: Backend;
   /** The in-process controllers: they run while this process holds the kube-controller-manager Lease. */
   controllers: ElectedControllerManager;
+  /** Settles once the controllers' first try for the lease is over (when won, their informers have synced). */
+  controllersStarted: Promise<unknown>;
   startedAt: Date;
   stop(): Promise<void>;
 }
@@ -482,9 +489,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   await rbac.start(loopbackClient, (e) => logError('rbac', 'informer failed, will retry', e));
   const apfConfig = new APFConfigConsumer(loopbackClient, (e) => logError('apf', 'flow-control configuration consumer failed, will retry', e));
   apfConfig.start();
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler });
+  let controllersStartingUp = true;
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);
   healthChecks.push(...controllers.healthChecks());
-  await controllers.start();
+  const controllersStarted = controllers.start();
+  const startedUp = () => (controllersStartingUp = false);
+  controllersStarted.then(startedUp, startedUp);
+  if (opts.controllersInBackground) controllersStarted.catch((e) => logError('controllermanager', 'controllers failed to start', e));
+  else await controllersStarted;
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
@@ -498,6 +510,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const stop = () =>
     (stopped ??= (async () => {
       ready = false;
+      // a start still under way finishes first (the elector's stop needs its loop), then the requests its
+      // controllers deferred to the event loop run, before the storage closes under them
+      await controllersStarted.catch(() => {});
+      await new Promise((r) => setImmediate(r));
       await controllers.stop();
       shutdown.abort();
       rbac.stop();
@@ -536,6 +552,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     registry,
     backend,
     controllers,
+    controllersStarted: controllersStarted.catch(() => false),
     startedAt,
     stop,
   };
@@ -616,13 +633,18 @@ export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerat
  * HTTPS with --use-service-account-credentials: the Lease and the shared informers as system:kube-controller-manager,
  * each controller's own requests as its service account (the scheduler as system:kube-scheduler).
  */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps): ElectedControllerManager {
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps, startingUp: () => boolean): ElectedControllerManager {
   const all = controllerNames(deps);
   // a controller without an identity is a programming error: fail at start, not on every leadership attempt
   const anonymous = all.filter((n) => !controllerIdentity(n));
   if (anonymous.length) throw new Error(`controllers without an identity in CONTROLLER_IDENTITIES (src/controllers/runtime/identities.ts): ${anonymous.join(', ')}`);
   const enabled = new Set(enabledControllers(spec, all));
-  const builder = new ControllerClients(async (req) => fetch(req), tokens);
+  // while they start, through the event loop as kube-controller-manager's requests come over the network: a client's
+  // request is served between theirs, not after their whole sync (later, as they always were, not to race a stop)
+  const builder = new ControllerClients(async (req) => {
+    if (startingUp()) await new Promise((r) => setImmediate(r));
+    return fetch(req);
+  }, tokens);
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
   return new ElectedControllerManager({
     client: builder.root('shared-informers'),
