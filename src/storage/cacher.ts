@@ -5,6 +5,7 @@
 import type { Backend, KeyValue, ListOptions, ListResult, WatchEvent, WatchOptions, Watcher } from './backend.js';
 import { StorageError } from './backend.js';
 import { keyMatch, matches, type KeyMatch } from './key-range.js';
+import { CacheValues } from './cache-values.js';
 
 export interface CacherOptions {
   /** Prefixes (ending in '/') whose keys are cached; a key belongs to the longest one it starts with. */
@@ -26,7 +27,7 @@ interface Subscriber {
 
 /** The cache of one prefix. */
 class PrefixCache {
-  private readonly state = new Map<string, KeyValue>();
+  private readonly state = new CacheValues();
   /** Keys in order; rebuilt lazily after inserts and deletes. */
   private sorted: string[] | null = [];
   private readonly window: WatchEvent[] = [];
@@ -56,7 +57,7 @@ class PrefixCache {
   private async fill(): Promise<void> {
     const l = await this.inner.list(this.prefix);
     if (this.closed) return;
-    for (const kv of l.items) this.state.set(kv.key, kv);
+    for (const kv of l.items) this.state.set(kv);
     this.sorted = null;
     this.revision = l.revision;
     this.windowStart = l.revision;
@@ -89,14 +90,20 @@ class PrefixCache {
 
   private apply(ev: WatchEvent): void {
     const key = ev.kv.key;
+    // the window keeps the event with views of the cached bytes, not a second copy of them
+    const prev = this.state.read(key);
+    const prevKv = prev && ev.prevKv && sameRevisions(prev, ev.prevKv) ? prev : ev.prevKv;
+    let kept: WatchEvent;
     if (ev.type === 'delete') {
       if (this.state.delete(key)) this.sorted = null;
+      kept = prevKv === prev && prev ? { type: ev.type, kv: { ...ev.kv, value: prev.value }, prevKv } : ev;
     } else {
       if (!this.state.has(key)) this.insertSorted(key);
-      this.state.set(key, ev.kv);
+      const kv = this.state.set(ev.kv);
+      kept = prevKv ? { type: ev.type, kv, prevKv } : { type: ev.type, kv };
     }
     this.revision = ev.kv.modRevision;
-    this.window.push(ev);
+    this.window.push(kept);
     // trimmed an eighth at a time: dropping one event per write would move the whole window each time
     if (this.window.length > this.windowSize + (this.windowSize >> 3)) this.trimWindow(this.window.length - this.windowSize);
     for (const s of this.subs) {
@@ -140,7 +147,7 @@ class PrefixCache {
     const items: KeyValue[] = [];
     for (; i < keys.length && keys[i]!.startsWith(prefix); i++) {
       if (items.length === limit) break;
-      items.push(this.state.get(keys[i]!)!);
+      items.push(this.state.read(keys[i]!)!);
     }
     let remaining = 0;
     if (items.length === limit) {
@@ -207,6 +214,10 @@ class PrefixCache {
     this.watcher?.stop();
     for (const s of [...this.subs]) this.fail(s, err);
   }
+}
+
+function sameRevisions(a: KeyValue, b: KeyValue): boolean {
+  return a.modRevision === b.modRevision && a.createRevision === b.createRevision;
 }
 
 function compareKeys(a: string, b: string): number {
