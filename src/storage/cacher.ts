@@ -244,6 +244,7 @@ export class Cacher implements Backend {
   private readonly caches = new Map<string, PrefixCache>();
   private readonly windowSize: number;
   private closed = false;
+  private knownBatch?: Promise<number>;
 
   constructor(
     readonly inner: Backend,
@@ -284,13 +285,32 @@ export class Cacher implements Backend {
     return found;
   }
 
-  /** The revision a cache may answer "now" at, or 0 when storage may know more; synchronous when storage knows its revision so. */
+  /** The revision a cache may answer "now" at, or 0 when storage may know more. */
   private fresh(c: PrefixCache | undefined): number | Promise<number> {
-    const cur = c?.current() ?? 0;
-    if (!cur) return 0;
-    const known = this.inner.knownRevision?.();
-    if (known !== undefined) return cur === known ? cur : 0;
-    return this.inner.currentRevision().then((r) => (cur === r ? cur : 0));
+    if (!c?.current()) return 0;
+    const known = this.inner.knownRevision ? this.knownAfterNow() : this.inner.currentRevision();
+    return known.then((r) => {
+      const cur = c.current();
+      return cur === r ? cur : 0;
+    });
+  }
+
+  /**
+   * Storage's revision, read once for all the reads at "now" begun before it is read: once the I/O callbacks
+   * under way are done, so that the requests that came in together share one look (a system call on SQLite)
+   * and each still sees every write committed, by any process, before it began.
+   */
+  private knownAfterNow(): Promise<number> {
+    return (this.knownBatch ??= new Promise<number>((resolve, reject) => {
+      setImmediate(() => {
+        this.knownBatch = undefined;
+        try {
+          resolve(this.inner.knownRevision!());
+        } catch (err) {
+          reject(err);
+        }
+      });
+    }));
   }
 
   currentRevision(): Promise<number> {
