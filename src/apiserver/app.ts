@@ -103,11 +103,14 @@ function json(c: Context<Env>, body: unknown, status = 200, contentType = 'appli
   return c.body(goJSONOrdered(body) + '\n', status as 200, { 'Content-Type': contentType });
 }
 
-let handlersModule: Promise<typeof import('./handlers/index.js')> | undefined;
+type HandlersModule = typeof import('./handlers/index.js');
+let handlersModule: Promise<HandlersModule> | undefined;
+/** The handlers once loaded: requests then reach them without waiting on a promise. */
+let handlersLoaded: HandlersModule | undefined;
 
 /** Loads the resource handlers; start-up calls it once the port is bound so the first request finds them ready. */
-export function loadHandlers(): Promise<typeof import('./handlers/index.js')> {
-  return (handlersModule ??= import('./handlers/index.js'));
+export function loadHandlers(): Promise<HandlersModule> {
+  return (handlersModule ??= import('./handlers/index.js').then((m) => (handlersLoaded = m)));
 }
 
 export function createApp(opts: AppOptions): Hono<Env> {
@@ -233,7 +236,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
   if (opts.issuerDiscovery) installIssuerDiscovery(app, opts.issuerDiscovery);
 
   // the request handlers (patches, managedFields, printers, schemas) load after the server is up
-  const resource = async (c: Context<Env>) => (await loadHandlers()).handleResource(c, deps);
+  const resource = (c: Context<Env>) => (handlersLoaded ? handlersLoaded.handleResource(c, deps) : loadHandlers().then((h) => h.handleResource(c, deps)));
   app.all('/api/v1/*', resource);
   app.all('/apis/:group/:version/*', resource);
 

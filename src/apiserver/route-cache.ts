@@ -11,20 +11,29 @@ const MAX_PATHS = 2048;
 export class CachedRouter<T> implements Router<T> {
   readonly name = 'CachedRouter';
   private readonly inner: Router<T> = new SmartRouter<T>({ routers: [new RegExpRouter<T>(), new TrieRouter<T>()] });
-  private readonly cache = new Map<string, Result<T>>();
+  /** Per method, per path: no key string to build and hash per request. */
+  private readonly cache = new Map<string, Map<string, Result<T>>>();
+  private size = 0;
 
   add(method: string, path: string, handler: T): void {
-    this.cache.clear();
+    this.clear();
     this.inner.add(method, path, handler);
   }
 
   match(method: string, path: string): Result<T> {
-    const key = `${method} ${path}`;
-    let r = this.cache.get(key);
+    let paths = this.cache.get(method);
+    let r = paths?.get(path);
     if (r) return r;
     r = this.inner.match(method, path);
-    if (this.cache.size >= MAX_PATHS) this.cache.clear();
-    this.cache.set(key, r);
+    if (this.size >= MAX_PATHS) this.clear();
+    if (!paths || !this.cache.has(method)) this.cache.set(method, (paths = new Map()));
+    paths.set(path, r);
+    this.size++;
     return r;
+  }
+
+  private clear(): void {
+    this.cache.clear();
+    this.size = 0;
   }
 }

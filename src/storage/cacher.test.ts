@@ -28,7 +28,43 @@ class CountingBackend extends MemoryBackend {
   }
 }
 
+/** A memory backend that answers its revision synchronously, as SQLite does, and counts the looks. */
+class KnownRevisionBackend extends CountingBackend {
+  looks = 0;
+  private rev = 0;
+  override async create(key: string, value: Buffer): Promise<KeyValue> {
+    const kv = await super.create(key, value);
+    this.rev = kv.modRevision;
+    return kv;
+  }
+  knownRevision(): number {
+    this.looks++;
+    return this.rev;
+  }
+}
+
 describe('cacher', () => {
+  test('reads at "now" begun together share one look at storage\'s revision, and each sees what was committed before it began', async () => {
+    const inner = new KnownRevisionBackend();
+    await inner.create('/k/a', b('1'));
+    const c = new Cacher(inner, { prefixes: ['/k/'] });
+    await c.warm();
+    inner.looks = 0;
+    inner.reads = 0;
+    const values = await Promise.all(Array.from({ length: 20 }, () => c.get('/k/a')));
+    assert.deepEqual(values.map((kv) => kv?.value.toString()), Array(20).fill('1'));
+    assert.equal(inner.looks, 1);
+    assert.equal(inner.reads, 0);
+    // another writer commits after the cache last looked; the cache has not seen its event yet
+    const held = inner.deliveredRevision.bind(inner);
+    inner.deliveredRevision = () => 1;
+    await inner.create('/k/b', b('2'));
+    assert.equal((await c.get('/k/b'))?.value.toString(), '2');
+    assert.equal(inner.reads, 1);
+    inner.deliveredRevision = held;
+    await c.close();
+  });
+
   test('a warm cache answers get, list and count without reading storage', async () => {
     const inner = new CountingBackend();
     await inner.create('/k/a', b('1'));

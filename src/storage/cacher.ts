@@ -5,6 +5,7 @@
 import type { Backend, KeyValue, ListOptions, ListResult, WatchEvent, WatchOptions, Watcher } from './backend.js';
 import { StorageError } from './backend.js';
 import { keyMatch, matches, type KeyMatch } from './key-range.js';
+import { CacheValues } from './cache-values.js';
 
 export interface CacherOptions {
   /** Prefixes (ending in '/') whose keys are cached; a key belongs to the longest one it starts with. */
@@ -26,7 +27,7 @@ interface Subscriber {
 
 /** The cache of one prefix. */
 class PrefixCache {
-  private readonly state = new Map<string, KeyValue>();
+  private readonly state = new CacheValues();
   /** Keys in order; rebuilt lazily after inserts and deletes. */
   private sorted: string[] | null = [];
   private readonly window: WatchEvent[] = [];
@@ -56,7 +57,7 @@ class PrefixCache {
   private async fill(): Promise<void> {
     const l = await this.inner.list(this.prefix);
     if (this.closed) return;
-    for (const kv of l.items) this.state.set(kv.key, kv);
+    for (const kv of l.items) this.state.set(kv);
     this.sorted = null;
     this.revision = l.revision;
     this.windowStart = l.revision;
@@ -89,14 +90,20 @@ class PrefixCache {
 
   private apply(ev: WatchEvent): void {
     const key = ev.kv.key;
+    // the window keeps the event with views of the cached bytes, not a second copy of them
+    const prev = this.state.read(key);
+    const prevKv = prev && ev.prevKv && sameRevisions(prev, ev.prevKv) ? prev : ev.prevKv;
+    let kept: WatchEvent;
     if (ev.type === 'delete') {
       if (this.state.delete(key)) this.sorted = null;
+      kept = prevKv === prev && prev ? { type: ev.type, kv: { ...ev.kv, value: prev.value }, prevKv } : ev;
     } else {
       if (!this.state.has(key)) this.insertSorted(key);
-      this.state.set(key, ev.kv);
+      const kv = this.state.set(ev.kv);
+      kept = prevKv ? { type: ev.type, kv, prevKv } : { type: ev.type, kv };
     }
     this.revision = ev.kv.modRevision;
-    this.window.push(ev);
+    this.window.push(kept);
     // trimmed an eighth at a time: dropping one event per write would move the whole window each time
     if (this.window.length > this.windowSize + (this.windowSize >> 3)) this.trimWindow(this.window.length - this.windowSize);
     for (const s of this.subs) {
@@ -140,7 +147,7 @@ class PrefixCache {
     const items: KeyValue[] = [];
     for (; i < keys.length && keys[i]!.startsWith(prefix); i++) {
       if (items.length === limit) break;
-      items.push(this.state.get(keys[i]!)!);
+      items.push(this.state.read(keys[i]!)!);
     }
     let remaining = 0;
     if (items.length === limit) {
@@ -209,6 +216,10 @@ class PrefixCache {
   }
 }
 
+function sameRevisions(a: KeyValue, b: KeyValue): boolean {
+  return a.modRevision === b.modRevision && a.createRevision === b.createRevision;
+}
+
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -233,6 +244,7 @@ export class Cacher implements Backend {
   private readonly caches = new Map<string, PrefixCache>();
   private readonly windowSize: number;
   private closed = false;
+  private knownBatch?: Promise<number>;
 
   constructor(
     readonly inner: Backend,
@@ -273,13 +285,32 @@ export class Cacher implements Backend {
     return found;
   }
 
-  /** The revision a cache may answer "now" at, or 0 when storage may know more; synchronous when storage knows its revision so. */
+  /** The revision a cache may answer "now" at, or 0 when storage may know more. */
   private fresh(c: PrefixCache | undefined): number | Promise<number> {
-    const cur = c?.current() ?? 0;
-    if (!cur) return 0;
-    const known = this.inner.knownRevision?.();
-    if (known !== undefined) return cur === known ? cur : 0;
-    return this.inner.currentRevision().then((r) => (cur === r ? cur : 0));
+    if (!c?.current()) return 0;
+    const known = this.inner.knownRevision ? this.knownAfterNow() : this.inner.currentRevision();
+    return known.then((r) => {
+      const cur = c.current();
+      return cur === r ? cur : 0;
+    });
+  }
+
+  /**
+   * Storage's revision, read once for all the reads at "now" begun before it is read: once the I/O callbacks
+   * under way are done, so that the requests that came in together share one look (a system call on SQLite)
+   * and each still sees every write committed, by any process, before it began.
+   */
+  private knownAfterNow(): Promise<number> {
+    return (this.knownBatch ??= new Promise<number>((resolve, reject) => {
+      setImmediate(() => {
+        this.knownBatch = undefined;
+        try {
+          resolve(this.inner.knownRevision!());
+        } catch (err) {
+          reject(err);
+        }
+      });
+    }));
   }
 
   currentRevision(): Promise<number> {
