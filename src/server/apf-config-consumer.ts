@@ -18,7 +18,10 @@ export function danglingCondition(level: string, exists: boolean): { type: strin
 
 export class APFConfigConsumer {
   private informers?: InformerFactory;
-  private scheduled = false;
+  /** Something changed since the last pass began. */
+  private dirty = false;
+  /** The passes under way (one at a time), until they run out of changes. */
+  private running?: Promise<void>;
   private stopped = false;
 
   constructor(
@@ -34,19 +37,29 @@ export class APFConfigConsumer {
     f.start();
   }
 
-  stop(): void {
+  /** Stops watching; resolves once a pass under way has ended (before storage closes under its writes). */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.informers?.stop();
+    await this.running;
   }
 
-  /** One pass over every FlowSchema for a burst of changes. */
+  /** One pass over every FlowSchema for a burst of changes, never two at once. */
   private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.sync().catch(this.onError);
-    });
+    this.dirty = true;
+    this.running ??= (async () => {
+      await new Promise((r) => setImmediate(r));
+      try {
+        while (this.dirty && !this.stopped) {
+          this.dirty = false;
+          await this.sync();
+        }
+      } catch (e) {
+        if (!this.stopped) this.onError(e);
+      } finally {
+        this.running = undefined;
+      }
+    })();
   }
 
   private async sync(): Promise<void> {
@@ -54,6 +67,7 @@ export class APFConfigConsumer {
     if (!f || this.stopped) return;
     const levels = f.informer(LEVELS);
     for (const fs of f.informer(FLOWSCHEMAS).items()) {
+      if (this.stopped) return;
       const level: string = fs.spec?.priorityLevelConfiguration?.name ?? '';
       const want = danglingCondition(level, levels.get(level) !== undefined);
       const have = ((fs.status?.conditions ?? []) as KObject[]).find((c) => c.type === 'Dangling');
@@ -63,7 +77,7 @@ export class APFConfigConsumer {
         await this.client.patch(FLOWSCHEMAS, '', fs.metadata.name, 'apply', patch, { subresource: 'status', fieldManager: FIELD_MANAGER, force: true });
       } catch (e) {
         // deleted meanwhile: its deletion is on its way
-        if ((e as { code?: number }).code !== 404) this.onError(e);
+        if ((e as { code?: number }).code !== 404 && !this.stopped) this.onError(e);
       }
     }
   }

@@ -515,9 +515,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       await controllersStarted.catch(() => {});
       await new Promise((r) => setImmediate(r));
       await controllers.stop();
+      await apfConfig.stop();
       shutdown.abort();
       rbac.stop();
-      apfConfig.stop();
       crdServing.stop();
       compactor.stop();
       await new Promise<void>((r) => {
