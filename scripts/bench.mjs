@@ -7,7 +7,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   TOKEN, cleanup, stopping, tempDir, spawnTracked, killChild, writeTokenFile, startMinikapi, stopMinikapi, client, ensureNamespace,
-  createConfigMaps, countConfigMaps, ensureWrk, runWrk, cpuMs, rssMB, hwmMB, median, percentile, sleep, printHeader, table,
+  createConfigMaps, countConfigMaps, ensureWrk, runWrk, cpuMs, rssMB, hwmMB, median, percentile, sleep, waitForIdle, printHeader, table,
   mark, fmtMs, fmtMB, fmtRate, fmtPct,
 } from './bench/lib.mjs';
 import { writeWrkScripts } from './bench/wrk-scripts.mjs';
@@ -94,6 +94,7 @@ async function populate(c, url, lua, ns, prefix, count, maxSeconds) {
 
 /** Full LIST (one request) and a paged walk (limit=500 + continue) of a namespace: times in ms. */
 async function listTimes(c, ns, runs, pid) {
+  const settledMs = await waitForIdle(pid);
   const full = [];
   const fullCpu = [];
   const paged = [];
@@ -119,7 +120,7 @@ async function listTimes(c, ns, runs, pid) {
     }
     if (i > 0) paged.push(performance.now() - t0);
   }
-  return { full: median(full), fullCpu: median(fullCpu), paged: median(paged), items, pages };
+  return { full: median(full), fullCpu: median(fullCpu), paged: median(paged), items, pages, settledMs };
 }
 
 async function main() {
@@ -300,7 +301,7 @@ function report(wrkVersion) {
   if (R.pop10k) fig.push(['create 10k ConfigMaps through wrk (64 conns)', `${R.pop10k.seconds.toFixed(1)} s`, '', '']);
   if (R.list10k) {
     const l = R.list10k;
-    fig.push([`LIST 10k ConfigMaps, one request (${l.items} items), median of 5`, fmtMs(l.full), `< ${T.list10k} ms`, mark(l.full < T.list10k)]);
+    fig.push([`LIST 10k ConfigMaps, one request (${l.items} items), median of 5, once the server idles (${fmtMs(l.settledMs)} after populating)`, fmtMs(l.full), `< ${T.list10k} ms`, mark(l.full < T.list10k)]);
     fig.push(['LIST 10k, one request: server CPU (user+sys), median of 5', fmtMs(l.fullCpu), '', '']);
     fig.push([`LIST 10k paged by limit=500 (${l.pages} pages, parsed), median of 5`, fmtMs(l.paged), '', '']);
   }
