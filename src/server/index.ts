@@ -236,7 +236,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const admissionPlugins = enabledAdmissionPlugins(opts.enableAdmissionPlugins, opts.disableAdmissionPlugins);
   // as envtest runs kube-apiserver: with no controller making each namespace's default ServiceAccount, the
   // ServiceAccount plugin (which refuses pods whose account does not exist) is off unless asked for by name
-  if (!opts.enableAdmissionPlugins?.includes('ServiceAccount') && !enabledControllers(opts.controllers ?? '*', controllerNames()).includes('serviceaccount')) admissionPlugins.delete('ServiceAccount');
+  const allControllers = controllerNames();
+  const enabledControllerNames = new Set(enabledControllers(opts.controllers ?? '*', allControllers));
+  if (!opts.enableAdmissionPlugins?.includes('ServiceAccount') && !enabledControllerNames.has('serviceaccount')) admissionPlugins.delete('ServiceAccount');
   for (const plugin of opts.enableAdmissionPlugins ?? []) if (!IMPLEMENTED_ADMISSION_PLUGINS.has(plugin)) logInfo(0, 'admission', 'Admission plugin is accepted but not carried out by minikapi', { plugin });
   let podSecurityConfig: ReturnType<typeof podSecurityPluginConfig> | undefined;
   let limitedResources: ReturnType<typeof resourceQuotaPluginConfig> = [];
@@ -490,7 +492,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const apfConfig = new APFConfigConsumer(loopbackClient, (e) => logError('apf', 'flow-control configuration consumer failed, will retry', e));
   apfConfig.start();
   let controllersStartingUp = true;
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, opts.controllers ?? '*', { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);
+  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, allControllers, enabledControllerNames, { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);
   healthChecks.push(...controllers.healthChecks());
   const controllersStarted = controllers.start();
   const startedUp = () => (controllersStartingUp = false);
@@ -633,12 +635,10 @@ export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerat
  * HTTPS with --use-service-account-credentials: the Lease and the shared informers as system:kube-controller-manager,
  * each controller's own requests as its service account (the scheduler as system:kube-scheduler).
  */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, spec: string, deps: ControllerDeps, startingUp: () => boolean): ElectedControllerManager {
-  const all = controllerNames(deps);
+function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, all: string[], enabled: ReadonlySet<string>, deps: ControllerDeps, startingUp: () => boolean): ElectedControllerManager {
   // a controller without an identity is a programming error: fail at start, not on every leadership attempt
   const anonymous = all.filter((n) => !controllerIdentity(n));
   if (anonymous.length) throw new Error(`controllers without an identity in CONTROLLER_IDENTITIES (src/controllers/runtime/identities.ts): ${anonymous.join(', ')}`);
-  const enabled = new Set(enabledControllers(spec, all));
   // while they start, through the event loop as kube-controller-manager's requests come over the network: a client's
   // request is served between theirs, not after their whole sync (later, as they always were, not to race a stop)
   const builder = new ControllerClients(async (req) => {

@@ -212,6 +212,9 @@ async function admitPod(obj: KObject, ctx: StrategyContext): Promise<void> {
 }
 
 const MIRROR_POD = 'kubernetes.io/config.mirror';
+
+/** The name admission errors show: a generated name is not made yet at admission upstream, so its prefix. */
+const admissionName = (pod: KObject, ctx: StrategyContext): string => (ctx.nameGenerated ? pod.metadata.generateName : pod.metadata.name) ?? '';
 const SA_LOOKUP_ATTEMPTS = 10;
 
 /**
@@ -229,8 +232,7 @@ async function lookUpServiceAccount(pod: KObject, ctx: StrategyContext): Promise
     const sa = await lookUp(ctx.namespace, name);
     if (sa) return sa;
   }
-  const shown = ctx.nameGenerated ? pod.metadata.generateName : pod.metadata.name;
-  throw forbidden({ group: '', resource: 'pods' }, shown ?? '', `error looking up service account ${ctx.namespace}/${name}: serviceaccount "${name}" not found`);
+  throw forbidden({ group: '', resource: 'pods' }, admissionName(pod, ctx), `error looking up service account ${ctx.namespace}/${name}: serviceaccount "${name}" not found`);
 }
 
 /** The projected token volume (kube-api-access-*), mounted in each container that has nothing at the path yet (init containers first). */
@@ -262,7 +264,7 @@ function mountServiceAccountToken(spec: KObject): void {
 /** A mirror pod (a kubelet's static pod) may not use an account, secrets or token projections (upstream's texts). */
 function checkMirrorPod(pod: KObject, ctx: StrategyContext): void {
   const spec = pod.spec;
-  const refuse = (why: string) => forbidden({ group: '', resource: 'pods' }, (ctx.nameGenerated ? pod.metadata.generateName : pod.metadata.name) ?? '', why);
+  const refuse = (why: string) => forbidden({ group: '', resource: 'pods' }, admissionName(pod, ctx), why);
   if (spec.serviceAccountName || spec.serviceAccount) throw refuse('a mirror pod may not reference service accounts');
   const containers: KObject[] = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
   const usesSecret =
