@@ -8,17 +8,13 @@ import { EventRecorder } from './event-recorder.js';
 import { PODS } from './gvr.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, Requeue, isStatus } from './runtime/queue-controller.js';
-import { PVCS, PVS, STORAGECLASSES, claimClass, findMatchingVolume } from './volume-matching.js';
+import { rfc3339 } from '../apimachinery/time.js';
+import { BIND_COMPLETED, BOUND_BY_CONTROLLER, NO_PROVISIONER, PVCS, PVS, SELECTED_NODE, STORAGECLASSES, claimClass, findMatchingVolume } from './volume-matching.js';
 
 export const HOSTPATH_PROVISIONER = 'minikapi.dev/hostpath';
-const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
-const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
 const PROVISIONED_BY = 'pv.kubernetes.io/provisioned-by';
 const STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
 const BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
-import { SELECTED_NODE } from './scheduler-volumes.js';
-import { rfc3339 } from '../apimachinery/time.js';
-const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 
 const claimKey = (ref: KObject) => `claim:${ref.namespace}/${ref.name}`;
 

@@ -5,11 +5,8 @@
 // provision on the chosen node.
 import type { KObject } from '../client/types.js';
 import { volumeNodeAffinityMatches } from './scheduler-node.js';
-import { claimClass, quantity, volumeClass, volumeFits } from './volume-matching.js';
+import { BIND_COMPLETED, NO_PROVISIONER, SELECTED_NODE, claimClass, quantity, volumeClass, volumeFits } from './volume-matching.js';
 
-export const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
-const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
-const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 export const NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 export const BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
 const PV_NOT_EXIST = 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';

@@ -14,8 +14,8 @@ import { preempt, type Candidate } from './scheduler-preemption.js';
 import { SchedulerCache } from './scheduler-cache.js';
 import { podPriority, type Snapshot } from './scheduler-snapshot.js';
 import { defaultSpreadSelector, SPREAD_REASON } from './scheduler-spread.js';
-import { claimsBound, SELECTED_NODE, type VolumeDecisions, type VolumeListers } from './scheduler-volumes.js';
-import { PVCS, PVS, STORAGECLASSES } from './volume-matching.js';
+import { claimsBound, type VolumeDecisions, type VolumeListers } from './scheduler-volumes.js';
+import { BOUND_BY_CONTROLLER, PVCS, PVS, SELECTED_NODE, STORAGECLASSES } from './volume-matching.js';
 import { rfc3339, microTime } from '../apimachinery/time.js';
 
 const NAME = 'default-scheduler';
@@ -158,7 +158,7 @@ export class Scheduler extends QueueController {
     void (async () => {
       for (const { pv, pvc } of d.bindings) {
         const claimRef = { kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid, apiVersion: 'v1', resourceVersion: pvc.metadata.resourceVersion };
-        const annotations = { ...pv.metadata.annotations, 'pv.kubernetes.io/bound-by-controller': 'yes' };
+        const annotations = { ...pv.metadata.annotations, [BOUND_BY_CONTROLLER]: 'yes' };
         await this.ctx.client.update(PVS, '', { ...pv, metadata: { ...pv.metadata, annotations }, spec: { ...pv.spec, claimRef } });
       }
       for (const pvc of d.provisions) {

@@ -6,6 +6,12 @@ export const PVS: GVR = { group: '', version: 'v1', resource: 'persistentvolumes
 export const PVCS: GVR = { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true };
 export const STORAGECLASSES: GVR = { group: 'storage.k8s.io', version: 'v1', resource: 'storageclasses', namespaced: false };
 
+// the volume annotations the PV controller, the provisioners and the scheduler share
+export const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
+export const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+export const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+export const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+
 const SUFFIXES: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
   n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
