@@ -50,7 +50,7 @@ try {
         if (!only.has(op)) continue;
         const args = { create: [TOKEN, 'bench', `c${n}`, 0], get: [TOKEN, 'rw', 'rw', 1000], update: [TOKEN, 'rw', 'rw', 1000], list: [TOKEN, 'small'] }[op];
         const r = await runWrk({ url: A.url, script: lua[op], connections: n, seconds, args, serverPid: A.pid });
-        console.log(`${op.padEnd(7)} ${String(n).padStart(3)} conns: ${fmtRate(r.rps).padStart(9)}  p50 ${fmtMs(r.p50)}  p99 ${fmtMs(r.p99)}  CPU/req ${r.cpuUsPerReq.toFixed(0)} µs  non-2xx ${r.errors.status}`);
+        console.log(`${op.padEnd(7)} ${String(n).padStart(3)} conns: ${fmtRate(r.rps).padStart(9)}  p50 ${fmtMs(r.p50)}  p99 ${fmtMs(r.p99)}  CPU/req ${r.cpuUsPerReq.toFixed(0)} µs  faults/req ${r.faultsPerReq.toFixed(2)}  non-2xx ${r.errors.status}`);
       }
     }
     if (only.has('list10k')) {
