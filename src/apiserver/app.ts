@@ -25,6 +25,8 @@ import { withAuthentication } from './filters/authentication.js';
 import { withAuthorization } from './filters/authorization.js';
 import { withImpersonation } from './filters/impersonation.js';
 import { withMaxInFlight } from './filters/max-in-flight.js';
+import { withPriorityAndFairness } from './filters/priority-and-fairness.js';
+import type { FlowClassifier } from './flowcontrol/classifier.js';
 import { withRequestTimeout } from './filters/timeout.js';
 import { chain } from './filters/chain.js';
 import { CachedRouter } from './route-cache.js';
@@ -76,6 +78,8 @@ export interface AppOptions {
   metrics?: ApiMetrics;
   /** Requests under way per kind (the max-in-flight filter keeps it). */
   inFlight?: { readOnly: number; mutating: number };
+  /** API Priority and Fairness classification by the served FlowSchemas; absent: requests are not classified. */
+  flowControl?: FlowClassifier;
 }
 
 function statusResponse(c: Context<Env>, err: StatusError): Response {
@@ -145,6 +149,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
   const filters: MiddlewareHandler<Env>[] = [withHTTPLog(), withAuditID(), withRequestInfo(), withAuthentication(opts.authenticators, opts.anonymousAuth)];
   if (opts.auditLog) filters.push(withAudit(opts.auditLog));
   filters.push(withImpersonation(opts.authorizer));
+  if (opts.flowControl) filters.push(withPriorityAndFairness(opts.flowControl));
   filters.push(withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));
   filters.push(withAuthorization(opts.authorizer));
   if (opts.metrics) filters.push(withMetrics(opts.metrics));

@@ -2,6 +2,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { RequestInfo } from './request-info.js';
 import type { UserInfo } from '../auth/types.js';
 import type { AuditRecord } from './audit/audit.js';
+import type { Classification } from './flowcontrol/classifier.js';
 
 export type Env = {
   Bindings: HttpBindings;
@@ -13,5 +14,7 @@ export type Env = {
     auditID: string;
     /** Set when the audit policy logs this request. */
     audit?: AuditRecord;
+    /** The FlowSchema and priority level API Priority and Fairness put the request in. */
+    flowControl?: Classification;
   };
 };

@@ -1,7 +1,8 @@
-// kube-apiserver's API Priority and Fairness configuration consumer, for its visible part: each FlowSchema's
-// Dangling condition says whether the PriorityLevelConfiguration it names exists, written by server-side apply
-// of the status as the consumer's field manager.
+// kube-apiserver's API Priority and Fairness configuration consumer, for its visible part: requests are classified
+// by the served FlowSchemas, and each FlowSchema's Dangling condition says whether the PriorityLevelConfiguration it
+// names exists, written by server-side apply of the status as the consumer's field manager.
 import { rfc3339 } from '../apimachinery/time.js';
+import type { FlowClassifier } from '../apiserver/flowcontrol/classifier.js';
 import type { Client, GVR, KObject } from '../client/types.js';
 import { InformerFactory } from '../controllers/runtime/informer-factory.js';
 
@@ -27,13 +28,20 @@ export class APFConfigConsumer {
   constructor(
     private readonly client: Client,
     private readonly onError: (err: unknown) => void,
+    private readonly classifier?: FlowClassifier,
   ) {}
 
   start(): void {
     const f = (this.informers = new InformerFactory(this.client, this.onError));
-    const changed = { add: () => this.schedule(), update: () => this.schedule(), delete: () => this.schedule() };
-    f.informer(FLOWSCHEMAS).on(changed);
-    f.informer(LEVELS).on(changed);
+    const schemas = f.informer(FLOWSCHEMAS);
+    const levels = f.informer(LEVELS);
+    const onChange = () => {
+      this.classifier?.configure(schemas.items(), levels.items());
+      this.schedule();
+    };
+    const changed = { add: onChange, update: onChange, delete: onChange };
+    schemas.on(changed);
+    levels.on(changed);
     f.start();
   }
 

@@ -34,6 +34,7 @@ import { BearerAuthenticator, LoopbackTokens, X509Authenticator, TokenFileAuthen
 import { AlwaysAllowAuthorizer, SuperuserAuthorizer, UnionAuthorizer } from '../auth/authorizers.js';
 import { RBACAuthorizer } from '../auth/rbac-authorizer.js';
 import { APFConfigConsumer } from './apf-config-consumer.js';
+import { FlowClassifier } from '../apiserver/flowcontrol/classifier.js';
 import { reconcileBootstrapPolicy } from '../auth/bootstrap-policy.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
@@ -425,7 +426,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   // policies' `authorizer` asks the same chain as requests (both answer synchronously)
   registry.services.admissionPlugins = admissionPlugins;
   registry.admission = new AdmissionChain(new WebhookAdmission(registry), new PolicyAdmission(registry, celAuthorizer([new SuperuserAuthorizer(), allowAll ?? rbac])), new PodSecurityAdmission(registry, podSecurityConfig), new BuiltinAdmission(registry, admissionPlugins, limitedResources));
+  const flowControl = new FlowClassifier();
   const app = createApp({
+    flowControl,
     auditLog,
     metrics,
     inFlight,
@@ -489,7 +492,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
   const loopbackClient = new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
   await rbac.start(loopbackClient, (e) => logError('rbac', 'informer failed, will retry', e));
-  const apfConfig = new APFConfigConsumer(loopbackClient, (e) => logError('apf', 'flow-control configuration consumer failed, will retry', e));
+  const apfConfig = new APFConfigConsumer(loopbackClient, (e) => logError('apf', 'flow-control configuration consumer failed, will retry', e), flowControl);
   apfConfig.start();
   let controllersStartingUp = true;
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, allControllers, enabledControllerNames, { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);

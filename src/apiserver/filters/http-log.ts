@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { goDuration, logEnabled, logInfo } from '../../log/index.js';
 import type { Env } from '../env.js';
+import type { Classification } from '../flowcontrol/classifier.js';
 
 /** From -v 3 on, one line per request as upstream's httplog writes it. */
 export function withHTTPLog(): MiddlewareHandler<Env> {
@@ -8,6 +9,11 @@ export function withHTTPLog(): MiddlewareHandler<Env> {
   return function httpLog(c, next) {
     return logEnabled(3) ? logged(c, next) : next();
   };
+}
+
+/** The classification's names, as upstream's APF filter adds them to the line (cut at 64 characters). */
+function apf(found: Classification | undefined): Record<string, string> {
+  return found ? { apf_pl: found.priorityLevel.slice(0, 64), apf_fs: found.flowSchema.slice(0, 64) } : {};
 }
 
 async function logged(c: Context<Env>, next: Next): Promise<void> {
@@ -22,6 +28,7 @@ async function logged(c: Context<Env>, next: Next): Promise<void> {
     userAgent: c.req.header('user-agent') ?? '',
     'audit-ID': c.get('auditID') ?? '',
     srcIP: socket ? `${socket.remoteAddress?.replace(/^::ffff:/, '')}:${socket.remotePort}` : '',
+    ...apf(c.get('flowControl')),
     resp: c.res.status,
   });
 }
