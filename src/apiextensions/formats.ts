@@ -39,8 +39,8 @@ function isDateTime(s: string): boolean {
 
 /** Go's time.ParseDuration, or the Scala-like "3 days" forms kube-openapi also accepts. */
 function isDuration(s: string): boolean {
-  if (/^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(s) || s === '0' || s === '+0' || s === '-0') return true;
-  for (const m of s.matchAll(/((\d+)\s*([A-Za-zµ]+))/g)) {
+  if (/^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/.test(s) || s === '0' || s === '+0' || s === '-0') return true;
+  for (const m of s.matchAll(/((\d+)\s*([A-Za-z\u00b5]+))/g)) {
     const unit = m[3].toLowerCase().trim();
     for (const variants of durationUnits) {
       const last = variants.length - 1;

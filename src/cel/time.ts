@@ -41,7 +41,7 @@ export function parseGoDuration(s: string): bigint | undefined {
   if (rest === '0') return 0n;
   if (rest === '') return undefined;
   let total = 0n;
-  const re = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/;
+  const re = /^(\d*)(?:\.(\d*))?(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/;
   while (rest !== '') {
     const m = re.exec(rest);
     if (!m || (m[1] === '' && (m[2] ?? '') === '')) return undefined;

@@ -78,9 +78,9 @@ export function parseCronSchedule(spec: string, timeZone?: string): CronSchedule
   new Intl.DateTimeFormat('en-US', { timeZone: tz });
   if (s.startsWith('@every ')) {
     const d = s.slice(7).trim();
-    if (!/^([0-9]*(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$/.test(d)) throw new Error(`failed to parse duration ${s}`);
+    if (!/^([0-9]*(\.[0-9]*)?(ns|us|\u00b5s|ms|s|m|h))+$/.test(d)) throw new Error(`failed to parse duration ${s}`);
     let total = 0;
-    for (const [, n, , u] of d.matchAll(/([0-9]*(\.[0-9]*)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(n) * UNITS[u!]!;
+    for (const [, n, , u] of d.matchAll(/([0-9]*(\.[0-9]*)?)(ns|us|\u00b5s|ms|s|m|h)/g)) total += Number(n) * UNITS[u!]!;
     const every = Math.max(1000, Math.floor(total / 1000) * 1000);
     // ConstantDelaySchedule: the delay added to the time rounded down to the second
     return { next: (after) => Math.floor(after / 1000) * 1000 + every };

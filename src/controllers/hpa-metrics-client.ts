@@ -10,7 +10,7 @@ function durationMs(s: string | undefined): number {
   if (!s) return 0;
   const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
   let ms = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) ms += Number(m[1]) * units[m[2]!]!;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|\u00b5s|ns)/g)) ms += Number(m[1]) * units[m[2]!]!;
   return ms;
 }
 

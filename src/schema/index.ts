@@ -148,8 +148,14 @@ function applyFacts(types: Map<string, TypeSchema>): void {
 
 function load(): Loaded {
   if (loaded) return loaded;
-  const { MODELS_JSON } = require('./generated/models.cjs') as { MODELS_JSON: string };
+  const path = require.resolve('./generated/models.cjs');
+  const { MODELS_JSON } = require(path) as { MODELS_JSON: string };
   const data = JSON.parse(MODELS_JSON) as Models;
+  // parsed once: the 660 KB text need not stay in require's cache (nor among its parent's children) for the life of the process
+  const mod = require.cache[path];
+  delete require.cache[path];
+  const siblings = mod?.parent?.children;
+  if (mod && siblings?.includes(mod)) siblings.splice(siblings.indexOf(mod), 1);
   const types = new Map<string, TypeSchema>();
   for (const [name, m] of Object.entries(data.types)) {
     const properties: Record<string, FieldSchema> = {};

@@ -55,7 +55,7 @@ function checkRange(expr: string, b: Bounds): void {
   if (start > end) throw new Error(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
 }
 
-const durationRe = /^([0-9]*(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$/;
+const durationRe = /^([0-9]*(\.[0-9]*)?(ns|us|\u00b5s|ms|s|m|h))+$/;
 
 /** Returns robfig/cron's error message for an invalid standard schedule, or undefined when it parses. */
 export function cronScheduleError(spec: string): string | undefined {
