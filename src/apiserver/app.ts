@@ -150,7 +150,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
   if (opts.auditLog) filters.push(withAudit(opts.auditLog));
   filters.push(withImpersonation(opts.authorizer));
   if (opts.flowControl) filters.push(withPriorityAndFairness(opts.flowControl));
-  filters.push(withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight));
+  filters.push(withMaxInFlight({ readOnly: opts.maxRequestsInFlight ?? 400, mutating: opts.maxMutatingRequestsInFlight ?? 200 }, opts.inFlight, opts.metrics));
   filters.push(withAuthorization(opts.authorizer));
   if (opts.metrics) filters.push(withMetrics(opts.metrics));
   filters.push(withRequestTimeout(opts.requestTimeoutMs ?? 60_000));

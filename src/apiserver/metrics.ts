@@ -144,6 +144,8 @@ export class ApiMetrics {
   private early: RequestSample[] = [];
   private earlyStorage: StorageSample[] = [];
   private readonly longRunning = new Map<string, { labels: LongRunningLabels; n: number }>();
+  /** Requests API Priority and Fairness let through, by flow schema and priority level. */
+  private readonly dispatched = new Map<string, { labels: { flow_schema: string; priority_level: string }; n: number }>();
 
   constructor(private readonly sources: MetricsSources) {}
 
@@ -155,6 +157,14 @@ export class ApiMetrics {
   recordStorage(s: StorageSample): void {
     if (this.prom) this.observeStorage(this.prom, s);
     else if (this.earlyStorage.length < EARLY_LIMIT) this.earlyStorage.push(s);
+  }
+
+  /** A request classified by API Priority and Fairness went on to be served. */
+  recordDispatch(flowSchema: string, priorityLevel: string): void {
+    const key = `${flowSchema}|${priorityLevel}`;
+    const e = this.dispatched.get(key);
+    if (e) e.n++;
+    else this.dispatched.set(key, { labels: { flow_schema: flowSchema, priority_level: priorityLevel }, n: 1 });
   }
 
   /** A long-running request began; the returned function marks its end. */
@@ -287,6 +297,17 @@ export class ApiMetrics {
       collect(this: Gauge) {
         this.reset();
         for (const { labels: l, n } of longRunning.values()) this.set({ component: COMPONENT, group: l.group, resource: l.resource, scope: l.scope, subresource: l.subresource, verb: l.verb, version: l.version }, n);
+      },
+    });
+    const dispatched = this.dispatched;
+    new prom.Counter({
+      name: 'apiserver_flowcontrol_dispatched_requests_total',
+      help: '[BETA] Number of requests executed by API Priority and Fairness subsystem',
+      labelNames: ['flow_schema', 'priority_level'],
+      registers: [registry],
+      collect(this: Counter) {
+        this.reset();
+        for (const { labels, n } of dispatched.values()) this.inc(labels, n);
       },
     });
     const etcdLabels = ['operation', 'group', 'resource'];

@@ -88,6 +88,20 @@ describe('API Priority and Fairness classification', () => {
     assert.equal(log.headers['x-kubernetes-pf-prioritylevel-uid'], undefined);
   });
 
+  test('apiserver_flowcontrol_dispatched_requests_total counts the requests let through, by flow schema and priority level', async () => {
+    const count = async () => {
+      const text = (await api(c, 'GET', '/metrics')).text;
+      assert.match(text, /^# HELP apiserver_flowcontrol_dispatched_requests_total \[BETA\] Number of requests executed by API Priority and Fairness subsystem$/m);
+      assert.match(text, /^# TYPE apiserver_flowcontrol_dispatched_requests_total counter$/m);
+      const m = /^apiserver_flowcontrol_dispatched_requests_total\{flow_schema="global-default",priority_level="global-default"\} (\d+)$/m.exec(text);
+      return Number(m?.[1] ?? 0);
+    };
+    const before = await count();
+    for (let i = 0; i < 3; i++) assert.equal((await api(bob, 'GET', '/version')).status, 200);
+    assert.equal(await count(), before + 3);
+    assert.match((await api(c, 'GET', '/metrics')).text, /^apiserver_flowcontrol_dispatched_requests_total\{flow_schema="exempt",priority_level="exempt"\} [1-9]\d*$/m);
+  });
+
   test('a FlowSchema of higher precedence takes the requests it matches; one naming a missing level is passed over', async () => {
     const rules = [{ subjects: [{ kind: 'User', user: { name: 'bob' } }], resourceRules: [{ verbs: ['list'], apiGroups: [''], resources: ['configmaps'], namespaces: ['default'] }] }];
     let r = await api(c, 'POST', `${FC}/flowschemas`, { metadata: { name: 'bob-configmaps' }, spec: { priorityLevelConfiguration: { name: 'workload-high' }, matchingPrecedence: 100, rules } });

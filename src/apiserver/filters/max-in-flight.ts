@@ -1,5 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Env } from '../env.js';
+import type { ApiMetrics } from '../metrics.js';
 import { isLongRunning } from './long-running.js';
 
 export interface InFlightLimits {
@@ -11,17 +13,28 @@ export interface InFlightLimits {
 
 const MUTATING = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
-/** 429 with Retry-After once too many requests of a kind are under way, as upstream's max-in-flight filter. */
-export function withMaxInFlight(limits: InFlightLimits, inFlight = { readOnly: 0, mutating: 0 }): MiddlewareHandler<Env> {
+/**
+ * 429 with Retry-After once too many requests of a kind are under way, as upstream's max-in-flight filter. The requests
+ * it lets through that API Priority and Fairness classified count as dispatched (watches too, as upstream's).
+ */
+export function withMaxInFlight(limits: InFlightLimits, inFlight = { readOnly: 0, mutating: 0 }, metrics?: ApiMetrics): MiddlewareHandler<Env> {
+  const dispatched = (c: Context<Env>) => {
+    const found = metrics && c.get('flowControl');
+    if (found) metrics!.recordDispatch(found.flowSchema, found.priorityLevel);
+  };
   return function maxInFlight(c, next) {
     const info = c.get('requestInfo');
-    if (isLongRunning(info)) return next();
+    if (isLongRunning(info)) {
+      if (info.verb === 'watch') dispatched(c);
+      return next();
+    }
     const kind = MUTATING.has(info.verb) || (!info.isResourceRequest && c.req.method !== 'GET' && c.req.method !== 'HEAD') ? 'mutating' : 'readOnly';
     const limit = limits[kind];
     if (limit > 0 && inFlight[kind] >= limit) {
       return Promise.resolve(c.body('Too many requests, please try again later.\n', 429, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Retry-After': '1' }));
     }
     inFlight[kind]++;
+    dispatched(c);
     let done: Promise<void>;
     try {
       done = next();

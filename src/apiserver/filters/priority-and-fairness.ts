@@ -10,7 +10,8 @@ const PRIORITY_LEVEL_UID = 'X-Kubernetes-Pf-Prioritylevel-Uid';
 /**
  * Classifies each request by the served FlowSchemas, as upstream's WithPriorityAndFairness: the response names the
  * matched FlowSchema's and priority level's UIDs (never their names). Long-running requests other than watches are
- * not classified. How many requests run at once stays with the max-in-flight filter that follows.
+ * not classified. How many requests run at once stays with the max-in-flight filter that follows (no queues per
+ * priority level); it counts the classified requests it lets through in apiserver_flowcontrol_dispatched_requests_total.
  */
 export function withPriorityAndFairness(classifier: FlowClassifier): MiddlewareHandler<Env> {
   return function priorityAndFairness(c, next) {
