@@ -12,6 +12,7 @@ import type { Stage } from './stages-load.js';
 import { StagePlayer } from './stages-player.js';
 import { nodeStageHost } from './stages-hosts.js';
 import { rfc3339, microTime } from '../apimachinery/time.js';
+import { MIGRATED_PLUGINS } from './volume-matching.js';
 
 const RENEW_MS = 10_000;
 
@@ -62,7 +63,6 @@ export function nodeStatus(name: string, index: number, version: string): KObjec
   };
 }
 
-const MIGRATED_PLUGINS = 'storage.alpha.kubernetes.io/migrated-plugins';
 // the in-tree volume plugins a 1.33 kubelet hands to CSI drivers (Portworx's migration is on by default since 1.31)
 const MIGRATED = ['aws-ebs', 'azure-disk', 'azure-file', 'cinder', 'gce-pd', 'portworx-volume', 'vsphere-volume'].map((p) => `kubernetes.io/${p}`).join(',');
 

@@ -1,5 +1,5 @@
 // One scheduling cycle over a snapshot, as the default profile runs it: the filters in plugin order (NodeUnschedulable,
-// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity; the
+// TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity; the
 // first failure per node is its status), then the weighted scores of the feasible nodes and the best of them.
 import type { LabelSelector } from '../apimachinery/selectors.js';
 import type { KObject } from '../client/types.js';
@@ -10,6 +10,7 @@ import { restrictionsFilter, restrictionsPreFilter, type RestrictionsState } fro
 import { podPriority, type NodeInfo, type Snapshot } from './scheduler-snapshot.js';
 import { spreadFilterState, spreadProblem, spreadScores, type SpreadFilterState } from './scheduler-spread.js';
 import { volumeFilter, volumePreFilter, type PodVolumes, type VolumeDecisions, type VolumeListers } from './scheduler-volumes.js';
+import { volumeLimitsApply, volumeLimitsFilter } from './scheduler-volume-limits.js';
 
 /** Why a node failed: its reasons (NodeResourcesFit may give several) and whether preemption could not help. */
 export interface NodeStatus {
@@ -24,6 +25,8 @@ interface PreFilter {
   ports: ReturnType<typeof wantedHostPorts>;
   restrictions?: RestrictionsState;
   volumes?: { claims: PodVolumes; listers: VolumeListers };
+  /** NodeVolumeLimits runs (the pod has claims or in-tree disks, and listers were given). */
+  limits?: VolumeListers;
   spread?: SpreadFilterState;
   affinityView?: AffinityView;
 }
@@ -55,6 +58,8 @@ function filterNode(pod: KObject, ni: NodeInfo, snap: Snapshot, pre: PreFilter, 
   if (lacking.length) return { reasons: lacking, unresolvable: false };
   const restricted = pre.restrictions && restrictionsFilter(pre.restrictions, ni);
   if (restricted) return { reasons: [restricted], unresolvable: false };
+  const limited = pre.limits && volumeLimitsFilter(pod, ni, pre.limits);
+  if (limited) return { reasons: [limited.reason], unresolvable: limited.unresolvable };
   if (pre.volumes) {
     const v = volumeFilter(pre.volumes.claims, ni.node, pre.volumes.listers);
     if ('reasons' in v) return { reasons: v.reasons, unresolvable: true };
@@ -93,6 +98,7 @@ export function findFeasible(pod: KObject, snap: Snapshot, only?: NodeInfo[], vo
   const r = restrictionsPreFilter(pod, snap, volumes && ((ns, name) => volumes.claim(ns, name)));
   if (r && 'message' in r) return refuse(r.message);
   pre.restrictions = r;
+  if (volumes && volumeLimitsApply(pod)) pre.limits = volumes;
   if (volumes) {
     const v = volumePreFilter(pod, volumes);
     if (v && 'message' in v) return refuse(v.message);

@@ -24,6 +24,8 @@ export interface VolumeListers {
   volume(name: string): KObject | undefined;
   volumes(): KObject[];
   storageClass(name: string): KObject | undefined;
+  /** The node's CSINode (NodeVolumeLimits reads its drivers' attach limits); absent: no CSI limits. */
+  csiNode?(name: string): KObject | undefined;
 }
 
 /** The pod's claims once PreFilter passed: those bound, and the WaitForFirstConsumer ones still to bind. */

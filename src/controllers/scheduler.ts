@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GVR, KObject } from '../client/types.js';
 import { PDBS } from './disruption.js';
-import { EVENTS_V1, NAMESPACES, NODES, PODS, REPLICASETS, REPLICATIONCONTROLLERS, STATEFULSETS } from './gvr.js';
+import { CSINODES, EVENTS_V1, NAMESPACES, NODES, PODS, REPLICASETS, REPLICATIONCONTROLLERS, STATEFULSETS } from './gvr.js';
 import { SERVICES } from './pod-endpoints.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
@@ -85,7 +85,9 @@ export class Scheduler extends QueueController {
     const pvcs = this.ctx.informers.informer(PVCS).on(volumeChange);
     const pvs = this.ctx.informers.informer(PVS).on(volumeChange);
     const classes = this.ctx.informers.informer(STORAGECLASSES).on({ add: freed, update: freed });
-    this.volumes = { claim: (ns, name) => pvcs.get(`${ns}/${name}`), volume: (name) => pvs.get(name), volumes: () => pvs.items(), storageClass: (name) => classes.get(name) };
+    // a node's CSINode that comes may raise its attach limits (NodeVolumeLimits)
+    const csiNodes = this.ctx.informers.informer(CSINODES).on({ add: freed });
+    this.volumes = { claim: (ns, name) => pvcs.get(`${ns}/${name}`), volume: (name) => pvs.get(name), volumes: () => pvs.items(), storageClass: (name) => classes.get(name), csiNode: (name) => csiNodes.get(name) };
     this.services = this.ctx.informers.informer(SERVICES);
     this.pdbs = this.ctx.informers.informer(PDBS);
     const owners: [string, GVR][] = [['ReplicaSet', REPLICASETS], ['StatefulSet', STATEFULSETS], ['ReplicationController', REPLICATIONCONTROLLERS]];

@@ -11,6 +11,8 @@ export const SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 export const BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
 export const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+/** On a CSINode: the in-tree volume plugins the node's kubelet hands to CSI drivers. */
+export const MIGRATED_PLUGINS = 'storage.alpha.kubernetes.io/migrated-plugins';
 
 const SUFFIXES: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,

@@ -130,7 +130,7 @@ describe('minikapi up', () => {
     const lines = r.out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const list = lines.find((l) => l.URI === '/api/v1/namespaces?limit=500');
     assert.ok(list, r.out());
-    assert.deepEqual(Object.keys(list), ['ts', 'caller', 'msg', 'v', 'verb', 'URI', 'latency', 'userAgent', 'audit-ID', 'srcIP', 'resp']);
+    assert.deepEqual(Object.keys(list), ['ts', 'caller', 'msg', 'v', 'verb', 'URI', 'latency', 'userAgent', 'audit-ID', 'srcIP', 'apf_pl', 'apf_fs', 'resp']);
     assert.equal(list.msg, 'HTTP');
     assert.equal(list.v, 3);
     assert.equal(list.verb, 'GET');
@@ -138,6 +138,8 @@ describe('minikapi up', () => {
     assert.match(String(list.latency), /^\d+(\.\d+)?(µs|ms|s)$/);
     assert.match(String(list.userAgent), /^kubectl(\.1\.33)?\/v1\.33\.\d+ \(linux\/amd64\) kubernetes\/[0-9a-f]+$/);
     assert.match(String(list.srcIP), /^127\.0\.0\.1:\d+$/);
+    // the kubeconfig's user is in system:masters: API Priority and Fairness puts it in the exempt schema and level
+    assert.deepEqual([list.apf_pl, list.apf_fs], ['exempt', 'exempt']);
     const quiet = await up(['--data-dir', join(tmp, 'quiet'), '--port', '0', '--storage', 'memory', '--controllers', 'none']);
     assert.equal((await runKubectl(quiet.kubeconfig, join(tmp, 'quiet-cache'), ['get', 'namespaces'])).code, 0);
     assert.equal(await stop(quiet), 0);

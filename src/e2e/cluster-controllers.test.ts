@@ -182,6 +182,32 @@ describe('cluster controllers', () => {
     await eventually('pod second bound', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/second')).json.spec?.nodeName);
   });
 
+  test("CSI volumes beyond a driver's attach limit (the node's CSINode) leave the pod Unschedulable until one is freed", async () => {
+    const nodes: string[] = (await api(c, 'GET', '/api/v1/nodes')).json.items.map((n: { metadata: { name: string } }) => n.metadata.name);
+    for (const n of nodes) {
+      const r = await api(c, 'PATCH', `/apis/storage.k8s.io/v1/csinodes/${n}`, { spec: { drivers: [{ name: 'csi.example.com', nodeID: n, allocatable: { count: 1 } }] } }, { 'Content-Type': 'application/merge-patch+json' });
+      assert.equal(r.status, 200, r.text);
+    }
+    for (const i of [1, 2, 3]) {
+      await api(c, 'POST', '/api/v1/persistentvolumes', { metadata: { name: `attach-${i}` }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'attach', csi: { driver: 'csi.example.com', volumeHandle: `vol-${i}` } } });
+      await api(c, 'POST', '/api/v1/namespaces/vol/persistentvolumeclaims', { metadata: { name: `attach-${i}` }, spec: { storageClassName: 'attach', volumeName: `attach-${i}`, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    }
+    for (const i of [1, 2, 3]) await eventually(`claim attach-${i} Bound`, async () => (await api(c, 'GET', `/api/v1/namespaces/vol/persistentvolumeclaims/attach-${i}`)).json.status?.phase === 'Bound');
+    const spec = (i: number) => ({ containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: `attach-${i}` } }] });
+    for (const i of [1, 2]) {
+      await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: `attach-${i}` }, spec: spec(i) });
+      await eventually(`pod attach-${i} bound`, async () => (await api(c, 'GET', `/api/v1/namespaces/vol/pods/attach-${i}`)).json.spec?.nodeName);
+    }
+    await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'attach-3' }, spec: spec(3) });
+    const cond = await eventually('PodScheduled of pod attach-3', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/attach-3')).json.status?.conditions?.find((x: { type: string }) => x.type === 'PodScheduled'));
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['False', 'Unschedulable', '0/2 nodes are available: 2 node(s) exceed max volume count. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.']);
+    const first = (await api(c, 'GET', '/api/v1/namespaces/vol/pods/attach-1')).json.spec.nodeName;
+    await c.k(['-n', 'vol', 'delete', 'pod', 'attach-1', '--wait=true']);
+    assert.equal(await eventually('pod attach-3 bound', async () => (await api(c, 'GET', '/api/v1/namespaces/vol/pods/attach-3')).json.spec?.nodeName), first);
+    await c.k(['-n', 'vol', 'delete', 'pod', 'attach-2', 'attach-3', '--wait=true']);
+    for (const n of nodes) await api(c, 'PATCH', `/apis/storage.k8s.io/v1/csinodes/${n}`, { spec: { drivers: null } }, { 'Content-Type': 'application/merge-patch+json' });
+  });
+
   test('a generic ephemeral volume gets its claim owned by the pod, provisioned on the node the scheduler chose', async () => {
     const template = { metadata: { labels: { kind: 'scratch' } }, spec: { storageClassName: 'lazy', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } };
     const created = (await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'eph' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: template } }] } })).json;
