@@ -1,5 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Env } from '../env.js';
 import type { ApiMetrics } from '../metrics.js';
 import { isLongRunning } from './long-running.js';
