@@ -31,7 +31,8 @@ export class APFConfigConsumer {
     private readonly classifier?: FlowClassifier,
   ) {}
 
-  start(): void {
+  /** Starts watching; resolves once the configuration is first in force (upstream's priority-and-fairness-filter hook). */
+  start(): Promise<void> {
     const f = (this.informers = new InformerFactory(this.client, this.onError));
     const schemas = f.informer(FLOWSCHEMAS);
     const levels = f.informer(LEVELS);
@@ -43,6 +44,7 @@ export class APFConfigConsumer {
     schemas.on(changed);
     levels.on(changed);
     f.start();
+    return f.waitForSync().then(() => this.classifier?.configure(schemas.items(), levels.items()));
   }
 
   /** Stops watching; resolves once a pass under way has ended (before storage closes under its writes). */

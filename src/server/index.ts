@@ -493,7 +493,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const loopbackClient = new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
   await rbac.start(loopbackClient, (e) => logError('rbac', 'informer failed, will retry', e));
   const apfConfig = new APFConfigConsumer(loopbackClient, (e) => logError('apf', 'flow-control configuration consumer failed, will retry', e), flowControl);
-  apfConfig.start();
+  // requests are classified from the moment the server reports ready, as upstream's readyz waits for APF's configuration
+  const apfConfigured = apfConfig.start();
   let controllersStartingUp = true;
   const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, allControllers, enabledControllerNames, { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);
   healthChecks.push(...controllers.healthChecks());
@@ -502,6 +503,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   controllersStarted.then(startedUp, startedUp);
   if (opts.controllersInBackground) controllersStarted.catch((e) => logError('controllermanager', 'controllers failed to start', e));
   else await controllersStarted;
+  await apfConfigured;
   const compactor = startCompactor(backend, opts.compactionIntervalMs ?? 5 * 60_000, opts.compactionRetention ?? 1000);
   ready = true;
   const kubeconfig = renderKubeconfig({ name, server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
