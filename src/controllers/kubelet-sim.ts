@@ -56,7 +56,7 @@ export class KubeletSimulator extends QueueController {
   protected register(): void {
     const check = (pod: KObject) => {
       if (!this.nodeIndex.has(pod.spec?.nodeName) || pod.metadata.deletionTimestamp || this.stages?.claims(pod)) return;
-      if (!pod.status?.startTime || (pod.status.phase === 'Running' && simulatedRunMs(pod) !== undefined)) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      if (!pod.status?.startTime || (pod.status.phase === 'Running' && (simulatedRunMs(pod) !== undefined || unstartedEphemeral(pod).length))) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
     };
     this.pods = this.ctx.informers.informer(PODS).on({ add: check, update: (_, p) => check(p) });
     this.stages?.setup(this.ctx);
@@ -72,7 +72,10 @@ export class KubeletSimulator extends QueueController {
   protected async sync(key: string): Promise<void> {
     const pod = this.pods.get(key);
     if (!pod || pod.metadata.deletionTimestamp || !this.nodeIndex.has(pod.spec?.nodeName) || this.stages?.claims(pod)) return;
-    if (pod.status?.startTime) return this.maybeExit(key, pod);
+    if (pod.status?.startTime) {
+      if (pod.status.phase === 'Running' && unstartedEphemeral(pod).length) return this.startEphemeral(key, pod);
+      return this.maybeExit(key, pod);
+    }
     const node = pod.spec.nodeName as string;
     const now = rfc3339();
     const hostIP = `172.18.0.${this.nodeIndex.get(node)! + 2}`;
@@ -122,6 +125,23 @@ export class KubeletSimulator extends QueueController {
     if (run !== undefined) this.queue.addAfter(key, run);
   }
 
+  /** Ephemeral containers added to a running pod (kubectl debug) start at once; the kubelet reports them not ready. */
+  private async startEphemeral(key: string, pod: KObject): Promise<void> {
+    const now = rfc3339();
+    const uid = pod.metadata.uid.replace(/-/g, '');
+    const started = unstartedEphemeral(pod).map((c: KObject) => ({
+      name: c.name,
+      state: { running: { startedAt: now } },
+      lastState: {},
+      ready: false,
+      restartCount: 0,
+      image: c.image?.includes('/') || c.image?.includes(':') ? c.image : `docker.io/library/${c.image}:latest`,
+      imageID: `sha256:${Buffer.from(`${c.image}`).toString('hex').padEnd(64, '0').slice(0, 64)}`,
+      containerID: `minikapi://${uid}e${c.name}`,
+    }));
+    await this.writeStatus(key, pod, { ...pod.status, ephemeralContainerStatuses: [...(pod.status.ephemeralContainerStatuses ?? []), ...started] });
+  }
+
   /** Whether the status was written. */
   private async writeStatus(key: string, pod: KObject, status: KObject): Promise<boolean> {
     try {
@@ -158,4 +178,10 @@ export class KubeletSimulator extends QueueController {
     const containerStatuses = pod.status.containerStatuses.map((c: KObject) => ({ ...c, state: { terminated: terminated(c) }, ready: false, started: false }));
     await this.writeStatus(key, pod, { ...pod.status, phase: code === 0 ? 'Succeeded' : 'Failed', conditions, containerStatuses });
   }
+}
+
+/** The pod's ephemeral containers that have no status yet. */
+function unstartedEphemeral(pod: KObject): KObject[] {
+  const seen = new Set(((pod.status?.ephemeralContainerStatuses ?? []) as KObject[]).map((c) => c.name));
+  return ((pod.spec?.ephemeralContainers ?? []) as KObject[]).filter((c) => !seen.has(c.name));
 }

@@ -208,6 +208,35 @@ describe('cluster controllers', () => {
     for (const n of nodes) await api(c, 'PATCH', `/apis/storage.k8s.io/v1/csinodes/${n}`, { spec: { drivers: null } }, { 'Content-Type': 'application/merge-patch+json' });
   });
 
+  test('kubectl debug adds an ephemeral container through pods/ephemeralcontainers; the kubelet starts it; existing ones stay as they are', async () => {
+    await api(c, 'POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'dbg' }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } });
+    await eventually('pod dbg running', async () => (await api(c, 'GET', '/api/v1/namespaces/default/pods/dbg')).json.status?.phase === 'Running');
+    const r = await c.kubectl(['debug', 'dbg', '--image=busybox', '-c', 'debugger', '--profile=general']);
+    assert.equal(r.code, 0, r.stderr);
+    const sub = await api(c, 'GET', '/api/v1/namespaces/default/pods/dbg/ephemeralcontainers');
+    assert.equal(sub.json.kind, 'Pod');
+    const ec = sub.json.spec.ephemeralContainers;
+    assert.deepEqual(ec.map((x: { name: string; image: string; imagePullPolicy: string; terminationMessagePath: string; resources: unknown }) => [x.name, x.image, x.imagePullPolicy, x.terminationMessagePath, x.resources]), [['debugger', 'busybox', 'Always', '/dev/termination-log', {}]]);
+    // kubectl debug sets no field manager: its binary's name (kubectl.1.33 here) owns the container, through the subresource
+    assert.ok(sub.json.metadata.managedFields.some((m: { manager: string; operation: string; subresource?: string }) => /^kubectl/.test(m.manager) && m.operation === 'Update' && m.subresource === 'ephemeralcontainers'), JSON.stringify(sub.json.metadata.managedFields));
+    const status = await eventually('the debugger running', async () => (await api(c, 'GET', '/api/v1/namespaces/default/pods/dbg')).json.status?.ephemeralContainerStatuses?.[0]);
+    assert.deepEqual([status.name, Object.keys(status.state), status.ready], ['debugger', ['running'], false]);
+    const pod = (await api(c, 'GET', '/api/v1/namespaces/default/pods/dbg')).json;
+    const put = async (containers: unknown[]) => api(c, 'PUT', '/api/v1/namespaces/default/pods/dbg/ephemeralcontainers', { ...pod, spec: { ...pod.spec, ephemeralContainers: containers } });
+    const changed = await put([{ ...ec[0], image: 'alpine' }]);
+    assert.equal(changed.status, 422);
+    assert.equal(changed.json.message, 'Pod "dbg" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be changed');
+    assert.equal((await put([])).json.message, 'Pod "dbg" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be removed');
+    const ported = await put([ec[0], { name: 'web', image: 'busybox', ports: [{ containerPort: 80 }], targetContainerName: 'nope' }]);
+    assert.deepEqual(ported.json.details.causes.map((x: { field: string; message: string }) => `${x.field}: ${x.message}`), ['spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container', 'spec.ephemeralContainers[1].targetContainerName: Not found: "nope"']);
+    // the main resource cannot add them, and the subresource changes nothing else
+    const main = await api(c, 'PUT', '/api/v1/namespaces/default/pods/dbg', { ...pod, spec: { ...pod.spec, ephemeralContainers: [...ec, { name: 'more', image: 'busybox' }] } });
+    assert.equal(main.status, 422);
+    const labelled = await api(c, 'PATCH', '/api/v1/namespaces/default/pods/dbg/ephemeralcontainers', { metadata: { labels: { sneaky: 'yes' } }, spec: { ephemeralContainers: [ec[0], { name: 'second', image: 'busybox' }] } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(labelled.status, 200, labelled.text);
+    assert.deepEqual([labelled.json.metadata.labels, labelled.json.spec.ephemeralContainers.map((x: { name: string }) => x.name)], [undefined, ['debugger', 'second']]);
+  });
+
   test('a generic ephemeral volume gets its claim owned by the pod, provisioned on the node the scheduler chose', async () => {
     const template = { metadata: { labels: { kind: 'scratch' } }, spec: { storageClassName: 'lazy', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } };
     const created = (await api(c, 'POST', '/api/v1/namespaces/vol/pods', { metadata: { name: 'eph' }, spec: { containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: template } }] } })).json;

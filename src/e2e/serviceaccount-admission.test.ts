@@ -67,6 +67,35 @@ describe('ServiceAccount admission', () => {
     assert.equal(await refused('m2', { volumes: [{ name: 's', secret: { secretName: 'x' } }] }), 'pods "m2" is forbidden: a mirror pod may not reference secrets');
     assert.equal(await refused('m3', { volumes: [{ name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }] }), 'pods "m3" is forbidden: a mirror pod may not use ServiceAccountToken volume projections');
   });
+
+  test('an account annotated kubernetes.io/enforce-mountable-secrets limits its pods to the secrets it lists, with upstream text', async () => {
+    await api(c, 'POST', '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'locked', annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' } }, secrets: [{ name: 'allowed' }], imagePullSecrets: [{ name: 'pull-ok' }] });
+    const refused = async (name: string, spec: Record<string, unknown>) => {
+      const r = await api(c, 'POST', '/api/v1/namespaces/default/pods', pod({ name }, { serviceAccountName: 'locked', ...spec }));
+      assert.equal(r.status, 403, r.text);
+      assert.equal(r.json.reason, 'Forbidden');
+      assert.equal((await api(c, 'GET', `/api/v1/namespaces/default/pods/${name}`)).status, 404);
+      return r.json.message as string;
+    };
+    const because = 'is not allowed because service account locked does not reference that secret';
+    assert.equal(await refused('m1', { volumes: [{ name: 's', secret: { secretName: 'other' } }] }), `pods "m1" is forbidden: volume with secret.secretName="other" ${because}`);
+    assert.equal(await refused('m2', { containers: [{ name: 'c', image: 'nginx', env: [{ name: 'E', valueFrom: { secretKeyRef: { name: 'other', key: 'k' } } }] }] }), `pods "m2" is forbidden: container c with envVar E referencing secret.secretName="other" ${because}`);
+    assert.equal(await refused('m3', { initContainers: [{ name: 'i', image: 'busybox', envFrom: [{ secretRef: { name: 'other' } }] }] }), `pods "m3" is forbidden: init container i with envFrom referencing secret.secretName="other" ${because}`);
+    assert.equal(await refused('m4', { imagePullSecrets: [{ name: 'pull-ok' }, { name: 'pull-no' }] }), 'pods "m4" is forbidden: imagePullSecrets[1].name="pull-no" is not allowed because service account locked does not reference that imagePullSecret');
+    // what the account lists is fine, and its pull secrets are copied in before the check
+    const ok = await api(c, 'POST', '/api/v1/namespaces/default/pods', pod({ name: 'm5' }, { serviceAccountName: 'locked', volumes: [{ name: 's', secret: { secretName: 'allowed' } }], containers: [{ name: 'c', image: 'nginx', envFrom: [{ secretRef: { name: 'allowed' } }] }] }));
+    assert.equal(ok.status, 201, ok.text);
+    assert.deepEqual(ok.json.spec.imagePullSecrets, [{ name: 'pull-ok' }]);
+    // an ephemeral container added later is held to the same rule
+    const debug = { ...ok.json, spec: { ...ok.json.spec, ephemeralContainers: [{ name: 'debug', image: 'busybox', env: [{ name: 'T', valueFrom: { secretKeyRef: { name: 'other', key: 'k' } } }] }] } };
+    const eph = await api(c, 'PUT', '/api/v1/namespaces/default/pods/m5/ephemeralcontainers', debug);
+    assert.equal(eph.status, 403, eph.text);
+    assert.equal(eph.json.message, `pods "m5" is forbidden: ephemeral container debug with envVar T referencing secret.secretName="other" ${because}`);
+    // "false" (or anything Go's ParseBool does not read as true) leaves the check off
+    await api(c, 'PATCH', '/api/v1/namespaces/default/serviceaccounts/locked', { metadata: { annotations: { 'kubernetes.io/enforce-mountable-secrets': 'false' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    const free = await api(c, 'POST', '/api/v1/namespaces/default/pods', pod({ name: 'm6' }, { serviceAccountName: 'locked', volumes: [{ name: 's', secret: { secretName: 'other' } }] }));
+    assert.equal(free.status, 201, free.text);
+  });
 });
 
 describe('ServiceAccount admission without the serviceaccount controller', () => {

@@ -120,6 +120,9 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
   else delete meta.generation;
   if (subresource === 'status') {
     keepAllButStatus(obj, old);
+  } else if (subresource === 'ephemeralcontainers') {
+    keepAllButEphemeralContainers(obj, old);
+    await def.strategy.prepareForUpdate?.(obj, old, ctx);
   } else {
     if (def.statusSubresource) {
       if (old.status !== undefined) obj.status = structuredClone(old.status);
@@ -160,6 +163,17 @@ function keepAllButStatus(obj: KObject, old: KObject): void {
   obj.metadata = { ...structuredClone(old.metadata), ...keepMeta };
   if (keepMeta.labels === undefined) delete obj.metadata.labels;
   if (keepMeta.annotations === undefined) delete obj.metadata.annotations;
+}
+
+/** A pods/ephemeralcontainers write changes only spec.ephemeralContainers, as upstream's dropNonEphemeralContainerUpdates. */
+function keepAllButEphemeralContainers(obj: KObject, old: KObject): void {
+  const containers = obj.spec?.ephemeralContainers;
+  const meta = obj.metadata;
+  for (const k of Object.keys(obj)) if (k !== 'apiVersion' && k !== 'kind') delete obj[k];
+  for (const k of Object.keys(old)) if (k !== 'apiVersion' && k !== 'kind') obj[k] = structuredClone(old[k]);
+  obj.metadata = { ...obj.metadata, name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion };
+  if (containers === undefined) delete obj.spec.ephemeralContainers;
+  else obj.spec.ephemeralContainers = containers;
 }
 
 function specOf(o: KObject): unknown {

@@ -10,6 +10,7 @@ import { LimitRanger, limitRangerHandles } from './limit-ranger.js';
 import { addNotReadyTaint, nodeTaintHandles } from './node-taint.js';
 import { ResourceQuotaAdmission, type LimitedResource } from './resource-quota.js';
 import { addProtectionFinalizer, storageProtectionHandles } from './storage-protection.js';
+import { mountableSecretsHandles, validateMountableSecrets } from './mountable-secrets.js';
 
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
@@ -18,7 +19,7 @@ export class BuiltinAdmission {
   private readonly quota: ResourceQuotaAdmission;
 
   constructor(
-    registry: Registry,
+    private readonly registry: Registry,
     private readonly plugins: ReadonlySet<string> = enabledAdmissionPlugins(),
     limitedResources: LimitedResource[] = [],
   ) {
@@ -53,6 +54,8 @@ export class BuiltinAdmission {
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined, old?: KObject): Promise<void> {
     if (this.plugins.has('LimitRanger')) await this.limitRanger.validate(a, obj);
+    const lookUp = this.registry.services.serviceAccount;
+    if (obj && lookUp && this.plugins.has('ServiceAccount') && mountableSecretsHandles(a)) await validateMountableSecrets(a, obj, lookUp);
     if (obj && this.plugins.has('AlwaysPullImages') && alwaysPullImagesHandles(a, obj, old)) validateAlwaysPullImages(a, obj);
   }
 

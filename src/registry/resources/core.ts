@@ -6,7 +6,7 @@ import { deepEqual } from '../util.js';
 import { defineResource, fieldLabelNotSupported, STATUS } from '../define.js';
 import { generateNameSuffix } from '../util.js';
 import type { KObject, ResourceDef, StrategyContext } from '../types.js';
-import { defaultPodSpec, qosClass, validatePodSpec } from './pod-spec.js';
+import { defaultPodSpec, qosClass, validateEphemeralContainersUpdate, validatePodSpec } from './pod-spec.js';
 import { configMapPrinter, endpointsPrinter, namespacePrinter, nodePrinter, secretPrinter, serviceAccountPrinter, servicePrinter } from '../printers/core.js';
 import { eventPrinter } from '../printers/events.js';
 import { podPrinter } from '../printers/pod.js';
@@ -351,8 +351,9 @@ export const pods = defineResource({
     validate(obj) {
       return validatePodSpec(obj.spec, 'spec');
     },
-    validateUpdate(obj, old) {
+    validateUpdate(obj, old, ctx) {
       const errs = validatePodSpec(obj.spec, 'spec');
+      if (ctx?.subresource === 'ephemeralcontainers') return [...errs, ...validateEphemeralContainersUpdate(obj.spec, old.spec ?? {}, old.metadata?.annotations?.[MIRROR_POD] !== undefined)];
       const strip = (s: KObject) => {
         const c = structuredClone(s ?? {});
         for (const x of [...(c.containers ?? []), ...(c.initContainers ?? [])]) delete x.image;

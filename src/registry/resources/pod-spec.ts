@@ -1,7 +1,8 @@
 // Pod spec defaulting and validation shared by pods and every kind with a pod template.
-import { type FieldError, invalid, notSupported, required, duplicate } from '../../apimachinery/errors.js';
+import { type FieldError, invalid, notSupported, required, duplicate, forbiddenField } from '../../apimachinery/errors.js';
 import { dns1123LabelErrors } from '../../apimachinery/validation.js';
 import type { KObject } from '../types.js';
+import { deepEqual } from '../util.js';
 import { canonicalQuantity } from '../../apimachinery/quantity.js';
 
 function imagePullPolicyFor(image: string | undefined): string {
@@ -44,6 +45,7 @@ export function defaultPodSpec(spec: KObject): void {
   spec.securityContext ??= {};
   for (const c of spec.containers ?? []) defaultContainer(c);
   for (const c of spec.initContainers ?? []) defaultContainer(c);
+  for (const c of spec.ephemeralContainers ?? []) defaultContainer(c);
   for (const v of spec.volumes ?? []) {
     if (v.secret) v.secret.defaultMode ??= 420;
     if (v.configMap) v.configMap.defaultMode ??= 420;
@@ -112,6 +114,7 @@ export function validatePodSpec(spec: KObject | undefined, path: string): FieldE
   const names = new Set<string>();
   validateContainers(spec.containers, `${path}.containers`, names, errs, true);
   validateContainers(spec.initContainers, `${path}.initContainers`, names, errs, false);
+  validateEphemeralContainers(spec, `${path}.ephemeralContainers`, names, errs);
   if (spec.restartPolicy && !restartPolicies.includes(spec.restartPolicy)) errs.push(notSupported(`${path}.restartPolicy`, spec.restartPolicy, restartPolicies));
   if (spec.dnsPolicy && !dnsPolicies.includes(spec.dnsPolicy)) errs.push(notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, dnsPolicies));
   const volNames = new Set<string>();
@@ -126,6 +129,54 @@ export function validatePodSpec(spec: KObject | undefined, path: string): FieldE
   });
   if (spec.terminationGracePeriodSeconds !== undefined && spec.terminationGracePeriodSeconds < 0)
     errs.push(invalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
+  return errs;
+}
+
+/** Fields of a container an ephemeral container may not have (upstream's allow list, by their JSON names). */
+const NOT_FOR_EPHEMERAL = ['ports', 'resources', 'resizePolicy', 'restartPolicy', 'lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'];
+const EPHEMERAL_FORBIDS = 'cannot be set for an Ephemeral Container';
+
+/** Ephemeral containers: named uniquely among all the pod's containers, an image, no ports, resources, probes or lifecycle. */
+function validateEphemeralContainers(spec: KObject, path: string, names: Set<string>, errs: FieldError[]): void {
+  const list = spec.ephemeralContainers;
+  if (!Array.isArray(list)) return;
+  const targets = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: KObject) => c?.name));
+  list.forEach((c: KObject, i: number) => {
+    const p = `${path}[${i}]`;
+    if (!c || typeof c !== 'object') return void errs.push(invalid(p, c, 'must be an object'));
+    if (!c.name) errs.push(required(`${p}.name`));
+    else {
+      for (const m of dns1123LabelErrors(c.name)) errs.push(invalid(`${p}.name`, c.name, m));
+      if (names.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
+      names.add(c.name);
+    }
+    if (!c.image) errs.push(required(`${p}.image`));
+    if (c.imagePullPolicy && !pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, pullPolicies));
+    for (const f of NOT_FOR_EPHEMERAL) {
+      const v = c[f];
+      const set = f === 'resources' ? v && (Object.keys(v.requests ?? {}).length || Object.keys(v.limits ?? {}).length || (v.claims ?? []).length) : v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+      if (set) errs.push(forbiddenField(`${p}.${f}`, EPHEMERAL_FORBIDS));
+    }
+    (c.volumeMounts ?? []).forEach((m: KObject, j: number) => {
+      for (const f of ['subPath', 'subPathExpr']) if (m?.[f]) errs.push(forbiddenField(`${p}.volumeMounts[${j}].${f}`, EPHEMERAL_FORBIDS));
+    });
+    if (c.targetContainerName && !targets.has(c.targetContainerName)) errs.push({ type: 'FieldValueNotFound', field: `${p}.targetContainerName`, badValue: c.targetContainerName });
+  });
+}
+
+/**
+ * An update through pods/ephemeralcontainers: containers may only be added; those already there may be neither
+ * removed nor changed, and static pods have none.
+ */
+export function validateEphemeralContainersUpdate(spec: KObject, old: KObject, mirror: boolean): FieldError[] {
+  if (mirror) return [forbiddenField('', 'static pods do not support ephemeral containers')];
+  const errs: FieldError[] = [];
+  const next = new Map(((spec.ephemeralContainers ?? []) as KObject[]).map((c) => [c?.name, c]));
+  for (const c of (old.ephemeralContainers ?? []) as KObject[]) {
+    const now = next.get(c.name);
+    if (!now) errs.push(forbiddenField('spec.ephemeralContainers', `existing ephemeral containers ${JSON.stringify(c.name)} may not be removed`));
+    else if (!deepEqual(now, c)) errs.push(forbiddenField('spec.ephemeralContainers', `existing ephemeral containers ${JSON.stringify(c.name)} may not be changed`));
+  }
   return errs;
 }
 
