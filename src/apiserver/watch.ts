@@ -88,8 +88,8 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
   };
   const self = { buffered: () => out.buffered(), cutOff };
   openStreams.add(self);
-  const send = (line: string) => {
-    out.write(line);
+  const send = (type: string, objectJSON: string) => {
+    out.event(type, objectJSON);
     // a watcher that stops reading is cut off instead of growing memory
     const buffered = out.buffered();
     if (buffered > MAX_BUFFERED) cutOff();
@@ -100,7 +100,7 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     if (closed) return;
     if (json && target.kind === 'json') {
       // the event's JSON is computed once and shared by every watcher
-      send(`{"type":"${type}","object":${json()}}\n`);
+      send(type, json());
       return;
     }
     let payload = obj;
@@ -110,7 +110,7 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     } else if (target.kind === 'partial' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${target.version}`, metadata: obj.metadata };
     }
-    send(`{"type":"${type}","object":${toJSON(payload)}}\n`);
+    send(type, toJSON(payload));
   };
 
   // a bookmark is the kind's zero object carrying only a resourceVersion, printed as Go prints it
@@ -173,7 +173,8 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
 }
 
 interface WatchStream {
-  write(chunk: string): void;
+  /** One event line: `{"type":…,"object":…}`. */
+  event(type: string, objectJSON: string): void;
   end(): void;
   /** Bytes written and not yet taken by the client. */
   buffered(): number;
@@ -183,16 +184,33 @@ interface WatchStream {
   response: Response;
 }
 
-/** The chunked response: straight to the node socket, or a web stream for in-process (loopback) requests. */
+const line = (type: string, objectJSON: string) => `{"type":"${type}","object":${objectJSON}}\n`;
+
+/**
+ * The chunked response: straight to the node socket; for in-process (loopback) requests the events go to
+ * the sink the request carries, else into a web stream.
+ */
 function openStream(c: Context<Env>, contentType: string): WatchStream {
   const headers = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
+  const lines = c.env?.watchLines;
+  if (lines) {
+    lines.attach();
+    return {
+      event: (type, objectJSON) => lines.event(type, objectJSON),
+      end: () => lines.end(),
+      buffered: () => lines.buffered(),
+      abort: () => lines.abort(),
+      onClose: (cb) => lines.onClose(cb),
+      response: new Response(null, { status: 200, headers }),
+    };
+  }
   const res = c.env?.outgoing;
   if (res) {
     res.writeHead(200, { ...headers, 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
     c.env.incoming.socket.setNoDelay(true);
     return {
-      write: (chunk) => void res.write(chunk),
+      event: (type, objectJSON) => void res.write(line(type, objectJSON)),
       end: () => {
         if (!res.writableEnded) res.end();
       },
@@ -217,8 +235,8 @@ function openStream(c: Context<Env>, contentType: string): WatchStream {
     { highWaterMark: MAX_BUFFERED, size: (chunk) => chunk.byteLength },
   );
   return {
-    write: (chunk) => {
-      if (!ended) ctrl.enqueue(encoder.encode(chunk));
+    event: (type, objectJSON) => {
+      if (!ended) ctrl.enqueue(encoder.encode(line(type, objectJSON)));
     },
     end: () => {
       if (ended) return;
