@@ -6,11 +6,12 @@ import type { StatusError } from '../apimachinery/errors.js';
 import { HttpClient } from '../client/http-client.js';
 import type { ClientWatchEvent, GVR, KObject } from '../client/types.js';
 import { defineResource } from '../registry/define.js';
-import { Store } from '../registry/store.js';
+import { Store, type EventJSON } from '../registry/store.js';
 import type { RequestContext } from '../registry/types.js';
 import { Cacher } from '../storage/cacher.js';
 import { MemoryBackend } from '../storage/memory.js';
 import type { Env } from './env.js';
+import { toJSON } from './encode.js';
 import { serveWatch } from './watch.js';
 
 const widgets = defineResource({ group: 'example.com', resource: 'widgets', kind: 'Widget' });
@@ -34,7 +35,7 @@ function setup() {
   // the loopback transport hands the app its env; a transport that drops it gets the byte stream
   const sinkClient = new HttpClient(async (req, env) => app.fetch(req, env));
   const streamClient = new HttpClient(async (req) => app.fetch(req));
-  return { store, handles, shutdown, sinkClient, streamClient };
+  return { store, handles, shutdown, sinkClient, streamClient, app };
 }
 
 const until = async (cond: () => boolean) => {
@@ -129,5 +130,46 @@ describe('in-process watch through the loopback line sink', () => {
     assert.equal(got[0]!.type, 'ERROR');
     assert.equal(got[0]!.object.code, 400);
     assert.equal(s.handles.open, 0);
+  });
+});
+
+describe('watch event JSON shared by the watchers of one event', () => {
+  test('every watcher of an event gets the same EventJSON, and a form is printed once for all of them', async () => {
+    const s = setup();
+    const seen: EventJSON[] = [];
+    const sink = { event: (_t: string, _o: KObject, _r: number, json?: EventJSON) => void seen.push(json!), error: (e: unknown) => assert.fail(String(e)) };
+    const a = await s.store.watch('ns', { resourceVersion: '0' }, sink);
+    const b = await s.store.watch('ns', { resourceVersion: '0' }, sink);
+    await s.store.create('ns', widget('a'), ctx);
+    await until(() => seen.length === 2);
+    assert.equal(seen[0], seen[1]);
+    let printed = 0;
+    const make = () => `printed ${++printed}`;
+    assert.equal(seen[0]!.form('partial/v1', make), 'printed 1');
+    assert.equal(seen[1]!.form('partial/v1', make), 'printed 1');
+    assert.equal(seen[1]!.form('partial/v1beta1', make), 'printed 2');
+    assert.equal(seen[0]!.full(), seen[1]!.full());
+    a.stop();
+    b.stop();
+  });
+
+  test('metadata watchers of v1 and v1beta1 each get the exact PartialObjectMetadata bytes of their version', async () => {
+    const s = setup();
+    const open = (v: string) => s.app.fetch(new Request('https://loopback/watch?resourceVersion=0', { headers: { Accept: `application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=${v}` } }));
+    const responses = [await open('v1'), await open('v1'), await open('v1beta1')];
+    const created = await s.store.create('ns', widget('a'), ctx);
+    const lines = await Promise.all(
+      responses.map(async (res) => {
+        assert.equal(res.headers.get('content-type'), 'application/json');
+        const reader = res.body!.getReader();
+        let text = '';
+        while (!text.includes('\n')) text += new TextDecoder().decode((await reader.read()).value);
+        await reader.cancel();
+        return text;
+      }),
+    );
+    const expected = (v: string) => `{"type":"ADDED","object":${toJSON({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${v}`, metadata: created.metadata })}}\n`;
+    assert.deepEqual(lines, [expected('v1'), expected('v1'), expected('v1beta1')]);
+    assert.match(lines[0]!, /^\{"type":"ADDED","object":\{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io\/v1","metadata":\{"name":"a","namespace":"ns","uid":"/);
   });
 });

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { StatusError, badRequest, invalidError } from '../apimachinery/errors.js';
-import type { Store, WatchHandle } from '../registry/store.js';
+import type { EventJSON, Store, WatchHandle } from '../registry/store.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
 import { apiVersionOf } from '../registry/types.js';
 import type { Env } from './env.js';
@@ -96,19 +96,21 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
     else if (buffered > CHECK_GLOBAL_ABOVE) enforceGlobalBudget();
   };
 
-  const write = (type: string, obj: KObject, json?: () => string) => {
+  const partialVersion = target.kind === 'partial' ? target.version : '';
+  const partialKind = `partial/${partialVersion}`;
+  const partial = (obj: KObject): KObject => ({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${partialVersion}`, metadata: obj.metadata });
+
+  const write = (type: string, obj: KObject, json?: EventJSON) => {
     if (closed) return;
-    if (json && target.kind === 'json') {
-      // the event's JSON is computed once and shared by every watcher
-      send(type, json());
-      return;
-    }
+    // an event's JSON (full, or as PartialObjectMetadata) is printed once and shared by every watcher
+    if (json && target.kind === 'json') return send(type, json.full());
+    if (json && target.kind === 'partial') return send(type, json.form(partialKind, () => toJSON(partial(obj))));
     let payload = obj;
     if (target.kind === 'table' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = toTable(def, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: target.version, include, noHeaders: sentHeaders });
       sentHeaders = true;
     } else if (target.kind === 'partial' && type !== 'ERROR' && type !== 'BOOKMARK') {
-      payload = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${target.version}`, metadata: obj.metadata };
+      payload = partial(obj);
     }
     send(type, toJSON(payload));
   };

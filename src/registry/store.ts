@@ -60,9 +60,34 @@ export interface WriteResult {
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** The JSON forms of one event's object, each printed once and shared by every watcher of the event. */
+export interface EventJSON {
+  /** The object as stored. */
+  full(): string;
+  /** Another form of it (e.g. PartialObjectMetadata of one version), printed by `make` for the first watcher asking. */
+  form(key: string, make: () => string): string;
+}
+
+class SharedEventJSON implements EventJSON {
+  private json?: string;
+  private forms?: Map<string, string>;
+
+  constructor(private readonly print: () => string) {}
+
+  full(): string {
+    return (this.json ??= this.print());
+  }
+
+  form(key: string, make: () => string): string {
+    let s = this.forms?.get(key);
+    if (s === undefined) (this.forms ??= new Map()).set(key, (s = make()));
+    return s;
+  }
+}
+
 export interface WatchSink {
-  /** `json`, when given, is the JSON of obj, shared by every watcher of the event (obj must not be mutated). */
-  event(type: WatchEventType, obj: KObject, revision: number, json?: () => string): void;
+  /** `json`, when given, prints obj once for every watcher of the event (obj must not be mutated). */
+  event(type: WatchEventType, obj: KObject, revision: number, json?: EventJSON): void;
   /** The watch cannot go on (e.g. compacted). */
   error(err: StatusError): void;
   /** Ends the watch without an error event (the client watches again); without it, error() is called. */
@@ -89,7 +114,7 @@ export type NamespaceCheck = (ns: string) => Promise<'active' | 'missing' | 'ter
 interface DecodedEvent {
   obj?: KObject;
   prev?: KObject | null;
-  json?: string;
+  json?: EventJSON;
 }
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -506,7 +531,7 @@ export class Store {
     const deliver = (ev: BackendEvent, d: DecodedEvent) => {
       const rev = ev.kv.modRevision;
       const o = (d.obj ??= this.decode(ev.kv));
-      const json = () => (d.json ??= this.hook ? goJSON(o) : this.json(ev.kv).toString('utf8'));
+      const json = (d.json ??= new SharedEventJSON(() => (this.hook ? goJSON(o) : this.json(ev.kv).toString('utf8'))));
       if (ev.type === 'create') {
         if (pred(o)) sink.event('ADDED', o, rev, json);
       } else if (ev.type === 'update') {
