@@ -6,6 +6,7 @@ import type { StatusError } from '../apimachinery/errors.js';
 import { HttpClient } from '../client/http-client.js';
 import type { ClientWatchEvent, GVR, KObject } from '../client/types.js';
 import { defineResource } from '../registry/define.js';
+import { configmaps } from '../registry/resources/core.js';
 import { Store, type EventJSON } from '../registry/store.js';
 import type { RequestContext } from '../registry/types.js';
 import { Cacher } from '../storage/cacher.js';
@@ -19,8 +20,8 @@ const WIDGETS: GVR = { group: 'example.com', version: 'v1', resource: 'widgets',
 const ctx: RequestContext = { user: { username: 'admin', groups: ['system:masters'] }, dryRun: false, warnings: [], services: undefined as never };
 
 /** A store whose watch handles count their stops, served by a bare app that answers every GET with a watch. */
-function setup() {
-  const store = new Store(widgets, new Cacher(new MemoryBackend(), { prefixes: [widgets.keyPrefix] }), async () => 'active');
+function setup(def = widgets) {
+  const store = new Store(def, new Cacher(new MemoryBackend(), { prefixes: [widgets.keyPrefix] }), async () => 'active');
   const watch = store.watch.bind(store);
   const handles = { open: 0, stopped: 0 };
   store.watch = async (...args) => {
@@ -30,7 +31,7 @@ function setup() {
   };
   const shutdown = new AbortController();
   const app = new Hono<Env>()
-    .get('*', (c) => serveWatch(c, widgets, store, 'ns', '', shutdown.signal))
+    .get('*', (c) => serveWatch(c, def, store, 'ns', '', shutdown.signal))
     .onError((e, c) => c.json((e as StatusError).toStatus(), (e as StatusError).code as 400));
   // the loopback transport hands the app its env; a transport that drops it gets the byte stream
   const sinkClient = new HttpClient(async (req, env) => app.fetch(req, env));
@@ -171,5 +172,29 @@ describe('watch event JSON shared by the watchers of one event', () => {
     const expected = (v: string) => `{"type":"ADDED","object":${toJSON({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${v}`, metadata: created.metadata })}}\n`;
     assert.deepEqual(lines, [expected('v1'), expected('v1'), expected('v1beta1')]);
     assert.match(lines[0]!, /^\{"type":"ADDED","object":\{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io\/v1","metadata":\{"name":"a","namespace":"ns","uid":"/);
+  });
+});
+
+describe('PartialObjectMetadata watch events of a built-in kind', () => {
+  test('print the metadata as the event JSON holds it: the same bytes as printing the decoded metadata', async () => {
+    const s = setup(configmaps);
+    const open = () => s.app.fetch(new Request('https://loopback/watch?resourceVersion=0', { headers: { Accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' } }));
+    const res = await open();
+    const metadata = {
+      generateName: 'x-',
+      namespace: 'ns',
+      labels: { 'a.example.com/b': 'c', e: '' },
+      annotations: { note: 'quotes " and \\ and <html> & \u2028 ünïcode {braces} [brackets]', empty: '' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u-1', controller: true, blockOwnerDeletion: true }],
+      finalizers: ['example.com/f'],
+      managedFields: [{ manager: 'm', operation: 'Update', apiVersion: 'v1', time: '2026-12-04T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:k': {} } } }],
+    };
+    const created = await s.store.create('ns', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { k: '{"not":"metadata"}' } }, ctx);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('\n')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    assert.equal(text, `{"type":"ADDED","object":${toJSON({ kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: created.metadata })}}\n`);
+    assert.ok(text.includes('\\u003chtml\\u003e \\u0026'), text);
   });
 });

@@ -98,13 +98,19 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
 
   const partialVersion = target.kind === 'partial' ? target.version : '';
   const partialKind = `partial/${partialVersion}`;
+  const partialHead = `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/${partialVersion}","metadata":`;
   const partial = (obj: KObject): KObject => ({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${partialVersion}`, metadata: obj.metadata });
+  // a built-in kind's metadata is taken as its JSON prints it, not decoded and printed again
+  const partialJSON = (json: EventJSON) => {
+    const m = json.metadata();
+    return m === undefined ? toJSON(partial(json.object())) : `${partialHead}${m}}`;
+  };
 
   const write = (type: string, obj: KObject, json?: EventJSON) => {
     if (closed) return;
     // an event's JSON (full, or as PartialObjectMetadata) is printed once and shared by every watcher
     if (json && target.kind === 'json') return send(type, json.full());
-    if (json && target.kind === 'partial') return send(type, json.form(partialKind, () => toJSON(partial(obj))));
+    if (json && target.kind === 'partial') return send(type, json.form(partialKind, () => partialJSON(json)));
     let payload = obj;
     if (target.kind === 'table' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = toTable(def, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: target.version, include, noHeaders: sentHeaders });
@@ -148,6 +154,14 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
           if (revision > lastRV) lastRV = revision;
           write(type, obj, json);
         },
+        // JSON and PartialObjectMetadata watchers print from the event's JSON: its object is decoded only for tables
+        encoded:
+          target.kind === 'json' || target.kind === 'partial'
+            ? (type, revision, json) => {
+                if (revision > lastRV) lastRV = revision;
+                if (!closed) send(type, target.kind === 'json' ? json.full() : json.form(partialKind, () => partialJSON(json)));
+              }
+            : undefined,
         error(err: StatusError) {
           write('ERROR', err.toStatus() as unknown as KObject);
           finish();
