@@ -3,9 +3,11 @@ import type { RequestInfo } from './request-info.js';
 import type { UserInfo } from '../auth/types.js';
 import type { AuditRecord } from './audit/audit.js';
 import type { Classification } from './flowcontrol/classifier.js';
+import type { TransportEnv } from '../client/watch-lines.js';
 
 export type Env = {
-  Bindings: HttpBindings;
+  // a loopback request carries no node request or response, perhaps where its watch events go
+  Bindings: HttpBindings & TransportEnv;
   Variables: {
     requestInfo: RequestInfo;
     user: UserInfo;

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { StatusError, badRequest, invalidError } from '../apimachinery/errors.js';
-import type { Store, WatchHandle } from '../registry/store.js';
+import type { EventJSON, Store, WatchHandle } from '../registry/store.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
 import { apiVersionOf } from '../registry/types.js';
 import type { Env } from './env.js';
@@ -88,29 +88,37 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
   };
   const self = { buffered: () => out.buffered(), cutOff };
   openStreams.add(self);
-  const send = (line: string) => {
-    out.write(line);
+  const send = (type: string, objectJSON: string) => {
+    out.event(type, objectJSON);
     // a watcher that stops reading is cut off instead of growing memory
     const buffered = out.buffered();
     if (buffered > MAX_BUFFERED) cutOff();
     else if (buffered > CHECK_GLOBAL_ABOVE) enforceGlobalBudget();
   };
 
-  const write = (type: string, obj: KObject, json?: () => string) => {
+  const partialVersion = target.kind === 'partial' ? target.version : '';
+  const partialKind = `partial/${partialVersion}`;
+  const partialHead = `{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/${partialVersion}","metadata":`;
+  const partial = (obj: KObject): KObject => ({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${partialVersion}`, metadata: obj.metadata });
+  // a built-in kind's metadata is taken as its JSON prints it, not decoded and printed again
+  const partialJSON = (json: EventJSON) => {
+    const m = json.metadata();
+    return m === undefined ? toJSON(partial(json.object())) : `${partialHead}${m}}`;
+  };
+
+  const write = (type: string, obj: KObject, json?: EventJSON) => {
     if (closed) return;
-    if (json && target.kind === 'json') {
-      // the event's JSON is computed once and shared by every watcher
-      send(`{"type":"${type}","object":${json()}}\n`);
-      return;
-    }
+    // an event's JSON (full, or as PartialObjectMetadata) is printed once and shared by every watcher
+    if (json && target.kind === 'json') return send(type, json.full());
+    if (json && target.kind === 'partial') return send(type, json.form(partialKind, () => partialJSON(json)));
     let payload = obj;
     if (target.kind === 'table' && type !== 'ERROR' && type !== 'BOOKMARK') {
       payload = toTable(def, [obj], { resourceVersion: obj.metadata?.resourceVersion }, { version: target.version, include, noHeaders: sentHeaders });
       sentHeaders = true;
     } else if (target.kind === 'partial' && type !== 'ERROR' && type !== 'BOOKMARK') {
-      payload = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${target.version}`, metadata: obj.metadata };
+      payload = partial(obj);
     }
-    send(`{"type":"${type}","object":${toJSON(payload)}}\n`);
+    send(type, toJSON(payload));
   };
 
   // a bookmark is the kind's zero object carrying only a resourceVersion, printed as Go prints it
@@ -146,6 +154,14 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
           if (revision > lastRV) lastRV = revision;
           write(type, obj, json);
         },
+        // JSON and PartialObjectMetadata watchers print from the event's JSON: its object is decoded only for tables
+        encoded:
+          target.kind === 'json' || target.kind === 'partial'
+            ? (type, revision, json) => {
+                if (revision > lastRV) lastRV = revision;
+                if (!closed) send(type, target.kind === 'json' ? json.full() : json.form(partialKind, () => partialJSON(json)));
+              }
+            : undefined,
         error(err: StatusError) {
           write('ERROR', err.toStatus() as unknown as KObject);
           finish();
@@ -173,7 +189,8 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
 }
 
 interface WatchStream {
-  write(chunk: string): void;
+  /** One event line: `{"type":…,"object":…}`. */
+  event(type: string, objectJSON: string): void;
   end(): void;
   /** Bytes written and not yet taken by the client. */
   buffered(): number;
@@ -183,16 +200,33 @@ interface WatchStream {
   response: Response;
 }
 
-/** The chunked response: straight to the node socket, or a web stream for in-process (loopback) requests. */
+const line = (type: string, objectJSON: string) => `{"type":"${type}","object":${objectJSON}}\n`;
+
+/**
+ * The chunked response: straight to the node socket; for in-process (loopback) requests the events go to
+ * the sink the request carries, else into a web stream.
+ */
 function openStream(c: Context<Env>, contentType: string): WatchStream {
   const headers = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
+  const lines = c.env?.watchLines;
+  if (lines) {
+    lines.attach();
+    return {
+      event: (type, objectJSON) => lines.event(type, objectJSON),
+      end: () => lines.end(),
+      buffered: () => lines.buffered(),
+      abort: () => lines.abort(),
+      onClose: (cb) => lines.onClose(cb),
+      response: new Response(null, { status: 200, headers }),
+    };
+  }
   const res = c.env?.outgoing;
   if (res) {
     res.writeHead(200, { ...headers, 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
     c.env.incoming.socket.setNoDelay(true);
     return {
-      write: (chunk) => void res.write(chunk),
+      event: (type, objectJSON) => void res.write(line(type, objectJSON)),
       end: () => {
         if (!res.writableEnded) res.end();
       },
@@ -217,8 +251,8 @@ function openStream(c: Context<Env>, contentType: string): WatchStream {
     { highWaterMark: MAX_BUFFERED, size: (chunk) => chunk.byteLength },
   );
   return {
-    write: (chunk) => {
-      if (!ended) ctrl.enqueue(encoder.encode(chunk));
+    event: (type, objectJSON) => {
+      if (!ended) ctrl.enqueue(encoder.encode(line(type, objectJSON)));
     },
     end: () => {
       if (ended) return;

@@ -2,10 +2,12 @@
 // (loopback, through every filter, admission and validation) or a remote server.
 import { StatusError } from '../apimachinery/errors.js';
 import type { Client, ClientWatch, ClientWatchEvent, DeleteOptions, DiscoveredResource, GVR, KObject, ListOptions, ListResult, PatchType, WatchOptions, WriteOptions } from './types.js';
+import { WatchLines, type TransportEnv } from './watch-lines.js';
 
 const PARTIAL = 'application/json;g=meta.k8s.io;v=v1';
 
-export type Transport = (req: Request) => Promise<Response>;
+/** `env`, for a transport into the app in-process, is passed on as the app's env (a remote one ignores it). */
+export type Transport = (req: Request, env?: TransportEnv) => Promise<Response>;
 
 const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
   json: 'application/json-patch+json',
@@ -138,12 +140,19 @@ export class HttpClient implements Client {
     const { metadataOnly, ...rest } = opts;
     const path = resourcePath(r, ns) + query({ watch: 1, ...rest });
     const accept = metadataOnly ? `${PARTIAL};as=PartialObjectMetadata,application/json` : 'application/json';
+    // an in-process server hands the events over directly; any other answers with a body
+    const lines = new WatchLines((type, json) => onEvent({ type: type as ClientWatchEvent['type'], object: JSON.parse(json) as KObject }));
+    abort.signal.addEventListener('abort', () => lines.cancel());
     const done = (async () => {
-      const res = await this.transport(new Request(this.base + path, { headers: { Accept: accept, ...this.headers }, signal: abort.signal }));
+      const res = await this.transport(new Request(this.base + path, { headers: { Accept: accept, ...this.headers }, signal: abort.signal }), { watchLines: lines });
       if (res.status >= 400) {
         const err = await errorOf(res);
         onEvent({ type: 'ERROR', object: err.toStatus() as unknown as KObject });
         return;
+      }
+      if (lines.attached) {
+        lines.start();
+        return lines.done;
       }
       const reader = res.body!.getReader();
       const decoder = new TextDecoder();

@@ -23,6 +23,7 @@ export interface Identity {
 
 const NO_DEPENDENTS: ReadonlySet<GraphNode> = new Set();
 const NO_OWNERS: OwnerReference[] = [];
+const NO_DIFFS = { added: NO_OWNERS, removed: NO_OWNERS, changed: NO_OWNERS };
 
 export class GraphNode {
   // most objects have no dependents: their set is made on the first one (a graph node per object in the cluster)
@@ -66,7 +67,7 @@ export const FOREGROUND = 'foregroundDeletion';
 export const ORPHAN = 'orphan';
 
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
-const hasFinalizer = (o: KObject | undefined, f: string) => (o?.metadata?.finalizers ?? []).includes(f);
+const hasFinalizer = (o: KObject | undefined, f: string) => !!o?.metadata?.finalizers?.includes(f);
 const beingDeleted = (o: KObject | undefined) => !!o?.metadata?.deletionTimestamp;
 
 /** The resource an object was observed through; list items carry no apiVersion or kind of their own. */
@@ -126,22 +127,25 @@ export class DependencyGraph {
   /** An object added or updated as an informer saw it. */
   observe(obj: KObject, res: ObservedResource, oldObj?: KObject): GraphActions {
     const acts: GraphActions = { attemptToDelete: [], attemptToOrphan: [] };
-    const id = identityOf(obj, res);
-    if (!id.uid) return acts;
-    let node = this.nodes.get(id.uid);
+    const uid: string = obj.metadata?.uid ?? '';
+    if (!uid) return acts;
+    let node = this.nodes.get(uid);
+    // an observed node keeps its identity: the object's is only worked out for a new or virtual one
     if (node?.virtual) {
+      const id = identityOf(obj, res);
       // a virtual node's dependents that named the object otherwise are checked against the API
       if (!sameIdentity(node.identity, id)) for (const d of partition(node.dependents, id)[1]) acts.attemptToDelete.push(d);
       node.identity = id;
       node.virtual = false;
     } else if (!node) {
-      node = new GraphNode(id);
+      node = new GraphNode(identityOf(obj, res));
       node.virtual = false;
-      this.nodes.set(id.uid, node);
+      this.nodes.set(uid, node);
     }
     node.gvr = gvrOf(res);
     const refs: OwnerReference[] = obj.metadata.ownerReferences ?? NO_OWNERS;
-    const { added, removed, changed } = referenceDiffs(node.owners, refs);
+    // most updates leave the owners as they were (most objects have none)
+    const { added, removed, changed } = sameReferences(node.owners, refs) ? NO_DIFFS : referenceDiffs(node.owners, refs);
     if (added.length || removed.length || changed.length) {
       // owners waiting for this dependent to go may go on once it stops blocking them
       for (const r of [...removed, ...changed]) {
@@ -219,6 +223,18 @@ export class DependencyGraph {
       if (started) acts.attemptToDelete.push(...node.dependents, node);
     }
   }
+}
+
+/** The same references in the same order, each alike in everything referenceDiffs compares. */
+function sameReferences(a: OwnerReference[], b: OwnerReference[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.uid !== y.uid || !!x.blockOwnerDeletion !== !!y.blockOwnerDeletion || !!x.controller !== !!y.controller || x.kind !== y.kind || x.name !== y.name || x.apiVersion !== y.apiVersion) return false;
+  }
+  return true;
 }
 
 /** Owner references added, removed, and changed (same uid, other blockOwnerDeletion or controller). */

@@ -7,7 +7,7 @@ import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelS
 import { goJSON, isTypedKind } from '../apimachinery/go-json-encode.js';
 import { logError } from '../log/index.js';
 import { deferredDeletion, shouldDeleteDuringUpdate } from './deletion.js';
-import { listItemJSON, typeMetaHead, withResourceVersion, withoutTypeMeta } from './stored-json.js';
+import { listItemJSON, typeMetaHead, withResourceVersion, withResourceVersionText, withoutTypeMeta } from './stored-json.js';
 import { decodeContinue, encodeContinue, expiredContinue, parseRV, validateListOptions } from './list-options.js';
 import { prepareCreate, prepareUpdate } from './prepare.js';
 import { apiVersionOf, type AsyncConversion, type KObject, type RequestContext, type ResourceDef } from './types.js';
@@ -60,9 +60,76 @@ export interface WriteResult {
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/** The JSON forms of one event's object, each printed once and shared by every watcher of the event. */
+export interface EventJSON {
+  /** The object as stored. */
+  full(): string;
+  /** A built-in kind's metadata as full() prints it (ObjectMeta in Go's field order); undefined for others. */
+  metadata(): string | undefined;
+  /** The object itself, decoded once for every watcher (it must not be mutated). */
+  object(): KObject;
+  /** Another form of it (e.g. PartialObjectMetadata of one version), printed by `make` for the first watcher asking. */
+  form(key: string, make: () => string): string;
+}
+
+/** Index just past the JSON object starting at s[i] (`{`), strings skipped; -1 when it does not close. */
+function objectEnd(s: string, i: number): number {
+  let depth = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < s.length; i++) {
+        const d = s.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+class SharedEventJSON implements EventJSON {
+  private json?: string;
+  private meta?: string | null;
+  private forms?: Map<string, string>;
+
+  /** `metadataAt`: what a typed object's JSON starts with up to its metadata's `{` (none for other kinds). */
+  constructor(
+    private readonly print: () => string,
+    readonly object: () => KObject,
+    private readonly metadataAt?: string,
+  ) {}
+
+  full(): string {
+    return (this.json ??= this.print());
+  }
+
+  metadata(): string | undefined {
+    if (this.meta === undefined) {
+      this.meta = null;
+      const s = this.full();
+      const at = this.metadataAt;
+      if (at && s.startsWith(at)) {
+        const end = objectEnd(s, at.length - 1);
+        if (end > 0) this.meta = s.slice(at.length - 1, end);
+      }
+    }
+    return this.meta ?? undefined;
+  }
+
+  form(key: string, make: () => string): string {
+    let s = this.forms?.get(key);
+    if (s === undefined) (this.forms ??= new Map()).set(key, (s = make()));
+    return s;
+  }
+}
+
 export interface WatchSink {
-  /** `json`, when given, is the JSON of obj, shared by every watcher of the event (obj must not be mutated). */
-  event(type: WatchEventType, obj: KObject, revision: number, json?: () => string): void;
+  /** `json`, when given, prints obj once for every watcher of the event (obj must not be mutated). */
+  event(type: WatchEventType, obj: KObject, revision: number, json?: EventJSON): void;
+  /** When present, takes the events of a watch without selectors as JSON, the object decoded only if json.object() is asked. */
+  encoded?(type: WatchEventType, revision: number, json: EventJSON): void;
   /** The watch cannot go on (e.g. compacted). */
   error(err: StatusError): void;
   /** Ends the watch without an error event (the client watches again); without it, error() is called. */
@@ -89,7 +156,7 @@ export type NamespaceCheck = (ns: string) => Promise<'active' | 'missing' | 'ter
 interface DecodedEvent {
   obj?: KObject;
   prev?: KObject | null;
-  json?: string;
+  json?: EventJSON;
 }
 
 const MAX_CAS_ATTEMPTS = 50;
@@ -102,6 +169,8 @@ export class Store {
   private readonly typed: boolean;
   /** `{"kind":...,"apiVersion":...` as stored objects of this kind begin. */
   private readonly head: Buffer;
+  /** A typed object's JSON up to its metadata's `{`, to find its metadata in the printed event without decoding it. */
+  private readonly metadataAt?: string;
   /** The event being dispatched, decoded once for all its watchers (not kept: the cache window holds many). */
   private lastEvent?: BackendEvent;
   private lastDecoded: DecodedEvent = {};
@@ -122,6 +191,7 @@ export class Store {
     this.apiVersion = apiVersionOf(def);
     this.typed = !def.customResource && isTypedKind(this.apiVersion, def.kind);
     this.head = typeMetaHead(def.kind, this.apiVersion);
+    if (this.typed) this.metadataAt = `${this.head.toString('utf8')},"metadata":{`;
     this.hook = def.convert?.webhook;
   }
 
@@ -455,6 +525,11 @@ export class Store {
     return this.storage.currentRevision();
   }
 
+  /** json(kv) as a watch event prints it: text, without a buffer in between when the stored bytes serve. */
+  private eventJSON(kv: KeyValue): string {
+    return (!this.def.convert && withResourceVersionText(kv.value, kv.modRevision, this.typed)) || this.json(kv).toString('utf8');
+  }
+
   private decodedEvent(ev: BackendEvent): DecodedEvent {
     if (this.lastEvent !== ev) {
       this.lastEvent = ev;
@@ -505,8 +580,11 @@ export class Store {
     const nameSuffix = onlyName !== undefined ? `/${onlyName}` : undefined;
     const deliver = (ev: BackendEvent, d: DecodedEvent) => {
       const rev = ev.kv.modRevision;
-      const o = (d.obj ??= this.decode(ev.kv));
-      const json = () => (d.json ??= this.hook ? goJSON(o) : this.json(ev.kv).toString('utf8'));
+      const object = () => (d.obj ??= this.decode(ev.kv));
+      const json = (d.json ??= new SharedEventJSON(() => (this.hook ? goJSON(object()) : this.eventJSON(ev.kv)), object, this.metadataAt));
+      // a watcher that takes JSON is not made to wait for a decoding it may not need
+      if (!selective && sink.encoded) return sink.encoded(ev.type === 'create' ? 'ADDED' : ev.type === 'update' ? 'MODIFIED' : 'DELETED', rev, json);
+      const o = object();
       if (ev.type === 'create') {
         if (pred(o)) sink.event('ADDED', o, rev, json);
       } else if (ev.type === 'update') {

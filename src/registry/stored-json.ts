@@ -167,3 +167,12 @@ export function withoutTypeMeta(json: Buffer, kind: string, apiVersion: string):
   const rest = json.subarray(head.length);
   return rest[0] === 0x2c ? Buffer.concat([Buffer.from('{'), rest.subarray(1)]) : Buffer.from('{}');
 }
+
+/** withResourceVersion as text (a watch event's JSON), without a buffer in between; undefined when there is no metadata. */
+export function withResourceVersionText(stored: Buffer, rv: number, typed: boolean): string | undefined {
+  const p = insertionPoint(stored, typed);
+  if (!p) return undefined;
+  const closing = stored[p.at] === 0x7d;
+  // p.at is where a key or the closing brace begins: never inside a UTF-8 sequence
+  return `${stored.toString('utf8', 0, p.at)}${p.first ? '' : closing ? ',' : ''}"resourceVersion":"${rv}"${closing ? '' : ','}${stored.toString('utf8', p.at)}`;
+}

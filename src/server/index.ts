@@ -38,7 +38,7 @@ import { FlowClassifier } from '../apiserver/flowcontrol/classifier.js';
 import { reconcileBootstrapPolicy } from '../auth/bootstrap-policy.js';
 import type { TokenAuthenticator } from '../auth/types.js';
 import { setProtobufDecoderLoader } from '../apiserver/negotiation.js';
-import { HttpClient } from '../client/http-client.js';
+import { HttpClient, type Transport } from '../client/http-client.js';
 import { enabledControllers, type Controller } from '../controllers/runtime/controller.js';
 import { ElectedControllerManager } from '../controllers/runtime/elected-manager.js';
 import { NamespaceController } from '../controllers/namespace.js';
@@ -490,13 +490,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   // RBAC's informers list and watch through the app as the API server's loopback identity (system:masters)
   const loopback = loopbackTokens.mint({ username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
-  const loopbackClient = new HttpClient(async (req) => app.fetch(req), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
+  const loopbackClient = new HttpClient(async (req, env) => app.fetch(req, env), { Authorization: `Bearer ${loopback}`, 'User-Agent': `kube-apiserver/${VERSION.gitVersion} (linux/amd64) kubernetes/minikapi` });
   await rbac.start(loopbackClient, (e) => logError('rbac', 'informer failed, will retry', e));
   const apfConfig = new APFConfigConsumer(loopbackClient, (e) => logError('apf', 'flow-control configuration consumer failed, will retry', e), flowControl);
   // requests are classified from the moment the server reports ready, as upstream's readyz waits for APF's configuration
   const apfConfigured = apfConfig.start();
   let controllersStartingUp = true;
-  const controllers = startControllers(app.fetch.bind(app), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, allControllers, enabledControllerNames, { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);
+  const controllers = startControllers(async (req, env) => app.fetch(req, env), loopbackTokens, { certPem: pki.caCertPem, keyPem: pki.caKeyPem }, allControllers, enabledControllerNames, { nodes: simulatedNodeNames(name, opts.nodes ?? 1), tokenGenerator: saTokens, stages, horizontalPodAutoscaler: opts.horizontalPodAutoscaler }, () => controllersStartingUp);
   healthChecks.push(...controllers.healthChecks());
   const controllersStarted = controllers.start();
   const startedUp = () => (controllersStartingUp = false);
@@ -640,15 +640,15 @@ export function controllerNames(deps: ControllerDeps = { nodes: [], tokenGenerat
  * HTTPS with --use-service-account-credentials: the Lease and the shared informers as system:kube-controller-manager,
  * each controller's own requests as its service account (the scheduler as system:kube-scheduler).
  */
-function startControllers(fetch: (req: Request) => Response | Promise<Response>, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, all: string[], enabled: ReadonlySet<string>, deps: ControllerDeps, startingUp: () => boolean): ElectedControllerManager {
+function startControllers(fetch: Transport, tokens: LoopbackTokens, ca: { certPem: string; keyPem: string }, all: string[], enabled: ReadonlySet<string>, deps: ControllerDeps, startingUp: () => boolean): ElectedControllerManager {
   // a controller without an identity is a programming error: fail at start, not on every leadership attempt
   const anonymous = all.filter((n) => !controllerIdentity(n));
   if (anonymous.length) throw new Error(`controllers without an identity in CONTROLLER_IDENTITIES (src/controllers/runtime/identities.ts): ${anonymous.join(', ')}`);
   // while they start, through the event loop as kube-controller-manager's requests come over the network: a client's
   // request is served between theirs, not after their whole sync (later, as they always were, not to race a stop)
-  const builder = new ControllerClients(async (req) => {
+  const builder = new ControllerClients(async (req, env) => {
     if (startingUp()) await new Promise((r) => setImmediate(r));
-    return fetch(req);
+    return fetch(req, env);
   }, tokens);
   const controllers = () => CONTROLLERS.map((make) => make(deps)).filter((c) => enabled.has(c.name));
   return new ElectedControllerManager({

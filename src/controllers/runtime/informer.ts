@@ -34,6 +34,9 @@ function intern(v: unknown): unknown {
   return s;
 }
 
+/** Objects made one after the other share a creationTimestamp (to the second): the last one seen is kept. */
+let lastTimestamp = '';
+
 /**
  * What enters the cache: the object without metadata.managedFields, as kube-controller-manager's informer
  * factories trim them (no controller reads them; an update without them keeps the stored ones).
@@ -46,12 +49,28 @@ function trim(obj: KObject): KObject {
   if (!m) return obj;
   if (m.managedFields !== undefined) delete m.managedFields;
   if (m.namespace !== undefined) m.namespace = intern(m.namespace);
+  const ts = m.creationTimestamp;
+  if (typeof ts === 'string') {
+    if (ts === lastTimestamp) m.creationTimestamp = lastTimestamp;
+    else lastTimestamp = ts;
+  }
   return obj;
+}
+
+/** "namespace/" once per namespace: a key is that and the object's own name string, not a copy of both. */
+const prefixes = new Map<string, string>();
+function namespacePrefix(ns: string): string {
+  let p = prefixes.get(ns);
+  if (p === undefined) {
+    if (prefixes.size >= 10_000) prefixes.clear();
+    prefixes.set(ns, (p = `${ns}/`));
+  }
+  return p;
 }
 
 export function keyOf(obj: KObject): string {
   const m = obj.metadata ?? {};
-  return m.namespace ? `${m.namespace}/${m.name}` : m.name;
+  return m.namespace ? namespacePrefix(m.namespace) + m.name : m.name;
 }
 
 const MIN_BACKOFF_MS = 100;
