@@ -7,7 +7,8 @@ import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelS
 import { goJSON, isTypedKind } from '../apimachinery/go-json-encode.js';
 import { logError } from '../log/index.js';
 import { deferredDeletion, shouldDeleteDuringUpdate } from './deletion.js';
-import { listItemJSON, typeMetaHead, withResourceVersion, withoutTypeMeta } from './stored-json.js';
+import { typeMetaHead, withResourceVersion, withoutTypeMeta } from './stored-json.js';
+import { ListItems } from './list-items.js';
 import { decodeContinue, encodeContinue, expiredContinue, parseRV, validateListOptions } from './list-options.js';
 import { prepareCreate, prepareUpdate } from './prepare.js';
 import { apiVersionOf, type AsyncConversion, type KObject, type RequestContext, type ResourceDef } from './types.js';
@@ -26,7 +27,7 @@ export interface ListOptions {
 export interface ListResult {
   items: KObject[];
   /** With ListOptions.raw: the items as JSON bytes (items is then empty). */
-  rawItems?: Buffer[];
+  rawItems?: ListItems;
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -158,14 +159,15 @@ export class Store {
 
   /** The JSON the API prints for a stored value (as a list item: without kind and apiVersion, for built-in kinds). */
   json(kv: KeyValue, item = false): Buffer {
-    let out: Buffer | undefined;
-    if (!this.def.convert) {
-      if (item && this.typed) out = listItemJSON(kv.value, kv.modRevision, this.head);
-      if (out) return out;
-      out = withResourceVersion(kv.value, kv.modRevision, this.typed);
-    }
+    let out = this.def.convert ? undefined : withResourceVersion(kv.value, kv.modRevision, this.typed);
     out ??= Buffer.from(goJSON(this.decode(kv)));
     return item && this.typed ? withoutTypeMeta(out, this.def.kind, this.apiVersion) : out;
+  }
+
+  /** Adds a stored value to a raw list, as the stored bytes it prints from when it can. */
+  private addListItem(items: ListItems, kv: KeyValue): void {
+    if (!this.def.convert && items.addStored(kv.value, kv.modRevision, this.typed, this.typed ? this.head : undefined)) return;
+    items.addJSON(this.json(kv, true));
   }
 
   /** The JSON the API prints for an object this store returned (from the write itself when it wrote it, then newline-terminated as a response body). */
@@ -266,13 +268,14 @@ export class Store {
 
     const wantRaw = !!opts.raw;
     const items: KObject[] = [];
-    const rawItems: Buffer[] = [];
+    const rawItems = new ListItems();
     // adds the item if it matches; raw answers skip parsing unless a selector needs the object
     // converted: the item as the hook returned it (selectors then see this version's fields)
     const take = (kv: KeyValue, converted?: KObject): boolean => {
       if (wantRaw) {
         if (pred && !pred(converted ?? this.decode(kv))) return false;
-        rawItems.push(converted ? Buffer.from(goJSON(converted)) : this.json(kv, true));
+        if (converted) rawItems.addJSON(Buffer.from(goJSON(converted)));
+        else this.addListItem(rawItems, kv);
         return true;
       }
       const o = converted ?? this.decode(kv);
@@ -280,7 +283,7 @@ export class Store {
       items.push(o);
       return true;
     };
-    const taken = () => (wantRaw ? rawItems.length : items.length);
+    const taken = () => (wantRaw ? rawItems.count : items.length);
     // a field selector naming the object narrows the read to one key (watches and waits do this)
     const onlyName = fieldSel.requiredValue('metadata.name');
     let readRev = revision;

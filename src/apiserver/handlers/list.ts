@@ -1,20 +1,23 @@
 // LIST: JSON lists are assembled from the stored bytes (no parse, no re-serialisation of the items).
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { badRequest } from '../../apimachinery/errors.js';
 import { goJSONOrdered, goJSONUnstructured, goString } from '../../apimachinery/go-json-encode.js';
 import type { Store } from '../../registry/store.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
-import { listBody } from '../../registry/stored-json.js';
+import { ListBody } from '../../registry/list-items.js';
 import type { Env } from '../env.js';
-import { encodeResult, send } from '../encode.js';
+import { encodeResult, send, warningHeader } from '../encode.js';
 import { negotiate } from '../negotiation.js';
 import { q } from './request.js';
 
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
 /** Size of the pieces a large list is written in. */
-const CHUNK = 64 * 1024;
+const PIECE = 64 * 1024;
+/** Bytes of a large list handed to the socket before waiting for it to drain. */
+const IN_FLIGHT = 4 * PIECE;
 /** How long a written list may wait for its reader (upstream's default request timeout). */
 const UNREAD_LIST_MS = 60_000;
 
@@ -48,45 +51,52 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   const apiVersion = goString(apiVersionOf(def));
   const head = Buffer.from(def.customResource ? `{"apiVersion":${apiVersion},"items":[` : `{"kind":${kind},"apiVersion":${apiVersion},"metadata":${goJSONOrdered(typedListMeta(listMeta))},"items":[`);
   const tail = Buffer.from(def.customResource ? `],"kind":${kind},"metadata":${goJSONUnstructured(listMeta)}}\n` : ']}\n');
-  const parts = listBody(head, r.rawItems, tail);
-  let length = 0;
-  for (const p of parts) length += p.length;
+  const body = new ListBody(head, r.rawItems, tail);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const warning = warningHeader(c.get('warnings') ?? []);
+  if (warning) headers['Warning'] = warning;
   const out = c.env?.outgoing;
-  if (length < DIRECT_WRITE || !out) return c.body(Buffer.concat(parts, length) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' });
+  if (body.length < DIRECT_WRITE || !out) {
+    const buf = Buffer.allocUnsafe(body.length);
+    body.read(buf);
+    return c.body(buf as Uint8Array<ArrayBuffer>, 200, headers);
+  }
   // the request timed out meanwhile and was answered
   if (out.headersSent) return RESPONSE_ALREADY_SENT;
-  out.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(length) });
-  writeParts(out, parts);
-  out.end();
+  out.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+  pump(out, body);
   // a client that does not read its list is cut off instead of holding the bytes forever
   const unread = setTimeout(() => out.writableFinished || c.env.incoming.socket.destroy(), UNREAD_LIST_MS).unref();
   out.once('finish', () => clearTimeout(unread));
   return RESPONSE_ALREADY_SENT;
 }
 
+/** Pieces a large list is written in, reused once written: copying into warm memory costs less than touching fresh. */
+const pieces: Buffer[] = [];
+const MAX_KEPT_PIECES = 16;
+
 /**
- * Large pieces go out as they are; runs of small ones (items not lying together in memory) are gathered
- * into CHUNK-sized buffers first rather than written one by one.
+ * Writes body a few pieces at a time, the next ones once the socket drained: what waits for the client (and
+ * TLS's copy of it) stays a few pieces instead of the whole list.
  */
-function writeParts(out: { write(b: Buffer): boolean }, parts: Buffer[]): void {
-  let small: Buffer[] = [];
-  let smallLength = 0;
-  const flush = (): void => {
-    if (smallLength) out.write(small.length === 1 ? small[0]! : Buffer.concat(small, smallLength));
-    small = [];
-    smallLength = 0;
-  };
-  for (const p of parts) {
-    if (p.length >= CHUNK) {
-      flush();
-      out.write(p);
-      continue;
+function pump(out: ServerResponse, body: ListBody): void {
+  const next = (): void => {
+    while (!out.destroyed) {
+      const piece = pieces.pop() ?? Buffer.allocUnsafeSlow(PIECE);
+      const n = body.read(piece);
+      if (n === 0) {
+        pieces.push(piece);
+        out.end();
+        return;
+      }
+      const ok = out.write(n === PIECE ? piece : piece.subarray(0, n), (err) => err || pieces.length >= MAX_KEPT_PIECES || pieces.push(piece));
+      if (!ok && out.writableLength >= IN_FLIGHT) {
+        out.once('drain', next);
+        return;
+      }
     }
-    small.push(p);
-    smallLength += p.length;
-    if (smallLength >= CHUNK) flush();
-  }
-  flush();
+  };
+  next();
 }
 
 /** ListMeta of a typed list in Go's field order. */
