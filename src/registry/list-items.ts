@@ -43,11 +43,13 @@ export class ListItems {
     let from = 0;
     if (head) {
       const n = head.length;
-      if (stored.length <= n + 1 || stored[n] !== COMMA || stored.compare(head, 0, n, 0, n) !== 0) return false;
+      if (stored.length <= n + 1 || stored[n] !== COMMA) return false;
+      // a loop rather than compare(): a native call per item costs more than the few bytes
+      for (let k = 0; k < n; k++) if (stored[k] !== head[k]) return false;
       from = n + 1;
     }
-    const p = insertionPoint(stored, typed);
-    if (!p || p.at < from) return false;
+    const p = insertionPoint(stored, typed, from);
+    if (!p) return false;
     const closing = stored[p.at] === CLOSE;
     const commas = (!p.first && closing ? COMMA_BEFORE : 0) | (closing ? 0 : COMMA_AFTER);
     this.push(stored, from, p.at, rv, commas);

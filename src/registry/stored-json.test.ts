@@ -18,5 +18,8 @@ describe('stored JSON', () => {
     assert.equal(rv('{"apiVersion":"e.io/v1","kind":"Foo","metadata":{"resourceVersiom":"z","resourceVersioo":"1"}}', false), '{"apiVersion":"e.io/v1","kind":"Foo","metadata":{"resourceVersiom":"z","resourceVersion":"42","resourceVersioo":"1"}}');
     assert.equal(rv('{"apiVersion":"e.io/v1","kind":"Foo","metadata":{"näme":"x","r\\u00e9":"y","ré":"z"}}', false), '{"apiVersion":"e.io/v1","kind":"Foo","metadata":{"näme":"x","r\\u00e9":"y","resourceVersion":"42","ré":"z"}}');
     assert.equal(withResourceVersion(Buffer.from('{"kind":"X","spec":{}}'), 1, false), undefined);
+    // a field sorting before metadata may hold an object with a "metadata" key of its own
+    assert.equal(rv('{"apiVersion":"e.io/v1","data":{"metadata":{"a":1}},"kind":"Foo","metadata":{"name":"x"}}', false), '{"apiVersion":"e.io/v1","data":{"metadata":{"a":1}},"kind":"Foo","metadata":{"name":"x","resourceVersion":"42"}}');
+    assert.equal(withResourceVersion(Buffer.from('{"apiVersion":"e.io/v1","data":{"metadata":{"a":1}},"kind":"Foo"}'), 1, false), undefined);
   });
 });

@@ -1,7 +1,7 @@
 // Stored objects are the JSON the API prints, minus metadata.resourceVersion (the revision is the row, not
 // the bytes). Reads put it back where Go prints it, without parsing the object.
 
-const METADATA = Buffer.from('"metadata":{');
+const METADATA_KEY = Buffer.from('metadata');
 /** ObjectMeta fields Go prints before resourceVersion. */
 const BEFORE_RV_TYPED = ['name', 'generateName', 'namespace', 'selfLink', 'uid'].map((k) => Buffer.from(k));
 const RESOURCE_VERSION = Buffer.from('resourceVersion');
@@ -53,15 +53,27 @@ function beforeRVTyped(b: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+/** Index just past `"metadata":{` among the top-level keys of b, looking from i (the object's `{` or a key); -1 when there is none. */
+function metadataStart(b: Buffer, i: number): number {
+  if (b[i] === 0x7b) i++;
+  while (i < b.length && b[i] === QUOTE) {
+    const keyEnd = skipString(b, i);
+    if (bytesEqual(b, i + 1, keyEnd - 1, METADATA_KEY) && b[keyEnd] === 0x3a) return b[keyEnd + 1] === 0x7b ? keyEnd + 2 : -1;
+    i = skipValue(b, keyEnd + 1);
+    if (b[i] === 0x2c) i++;
+  }
+  return -1;
+}
+
 /**
  * Where "resourceVersion" goes in metadata: after the fields Go prints before it (typed kinds), or before
  * the first key that sorts after it (custom resources, whose keys are sorted; compared as bytes, as their
- * latin1 text compares). undefined when there is no metadata.
+ * latin1 text compares). undefined when there is no metadata. from: where to look for it (the object's
+ * start, or a top-level key known to come before it).
  */
-export function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean } | undefined {
-  const m = b.indexOf(METADATA);
-  if (m < 0) return undefined;
-  let i = m + METADATA.length;
+export function insertionPoint(b: Buffer, typed: boolean, from = 0): { at: number; first: boolean } | undefined {
+  let i = metadataStart(b, from);
+  if (i < 0) return undefined;
   let first = true;
   while (i < b.length && b[i] === QUOTE) {
     const keyEnd = skipString(b, i);
