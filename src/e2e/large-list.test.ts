@@ -97,6 +97,10 @@ describe('large lists', () => {
     assert.equal(answers[2].text, want);
     assert.equal(answers[4], want);
     assert.equal((await api(c, 'GET', base)).text, want);
+    const head = await api(c, 'HEAD', base);
+    assert.equal(head.status, 200);
+    assert.equal(head.text, '');
+    assert.equal((await api(c, 'GET', base)).text, want, 'the connection serves on after a HEAD');
   });
 
   test('a large list as a Table and as PartialObjectMetadataList carries every object', async () => {

@@ -206,12 +206,14 @@ export class Store {
     return this.hook ? this.read(kv) : this.decode(kv);
   }
 
-  /** GET as JSON bytes. */
+  /** GET as JSON bytes (newline-terminated, as a response body, when made from the stored bytes). */
   async getRaw(ns: string, name: string, resourceVersion?: string): Promise<Buffer> {
     await this.checkReadRV(resourceVersion);
     const kv = await this.storage.get(this.key(ns, name));
     if (!kv) throw notFound(this.gr, name);
-    return this.hook ? Buffer.from(goJSON(await this.read(kv))) : this.json(kv);
+    if (this.hook) return Buffer.from(goJSON(await this.read(kv)));
+    // in one piece with its newline: the response would otherwise copy it once more to add one
+    return (this.def.convert ? undefined : withResourceVersion(kv.value, kv.modRevision, this.typed, true)) ?? this.json(kv);
   }
 
   selectableFields(obj: KObject): Record<string, string> {

@@ -56,7 +56,8 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   const warning = warningHeader(c.get('warnings') ?? []);
   if (warning) headers['Warning'] = warning;
   const out = c.env?.outgoing;
-  if (body.length < DIRECT_WRITE || !out) {
+  // hono answers HEAD with a Response of its own made from this one: it must not be written already
+  if (body.length < DIRECT_WRITE || !out || c.req.method === 'HEAD') {
     const buf = Buffer.allocUnsafe(body.length);
     body.read(buf);
     return c.body(buf as Uint8Array<ArrayBuffer>, 200, headers);
