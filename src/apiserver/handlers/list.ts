@@ -14,10 +14,8 @@ import { q } from './request.js';
 
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
-/** Size of the pieces a large list is written in. */
-const PIECE = 64 * 1024;
-/** Bytes of a large list handed to the socket before waiting for it to drain. */
-const IN_FLIGHT = 4 * PIECE;
+/** Size of the pieces a large list is written in, one at a time (TLS copies pieces written together into one buffer first). */
+const PIECE = 256 * 1024;
 /** How long a written list may wait for its reader (upstream's default request timeout). */
 const UNREAD_LIST_MS = 60_000;
 
@@ -74,7 +72,7 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
 
 /** Pieces a large list is written in, reused once written: copying into warm memory costs less than touching fresh. */
 const pieces: Buffer[] = [];
-const MAX_KEPT_PIECES = 16;
+const MAX_KEPT_PIECES = 4;
 
 /**
  * Writes body a few pieces at a time, the next ones once the socket drained: what waits for the client (and
@@ -91,7 +89,7 @@ function pump(out: ServerResponse, body: ListBody): void {
         return;
       }
       const ok = out.write(n === PIECE ? piece : piece.subarray(0, n), (err) => err || pieces.length >= MAX_KEPT_PIECES || pieces.push(piece));
-      if (!ok && out.writableLength >= IN_FLIGHT) {
+      if (!ok) {
         out.once('drain', next);
         return;
       }
