@@ -21,13 +21,13 @@ function digits(n: number): number {
 
 /** The items of a list, comma-separated when printed. */
 export class ListItems {
-  readonly src: Buffer[] = [];
+  private readonly src: Buffer[] = [];
   /** Per item: first byte of src printed (preceded by a `{` of the item's own when > 0). */
-  readonly from: number[] = [];
+  private readonly from: number[] = [];
   /** Per item: where the resourceVersion field goes in src, or PLAIN. */
-  readonly at: number[] = [];
-  readonly rv: number[] = [];
-  readonly commas: number[] = [];
+  private readonly at: number[] = [];
+  private readonly rv: number[] = [];
+  private readonly commas: number[] = [];
   /** Bytes of the items printed comma-separated. */
   byteLength = 0;
 
