@@ -22,12 +22,16 @@ export interface ListOptions {
   resourceVersionMatch?: string;
   /** Answer with rawItems (JSON bytes) when the kind allows it. */
   raw?: boolean;
+  /** Answer with the stored values (storedItems, for decode() one at a time) when nothing needs the objects sooner. */
+  lazy?: boolean;
 }
 
 export interface ListResult {
   items: KObject[];
   /** With ListOptions.raw: the items as JSON bytes (items is then empty). */
   rawItems?: ListItems;
+  /** With ListOptions.lazy: the stored values (items is then empty). */
+  storedItems?: KeyValue[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -269,6 +273,8 @@ export class Store {
     }
 
     const wantRaw = !!opts.raw;
+    const lazy = !wantRaw && !!opts.lazy && !pred && !this.hook;
+    const stored: KeyValue[] = [];
     const items: KObject[] = [];
     const rawItems = new ListItems();
     // adds the item if it matches; raw answers skip parsing unless a selector needs the object
@@ -280,12 +286,16 @@ export class Store {
         else this.addListItem(rawItems, kv);
         return true;
       }
+      if (lazy) {
+        stored.push(kv);
+        return true;
+      }
       const o = converted ?? this.decode(kv);
       if (pred && !pred(o)) return false;
       items.push(o);
       return true;
     };
-    const taken = () => (wantRaw ? rawItems.count : items.length);
+    const taken = () => (wantRaw ? rawItems.count : lazy ? stored.length : items.length);
     // a field selector naming the object narrows the read to one key (watches and waits do this)
     const onlyName = fieldSel.requiredValue('metadata.name');
     let readRev = revision;
@@ -326,6 +336,7 @@ export class Store {
     }
     const res: ListResult = { items, resourceVersion: String(readRev) };
     if (wantRaw) res.rawItems = rawItems;
+    if (lazy) res.storedItems = stored;
     if (lastKey) {
       res.continue = encodeContinue(readRev, lastKey.slice(prefix.length));
       if (!pred) res.remainingItemCount = remaining;

@@ -5,10 +5,11 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { badRequest } from '../../apimachinery/errors.js';
 import { goJSONOrdered, goJSONUnstructured, goString } from '../../apimachinery/go-json-encode.js';
 import type { Store } from '../../registry/store.js';
+import type { KeyValue } from '../../storage/backend.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
 import { ListBody } from '../../registry/list-items.js';
 import type { Env } from '../env.js';
-import { encodeResult, send, warningHeader } from '../encode.js';
+import { encodeResult, listEncoder, send, warningHeader } from '../encode.js';
 import { negotiate } from '../negotiation.js';
 import { q } from './request.js';
 
@@ -38,18 +39,40 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
     resourceVersion: q(c, 'resourceVersion'),
     resourceVersionMatch: q(c, 'resourceVersionMatch'),
     raw: target.kind === 'json',
+    lazy: target.kind === 'table' || target.kind === 'partial',
   });
   const listMeta: KObject = {};
   // custom resource lists are unstructured: Go prints their (sorted) metadata with an empty continue
   if (r.continue || def.customResource) listMeta.continue = r.continue ?? '';
   if (r.remainingItemCount !== undefined) listMeta.remainingItemCount = r.remainingItemCount;
   listMeta.resourceVersion = r.resourceVersion;
-  if (!r.rawItems) return send(c, 200, encodeResult(def, target, { items: r.items, listMeta }, (k) => q(c, k)), target);
+  const encoder = r.storedItems && listEncoder(def, target, listMeta, (k) => q(c, k));
+  if (encoder) return respond(c, encodeInPieces(encoder, r.storedItems!, (kv) => store.decode(kv)));
+  if (!r.rawItems) return send(c, 200, encodeResult(def, target, { items: r.storedItems?.map((kv) => store.decode(kv)) ?? r.items, listMeta }, (k) => q(c, k)), target);
   const kind = goString(`${def.kind}List`);
   const apiVersion = goString(apiVersionOf(def));
   const head = Buffer.from(def.customResource ? `{"apiVersion":${apiVersion},"items":[` : `{"kind":${kind},"apiVersion":${apiVersion},"metadata":${goJSONOrdered(typedListMeta(listMeta))},"items":[`);
   const tail = Buffer.from(def.customResource ? `],"kind":${kind},"metadata":${goJSONUnstructured(listMeta)}}\n` : ']}\n');
   const body = new ListBody(head, r.rawItems, tail);
+  return respond(c, {
+    length: body.length,
+    next: () => {
+      const piece = takePiece();
+      const n = body.read(piece);
+      if (n === 0) releasePiece(piece);
+      return n === 0 ? undefined : n === PIECE ? piece : piece.subarray(0, n);
+    },
+  });
+}
+
+/** A body of known length, handed out piece by piece. */
+interface Pieces {
+  length: number;
+  next(): Buffer | undefined;
+}
+
+/** 200 with body as JSON: through hono when small, else straight to the socket piece by piece. */
+function respond(c: Context<Env>, body: Pieces): Response | typeof RESPONSE_ALREADY_SENT {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const warning = warningHeader(c.get('warnings') ?? []);
   if (warning) headers['Warning'] = warning;
@@ -57,7 +80,11 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
   // hono answers HEAD with a Response of its own made from this one: it must not be written already
   if (body.length < DIRECT_WRITE || !out || c.req.method === 'HEAD') {
     const buf = Buffer.allocUnsafe(body.length);
-    body.read(buf);
+    let o = 0;
+    for (let p = body.next(); p; p = body.next()) {
+      o += p.copy(buf, o);
+      releasePiece(p);
+    }
     return c.body(buf as Uint8Array<ArrayBuffer>, 200, headers);
   }
   // the request timed out meanwhile and was answered
@@ -74,28 +101,63 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
 const pieces: Buffer[] = [];
 const MAX_KEPT_PIECES = 4;
 
+function takePiece(): Buffer {
+  return pieces.pop() ?? Buffer.allocUnsafeSlow(PIECE);
+}
+
+/** Keeps a written piece (or a part of one) for the next list, when it is one of ours. */
+function releasePiece(b: Buffer): void {
+  if (b.byteOffset === 0 && b.buffer.byteLength === PIECE && pieces.length < MAX_KEPT_PIECES) pieces.push(b.length === PIECE ? b : Buffer.from(b.buffer));
+}
+
 /**
- * Writes body a few pieces at a time, the next ones once the socket drained: what waits for the client (and
- * TLS's copy of it) stays a few pieces instead of the whole list.
+ * Writes body a piece at a time, the next once the socket drained: what waits for the client (and TLS's copy
+ * of it) stays one piece instead of the whole list.
  */
-function pump(out: ServerResponse, body: ListBody): void {
+function pump(out: ServerResponse, body: Pieces): void {
   const next = (): void => {
     while (!out.destroyed) {
-      const piece = pieces.pop() ?? Buffer.allocUnsafeSlow(PIECE);
-      const n = body.read(piece);
-      if (n === 0) {
-        pieces.push(piece);
+      const piece = body.next();
+      if (!piece) {
         out.end();
         return;
       }
-      const ok = out.write(n === PIECE ? piece : piece.subarray(0, n), (err) => err || pieces.length >= MAX_KEPT_PIECES || pieces.push(piece));
-      if (!ok) {
+      if (!out.write(piece, (err) => err || releasePiece(piece))) {
         out.once('drain', next);
         return;
       }
     }
   };
   next();
+}
+
+/** The encoder's text for every item, each object decoded just before it is printed, gathered in pieces. */
+function encodeInPieces(encoder: { head: string; item(o: KObject): string; tail: string }, stored: KeyValue[], decode: (kv: KeyValue) => KObject): Pieces {
+  const filled: Buffer[] = [];
+  let cur: Buffer | undefined;
+  let used = 0;
+  let length = 0;
+  const add = (text: string): void => {
+    const n = Buffer.byteLength(text);
+    length += n;
+    if (!cur || used + n > cur.length) {
+      if (cur) filled.push(cur.subarray(0, used));
+      cur = undefined;
+      if (n > PIECE) {
+        filled.push(Buffer.from(text));
+        return;
+      }
+      cur = takePiece();
+      used = 0;
+    }
+    used += cur.write(text, used);
+  };
+  add(encoder.head);
+  for (let i = 0; i < stored.length; i++) add((i ? ',' : '') + encoder.item(decode(stored[i]!)));
+  add(encoder.tail);
+  if (cur) filled.push(cur.subarray(0, used));
+  let i = 0;
+  return { length, next: () => filled[i++] };
 }
 
 /** ListMeta of a typed list in Go's field order. */
