@@ -113,6 +113,12 @@ describe('large lists', () => {
       Array.from({ length: N }, (_, i) => [name(i), 1]),
     );
     assert.deepEqual(t.json.rows[7].object, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: full.json.items[7].metadata });
+    // with the whole objects the Table is large enough to go out in pieces
+    const whole = await api(c, 'GET', `${base}?includeObject=Object`, undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    assert.ok(Buffer.byteLength(whole.text) > 3 * 64 * 1024);
+    assert.equal(Number(whole.headers['content-length']), Buffer.byteLength(whole.text));
+    assert.equal(whole.json.rows.length, N);
+    for (const i of [0, 77, N - 1]) assert.deepEqual(whole.json.rows[i].object, (await api(c, 'GET', `${base}/${name(i)}`)).json);
     const p = await api(c, 'GET', base, undefined, { Accept: 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io' });
     assert.equal(p.status, 200);
     assert.deepEqual(p.json, {
