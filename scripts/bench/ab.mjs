@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Server CPU per request of two builds under the same load, measured in alternating short rounds so that
 // the noise of a shared machine falls on both alike. A script that prints figures, never a test.
-// Usage: node scripts/bench/ab.mjs --bin OTHER/bin/minikapi [--only create,get,update,list10k] [--rounds 6] [--seconds 2]
+// Usage: node scripts/bench/ab.mjs --bin OTHER/bin/minikapi [--only create,get,update,list,list10k] [--rounds 6] [--seconds 2]
 //        [--conns 16] [--server-args '--controllers none']
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,10 @@ try {
       const c = client(s);
       for (const ns of ['bench', 'rw']) await ensureNamespace(c, ns);
       await createConfigMaps(c, 'rw', 'rw', 1000);
+      if (values.only.split(',').includes('list')) {
+        await ensureNamespace(c, 'small');
+        await createConfigMaps(c, 'small', 's', 10);
+      }
       if (values.only.split(',').includes('list10k')) {
         await ensureNamespace(c, 'list10k');
         await createConfigMaps(c, 'list10k', 'l', 10_000, 64);
@@ -59,7 +63,7 @@ try {
             f[`faults${name}`].push((minorFaults(s.pid) - faults0) / LISTS_PER_ROUND);
             continue;
           }
-          const args = { create: [TOKEN, 'bench', `c${round}`, 0], get: [TOKEN, 'rw', 'rw', 1000], update: [TOKEN, 'rw', 'rw', 1000] }[op];
+          const args = { create: [TOKEN, 'bench', `c${round}`, 0], get: [TOKEN, 'rw', 'rw', 1000], update: [TOKEN, 'rw', 'rw', 1000], list: [TOKEN, 'small'] }[op];
           const r = await runWrk({ url: s.url, script: lua[op], connections: n, seconds: Number(values.seconds), args, serverPid: s.pid });
           ((figures[op] ??= { A: [], B: [] })[name]).push(r.cpuUsPerReq);
         }

@@ -1,4 +1,4 @@
-// LIST: JSON lists are assembled from the stored bytes (no parse, no re-serialisation of the items).
+// LIST: JSON lists are assembled from the stored bytes, Tables and metadata lists printed an object at a time; large ones go to the socket piece by piece.
 import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
