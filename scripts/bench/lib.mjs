@@ -198,7 +198,11 @@ export function request({ url, method = 'GET', body, agent, ca, token, timeoutMs
     const req = https.request(url, { method, agent, headers: h, ca, rejectUnauthorized: agent === false && !ca ? false : undefined }, (res) => {
       const chunks = [];
       res.on('data', (d) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - t0, end: performance.now() }));
+      res.on('end', () => {
+        // the time to the last byte: gathering the chunks into one Buffer is this client's own work (~15 ms per MB of fresh memory here)
+        const end = performance.now();
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks), ms: end - t0, end });
+      });
       res.on('error', reject);
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));

@@ -29,18 +29,19 @@ export interface TableOptions {
 export function toTable(def: ResourceDef, items: KObject[], listMeta: KObject, opts: TableOptions): KObject {
   const printer = def.printer ?? defaultPrinter;
   const now = Date.now();
-  const rows = items.map((o) => {
-    const r = printer.row(o, now);
-    const row: KObject = { cells: r.cells };
-    if (r.conditions) row.conditions = r.conditions;
-    if (opts.include === 'Metadata') row.object = partial(o, opts.version);
-    else if (opts.include === 'Object') row.object = o;
-    return row;
-  });
   const t: KObject = { kind: 'Table', apiVersion: `meta.k8s.io/${opts.version}`, metadata: listMeta };
   if (!opts.noHeaders) t.columnDefinitions = printer.columns;
-  t.rows = rows;
+  t.rows = items.map((o) => tableRow(printer, o, now, opts));
   return t;
+}
+
+function tableRow(printer: NonNullable<ResourceDef['printer']>, o: KObject, now: number, opts: TableOptions): KObject {
+  const r = printer.row(o, now);
+  const row: KObject = { cells: r.cells };
+  if (r.conditions) row.conditions = r.conditions;
+  if (opts.include === 'Metadata') row.object = partial(o, opts.version);
+  else if (opts.include === 'Object') row.object = o;
+  return row;
 }
 
 export function listObject(def: ResourceDef, items: KObject[], listMeta: KObject): KObject {
@@ -78,17 +79,46 @@ function partialJSON(o: KObject): string {
   return `${head(o)},"metadata":${goMessageJSON('meta.ObjectMeta', o.metadata ?? {})}}`;
 }
 
+/** A Table's JSON up to its first row. */
+function tableHead(t: KObject): string {
+  let out = `${head(t)},"metadata":${listMetaJSON(t.metadata)}`;
+  if (t.columnDefinitions) out += `,"columnDefinitions":${goJSONOrdered(t.columnDefinitions)}`;
+  return out + ',"rows":[';
+}
+
+function rowJSON(r: KObject): string {
+  let row = `{"cells":${goJSONOrdered(r.cells)}`;
+  if (r.conditions?.length) row += `,"conditions":${goJSONOrdered(r.conditions)}`;
+  if (r.object) row += `,"object":${toJSON(r.object)}`;
+  return row + '}';
+}
+
 function tableJSON(t: KObject): string {
-  const parts = [`${head(t)},"metadata":${listMetaJSON(t.metadata)}`];
-  if (t.columnDefinitions) parts.push(`"columnDefinitions":${goJSONOrdered(t.columnDefinitions)}`);
-  const rows = (t.rows as KObject[]).map((r) => {
-    let row = `{"cells":${goJSONOrdered(r.cells)}`;
-    if (r.conditions?.length) row += `,"conditions":${goJSONOrdered(r.conditions)}`;
-    if (r.object) row += `,"object":${toJSON(r.object)}`;
-    return row + '}';
-  });
-  parts.push(`"rows":[${rows.join(',')}]`);
-  return parts.join(',') + '}';
+  return `${tableHead(t)}${(t.rows as KObject[]).map(rowJSON).join(',')}]}`;
+}
+
+function partialListHead(o: KObject): string {
+  return `${head(o)},"metadata":${listMetaJSON(o.metadata)},"items":[`;
+}
+
+/**
+ * A Table or PartialObjectMetadataList of a list, its items encoded one at a time (each object can go
+ * as soon as it is printed): the same bytes as toJSON of encodeResult's answer, newline included.
+ * undefined for other forms.
+ */
+export function listEncoder(def: ResourceDef, target: Target, listMeta: KObject, query: (k: string) => string | undefined): { head: string; item(o: KObject): string; tail: string } | undefined {
+  if (target.kind === 'table') {
+    const opts: TableOptions = { version: target.version, include: parseIncludeObject(query('includeObject')) };
+    const t = toTable(def, [], listMeta, opts);
+    const printer = def.printer ?? defaultPrinter;
+    const now = Date.now();
+    return { head: tableHead(t), item: (o) => rowJSON(tableRow(printer, o, now, opts)), tail: ']}\n' };
+  }
+  if (target.kind === 'partial') {
+    const version = target.version;
+    return { head: partialListHead({ kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${version}`, metadata: listMeta }), item: (o) => partialJSON(partial(o, version)), tail: ']}\n' };
+  }
+  return undefined;
 }
 
 /**
@@ -103,7 +133,7 @@ export function toJSON(o: KObject): string {
   if (apiVersion.startsWith('meta.k8s.io/')) {
     if (kind === 'Table') return tableJSON(o);
     if (kind === 'PartialObjectMetadata') return partialJSON(o);
-    if (kind === 'PartialObjectMetadataList') return `${head(o)},"metadata":${listMetaJSON(o.metadata)},"items":[${(o.items as KObject[]).map(partialJSON).join(',')}]}`;
+    if (kind === 'PartialObjectMetadataList') return `${partialListHead(o)}${(o.items as KObject[]).map(partialJSON).join(',')}]}`;
   }
   if (kind.endsWith('List') && Array.isArray(o.items) && isTypedKind(apiVersion, kind.slice(0, -4)))
     return `${head(o)},"metadata":${listMetaJSON(o.metadata)},"items":[${(o.items as KObject[]).map((i) => goJSON(i, { omitTypeMeta: true })).join(',')}]}`;

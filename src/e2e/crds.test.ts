@@ -85,6 +85,10 @@ describe('custom resources', () => {
     const old = await api(c, 'GET', '/apis/example.com/v1beta1/namespaces/default/widgets/w1');
     assert.equal(old.json.apiVersion, 'example.com/v1beta1');
     assert.equal(old.headers.warning, '299 - "example.com/v1beta1 Widget is deprecated; use example.com/v1 Widget"');
+    // a list of the deprecated version warns as well (its items go out as stored bytes, not through an encoder)
+    const oldList = await api(c, 'GET', '/apis/example.com/v1beta1/namespaces/default/widgets');
+    assert.equal(oldList.status, 200);
+    assert.equal(oldList.headers.warning, '299 - "example.com/v1beta1 Widget is deprecated; use example.com/v1 Widget"');
   });
 
   test('server-side apply merges list-map entries by key from the schema', async () => {

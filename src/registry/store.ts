@@ -7,7 +7,8 @@ import { parseFieldSelector, parseLabelSelector, type FieldSelector, type LabelS
 import { goJSON, isTypedKind } from '../apimachinery/go-json-encode.js';
 import { logError } from '../log/index.js';
 import { deferredDeletion, shouldDeleteDuringUpdate } from './deletion.js';
-import { listItemJSON, typeMetaHead, withResourceVersion, withResourceVersionText, withoutTypeMeta } from './stored-json.js';
+import { typeMetaHead, withResourceVersion, withResourceVersionText, withoutTypeMeta } from './stored-json.js';
+import { ListItems } from './list-items.js';
 import { decodeContinue, encodeContinue, expiredContinue, parseRV, validateListOptions } from './list-options.js';
 import { prepareCreate, prepareUpdate } from './prepare.js';
 import { apiVersionOf, type AsyncConversion, type KObject, type RequestContext, type ResourceDef } from './types.js';
@@ -21,12 +22,16 @@ export interface ListOptions {
   resourceVersionMatch?: string;
   /** Answer with rawItems (JSON bytes) when the kind allows it. */
   raw?: boolean;
+  /** Answer with the stored values (storedItems, for decode() one at a time) when nothing needs the objects sooner. */
+  lazy?: boolean;
 }
 
 export interface ListResult {
   items: KObject[];
   /** With ListOptions.raw: the items as JSON bytes (items is then empty). */
-  rawItems?: Buffer[];
+  rawItems?: ListItems;
+  /** With ListOptions.lazy: the stored values (items is then empty). */
+  storedItems?: KeyValue[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -228,14 +233,15 @@ export class Store {
 
   /** The JSON the API prints for a stored value (as a list item: without kind and apiVersion, for built-in kinds). */
   json(kv: KeyValue, item = false): Buffer {
-    let out: Buffer | undefined;
-    if (!this.def.convert) {
-      if (item && this.typed) out = listItemJSON(kv.value, kv.modRevision, this.head);
-      if (out) return out;
-      out = withResourceVersion(kv.value, kv.modRevision, this.typed);
-    }
+    let out = this.def.convert ? undefined : withResourceVersion(kv.value, kv.modRevision, this.typed);
     out ??= Buffer.from(goJSON(this.decode(kv)));
     return item && this.typed ? withoutTypeMeta(out, this.def.kind, this.apiVersion) : out;
+  }
+
+  /** Adds a stored value to a raw list, as the stored bytes it prints from when it can. */
+  private addListItem(items: ListItems, kv: KeyValue): void {
+    if (!this.def.convert && items.addStored(kv.value, kv.modRevision, this.typed, this.typed ? this.head : undefined)) return;
+    items.addJSON(this.json(kv, true));
   }
 
   /** The JSON the API prints for an object this store returned (from the write itself when it wrote it, then newline-terminated as a response body). */
@@ -274,12 +280,14 @@ export class Store {
     return this.hook ? this.read(kv) : this.decode(kv);
   }
 
-  /** GET as JSON bytes. */
+  /** GET as JSON bytes (newline-terminated, as a response body, when made from the stored bytes). */
   async getRaw(ns: string, name: string, resourceVersion?: string): Promise<Buffer> {
     await this.checkReadRV(resourceVersion);
     const kv = await this.storage.get(this.key(ns, name));
     if (!kv) throw notFound(this.gr, name);
-    return this.hook ? Buffer.from(goJSON(await this.read(kv))) : this.json(kv);
+    if (this.hook) return Buffer.from(goJSON(await this.read(kv)));
+    // in one piece with its newline: the response would otherwise copy it once more to add one
+    return (this.def.convert ? undefined : withResourceVersion(kv.value, kv.modRevision, this.typed, true)) ?? this.json(kv);
   }
 
   selectableFields(obj: KObject): Record<string, string> {
@@ -335,14 +343,21 @@ export class Store {
     }
 
     const wantRaw = !!opts.raw;
+    const lazy = !wantRaw && !!opts.lazy && !pred && !this.hook;
+    const stored: KeyValue[] = [];
     const items: KObject[] = [];
-    const rawItems: Buffer[] = [];
+    const rawItems = new ListItems();
     // adds the item if it matches; raw answers skip parsing unless a selector needs the object
     // converted: the item as the hook returned it (selectors then see this version's fields)
     const take = (kv: KeyValue, converted?: KObject): boolean => {
       if (wantRaw) {
         if (pred && !pred(converted ?? this.decode(kv))) return false;
-        rawItems.push(converted ? Buffer.from(goJSON(converted)) : this.json(kv, true));
+        if (converted) rawItems.addJSON(Buffer.from(goJSON(converted)));
+        else this.addListItem(rawItems, kv);
+        return true;
+      }
+      if (lazy) {
+        stored.push(kv);
         return true;
       }
       const o = converted ?? this.decode(kv);
@@ -350,7 +365,7 @@ export class Store {
       items.push(o);
       return true;
     };
-    const taken = () => (wantRaw ? rawItems.length : items.length);
+    const taken = () => (wantRaw ? rawItems.count : lazy ? stored.length : items.length);
     // a field selector naming the object narrows the read to one key (watches and waits do this)
     const onlyName = fieldSel.requiredValue('metadata.name');
     let readRev = revision;
@@ -391,6 +406,7 @@ export class Store {
     }
     const res: ListResult = { items, resourceVersion: String(readRev) };
     if (wantRaw) res.rawItems = rawItems;
+    if (lazy) res.storedItems = stored;
     if (lastKey) {
       res.continue = encodeContinue(readRev, lastKey.slice(prefix.length));
       if (!pred) res.remainingItemCount = remaining;

@@ -1,7 +1,7 @@
 // Stored objects are the JSON the API prints, minus metadata.resourceVersion (the revision is the row, not
 // the bytes). Reads put it back where Go prints it, without parsing the object.
 
-const METADATA = Buffer.from('"metadata":{');
+const METADATA_KEY = Buffer.from('metadata');
 /** ObjectMeta fields Go prints before resourceVersion. */
 const BEFORE_RV_TYPED = ['name', 'generateName', 'namespace', 'selfLink', 'uid'].map((k) => Buffer.from(k));
 const RESOURCE_VERSION = Buffer.from('resourceVersion');
@@ -53,15 +53,27 @@ function beforeRVTyped(b: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+/** Index just past `"metadata":{` among the top-level keys of b, looking from i (the object's `{` or a key); -1 when there is none. */
+function metadataStart(b: Buffer, i: number): number {
+  if (b[i] === 0x7b) i++;
+  while (i < b.length && b[i] === QUOTE) {
+    const keyEnd = skipString(b, i);
+    if (bytesEqual(b, i + 1, keyEnd - 1, METADATA_KEY) && b[keyEnd] === 0x3a) return b[keyEnd + 1] === 0x7b ? keyEnd + 2 : -1;
+    i = skipValue(b, keyEnd + 1);
+    if (b[i] === 0x2c) i++;
+  }
+  return -1;
+}
+
 /**
  * Where "resourceVersion" goes in metadata: after the fields Go prints before it (typed kinds), or before
  * the first key that sorts after it (custom resources, whose keys are sorted; compared as bytes, as their
- * latin1 text compares). undefined when there is no metadata.
+ * latin1 text compares). undefined when there is no metadata. from: where to look for it (the object's
+ * start, or a top-level key known to come before it).
  */
-function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean } | undefined {
-  const m = b.indexOf(METADATA);
-  if (m < 0) return undefined;
-  let i = m + METADATA.length;
+export function insertionPoint(b: Buffer, typed: boolean, from = 0): { at: number; first: boolean } | undefined {
+  let i = metadataStart(b, from);
+  if (i < 0) return undefined;
   let first = true;
   while (i < b.length && b[i] === QUOTE) {
     const keyEnd = skipString(b, i);
@@ -75,7 +87,7 @@ function insertionPoint(b: Buffer, typed: boolean): { at: number; first: boolean
 
 /** The stored bytes with metadata.resourceVersion put back; `newline`: ending as a response body does. */
 export function withResourceVersion(stored: Buffer, rv: number, typed: boolean, newline = false): Buffer | undefined {
-  return spliced(stored, rv, typed, 0, newline);
+  return spliced(stored, rv, typed, newline);
 }
 
 /** What a typed object's JSON starts with: `{"kind":...,"apiVersion":...` (list items print without it). */
@@ -83,77 +95,15 @@ export function typeMetaHead(kind: string, apiVersion: string): Buffer {
   return Buffer.from(`{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)}`);
 }
 
-/** A typed object's stored bytes as a list item: resourceVersion put back and kind and apiVersion left out, in one copy. */
-export function listItemJSON(stored: Buffer, rv: number, head: Buffer): Buffer | undefined {
-  const n = head.length;
-  if (stored.length <= n + 1 || stored[n] !== 0x2c || stored.compare(head, 0, n, 0, n) !== 0) return undefined;
-  return spliced(stored, rv, true, n);
-}
-
-/**
- * List items live only until their list is written: they share large slabs rather than take a pool buffer
- * each, and each is followed there by a comma, so that items made one after the other are already the
- * comma-separated run a list prints (see listBody).
- */
-const SLAB = 1 << 20;
-let slab: Buffer | undefined;
-let slabUsed = 0;
-
-function listItemBuffer(n: number): Buffer {
-  if (n >= SLAB >> 4) return Buffer.allocUnsafe(n);
-  if (!slab || slabUsed + n + 1 > SLAB) {
-    slab = Buffer.allocUnsafeSlow(SLAB);
-    slabUsed = 0;
-  }
-  const out = slab.subarray(slabUsed, slabUsed + n);
-  slab[slabUsed + n] = COMMA;
-  slabUsed += n + 1;
-  return out;
-}
-
-const COMMA = 0x2c;
-const COMMA_BUF = Buffer.from(',');
-
-/**
- * A list's body as few pieces as its items allow: head, the items comma-separated, tail. Items lying one
- * after the other in memory with a comma between (as listItemJSON makes them) go out as one piece, uncopied.
- */
-export function listBody(head: Buffer, items: Buffer[], tail: Buffer): Buffer[] {
-  const parts: Buffer[] = [head];
-  let i = 0;
-  while (i < items.length) {
-    const first = items[i]!;
-    let end = first.byteOffset + first.length;
-    let whole: Buffer | undefined;
-    let j = i + 1;
-    while (j < items.length) {
-      const next = items[j]!;
-      if (next.buffer !== first.buffer || next.byteOffset !== end + 1) break;
-      whole ??= Buffer.from(first.buffer);
-      if (whole[end] !== COMMA) break;
-      end = next.byteOffset + next.length;
-      j++;
-    }
-    if (i) parts.push(COMMA_BUF);
-    parts.push(j === i + 1 ? first : Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset));
-    i = j;
-  }
-  parts.push(tail);
-  return parts;
-}
-
-/** stored with the resourceVersion field inserted; with skip > 0, the bytes after `{` up to skip (and its comma) left out. */
-function spliced(stored: Buffer, rv: number, typed: boolean, skip: number, newline = false): Buffer | undefined {
+/** stored with the resourceVersion field inserted. */
+function spliced(stored: Buffer, rv: number, typed: boolean, newline: boolean): Buffer | undefined {
   const p = insertionPoint(stored, typed);
   if (!p) return undefined;
   const closing = stored[p.at] === 0x7d;
   const field = `${p.first ? '' : closing ? ',' : ''}"resourceVersion":"${rv}"${closing ? '' : ','}`;
-  const from = skip ? skip + 1 : 0;
-  const size = (skip ? 1 : 0) + p.at - from + field.length + stored.length - p.at + (newline ? 1 : 0);
-  const out = skip ? listItemBuffer(size) : Buffer.allocUnsafe(size);
-  let o = 0;
-  if (skip) out[o++] = 0x7b;
-  o += stored.copy(out, o, from, p.at);
+  const size = stored.length + field.length + (newline ? 1 : 0);
+  const out = Buffer.allocUnsafe(size);
+  let o = stored.copy(out, 0, 0, p.at);
   o += out.write(field, o, 'latin1');
   o += stored.copy(out, o, p.at);
   if (newline) out[o] = 0x0a;
