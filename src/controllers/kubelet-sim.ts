@@ -80,17 +80,7 @@ export class KubeletSimulator extends QueueController {
     const now = rfc3339();
     const hostIP = `172.18.0.${this.nodeIndex.get(node)! + 2}`;
     const podIP = pod.spec.hostNetwork ? hostIP : this.podIP(node);
-    const running = (c: KObject, i: number) => ({
-      name: c.name,
-      state: { running: { startedAt: now } },
-      lastState: {},
-      ready: true,
-      restartCount: 0,
-      image: c.image?.includes('/') || c.image?.includes(':') ? c.image : `docker.io/library/${c.image}:latest`,
-      imageID: `sha256:${Buffer.from(`${c.image}`).toString('hex').padEnd(64, '0').slice(0, 64)}`,
-      containerID: `minikapi://${pod.metadata.uid.replace(/-/g, '')}${i}`,
-      started: true,
-    });
+    const running = (c: KObject, i: number) => ({ ...runningStatus(c, now, `minikapi://${pod.metadata.uid.replace(/-/g, '')}${i}`, true), started: true });
     const inits = (pod.spec.initContainers ?? []).map((c: KObject, i: number) => ({
       name: c.name,
       state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now, containerID: `minikapi://${pod.metadata.uid.replace(/-/g, '')}i${i}` } },
@@ -129,16 +119,7 @@ export class KubeletSimulator extends QueueController {
   private async startEphemeral(key: string, pod: KObject): Promise<void> {
     const now = rfc3339();
     const uid = pod.metadata.uid.replace(/-/g, '');
-    const started = unstartedEphemeral(pod).map((c: KObject) => ({
-      name: c.name,
-      state: { running: { startedAt: now } },
-      lastState: {},
-      ready: false,
-      restartCount: 0,
-      image: c.image?.includes('/') || c.image?.includes(':') ? c.image : `docker.io/library/${c.image}:latest`,
-      imageID: `sha256:${Buffer.from(`${c.image}`).toString('hex').padEnd(64, '0').slice(0, 64)}`,
-      containerID: `minikapi://${uid}e${c.name}`,
-    }));
+    const started = unstartedEphemeral(pod).map((c: KObject) => runningStatus(c, now, `minikapi://${uid}e${c.name}`, false));
     await this.writeStatus(key, pod, { ...pod.status, ephemeralContainerStatuses: [...(pod.status.ephemeralContainerStatuses ?? []), ...started] });
   }
 
@@ -184,4 +165,18 @@ export class KubeletSimulator extends QueueController {
 function unstartedEphemeral(pod: KObject): KObject[] {
   const seen = new Set(((pod.status?.ephemeralContainerStatuses ?? []) as KObject[]).map((c) => c.name));
   return ((pod.spec?.ephemeralContainers ?? []) as KObject[]).filter((c) => !seen.has(c.name));
+}
+
+/** A container's status once started: its image as the runtime reports it (docker.io/library/…:latest for a bare name). */
+function runningStatus(c: KObject, now: string, containerID: string, ready: boolean): KObject {
+  return {
+    name: c.name,
+    state: { running: { startedAt: now } },
+    lastState: {},
+    ready,
+    restartCount: 0,
+    image: c.image?.includes('/') || c.image?.includes(':') ? c.image : `docker.io/library/${c.image}:latest`,
+    imageID: `sha256:${Buffer.from(`${c.image}`).toString('hex').padEnd(64, '0').slice(0, 64)}`,
+    containerID,
+  };
 }

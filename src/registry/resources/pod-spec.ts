@@ -70,6 +70,23 @@ const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
 const protocols = ['SCTP', 'TCP', 'UDP'];
 
+/** What every kind of container needs: to be an object, a unique DNS-label name, an image, a known pull policy (false: not an object). */
+function validContainerCommon(c: KObject, p: string, names: Set<string>, errs: FieldError[]): boolean {
+  if (!c || typeof c !== 'object') {
+    errs.push(invalid(p, c, 'must be an object'));
+    return false;
+  }
+  if (!c.name) errs.push(required(`${p}.name`));
+  else {
+    for (const m of dns1123LabelErrors(c.name)) errs.push(invalid(`${p}.name`, c.name, m));
+    if (names.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
+    names.add(c.name);
+  }
+  if (!c.image) errs.push(required(`${p}.image`));
+  if (c.imagePullPolicy && !pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, pullPolicies));
+  return true;
+}
+
 function validateContainers(list: unknown, path: string, names: Set<string>, errs: FieldError[], requireOne: boolean): void {
   if (!Array.isArray(list) || list.length === 0) {
     if (requireOne) errs.push(required(path));
@@ -77,18 +94,7 @@ function validateContainers(list: unknown, path: string, names: Set<string>, err
   }
   list.forEach((c: KObject, i: number) => {
     const p = `${path}[${i}]`;
-    if (!c || typeof c !== 'object') {
-      errs.push(invalid(p, c, 'must be an object'));
-      return;
-    }
-    if (!c.name) errs.push(required(`${p}.name`));
-    else {
-      for (const m of dns1123LabelErrors(c.name)) errs.push(invalid(`${p}.name`, c.name, m));
-      if (names.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
-      names.add(c.name);
-    }
-    if (!c.image) errs.push(required(`${p}.image`));
-    if (c.imagePullPolicy && !pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, pullPolicies));
+    if (!validContainerCommon(c, p, names, errs)) return;
     const portNames = new Set<string>();
     (c.ports ?? []).forEach((port: KObject, j: number) => {
       const pp = `${p}.ports[${j}]`;
@@ -143,15 +149,7 @@ function validateEphemeralContainers(spec: KObject, path: string, names: Set<str
   const targets = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c: KObject) => c?.name));
   list.forEach((c: KObject, i: number) => {
     const p = `${path}[${i}]`;
-    if (!c || typeof c !== 'object') return void errs.push(invalid(p, c, 'must be an object'));
-    if (!c.name) errs.push(required(`${p}.name`));
-    else {
-      for (const m of dns1123LabelErrors(c.name)) errs.push(invalid(`${p}.name`, c.name, m));
-      if (names.has(c.name)) errs.push(duplicate(`${p}.name`, c.name));
-      names.add(c.name);
-    }
-    if (!c.image) errs.push(required(`${p}.image`));
-    if (c.imagePullPolicy && !pullPolicies.includes(c.imagePullPolicy)) errs.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, pullPolicies));
+    if (!validContainerCommon(c, p, names, errs)) return;
     for (const f of NOT_FOR_EPHEMERAL) {
       const v = c[f];
       const set = f === 'resources' ? v && (Object.keys(v.requests ?? {}).length || Object.keys(v.limits ?? {}).length || (v.claims ?? []).length) : v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
