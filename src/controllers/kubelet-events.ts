@@ -33,26 +33,31 @@ function pullFigures(image: string): { ms: number; bytes: number } {
 
 /** What a kubelet records while it starts each init container, then each container; `present` is the node's image store. */
 export function containerStartEvents(pod: KObject, present: Set<string>): ContainerEvent[] {
+  return [...startEvents(pod.spec?.initContainers, 'initContainers', present), ...startEvents(pod.spec?.containers, 'containers', present)];
+}
+
+/** The same for ephemeral containers added to a running pod (kubectl debug). */
+export function ephemeralStartEvents(containers: KObject[], present: Set<string>): ContainerEvent[] {
+  return startEvents(containers, 'ephemeralContainers', present);
+}
+
+function startEvents(list: KObject[] | undefined, field: string, present: Set<string>): ContainerEvent[] {
   const out: ContainerEvent[] = [];
-  const each = (list: KObject[] | undefined, field: string) => {
-    for (const c of list ?? []) {
-      const fieldPath = `spec.${field}{${c.name}}`;
-      const image = String(c.image ?? '');
-      const pull = c.imagePullPolicy === 'Always' || (c.imagePullPolicy !== 'Never' && !present.has(image));
-      if (pull) {
-        const { ms, bytes } = pullFigures(image);
-        out.push({ type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"`, fieldPath });
-        out.push({ type: 'Normal', reason: 'Pulled', message: `Successfully pulled image "${image}" in ${goDuration(ms)} (${goDuration(ms)} including waiting). Image size: ${bytes} bytes.`, fieldPath });
-        present.add(image);
-      } else {
-        out.push({ type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath });
-      }
-      out.push({ type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, fieldPath });
-      out.push({ type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, fieldPath });
+  for (const c of list ?? []) {
+    const fieldPath = `spec.${field}{${c.name}}`;
+    const image = String(c.image ?? '');
+    const pull = c.imagePullPolicy === 'Always' || (c.imagePullPolicy !== 'Never' && !present.has(image));
+    if (pull) {
+      const { ms, bytes } = pullFigures(image);
+      out.push({ type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"`, fieldPath });
+      out.push({ type: 'Normal', reason: 'Pulled', message: `Successfully pulled image "${image}" in ${goDuration(ms)} (${goDuration(ms)} including waiting). Image size: ${bytes} bytes.`, fieldPath });
+      present.add(image);
+    } else {
+      out.push({ type: 'Normal', reason: 'Pulled', message: `Container image "${image}" already present on machine`, fieldPath });
     }
-  };
-  each(pod.spec?.initContainers, 'initContainers');
-  each(pod.spec?.containers, 'containers');
+    out.push({ type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, fieldPath });
+    out.push({ type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, fieldPath });
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@
 // status a kubelet reports (IPs, container statuses, conditions); a finite pod then completes (see below).
 import type { KObject } from '../client/types.js';
 import { PODS } from './gvr.js';
-import { KubeletEventSink, containerStartEvents } from './kubelet-events.js';
+import { KubeletEventSink, containerStartEvents, ephemeralStartEvents } from './kubelet-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
 import type { Stage } from './stages-load.js';
@@ -108,19 +108,27 @@ export class KubeletSimulator extends QueueController {
     if (!status.conditions.some((c: KObject) => c.type === 'PodScheduled')) status.conditions.push(cond('PodScheduled'));
     if (!(await this.writeStatus(key, pod, status))) return;
     this.lastStart = Date.now();
-    let present = this.images.get(node);
-    if (!present) this.images.set(node, (present = new Set()));
-    this.events.record(node, pod, containerStartEvents(pod, present));
+    this.events.record(node, pod, containerStartEvents(pod, this.imagesOn(node)));
     const run = simulatedRunMs(pod);
     if (run !== undefined) this.queue.addAfter(key, run);
+  }
+
+  /** The images a node has pulled so far (what `already present on machine` events go by). */
+  private imagesOn(node: string): Set<string> {
+    let present = this.images.get(node);
+    if (!present) this.images.set(node, (present = new Set()));
+    return present;
   }
 
   /** Ephemeral containers added to a running pod (kubectl debug) start at once; the kubelet reports them not ready. */
   private async startEphemeral(key: string, pod: KObject): Promise<void> {
     const now = rfc3339();
     const uid = pod.metadata.uid.replace(/-/g, '');
-    const started = unstartedEphemeral(pod).map((c: KObject) => runningStatus(c, now, `minikapi://${uid}e${c.name}`, false));
-    await this.writeStatus(key, pod, { ...pod.status, ephemeralContainerStatuses: [...(pod.status.ephemeralContainerStatuses ?? []), ...started] });
+    const added = unstartedEphemeral(pod);
+    const started = added.map((c: KObject) => runningStatus(c, now, `minikapi://${uid}e${c.name}`, false));
+    if (!(await this.writeStatus(key, pod, { ...pod.status, ephemeralContainerStatuses: [...(pod.status.ephemeralContainerStatuses ?? []), ...started] }))) return;
+    const node = pod.spec.nodeName as string;
+    this.events.record(node, pod, ephemeralStartEvents(added, this.imagesOn(node)));
   }
 
   /** Whether the status was written. */

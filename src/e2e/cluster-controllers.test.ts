@@ -221,6 +221,12 @@ describe('cluster controllers', () => {
     assert.ok(sub.json.metadata.managedFields.some((m: { manager: string; operation: string; subresource?: string }) => /^kubectl/.test(m.manager) && m.operation === 'Update' && m.subresource === 'ephemeralcontainers'), JSON.stringify(sub.json.metadata.managedFields));
     const status = await eventually('the debugger running', async () => (await api(c, 'GET', '/api/v1/namespaces/default/pods/dbg')).json.status?.ephemeralContainerStatuses?.[0]);
     assert.deepEqual([status.name, Object.keys(status.state), status.ready], ['debugger', ['running'], false]);
+    // the kubelet's events for it name the ephemeral container's field path
+    const events = await eventually('the debugger Started event', async () => {
+      const out = await c.k(['-n', 'default', 'get', 'events', '--field-selector', 'involvedObject.name=dbg,involvedObject.fieldPath=spec.ephemeralContainers{debugger}', '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}']);
+      return out.includes('Started') ? out.trim().split('\n') : undefined;
+    });
+    assert.deepEqual(events, ['Pulling', 'Pulled', 'Created', 'Started']);
     const pod = (await api(c, 'GET', '/api/v1/namespaces/default/pods/dbg')).json;
     const put = async (containers: unknown[]) => api(c, 'PUT', '/api/v1/namespaces/default/pods/dbg/ephemeralcontainers', { ...pod, spec: { ...pod.spec, ephemeralContainers: containers } });
     const changed = await put([{ ...ec[0], image: 'alpine' }]);
