@@ -5,7 +5,7 @@
 // bin/minikapi uses the bundle only while dist/bundle/built-from matches dist/.tsbuildinfo (a later tsc run
 // without this step falls back to dist/cli/main.js).
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -108,6 +108,9 @@ for (const file of readdirSync(OUT).filter((f) => f.endsWith('.js'))) {
   const at = text.search(/[^\x00-\x7f]/);
   if (at >= 0) throw new Error(`bundle: ${file} has a non-ASCII character near ${JSON.stringify(text.slice(Math.max(0, at - 40), at + 10))}: write it as a \\u escape in the source`);
 }
+// the schema's model file is read at given offsets: copied byte for byte (tsc would reprint a JSON file it emits)
+mkdirSync(join(DIST, 'schema', 'generated'), { recursive: true });
+copyFileSync(join(ROOT, 'src', 'schema', 'generated', 'models.json'), join(DIST, 'schema', 'generated', 'models.json'));
 writeFileSync(join(OUT, 'built-from'), stamp + '\n');
 if (result.metafile) writeFileSync(join(DIST, 'bundle-meta.json'), JSON.stringify(result.metafile));
 if (process.argv.includes('--verbose')) process.stdout.write(`bundle: ${pathToFileURL(OUT).href} from tsc build ${stamp}\n`);

@@ -1,9 +1,8 @@
 // Schemas of the built-in kinds: the generated model data (from @kubernetes/client-node) plus the facts table.
-// Loaded and parsed on first use (tens of milliseconds), so importing this module costs nothing at start-up.
-import { createRequire } from 'node:module';
+// The model text is read on first use and each definition parsed when first asked for (a write of one kind needs a
+// few dozen of the 557), so importing this module costs nothing at start-up and the first write little.
+import { existsSync, openSync, readSync } from 'node:fs';
 import { FACTS } from './facts.js';
-
-const require = createRequire(import.meta.url);
 
 export interface GVK {
   group: string;
@@ -78,17 +77,35 @@ const SHORT: Record<string, string> = Object.fromEntries(LEAVES.map((l) => [l.na
 // Kinds of meta/v1 that every group-version document mentions (their group-version-kind is "" v1).
 const META_KINDS = ['Status', 'APIGroup', 'APIGroupList', 'APIResourceList', 'APIVersions'];
 
-interface Models {
+/** The head of generated/models.json; `index` gives each definition's [offset, length] in the text after `"types":`. */
+interface ModelsHead {
   source: string;
   kinds: [string, string, string, string, string][];
-  types: Record<string, { d?: string; r?: string[]; p: Record<string, [string] | [string, string]> }>;
+  index: Record<string, [number, number]>;
+}
+
+interface Model {
+  d?: string;
+  r?: string[];
+  p: Record<string, [string] | [string, string]>;
 }
 
 interface Loaded {
   source: string;
-  types: Map<string, TypeSchema>;
   kinds: KindInfo[];
-  byGVK: Map<string, TypeSchema>;
+  /** Definitions built so far, by name. */
+  types: Map<string, TypeSchema>;
+  /** The model file, kept open: each definition is read from it when first asked for. */
+  file: URL;
+  fd: number;
+  /** Where the definitions start in the file. */
+  typesAt: number;
+  index: Record<string, [number, number]>;
+  gvksByName: Map<string, GVK[]>;
+  /** Definition name by group/version/kind. */
+  byGVK: Map<string, string>;
+  /** The facts table by definition name. */
+  facts: Map<string, Record<string, string>>;
 }
 
 let loaded: Loaded | undefined;
@@ -116,68 +133,95 @@ function factsTypeName(key: string): string {
   return `io.k8s.api.${key}`;
 }
 
-function applyFacts(types: Map<string, TypeSchema>): void {
-  for (const [key, fields] of Object.entries(FACTS)) {
-    const t = types.get(factsTypeName(key));
-    if (!t) continue;
-    for (const [name, spec] of Object.entries(fields)) {
-      const facts = Object.fromEntries(spec.split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-      if (name === '@') {
-        if (facts.mt) t.mapType = facts.mt as MapType;
-        continue;
-      }
-      const f = t.properties?.[name];
-      if (!f) continue; // a 1.33 field the package no longer has
-      if (facts.t) {
-        const replaced = parseType(facts.t.replace(/^((?:\[\]|\{\})*)(\w+)$/, (_, pre: string, n: string) => `${pre}@${SHORT[n] ?? n}`));
-        delete f.type;
-        delete f.format;
-        delete f.items;
-        delete f.additionalProperties;
-        Object.assign(f, replaced);
-      }
-      if (facts.ps) f.patchStrategy = facts.ps;
-      if (facts.pk) f.patchMergeKey = facts.pk;
-      if (facts.lt) f.listType = facts.lt as ListType;
-      if (facts.lk) f.listMapKeys = facts.lk.split(',');
-      if (facts.mt) f.mapType = facts.mt as MapType;
-      if (facts.e !== undefined && f.type === 'string') f.enum = facts.e.split('|');
+function applyFacts(t: TypeSchema, fields: Record<string, string>): void {
+  for (const [name, spec] of Object.entries(fields)) {
+    const facts = Object.fromEntries(spec.split(';').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    if (name === '@') {
+      if (facts.mt) t.mapType = facts.mt as MapType;
+      continue;
     }
+    const f = t.properties?.[name];
+    if (!f) continue; // a 1.33 field the package no longer has
+    if (facts.t) {
+      const replaced = parseType(facts.t.replace(/^((?:\[\]|\{\})*)(\w+)$/, (_, pre: string, n: string) => `${pre}@${SHORT[n] ?? n}`));
+      delete f.type;
+      delete f.format;
+      delete f.items;
+      delete f.additionalProperties;
+      Object.assign(f, replaced);
+    }
+    if (facts.ps) f.patchStrategy = facts.ps;
+    if (facts.pk) f.patchMergeKey = facts.pk;
+    if (facts.lt) f.listType = facts.lt as ListType;
+    if (facts.lk) f.listMapKeys = facts.lk.split(',');
+    if (facts.mt) f.mapType = facts.mt as MapType;
+    if (facts.e !== undefined && f.type === 'string') f.enum = facts.e.split('|');
   }
 }
 
+// the build copies it into dist/ (what the package ships); a checkout built by tsc alone reads it from src/
+const MODEL_FILES = [new URL('./generated/models.json', import.meta.url), new URL('../../src/schema/generated/models.json', import.meta.url)];
+const TYPES_KEY = ',"types":';
+
 function load(): Loaded {
   if (loaded) return loaded;
-  const path = require.resolve('./generated/models.cjs');
-  const { MODELS_JSON } = require(path) as { MODELS_JSON: string };
-  const data = JSON.parse(MODELS_JSON) as Models;
-  // parsed once: the 660 KB text need not stay in require's cache (nor among its parent's children) for the life of the process
-  const mod = require.cache[path];
-  delete require.cache[path];
-  const siblings = mod?.parent?.children;
-  if (mod && siblings?.includes(mod)) siblings.splice(siblings.indexOf(mod), 1);
-  const types = new Map<string, TypeSchema>();
-  for (const [name, m] of Object.entries(data.types)) {
+  // read as needed: all 670 KB cost ~6 ms of fresh pages, the head (kinds and index) a tenth of that;
+  // ASCII (the generator escapes the rest), so latin1 is exact
+  const file = MODEL_FILES.find((u) => existsSync(u)) ?? MODEL_FILES[0];
+  const fd = openSync(file, 'r');
+  let text = '';
+  let typesAt = -1;
+  for (const chunk = Buffer.allocUnsafe(64 * 1024); typesAt < 0; ) {
+    const n = readSync(fd, chunk, 0, chunk.length, text.length);
+    if (n === 0) throw new Error(`${file.pathname}: no ${TYPES_KEY} in the model file`);
+    // the key may straddle two chunks: search from just before the new text
+    const from = Math.max(0, text.length - TYPES_KEY.length);
+    text += chunk.toString('latin1', 0, n);
+    typesAt = text.indexOf(TYPES_KEY, from);
+  }
+  const head = JSON.parse(`${text.slice(0, typesAt)}}`) as ModelsHead;
+  const kinds: KindInfo[] = head.kinds.map(([group, version, kind, name, resource]) => ({ group, version, kind, name, ...(resource ? { resource } : {}) }));
+  for (const k of META_KINDS) kinds.push({ group: '', version: 'v1', kind: k, name: `${META}.${k}` });
+  const gvksByName = new Map<string, GVK[]>();
+  const byGVK = new Map<string, string>();
+  for (const k of kinds) {
+    if (!Object.hasOwn(head.index, k.name)) continue;
+    let list = gvksByName.get(k.name);
+    if (!list) gvksByName.set(k.name, (list = []));
+    list.push({ group: k.group, version: k.version, kind: k.kind });
+    byGVK.set(gvkKey(k.group, k.version, k.kind), k.name);
+  }
+  const facts = new Map(Object.entries(FACTS).map(([key, fields]) => [factsTypeName(key), fields]));
+  loaded = { source: head.source, kinds, types: new Map(), file, fd, typesAt: typesAt + TYPES_KEY.length, index: head.index, gvksByName, byGVK, facts };
+  return loaded;
+}
+
+/** A definition by name, built from its model text (and the facts table) the first time it is asked for. */
+function typeNamed(name: string): TypeSchema | undefined {
+  const l = load();
+  const known = l.types.get(name);
+  if (known) return known;
+  const leaf = LEAVES.find((x) => x.name === name);
+  const at = l.index[name];
+  if (!leaf && !Object.hasOwn(l.index, name)) return undefined;
+  let t: TypeSchema;
+  if (leaf) t = { ...leaf };
+  else {
+    const buf = Buffer.allocUnsafe(at[1]);
+    if (readSync(l.fd, buf, 0, at[1], l.typesAt + at[0]) !== at[1]) throw new Error(`${l.file.pathname}: ${name} cut short`);
+    const m = JSON.parse(buf.toString('latin1')) as Model;
     const properties: Record<string, FieldSchema> = {};
     for (const [p, [spec, d]] of Object.entries(m.p)) properties[p] = field(spec, d);
-    const t: TypeSchema = { name, type: 'object', properties };
+    t = { name, type: 'object', properties };
     if (m.d) t.description = m.d;
     if (m.r) t.required = m.r;
-    types.set(name, t);
+    const fields = l.facts.get(name);
+    if (fields) applyFacts(t, fields);
   }
-  for (const l of LEAVES) types.set(l.name, { ...l });
-  applyFacts(types);
-  const kinds: KindInfo[] = data.kinds.map(([group, version, kind, name, resource]) => ({ group, version, kind, name, ...(resource ? { resource } : {}) }));
-  for (const k of META_KINDS) kinds.push({ group: '', version: 'v1', kind: k, name: `${META}.${k}` });
-  const byGVK = new Map<string, TypeSchema>();
-  for (const k of kinds) {
-    const t = types.get(k.name);
-    if (!t) continue;
-    (t.gvk ??= []).push({ group: k.group, version: k.version, kind: k.kind });
-    byGVK.set(gvkKey(k.group, k.version, k.kind), t);
-  }
-  loaded = { source: data.source, types, kinds, byGVK };
-  return loaded;
+  const gvks = l.gvksByName.get(name);
+  if (gvks) t.gvk = gvks.map((g) => ({ ...g }));
+  l.types.set(name, t);
+  return t;
 }
 
 function gvkKey(group: string, version: string, kind: string): string {
@@ -191,12 +235,13 @@ export function schemaSource(): string {
 
 /** A definition by its full name (`io.k8s.api.core.v1.Container`). */
 export function resolveType(name: string): TypeSchema | undefined {
-  return load().types.get(name);
+  return typeNamed(name);
 }
 
 /** The schema of a kind, e.g. schemaFor('apps', 'v1', 'Deployment'). */
 export function schemaFor(group: string, version: string, kind: string): TypeSchema | undefined {
-  return load().byGVK.get(gvkKey(group, version, kind));
+  const name = load().byGVK.get(gvkKey(group, version, kind));
+  return name === undefined ? undefined : typeNamed(name);
 }
 
 /** Every kind the schemas know (top-level kinds, their lists, subresource kinds, meta kinds). */
@@ -205,7 +250,8 @@ export function knownKinds(): readonly KindInfo[] {
 }
 
 export function allTypes(): ReadonlyMap<string, TypeSchema> {
-  return load().types;
+  const names = [...Object.keys(load().index), ...LEAVES.map((l) => l.name)];
+  return new Map(names.map((n) => [n, typeNamed(n)!]));
 }
 
 /** The definition a property, array item or map value points at (following items/additionalProperties). */
