@@ -231,7 +231,8 @@ export function updateManagedFields(scope: FieldManagerScope, live: KObject | un
   const ctx = new Context(scope, now);
   const m = decodeLiveOrNew(live, next, scope.subresource !== '');
   try {
-    ctx.update(live, next, m, manager);
+    if (live === undefined && m.fields.size === 0 && scope.subresource === '') createFields(ctx, next, m, manager);
+    else ctx.update(live, next, m, manager);
     // scale entries take their time from the parent's entries, which have none (scalehandler.ToParent)
     if (scope.subresource === 'scale') for (const id of m.fields.keys()) if (parseIdentifier(id).subresource === 'scale') m.times.delete(id);
     setManaged(next, m);
@@ -240,6 +241,62 @@ export function updateManagedFields(scope: FieldManagerScope, live: KObject | un
     if (live?.metadata?.managedFields) next.metadata.managedFields = structuredClone(live.metadata.managedFields);
     else delete next.metadata.managedFields;
   }
+}
+
+/** Per scope: the fields a create owns, by the shape of the object created (see shapeKey); null when none. */
+const createdShapes = new WeakMap<ScopeInfo, Map<string, FieldSet | null>>();
+const MAX_SHAPES = 64;
+const MAX_SHAPE_KEY = 4096;
+
+/**
+ * A create's Update entry. What a create owns depends on the object's shape alone, not on its names and values,
+ * and controllers create the same shape again and again (a ReplicaSet's pods): worked out once per shape.
+ */
+function createFields(ctx: Context, next: KObject, m: Managed, manager: string): void {
+  const key = shapeKey(next);
+  if (key === undefined || key.length > MAX_SHAPE_KEY) return ctx.update(undefined, next, m, manager);
+  const info = scopeInfo(ctx.scope);
+  let shapes = createdShapes.get(info);
+  if (!shapes) createdShapes.set(info, (shapes = new Map()));
+  const id = ctx.id(manager, 'Update');
+  let set = shapes.get(key);
+  if (set === undefined) {
+    ctx.update(undefined, next, m, manager);
+    set = m.fields.get(id)?.set ?? null;
+    if (shapes.size >= MAX_SHAPES) shapes.clear();
+    shapes.set(key, set);
+    return;
+  }
+  if (!set) return;
+  m.fields.set(id, { set, apiVersion: ctx.apiVersion, applied: false });
+  m.times.set(id, ctx.now);
+}
+
+/**
+ * What decides the fields an object owns when created: its map keys, which scalars are null or empty, and its
+ * lists whole (an associative list's keys and a set's values are part of the field paths). Undefined past ~4 KiB.
+ */
+function shapeKey(v: unknown): string | undefined {
+  let out = '';
+  const walk = (x: unknown): boolean => {
+    if (out.length > MAX_SHAPE_KEY) return false;
+    if (x === null) out += 'n';
+    else if (Array.isArray(x)) out += JSON.stringify(x);
+    else if (typeof x === 'object') {
+      out += '{';
+      for (const k in x as KObject) {
+        out += JSON.stringify(k) + ':';
+        if (!walk((x as KObject)[k])) return false;
+        out += ',';
+      }
+      out += '}';
+    } else if (typeof x === 'string') out += x === '' ? 'e' : 's';
+    else if (typeof x === 'number') out += x === 0 ? 'z' : 'd';
+    else if (typeof x === 'boolean') out += x ? 't' : 'f';
+    else return false;
+    return true;
+  };
+  return walk(v) ? out : undefined;
 }
 
 /** The 409 for apply conflicts, with upstream's message and one cause per field. */
