@@ -58,6 +58,21 @@ test('create records one Update entry for the manager, without metadata system f
   ]);
 });
 
+test('creates of one shape own the same fields whatever their values; a list item or a null value changes what is owned', () => {
+  const a = created(deployment(2), 'm');
+  const other = deployment(5);
+  other.metadata.name = 'other';
+  other.metadata.labels.app = 'other';
+  assert.deepEqual(fieldsOf(created(other, 'm'), 'm'), fieldsOf(a, 'm'));
+  const renamed = deployment();
+  renamed.spec.template.spec.containers[0].name = 'api';
+  assert.deepEqual(Object.keys(fieldsOf(created(renamed, 'm'), 'm')['f:spec']['f:template']['f:spec']['f:containers']), ['k:{"name":"api"}']);
+  const nulled = deployment();
+  nulled.spec.replicas = null;
+  assert.equal(fieldsOf(created(nulled, 'm'), 'm')['f:spec']['f:replicas'], undefined);
+  assert.deepEqual(fieldsOf(created(deployment(3), 'm'), 'm')['f:spec']['f:replicas'], {});
+});
+
 test('an update takes the fields it changes from other managers; a no-op update changes nothing', () => {
   const live = created(deployment(), 'kubectl-create');
   const next = structuredClone(live);
