@@ -50,9 +50,13 @@ async function part(name, fn) {
   log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-/** The bare node:https server with the cluster's own serving key, driven by the same get script. */
-async function measureCeiling(dataDir, lua) {
-  const p = spawnTracked(process.execPath, [join(HERE, 'bench', 'bare-server.mjs'), join(dataDir, 'pki', 'server.crt'), join(dataDir, 'pki', 'server.key')]);
+/**
+ * The bare node:https server with the cluster's own serving key, driven by the same get script; with
+ * script 'create', the bare durable create server (bare-create-server.mjs) driven by the create script.
+ */
+async function measureCeiling(dataDir, lua, script = 'get') {
+  const server = script === 'create' ? 'bare-create-server.mjs' : 'bare-server.mjs';
+  const p = spawnTracked(process.execPath, [join(HERE, 'bench', server), join(dataDir, 'pki', 'server.crt'), join(dataDir, 'pki', 'server.key')]);
   try {
     const port = await new Promise((resolve, reject) => {
       let out = '';
@@ -69,8 +73,9 @@ async function measureCeiling(dataDir, lua) {
     });
     const res = {};
     for (const conns of CONNS) {
-      log(`ceiling: bare node:https, ${conns} connections`);
-      res[conns] = await runWrk({ url: `https://127.0.0.1:${port}`, script: lua.get, connections: conns, seconds: SECONDS, args: [TOKEN, 'rw', 'rw', 1000], serverPid: p.pid });
+      log(`${server}, ${conns} connections`);
+      const args = script === 'create' ? [TOKEN, 'bench', `bare${conns}`, 0] : [TOKEN, 'rw', 'rw', 1000];
+      res[conns] = await runWrk({ url: `https://127.0.0.1:${port}`, script: lua[script], connections: conns, seconds: SECONDS, args, serverPid: p.pid });
     }
     return res;
   } finally {
@@ -158,6 +163,9 @@ async function main() {
   if (A) {
     await part('ceiling: bare node:https server', async () => {
       R.ceiling = await measureCeiling(dA, lua);
+    });
+    await part('reference: bare durable create server', async () => {
+      R.bareCreate = await measureCeiling(dA, lua, 'create');
     });
 
     R.ops = [];
@@ -283,6 +291,10 @@ function report(wrkVersion) {
     const k = R.ceiling?.[conns];
     if (k) rows.push([`ceiling: bare node:https, fixed 1 KiB JSON`, conns, fmtRate(k.rps), '100%', fmtMs(k.p50), fmtMs(k.p99), '', '', fmtUs(k.cpuUsPerReq), '100%', errs(k)]);
   }
+  for (const conns of CONNS) {
+    const b = R.bareCreate?.[conns];
+    if (b) rows.push([`reference: bare durable create (no Kubernetes logic)`, conns, fmtRate(b.rps), fmtPct(b.rps / ceil(conns)), fmtMs(b.p50), fmtMs(b.p99), '', '', fmtUs(b.cpuUsPerReq), fmtPct(R.ceiling?.[conns]?.cpuUsPerReq / b.cpuUsPerReq), errs(b)]);
+  }
   for (const o of R.ops ?? []) {
     const ratio = o.rps / ceil(o.conns);
     const target = T[o.op];
@@ -293,6 +305,8 @@ function report(wrkVersion) {
   out.push(`HTTP throughput: wrk, 2 threads, ${SECONDS} s per run, keep-alive HTTPS, bearer token, 1 KiB ConfigMaps`);
   out.push(table(['request', 'conns', 'req/s', 'of ceiling', 'p50', 'p99', 'target', '', 'CPU/req', 'of ceiling (CPU)', 'errors'], rows));
   out.push('CPU/req: server user+sys CPU per request (/proc/<pid>/stat); it moves much less than req/s when other work shares the machine.');
+  out.push('bare durable create: parses, stamps and prints the object and commits it to SQLite as the store does (one transaction per');
+  out.push('event-loop turn, WAL synced before the answers), nothing else: what durable writes alone allow on this machine.');
   out.push('');
 
   const fig = [];
