@@ -29,7 +29,7 @@ import { withPriorityAndFairness } from './filters/priority-and-fairness.js';
 import type { FlowClassifier } from './flowcontrol/classifier.js';
 import { withRequestTimeout } from './filters/timeout.js';
 import { chain } from './filters/chain.js';
-import { apiBody } from './compression.js';
+import { GO_DEFAULT_GZIP_LEVEL, apiBody, gzipBytes, promhttpAcceptsGzip } from './compression.js';
 import { CachedRouter } from './route-cache.js';
 import type { IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { installIssuerDiscovery } from './issuer-discovery.js';
@@ -174,6 +174,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
     const metrics = opts.metrics;
     app.get('/metrics', async (c) => {
       const { body, contentType } = await metrics.render();
+      if (c.req.method !== 'HEAD' && promhttpAcceptsGzip(c.req.header('accept-encoding'))) return c.body(new Uint8Array(await gzipBytes(Buffer.from(body), GO_DEFAULT_GZIP_LEVEL)), 200, { 'Content-Type': contentType, 'Content-Encoding': 'gzip' });
       return c.body(body, 200, { 'Content-Type': contentType });
     });
   }

@@ -54,10 +54,10 @@ export function gzipStream(): Gzip {
   return createGzip({ level: GZIP_LEVEL, chunkSize: 64 * 1024 });
 }
 
-/** github.com/NYTimes/gziphandler, which kube-openapi wraps /openapi/v2 in: its DefaultMinSize and level. */
+/** github.com/NYTimes/gziphandler, which kube-openapi wraps /openapi/v2 in: its DefaultMinSize. */
 export const GZIPHANDLER_MIN_SIZE = 1400;
-/** Go's gzip.DefaultCompression, flate level 6. */
-export const GZIPHANDLER_LEVEL = 6;
+/** Go's gzip.DefaultCompression (flate level 6): gziphandler's level and promhttp's. */
+export const GO_DEFAULT_GZIP_LEVEL = 6;
 
 const GO_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$/i;
 
@@ -91,4 +91,46 @@ export function gziphandlerAcceptsGzip(acceptEncoding: string | undefined): bool
 /** body gzip'ed in the thread pool at level. */
 export function gzipBytes(body: Uint8Array, level: number): Promise<Buffer> {
   return gzipAsync(body, { level });
+}
+
+const TOKEN_SLASH = /^[!#$%&'*+\-.^_`|~0-9A-Za-z/]*/;
+const SPACE = /^[ \t\r\n]*/;
+
+/** Accept-Encoding as client_golang's copy of gddo's header.ParseAccept reads it: a bad item ends the list. */
+function parseAcceptEncoding(s: string): { value: string; q: number }[] {
+  const specs: { value: string; q: number }[] = [];
+  for (;;) {
+    const value = TOKEN_SLASH.exec(s)![0];
+    if (value === '') return specs;
+    s = s.slice(value.length).replace(SPACE, '');
+    let q = 1;
+    if (s.startsWith(';')) {
+      s = s.slice(1).replace(SPACE, '');
+      const m = /^q=([01])(?:\.(\d*))?/.exec(s);
+      if (!m) return specs;
+      q = Number(m[1]) + (m[2] ? Number(m[2]) / 10 ** m[2].length : 0);
+      s = s.slice(m[0].length);
+    }
+    specs.push({ value, q });
+    s = s.replace(SPACE, '');
+    if (!s.startsWith(',')) return specs;
+    s = s.slice(1).replace(SPACE, '');
+  }
+}
+
+/**
+ * Whether promhttp (client_golang 1.22, kube-apiserver's /metrics) answers gzip: it offers identity then gzip and
+ * takes the first offer of the highest q (`*` matching either), none when that q is 0; no size threshold.
+ */
+export function promhttpAcceptsGzip(acceptEncoding: string | undefined): boolean {
+  const specs = parseAcceptEncoding(acceptEncoding ?? '');
+  let best = 'identity';
+  let bestQ = -1;
+  for (const offer of ['identity', 'gzip'])
+    for (const s of specs)
+      if (s.q > bestQ && (s.value === '*' || s.value === offer)) {
+        bestQ = s.q;
+        best = offer;
+      }
+  return bestQ !== 0 && best === 'gzip';
 }

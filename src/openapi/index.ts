@@ -5,7 +5,7 @@ import type { Context, Hono } from 'hono';
 import type { Env } from '../apiserver/env.js';
 import type { ResourceDef } from '../registry/types.js';
 import { parseMediaTypes } from '../apiserver/negotiation.js';
-import { GZIPHANDLER_LEVEL, GZIPHANDLER_MIN_SIZE, gzipBytes, gziphandlerAcceptsGzip } from '../apiserver/compression.js';
+import { GO_DEFAULT_GZIP_LEVEL, GZIPHANDLER_MIN_SIZE, gzipBytes, gziphandlerAcceptsGzip } from '../apiserver/compression.js';
 import { crdOf } from '../registry/crd/custom-resources.js';
 import { buildCRDV3Document, buildCRDVersionSpec, type CRDVersionSpec, type Renderer } from './crd-documents.js';
 import { buildV3Document, gvPath, type GroupVersionDefs, type Json } from './v3.js';
@@ -214,7 +214,7 @@ function serve(c: Context<Env>, doc: Cached, contentType: string, extra: Record<
   if (notModified(c, doc)) return c.body(null, 304, headers);
   if (gzip && doc.body.length >= GZIPHANDLER_MIN_SIZE) {
     // the same bytes every time for one document: compressed once
-    doc.gzipped ??= gzipBytes(doc.body, GZIPHANDLER_LEVEL);
+    doc.gzipped ??= gzipBytes(doc.body, GO_DEFAULT_GZIP_LEVEL);
     return doc.gzipped.then((gz) => c.body(new Uint8Array(gz), 200, { ...headers, 'Content-Type': contentType, 'Content-Encoding': 'gzip' }));
   }
   return c.body(new Uint8Array(doc.body), 200, { ...headers, 'Content-Type': contentType });
