@@ -44,8 +44,8 @@ export function gzipHeaders(headers: Record<string, string>): Record<string, str
  * accepts gzip and it is larger than the threshold, else exactly as c.body sends it.
  */
 export function apiBody(c: Context<Env>, status: number, body: string | Uint8Array, headers: Record<string, string>): Response | Promise<Response> {
-  const length = typeof body === 'string' ? byteLength(body) : body.length;
-  if (!gzipsBody(c, length)) return c.body(body as string, status as 200, headers);
+  // the length last: a string's costs a pass over it
+  if (c.req.method === 'HEAD' || !acceptsGzip(c.req.header('accept-encoding')) || (typeof body === 'string' ? byteLength(body) : body.length) <= GZIP_THRESHOLD) return c.body(body as string, status as 200, headers);
   return gzipAsync(body, { level: GZIP_LEVEL }).then((gz) => c.body(gz as Uint8Array<ArrayBuffer>, status as 200, gzipHeaders(headers)));
 }
 

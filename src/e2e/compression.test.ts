@@ -7,7 +7,8 @@ import { request } from 'node:https';
 import { execFile } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import type { IncomingHttpHeaders } from 'node:http';
-import { startTestCluster, type TestCluster } from '../testing/harness.js';
+import { join } from 'node:path';
+import { startTestCluster, TESTDATA, type TestCluster } from '../testing/harness.js';
 import { api, watch, type Creds } from '../testing/client.js';
 
 const THRESHOLD = 128 * 1024;
@@ -124,6 +125,21 @@ describe('response compression', () => {
       const gz = await raw(c, 'GET', `/api/v1/namespaces/${NS}/configmaps`, { Accept: accept, ...GZIP });
       assert.equal(ageless(assertGzipped(gz).toString()), ageless(plain.body.toString()), accept);
     }
+  });
+
+  test('a custom resource list above 128 KiB is compressed too', async () => {
+    await c.k(['apply', '-f', join(TESTDATA, 'crds', 'widgets.yaml')]);
+    const base = '/apis/example.com/v1/namespaces/default/widgets';
+    for (let t0 = Date.now(); (await api(c, 'GET', base)).status !== 200; ) {
+      assert.ok(Date.now() - t0 < 5000, 'widgets served');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (let i = 0; i < 150; i += 25)
+      await Promise.all(Array.from({ length: 25 }, (_, j) => api(c, 'POST', base, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: `w-${i + j}` }, spec: { size: 'small', extra: { blob: 'w'.repeat(1000) } } })));
+    const plain = await raw(c, 'GET', base);
+    assert.ok(assertPlain(plain).length > THRESHOLD);
+    const gz = await raw(c, 'GET', base, GZIP);
+    assert.equal(assertGzipped(gz).toString(), plain.body.toString());
   });
 
   test('a body of exactly 128 KiB stays uncompressed and one byte more is compressed (single object GET)', async () => {
