@@ -95,6 +95,24 @@ describe('response compression', () => {
     assert.deepEqual(other(gz), other(plain));
   });
 
+  test('a client that goes away during a compressed list leaves the server serving', async () => {
+    for (let i = 0; i < 3; i++)
+      await new Promise<void>((resolve, reject) => {
+        const req = request(`${c.url}/api/v1/namespaces/${NS}/configmaps`, { ca: c.caCertPem, cert: c.adminCertPem, key: c.adminKeyPem, headers: GZIP }, (res) => {
+          assert.equal(res.headers['content-encoding'], 'gzip');
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve() : reject(err)));
+        req.end();
+      });
+    const after = await raw(c, 'GET', `/api/v1/namespaces/${NS}/configmaps`, GZIP);
+    assert.equal(after.status, 200);
+    assert.ok(assertGzipped(after).length > THRESHOLD);
+  });
+
   test('Accept-Encoding counts only a bare gzip token: q-values, *, deflate and GZIP get the uncompressed list', async () => {
     const plain = await raw(c, 'GET', `/api/v1/namespaces/${NS}/configmaps`);
     for (const ae of ['gzip;q=0', 'gzip;q=1', '*', 'deflate', 'GZIP', 'identity', 'br, deflate']) {
