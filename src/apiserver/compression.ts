@@ -34,9 +34,23 @@ function byteLength(s: string): number {
   return Buffer.byteLength(s);
 }
 
+/**
+ * headers with Vary carrying values, one header line each as Go's Header.Add writes them: set on the node
+ * response (a web Response would join them into one line), or joined when there is none.
+ */
+export function withVary(c: Context<Env>, headers: Record<string, string>, values: string[]): Record<string, string> {
+  const out = c.env?.outgoing;
+  const { Vary: _, ...rest } = headers;
+  if (out && values.length > 1 && !out.headersSent) {
+    out.setHeader('Vary', values);
+    return rest;
+  }
+  return { ...rest, Vary: values.join(', ') };
+}
+
 /** The headers of a gzip'ed answer: upstream sets Content-Encoding and adds Accept-Encoding to Vary. */
-export function gzipHeaders(headers: Record<string, string>): Record<string, string> {
-  return { ...headers, 'Content-Encoding': 'gzip', Vary: headers.Vary ? `${headers.Vary}, Accept-Encoding` : 'Accept-Encoding' };
+export function gzipHeaders(c: Context<Env>, headers: Record<string, string>): Record<string, string> {
+  return withVary(c, { ...headers, 'Content-Encoding': 'gzip' }, headers.Vary ? [headers.Vary, 'Accept-Encoding'] : ['Accept-Encoding']);
 }
 
 /**
@@ -46,7 +60,7 @@ export function gzipHeaders(headers: Record<string, string>): Record<string, str
 export function apiBody(c: Context<Env>, status: number, body: string | Uint8Array, headers: Record<string, string>): Response | Promise<Response> {
   // the length last: a string's costs a pass over it
   if (c.req.method === 'HEAD' || !acceptsGzip(c.req.header('accept-encoding')) || (typeof body === 'string' ? byteLength(body) : body.length) <= GZIP_THRESHOLD) return c.body(body as string, status as 200, headers);
-  return gzipAsync(body, { level: GZIP_LEVEL }).then((gz) => c.body(gz as Uint8Array<ArrayBuffer>, status as 200, gzipHeaders(headers)));
+  return gzipAsync(body, { level: GZIP_LEVEL }).then((gz) => c.body(gz as Uint8Array<ArrayBuffer>, status as 200, gzipHeaders(c, headers)));
 }
 
 /** A gzip stream at upstream's level, for a body written piece by piece. */

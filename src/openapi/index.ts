@@ -5,7 +5,7 @@ import type { Context, Hono } from 'hono';
 import type { Env } from '../apiserver/env.js';
 import type { ResourceDef } from '../registry/types.js';
 import { parseMediaTypes } from '../apiserver/negotiation.js';
-import { GO_DEFAULT_GZIP_LEVEL, GZIPHANDLER_MIN_SIZE, gzipBytes, gziphandlerAcceptsGzip } from '../apiserver/compression.js';
+import { GO_DEFAULT_GZIP_LEVEL, GZIPHANDLER_MIN_SIZE, gzipBytes, gziphandlerAcceptsGzip, withVary } from '../apiserver/compression.js';
 import { crdOf } from '../registry/crd/custom-resources.js';
 import { buildCRDV3Document, buildCRDVersionSpec, type CRDVersionSpec, type Renderer } from './crd-documents.js';
 import { buildV3Document, gvPath, type GroupVersionDefs, type Json } from './v3.js';
@@ -248,7 +248,7 @@ export function openapiRoutes(app: Hono<Env>, registry: { readonly defs: readonl
   // kube-openapi serves v2 through gziphandler, which adds Vary: Accept-Encoding to every answer (the handler then Accept)
   const v2 = (protoOnly: boolean) => async (c: Context<Env>) => {
     const accept = c.req.header('accept');
-    const vary = { Vary: 'Accept-Encoding, Accept' };
+    const vary = withVary(c, {}, ['Accept-Encoding', 'Accept']);
     const gzip = c.req.method !== 'HEAD' && gziphandlerAcceptsGzip(c.req.header('accept-encoding'));
     const wantsProto = protoOnly || parseMediaTypes(accept).some((t) => t.type === V2_PROTO_ACCEPT || t.type === V2_PROTO_TYPE);
     if (wantsProto) return serve(c, await svc.v2Proto(), V2_PROTO_TYPE, vary, gzip);

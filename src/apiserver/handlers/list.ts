@@ -92,7 +92,7 @@ function respond(c: Context<Env>, body: Pieces): Response | Promise<Response> {
   if (out.headersSent) return RESPONSE_ALREADY_SENT;
   if (gzipsBody(c, body.length)) {
     // chunked: the compressed length is known only at the end; compression runs in the thread pool
-    out.writeHead(200, gzipHeaders(headers));
+    out.writeHead(200, gzipHeaders(c, headers));
     const gz = gzipStream();
     gz.pipe(out);
     out.once('close', () => gz.destroy());
