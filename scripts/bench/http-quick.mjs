@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A quick look at the request path alone: create, get (16 and 64 connections) and LIST 10k against one
 // minikapi, printing server CPU per request. A script that prints figures, never a test.
-// Usage: node scripts/bench/http-quick.mjs [--only create,get,update,list,list10k] [--seconds 5] [--conns 16,64]
+// Usage: node scripts/bench/http-quick.mjs [--only create,get,update,list,list10k,list10k-gzip] [--seconds 5] [--conns 16,64]
 //        [--cpu-prof DIR]   (writes a V8 .cpuprofile of the server there when it stops)
 //        [--bin OTHER/bin/minikapi]   (the same figures for another build, e.g. of main)
 //        [--server-args '--controllers none']   (more arguments for minikapi up)
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadavg } from 'node:os';
 import {
   TOKEN, cleanup, tempDir, writeTokenFile, startMinikapi, stopMinikapi, client, ensureNamespace, createConfigMaps,
-  ensureWrk, runWrk, cpuMs, median, fmtMs, fmtRate,
+  ensureWrk, runWrk, cpuMs, median, fmtMs, fmtRate, request,
 } from './lib.mjs';
 import { writeWrkScripts } from './wrk-scripts.mjs';
 
@@ -65,6 +65,23 @@ try {
         cpu.push(cpuMs(A.pid) - c0);
       }
       console.log(`LIST 10k one request: ${fmtMs(median(wall))} (server CPU ${fmtMs(median(cpu))}), median of 5`);
+    }
+    if (only.has('list10k-gzip')) {
+      if (!only.has('list10k')) await createConfigMaps(c, 'list10k', 'l', 10_000, 64);
+      const wall = [];
+      const cpu = [];
+      let sizes = '';
+      for (let i = 0; i <= 5; i++) {
+        const c0 = cpuMs(A.pid);
+        // as curl --compressed and client-go ask
+        const r = await request({ url: `${A.url}/api/v1/namespaces/list10k/configmaps`, agent: c.agent, token: TOKEN, headers: { 'Accept-Encoding': 'gzip' } });
+        if (r.headers['content-encoding'] !== 'gzip') throw new Error('LIST 10k came back uncompressed');
+        sizes = `${(r.body.length / 1e6).toFixed(2)} MB compressed`;
+        if (i === 0) continue; // warm-up
+        wall.push(r.ms);
+        cpu.push(cpuMs(A.pid) - c0);
+      }
+      console.log(`LIST 10k gzip'ed: ${fmtMs(median(wall))} (server CPU ${fmtMs(median(cpu))}, ${sizes}), median of 5`);
     }
   } finally {
     c.close();

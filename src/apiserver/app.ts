@@ -29,6 +29,7 @@ import { withPriorityAndFairness } from './filters/priority-and-fairness.js';
 import type { FlowClassifier } from './flowcontrol/classifier.js';
 import { withRequestTimeout } from './filters/timeout.js';
 import { chain } from './filters/chain.js';
+import { GO_DEFAULT_GZIP_LEVEL, apiBody, gzipBytes, promhttpAcceptsGzip } from './compression.js';
 import { CachedRouter } from './route-cache.js';
 import type { IssuerDiscoveryDocuments } from '../auth/service-account-issuer-discovery.js';
 import { installIssuerDiscovery } from './issuer-discovery.js';
@@ -82,9 +83,9 @@ export interface AppOptions {
   flowControl?: FlowClassifier;
 }
 
-function statusResponse(c: Context<Env>, err: StatusError): Response {
+function statusResponse(c: Context<Env>, err: StatusError): Response | Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(err.headers ?? {}) };
-  return c.body(goJSONOrdered(err.toStatus()) + '\n', err.code as 400, headers);
+  return apiBody(c, err.code, goJSONOrdered(err.toStatus()) + '\n', headers);
 }
 
 function isClientGone(err: unknown): boolean {
@@ -103,8 +104,8 @@ function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefin
 }
 
 /** Discovery documents, built in Go's field order, as the API's encoder prints them. */
-function json(c: Context<Env>, body: unknown, status = 200, contentType = 'application/json'): Response {
-  return c.body(goJSONOrdered(body) + '\n', status as 200, { 'Content-Type': contentType });
+function json(c: Context<Env>, body: unknown, status = 200, contentType = 'application/json'): Response | Promise<Response> {
+  return apiBody(c, status, goJSONOrdered(body) + '\n', { 'Content-Type': contentType });
 }
 
 type HandlersModule = typeof import('./handlers/index.js');
@@ -130,7 +131,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
     const etag = JSON.stringify(createHash('sha512').update(body).digest('hex').toUpperCase());
     const headers = { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`, ETag: etag, Vary: 'Accept', 'Cache-Control': 'public' };
     if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
-    return c.body(body, 200, headers);
+    return apiBody(c, 200, body, headers);
   };
   const deps = { registry: opts.registry, shutdown: opts.shutdown };
 
@@ -173,6 +174,7 @@ export function createApp(opts: AppOptions): Hono<Env> {
     const metrics = opts.metrics;
     app.get('/metrics', async (c) => {
       const { body, contentType } = await metrics.render();
+      if (c.req.method !== 'HEAD' && promhttpAcceptsGzip(c.req.header('accept-encoding'))) return c.body(new Uint8Array(await gzipBytes(Buffer.from(body), GO_DEFAULT_GZIP_LEVEL)), 200, { 'Content-Type': contentType, 'Content-Encoding': 'gzip' });
       return c.body(body, 200, { 'Content-Type': contentType });
     });
   }

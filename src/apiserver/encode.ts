@@ -7,6 +7,7 @@ import type { KObject, ResourceDef } from '../registry/types.js';
 import { defaultPrinter } from '../registry/printers/index.js';
 import type { Target } from './negotiation.js';
 import type { Env } from './env.js';
+import { apiBody } from './compression.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -160,19 +161,19 @@ export function warningHeader(warnings: string[]): string | undefined {
   return Buffer.from(value, 'utf8').toString('latin1');
 }
 
-export function send(c: Context<Env>, status: number, body: KObject | Buffer, target: Target = { kind: 'json' }): Response {
+export function send(c: Context<Env>, status: number, body: KObject | Buffer, target: Target = { kind: 'json' }): Response | Promise<Response> {
   const headers: Record<string, string> = {};
   const warnings = c.get('warnings');
   const warning = warnings?.length ? warningHeader(warnings) : undefined;
   if (warning) headers['Warning'] = warning;
   if (target.kind === 'yaml') {
     headers['Content-Type'] = 'application/yaml';
-    return c.body(yaml().stringify(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), status as 200, headers);
+    return apiBody(c, status, yaml().stringify(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), headers);
   }
   headers['Content-Type'] = 'application/json';
   // Go's encoder ends every document with a newline (JSON itself never ends with one: a body that does has it already)
-  if (Buffer.isBuffer(body)) return c.body((body[body.length - 1] === 0x0a ? body : Buffer.concat([body, NEWLINE])) as Uint8Array<ArrayBuffer>, status as 200, headers);
-  return c.body(toJSON(body) + '\n', status as 200, headers);
+  if (Buffer.isBuffer(body)) return apiBody(c, status, body[body.length - 1] === 0x0a ? body : Buffer.concat([body, NEWLINE]), headers);
+  return apiBody(c, status, toJSON(body) + '\n', headers);
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -68,6 +68,17 @@ describe('audit log', () => {
     assert.deepEqual(e.annotations, { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '' });
   });
 
+  test('a response sent gzip-compressed is logged as its object', async () => {
+    const blob = 'z'.repeat(200_000);
+    const r = await api(c, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'audited-big' }, data: { blob } }, { 'Accept-Encoding': 'gzip' });
+    assert.equal(r.status, 201);
+    assert.equal(r.headers['content-encoding'], 'gzip');
+    await new Promise((res) => setTimeout(res, 50));
+    const e = events().find((x) => x.auditID === r.headers['audit-id'])!;
+    assert.equal(e.responseObject.metadata.name, 'audited-big');
+    assert.equal(e.responseObject.data.blob, blob);
+  });
+
   test('the first matching rule decides: Metadata logs no objects, None logs nothing, a refusal logs its Status', async () => {
     const get = await api(c, 'GET', '/api/v1/namespaces/default/secrets');
     const health = await api(c, 'GET', '/healthz');

@@ -5,6 +5,7 @@ import type { Context, Hono } from 'hono';
 import type { Env } from '../apiserver/env.js';
 import type { ResourceDef } from '../registry/types.js';
 import { parseMediaTypes } from '../apiserver/negotiation.js';
+import { GO_DEFAULT_GZIP_LEVEL, GZIPHANDLER_MIN_SIZE, gzipBytes, gziphandlerAcceptsGzip, withVary } from '../apiserver/compression.js';
 import { crdOf } from '../registry/crd/custom-resources.js';
 import { buildCRDV3Document, buildCRDVersionSpec, type CRDVersionSpec, type Renderer } from './crd-documents.js';
 import { buildV3Document, gvPath, type GroupVersionDefs, type Json } from './v3.js';
@@ -21,6 +22,8 @@ interface Cached {
   body: Buffer;
   etag: string;
   lastModified: string;
+  /** The body gzip'ed, once asked for. */
+  gzipped?: Promise<Buffer>;
 }
 
 const V2_PROTO_ACCEPT = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
@@ -206,9 +209,14 @@ function notModified(c: Context<Env>, doc: Cached): boolean {
   return !!inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === `"${doc.etag}"`);
 }
 
-function serve(c: Context<Env>, doc: Cached, contentType: string, extra: Record<string, string> = {}): Response {
+function serve(c: Context<Env>, doc: Cached, contentType: string, extra: Record<string, string> = {}, gzip = false): Response | Promise<Response> {
   const headers: Record<string, string> = { ...extra, ETag: `"${doc.etag}"`, 'Last-Modified': doc.lastModified };
   if (notModified(c, doc)) return c.body(null, 304, headers);
+  if (gzip && doc.body.length >= GZIPHANDLER_MIN_SIZE) {
+    // the same bytes every time for one document: compressed once
+    doc.gzipped ??= gzipBytes(doc.body, GO_DEFAULT_GZIP_LEVEL);
+    return doc.gzipped.then((gz) => c.body(new Uint8Array(gz), 200, { ...headers, 'Content-Type': contentType, 'Content-Encoding': 'gzip' }));
+  }
   return c.body(new Uint8Array(doc.body), 200, { ...headers, 'Content-Type': contentType });
 }
 
@@ -237,12 +245,15 @@ export function openapiRoutes(app: Hono<Env>, registry: { readonly defs: readonl
     }
     return serve(c, doc, 'application/json', extra);
   });
+  // kube-openapi serves v2 through gziphandler, which adds Vary: Accept-Encoding to every answer (the handler then Accept)
   const v2 = (protoOnly: boolean) => async (c: Context<Env>) => {
     const accept = c.req.header('accept');
+    const vary = withVary(c, {}, ['Accept-Encoding', 'Accept']);
+    const gzip = c.req.method !== 'HEAD' && gziphandlerAcceptsGzip(c.req.header('accept-encoding'));
     const wantsProto = protoOnly || parseMediaTypes(accept).some((t) => t.type === V2_PROTO_ACCEPT || t.type === V2_PROTO_TYPE);
-    if (wantsProto) return serve(c, await svc.v2Proto(), V2_PROTO_TYPE, { Vary: 'Accept' });
-    if (!acceptsJSON(accept)) return c.body(null, 406, { Vary: 'Accept' });
-    return serve(c, await svc.v2JSON(), 'application/json', { Vary: 'Accept' });
+    if (wantsProto) return serve(c, await svc.v2Proto(), V2_PROTO_TYPE, vary, gzip);
+    if (!acceptsJSON(accept)) return c.body(null, 406, vary);
+    return serve(c, await svc.v2JSON(), 'application/json', vary, gzip);
   };
   app.get('/openapi/v2', v2(false));
   app.get('/swagger-2.0.0.pb-v1', v2(true));

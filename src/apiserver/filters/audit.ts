@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import type { AuditLog, AuditRecord } from '../audit/audit.js';
 import { evaluatePolicy } from '../audit/policy.js';
 import type { Env } from '../env.js';
 import { isLongRunning } from './long-running.js';
+
+const gunzipAsync = promisify(gunzip);
 
 /** Every response carries the request's Audit-ID (the client's own when it sent one), as upstream's WithAuditInit. */
 export function withAuditID(): MiddlewareHandler<Env> {
@@ -42,7 +46,9 @@ export function withAudit(log: AuditLog): MiddlewareHandler<Env> {
     const json = (res.headers.get('content-type') ?? '').startsWith('application/json');
     if (json && !isLongRunning(info) && (res.status >= 400 || config.level === 'RequestResponse')) {
       try {
-        const body = JSON.parse(await res.clone().text()) as Record<string, unknown>;
+        // upstream audits the object, whatever the encoding the client got it in
+        const text = res.headers.get('content-encoding') === 'gzip' ? (await gunzipAsync(await res.clone().arrayBuffer())).toString() : await res.clone().text();
+        const body = JSON.parse(text) as Record<string, unknown>;
         if (body.kind === 'Status') status = { metadata: {}, status: body.status, message: body.message, reason: body.reason, code: body.code ?? res.status };
         responseObject = body;
       } catch {

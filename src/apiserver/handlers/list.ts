@@ -1,5 +1,5 @@
 // LIST: JSON lists are assembled from the stored bytes, Tables and metadata lists printed an object at a time; large ones go to the socket piece by piece.
-import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { badRequest } from '../../apimachinery/errors.js';
@@ -12,6 +12,7 @@ import type { Env } from '../env.js';
 import { encodeResult, listEncoder, send, warningHeader } from '../encode.js';
 import { negotiate } from '../negotiation.js';
 import { q } from './request.js';
+import { apiBody, gzipHeaders, gzipStream, gzipsBody } from '../compression.js';
 
 /** Bodies above this go straight to the socket instead of through a web Response. */
 const DIRECT_WRITE = 64 * 1024;
@@ -72,7 +73,7 @@ interface Pieces {
 }
 
 /** 200 with body as JSON: through hono when small, else straight to the socket piece by piece. */
-function respond(c: Context<Env>, body: Pieces): Response | typeof RESPONSE_ALREADY_SENT {
+function respond(c: Context<Env>, body: Pieces): Response | Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const warning = warningHeader(c.get('warnings') ?? []);
   if (warning) headers['Warning'] = warning;
@@ -85,12 +86,21 @@ function respond(c: Context<Env>, body: Pieces): Response | typeof RESPONSE_ALRE
       o += p.copy(buf, o);
       releasePiece(p);
     }
-    return c.body(buf as Uint8Array<ArrayBuffer>, 200, headers);
+    return apiBody(c, 200, buf, headers);
   }
   // the request timed out meanwhile and was answered
   if (out.headersSent) return RESPONSE_ALREADY_SENT;
-  out.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
-  pump(out, body);
+  if (gzipsBody(c, body.length)) {
+    // chunked: the compressed length is known only at the end; compression runs in the thread pool
+    out.writeHead(200, gzipHeaders(c, headers));
+    const gz = gzipStream();
+    gz.pipe(out);
+    out.once('close', () => gz.destroy());
+    pump(gz, body);
+  } else {
+    out.writeHead(200, { ...headers, 'Content-Length': String(body.length) });
+    pump(out, body);
+  }
   // a client that does not read its list is cut off instead of holding the bytes forever
   const unread = setTimeout(() => out.writableFinished || c.env.incoming.socket.destroy(), UNREAD_LIST_MS).unref();
   out.once('finish', () => clearTimeout(unread));
@@ -114,7 +124,7 @@ function releasePiece(b: Buffer): void {
  * Writes body a piece at a time, the next once the socket drained: what waits for the client (and TLS's copy
  * of it) stays one piece instead of the whole list.
  */
-function pump(out: ServerResponse, body: Pieces): void {
+function pump(out: Writable, body: Pieces): void {
   const next = (): void => {
     while (!out.destroyed) {
       const piece = body.next();
