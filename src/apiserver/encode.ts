@@ -1,5 +1,5 @@
 // Response encoding: JSON, YAML, Table and PartialObjectMetadata forms of objects and lists.
-import { yaml } from './lazy.js';
+import { goYAML } from '../apimachinery/go-yaml.js';
 import type { Context } from 'hono';
 import { badRequest } from '../apimachinery/errors.js';
 import { goJSON, goJSONOrdered, goJSONUnstructured, goMessageJSON, goString, isTypedKind } from '../apimachinery/go-json-encode.js';
@@ -168,7 +168,7 @@ export function send(c: Context<Env>, status: number, body: KObject | Buffer, ta
   if (warning) headers['Warning'] = warning;
   if (target.kind === 'yaml') {
     headers['Content-Type'] = 'application/yaml';
-    return apiBody(c, status, yaml().stringify(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), headers);
+    return apiBody(c, status, goYAML(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), headers);
   }
   headers['Content-Type'] = 'application/json';
   // Go's encoder ends every document with a newline (JSON itself never ends with one: a body that does has it already)

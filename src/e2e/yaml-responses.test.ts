@@ -1,0 +1,93 @@
+// Responses asked for as application/yaml are byte for byte what kube-apiserver prints (sigs.k8s.io/yaml over go-yaml
+// v2). kubectl's `-o yaml` prints the JSON it got with that same library, so it serves as the reference here.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCluster, type TestCluster } from '../testing/harness.js';
+import { api } from '../testing/client.js';
+import { realCRDs } from '../apiextensions/realworld-fixtures.js';
+import { eventually } from '../testing/eventually.js';
+
+const TRICKY: Record<string, string> = {
+  multi: 'line1\nline2\n',
+  strip: 'a\n\nb',
+  keep: 'x\n\n',
+  lead: ' x',
+  tab: 'a\tb',
+  num: '123',
+  octal: '0755',
+  float: '1.5',
+  dot: '.5',
+  tilde: '~',
+  yes: 'yes',
+  empty: '',
+  colon: 'a: b',
+  hash: 'a #b',
+  quote: "it's",
+  emoji: 'x\u{1F600}',
+  date: '2024-01-01',
+  stamp: '2024-1-2 3:04:05',
+  base60: '1:20',
+  port: '8080:80',
+  star: '*x',
+  dash: '-',
+  unicode: 'h\u00e9llo w\u00f6rld',
+  crlf: 'a\r\nb',
+  trailing: 'x \ny',
+  json: '{"a": [1, 2]}',
+  folded: Array(30).fill('word').join(' '),
+  foldedQuoted: `${Array(30).fill('word').join(' ')}\tx`,
+  [`long-${'k'.repeat(130)}`]: 'a key over 128 bytes',
+};
+
+describe('YAML responses', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster();
+  });
+  after(async () => {
+    await c?.cleanup();
+  });
+
+  async function same(path: string, kubectlArgs: string[]): Promise<void> {
+    const r = await api(c, 'GET', path, undefined, { Accept: 'application/yaml' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers['content-type'], 'application/yaml');
+    assert.equal(r.text, await c.k(['get', ...kubectlArgs, '-o', 'yaml', '--show-managed-fields']));
+  }
+
+  test('a ConfigMap of awkward strings, labels that read as booleans and a key over 128 bytes', async () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'tricky', labels: { a10: 'y', a9: 'on', 'app.kubernetes.io/name': 'web' }, annotations: { n: 'no' } }, data: TRICKY };
+    assert.equal((await api(c, 'POST', '/api/v1/namespaces/default/configmaps', cm)).status, 201);
+    await same('/api/v1/namespaces/default/configmaps/tricky', ['configmap', 'tricky', '-n', 'default']);
+  });
+
+  test('a Deployment with its defaults, multi-line commands and long arguments', async () => {
+    const d = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.27', command: ['sh', '-c', 'echo hi\nsleep 1000\n'], args: [`--long=${'a'.repeat(90)} b`], env: [{ name: 'Y', value: 'yes' }], resources: { requests: { cpu: '100m' } } }] },
+        },
+      },
+    };
+    assert.equal((await api(c, 'POST', '/apis/apps/v1/namespaces/default/deployments', d)).status, 201);
+    await same('/apis/apps/v1/namespaces/default/deployments/web', ['deployment', 'web', '-n', 'default']);
+  });
+
+  test("a real CRD's long descriptions and CEL rules fold and quote as upstream's", async () => {
+    const crd = realCRDs().find((x) => x.metadata.name === 'httproutes.gateway.networking.k8s.io')!;
+    assert.equal((await api(c, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
+    // compared once its status has settled (both reads must see the same object)
+    const path = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/httproutes.gateway.networking.k8s.io';
+    await eventually('the CRD Established', async () => {
+      const conds: { type: string; status: string }[] = (await api(c, 'GET', path)).json.status?.conditions ?? [];
+      return conds.some((x) => x.type === 'Established' && x.status === 'True') && conds.some((x) => x.type === 'NamesAccepted' && x.status === 'True');
+    });
+    await same('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/httproutes.gateway.networking.k8s.io', ['crd', 'httproutes.gateway.networking.k8s.io']);
+  });
+});
