@@ -7,12 +7,13 @@ import '@hono/node-server/utils/response';
 import { StatusError, badRequest, internalError, resourceNotFound } from '../apimachinery/errors.js';
 import { isStackOverflow } from '../apimachinery/json-depth.js';
 import { goJSONOrdered } from '../apimachinery/go-json-encode.js';
+import { goYAML } from '../apimachinery/go-yaml.js';
 import type { Registry } from '../registry/index.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
 import type { Env } from './env.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, groupVersions, legacyAPIVersions } from './discovery.js';
 import { openapiRoutes } from '../openapi/index.js';
-import { loadProtobufDecoder, parseMediaTypes } from './negotiation.js';
+import { loadProtobufDecoder, negotiate, parseMediaTypes } from './negotiation.js';
 import { loadYAML } from './lazy.js';
 import { withRequestInfo } from './filters/request-info.js';
 import { withMetrics } from './filters/metrics.js';
@@ -83,9 +84,21 @@ export interface AppOptions {
   flowControl?: FlowClassifier;
 }
 
+/** A Status in the form the request asked for, as upstream's ErrorNegotiated: YAML when that is what it accepts, else JSON. */
 function statusResponse(c: Context<Env>, err: StatusError): Response | Promise<Response> {
+  if (acceptsYAML(c.req.header('accept'))) return apiBody(c, err.code, goYAML(err.toStatus()), { ...(err.headers ?? {}), 'Content-Type': 'application/yaml' });
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(err.headers ?? {}) };
   return apiBody(c, err.code, goJSONOrdered(err.toStatus()) + '\n', headers);
+}
+
+function acceptsYAML(accept: string | undefined): boolean {
+  if (!accept?.includes('yaml')) return false;
+  try {
+    return negotiate(accept, { allowTable: true, listy: false }).kind === 'yaml';
+  } catch {
+    // nothing acceptable: the Status goes out as JSON, as upstream's
+    return false;
+  }
 }
 
 function isClientGone(err: unknown): boolean {

@@ -90,4 +90,13 @@ describe('YAML responses', () => {
     });
     await same('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/httproutes.gateway.networking.k8s.io', ['crd', 'httproutes.gateway.networking.k8s.io']);
   });
+
+  test('an error answers with a YAML Status when YAML is what the request accepts', async () => {
+    const r = await api(c, 'GET', '/api/v1/namespaces/default/configmaps/missing', undefined, { Accept: 'application/yaml' });
+    assert.equal(r.status, 404);
+    assert.equal(r.headers['content-type'], 'application/yaml');
+    assert.equal(r.text, 'apiVersion: v1\ncode: 404\ndetails:\n  kind: configmaps\n  name: missing\nkind: Status\nmessage: configmaps "missing" not found\nmetadata: {}\nreason: NotFound\nstatus: Failure\n');
+    const json = await api(c, 'GET', '/api/v1/namespaces/default/configmaps/missing', undefined, { Accept: 'application/json, application/yaml' });
+    assert.equal(json.headers['content-type'], 'application/json');
+  });
 });
