@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCluster, type TestCluster } from '../testing/harness.js';
 import { api } from '../testing/client.js';
+import { parse as parseYAML } from 'yaml';
 
 const CASES = 10_000;
 const SEED = Number(process.env.MINIKAPI_FUZZ_SEED ?? 20261204);
@@ -125,13 +126,15 @@ describe('fuzzing', () => {
       const res = await api(c, method, path + query, data, headers);
       const what = `#${i} ${method} ${path}${query} [${headers['Content-Type'] ?? ''}] ${data ? JSON.stringify(data.toString('utf8').slice(0, 200)) : ''}`;
       // v1.33 answers an undecodable DeleteOptions body with a 500 and no reason (400 from 1.35 on)
-      const deleteOptionsError = method === 'DELETE' && res.status === 500 && res.json?.kind === 'Status' && res.json.reason === undefined;
+      // a Status comes in the form the request accepts: JSON or YAML
+      const status = (res.headers['content-type'] ?? '').startsWith('application/yaml') ? parseYAML(res.text) : res.json;
+      const deleteOptionsError = method === 'DELETE' && res.status === 500 && status?.kind === 'Status' && status.reason === undefined;
       if (res.status >= 500 && !deleteOptionsError) failures.push(`${what} → ${res.status} ${res.text.slice(0, 300)}`);
       if (res.status >= 400) {
         refusals++;
         const after = await c.backend.currentRevision();
         if (after !== before) failures.push(`${what} → ${res.status} but the revision moved from ${before} to ${after}`);
-        if ((res.headers['content-type'] ?? '').startsWith('application/json') && res.json?.kind !== 'Status') failures.push(`${what} → ${res.status} without a Status: ${res.text.slice(0, 200)}`);
+        if (/^application\/(json|yaml)/.test(res.headers['content-type'] ?? '') && status?.kind !== 'Status') failures.push(`${what} → ${res.status} without a Status: ${res.text.slice(0, 200)}`);
       }
       if (failures.length >= 10) break;
     }
