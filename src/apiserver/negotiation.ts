@@ -36,6 +36,9 @@ export type Target =
 const JSON_TYPES = new Set(['application/json', '*/*', 'application/*', 'application/vnd.kubernetes.protobuf', 'application/vnd.kubernetes.protobuf;stream=watch']);
 
 /** Pick the response form. `listy` tells whether the endpoint returns a list (PartialObjectMetadataList). */
+/** upstream's NotAcceptable message, naming every media type the API serves. */
+export const NOT_ACCEPTABLE = 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf';
+
 export function negotiate(accept: string | undefined | null, opts: { allowTable: boolean; listy: boolean }): Target {
   const types = parseMediaTypes(accept);
   if (types.length === 0) return { kind: 'json' };
@@ -60,7 +63,7 @@ export function negotiate(accept: string | undefined | null, opts: { allowTable:
     if (JSON_TYPES.has(mt.type)) return { kind: 'json' };
   }
   if (sawProtobuf) return { kind: 'json' };
-  throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
+  throw notAcceptable(NOT_ACCEPTABLE);
 }
 
 export function baseContentType(ct: string | undefined | null): string {

@@ -1,14 +1,14 @@
 // Watch streams: newline-delimited JSON events over a chunked response, as kube-apiserver writes them.
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { StatusError, badRequest, invalidError } from '../apimachinery/errors.js';
+import { StatusError, badRequest, invalidError, notAcceptable } from '../apimachinery/errors.js';
 import type { EventJSON, Store, WatchHandle } from '../registry/store.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
 import { apiVersionOf } from '../registry/types.js';
 import type { Env } from './env.js';
 import { parseIncludeObject, toJSON, toTable } from './encode.js';
 import { normalizeLikeGo } from '../apimachinery/go-json.js';
-import { negotiate } from './negotiation.js';
+import { NOT_ACCEPTABLE, negotiate } from './negotiation.js';
 import { parseInt64 } from './handlers/list.js';
 
 /** Bytes a watcher may have unread before it is cut off (a slow reader must not grow memory). */
@@ -40,6 +40,8 @@ function boolParam(v: string | undefined): boolean | undefined {
 export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store, ns: string, name: string, shutdown: AbortSignal): Promise<Response> {
   // each event carries one object: client-go's metadata informers ask for as=PartialObjectMetadata
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
+  // YAML has no streaming form: a watch whose first acceptable type is YAML is refused, as upstream's NegotiateOutputMediaTypeStream
+  if (target.kind === 'yaml') throw notAcceptable(NOT_ACCEPTABLE);
   const q = (k: string) => c.req.query(k);
   const include = target.kind === 'table' ? parseIncludeObject(q('includeObject')) : 'Metadata';
   let fieldSelector = q('fieldSelector');

@@ -99,4 +99,11 @@ describe('YAML responses', () => {
     const json = await api(c, 'GET', '/api/v1/namespaces/default/configmaps/missing', undefined, { Accept: 'application/json, application/yaml' });
     assert.equal(json.headers['content-type'], 'application/json');
   });
+
+  test('a watch asked for as YAML is refused (YAML has no streaming form), with a YAML Status', async () => {
+    const r = await api(c, 'GET', '/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=1', undefined, { Accept: 'application/yaml, application/json' });
+    assert.equal(r.status, 406);
+    assert.equal(r.headers['content-type'], 'application/yaml');
+    assert.equal(r.text, 'apiVersion: v1\ncode: 406\nkind: Status\nmessage: \'only the following media types are accepted: application/json, application/yaml,\n  application/vnd.kubernetes.protobuf\'\nmetadata: {}\nreason: NotAcceptable\nstatus: Failure\n');
+  });
 });
