@@ -275,7 +275,7 @@ function analyze(text: string): Analysis {
       previousSpace = false;
       previousBreak = false;
     }
-    precededByWhitespace = ch === ' ' || ch === '\t' || isBreak(cp);
+    precededByWhitespace = ch === ' ' || ch === '\t' || cp === 0 || isBreak(cp);
   }
   const a: Analysis = { multiline: lineBreaks, plainAllowed: true, singleAllowed: true, blockAllowed: true };
   if (leadingSpace || leadingBreak || trailingSpace || trailingBreak || lineBreaks || indicators) a.plainAllowed = false;
