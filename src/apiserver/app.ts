@@ -170,8 +170,8 @@ export function createApp(opts: AppOptions): Hono<Env> {
   filters.push(withRequestTimeout(opts.requestTimeoutMs ?? 60_000));
   filters.push(function loadCodecs(c, next) {
     const ct = c.req.header('content-type') ?? '';
-    const accept = c.req.header('accept') ?? '';
-    const yaml = ct.includes('yaml') || accept.includes('yaml');
+    // YAML bodies are read with the yaml library; YAML responses need nothing (go-yaml.ts prints them)
+    const yaml = ct.includes('yaml');
     const protobuf = ct.includes('protobuf');
     // JSON needs nothing loaded: no promise of its own then
     if (!yaml && !protobuf) return next();
