@@ -116,8 +116,9 @@ function discoveryTarget(accept: string | undefined): 'v2' | 'v2beta1' | undefin
   return undefined;
 }
 
-/** Discovery documents, built in Go's field order, as the API's encoder prints them. */
+/** Discovery documents, built in Go's field order, as the API's encoder prints them (YAML when that is what is accepted). */
 function json(c: Context<Env>, body: unknown, status = 200, contentType = 'application/json'): Response | Promise<Response> {
+  if (contentType === 'application/json' && acceptsYAML(c.req.header('accept'))) return apiBody(c, status, goYAML(body), { 'Content-Type': 'application/yaml' });
   return apiBody(c, status, goJSONOrdered(body) + '\n', { 'Content-Type': contentType });
 }
 

@@ -106,4 +106,11 @@ describe('YAML responses', () => {
     assert.equal(r.headers['content-type'], 'application/yaml');
     assert.equal(r.text, 'apiVersion: v1\ncode: 406\nkind: Status\nmessage: \'only the following media types are accepted: application/json, application/yaml,\n  application/vnd.kubernetes.protobuf\'\nmetadata: {}\nreason: NotAcceptable\nstatus: Failure\n');
   });
+
+  test('legacy discovery documents come as YAML when YAML is what the request accepts', async () => {
+    const r = await api(c, 'GET', '/apis/apps', undefined, { Accept: 'application/yaml' });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-type'], 'application/yaml');
+    assert.equal(r.text, 'apiVersion: v1\nkind: APIGroup\nname: apps\npreferredVersion:\n  groupVersion: apps/v1\n  version: v1\nversions:\n- groupVersion: apps/v1\n  version: v1\n');
+  });
 });
