@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { createGzip, gzip, type Gzip } from 'node:zlib';
 import type { Context } from 'hono';
 import type { Env } from './env.js';
+import { indentJSON, prettyRequested } from './pretty.js';
 
 /** Bodies of at most this many bytes go uncompressed (responsewriters' defaultGzipThresholdBytes). */
 export const GZIP_THRESHOLD = 128 * 1024;
@@ -58,6 +59,7 @@ export function gzipHeaders(c: Context<Env>, headers: Record<string, string>): R
  * accepts gzip and it is larger than the threshold, else exactly as c.body sends it.
  */
 export function apiBody(c: Context<Env>, status: number, body: string | Uint8Array, headers: Record<string, string>): Response | Promise<Response> {
+  if (headers['Content-Type']?.startsWith('application/json') && prettyRequested(c)) body = indentJSON(typeof body === 'string' ? body : Buffer.from(body).toString('utf8'));
   // the length last: a string's costs a pass over it
   if (c.req.method === 'HEAD' || !acceptsGzip(c.req.header('accept-encoding')) || (typeof body === 'string' ? byteLength(body) : body.length) <= GZIP_THRESHOLD) return c.body(body as string, status as 200, headers);
   return gzipAsync(body, { level: GZIP_LEVEL }).then((gz) => c.body(gz as Uint8Array<ArrayBuffer>, status as 200, gzipHeaders(c, headers)));

@@ -9,6 +9,7 @@ import type { KeyValue } from '../../storage/backend.js';
 import { apiVersionOf, type KObject, type ResourceDef } from '../../registry/types.js';
 import { ListBody } from '../../registry/list-items.js';
 import type { Env } from '../env.js';
+import { prettyRequested } from '../pretty.js';
 import { encodeResult, listEncoder, send, warningHeader } from '../encode.js';
 import { negotiate } from '../negotiation.js';
 import { q } from './request.js';
@@ -32,6 +33,8 @@ export function parseInt64(v: string | undefined): number | undefined {
 
 export async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: true });
+  // a pretty-printed list is printed whole (curl, ?pretty=true), not streamed from the stored bytes
+  const pretty = prettyRequested(c);
   const r = await store.list(ns, {
     labelSelector: q(c, 'labelSelector'),
     fieldSelector: q(c, 'fieldSelector'),
@@ -39,15 +42,15 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
     continue: q(c, 'continue'),
     resourceVersion: q(c, 'resourceVersion'),
     resourceVersionMatch: q(c, 'resourceVersionMatch'),
-    raw: target.kind === 'json',
-    lazy: target.kind === 'table' || target.kind === 'partial',
+    raw: target.kind === 'json' && !pretty,
+    lazy: !pretty && (target.kind === 'table' || target.kind === 'partial'),
   });
   const listMeta: KObject = {};
   // custom resource lists are unstructured: Go prints their (sorted) metadata with an empty continue
   if (r.continue || def.customResource) listMeta.continue = r.continue ?? '';
   if (r.remainingItemCount !== undefined) listMeta.remainingItemCount = r.remainingItemCount;
   listMeta.resourceVersion = r.resourceVersion;
-  const encoder = r.storedItems && listEncoder(def, target, listMeta, (k) => q(c, k));
+  const encoder = r.storedItems && !pretty && listEncoder(def, target, listMeta, (k) => q(c, k));
   if (encoder) return respond(c, encodeInPieces(encoder, r.storedItems!, (kv) => store.decode(kv)));
   if (!r.rawItems) return send(c, 200, encodeResult(def, target, { items: r.storedItems?.map((kv) => store.decode(kv)) ?? r.items, listMeta }, (k) => q(c, k)), target);
   const kind = goString(`${def.kind}List`);
