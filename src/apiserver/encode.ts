@@ -166,7 +166,7 @@ export function send(c: Context<Env>, status: number, body: KObject | Buffer, ta
   const warnings = c.get('warnings');
   const warning = warnings?.length ? warningHeader(warnings) : undefined;
   if (warning) headers['Warning'] = warning;
-  if (target.kind === 'yaml') {
+  if (target.kind === 'yaml' || ((target.kind === 'table' || target.kind === 'partial') && target.yaml)) {
     headers['Content-Type'] = 'application/yaml';
     return apiBody(c, status, goYAML(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), headers);
   }

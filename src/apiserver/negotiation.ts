@@ -30,8 +30,8 @@ export function parseMediaTypes(header: string | undefined | null): MediaType[] 
 export type Target =
   | { kind: 'json' }
   | { kind: 'yaml' }
-  | { kind: 'table'; version: 'v1' | 'v1beta1' }
-  | { kind: 'partial'; version: 'v1' | 'v1beta1'; list: boolean };
+  | { kind: 'table'; version: 'v1' | 'v1beta1'; yaml?: boolean }
+  | { kind: 'partial'; version: 'v1' | 'v1beta1'; list: boolean; yaml?: boolean };
 
 const JSON_TYPES = new Set(['application/json', '*/*', 'application/*', 'application/vnd.kubernetes.protobuf', 'application/vnd.kubernetes.protobuf;stream=watch']);
 
@@ -50,9 +50,11 @@ export function negotiate(accept: string | undefined | null, opts: { allowTable:
       const g = mt.params['g'];
       const v = mt.params['v'];
       if (g !== 'meta.k8s.io' || (v !== 'v1' && v !== 'v1beta1')) continue;
-      if (as === 'Table' && opts.allowTable) return { kind: 'table', version: v };
-      if (as === 'PartialObjectMetadata' && !opts.listy) return { kind: 'partial', version: v, list: false };
-      if (as === 'PartialObjectMetadataList' && opts.listy) return { kind: 'partial', version: v, list: true };
+      // application/yaml;as=Table (or PartialObjectMetadata) is the same transform printed as YAML
+      const yaml = mt.type === 'application/yaml' ? { yaml: true } : {};
+      if (as === 'Table' && opts.allowTable) return { kind: 'table', version: v, ...yaml };
+      if (as === 'PartialObjectMetadata' && !opts.listy) return { kind: 'partial', version: v, list: false, ...yaml };
+      if (as === 'PartialObjectMetadataList' && opts.listy) return { kind: 'partial', version: v, list: true, ...yaml };
       continue;
     }
     if (mt.type === 'application/yaml') return { kind: 'yaml' };

@@ -41,7 +41,7 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
   // each event carries one object: client-go's metadata informers ask for as=PartialObjectMetadata
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
   // YAML has no streaming form: a watch whose first acceptable type is YAML is refused, as upstream's NegotiateOutputMediaTypeStream
-  if (target.kind === 'yaml') throw notAcceptable(NOT_ACCEPTABLE);
+  if (target.kind === 'yaml' || ((target.kind === 'table' || target.kind === 'partial') && target.yaml)) throw notAcceptable(NOT_ACCEPTABLE);
   const q = (k: string) => c.req.query(k);
   const include = target.kind === 'table' ? parseIncludeObject(q('includeObject')) : 'Metadata';
   let fieldSelector = q('fieldSelector');

@@ -113,4 +113,18 @@ describe('YAML responses', () => {
     assert.equal(r.headers['content-type'], 'application/yaml');
     assert.equal(r.text, 'apiVersion: v1\nkind: APIGroup\nname: apps\npreferredVersion:\n  groupVersion: apps/v1\n  version: v1\nversions:\n- groupVersion: apps/v1\n  version: v1\n');
   });
+
+  test('a Table asked for as YAML comes as YAML, for one object and for a list; watching it is refused', async () => {
+    const accept = 'application/yaml;as=Table;v=v1;g=meta.k8s.io';
+    const one = await api(c, 'GET', '/api/v1/namespaces/default/configmaps/tricky', undefined, { Accept: accept });
+    assert.equal(one.status, 200);
+    assert.equal(one.headers['content-type'], 'application/yaml');
+    assert.ok(one.text.startsWith('apiVersion: meta.k8s.io/v1\ncolumnDefinitions:\n- description: '), one.text.slice(0, 200));
+    assert.match(one.text, /\nkind: Table\nmetadata:\n {2}resourceVersion: "\d+"\nrows:\n- cells:\n {2}- tricky\n/);
+    const list = await api(c, 'GET', '/api/v1/namespaces/default/configmaps?limit=1', undefined, { Accept: accept });
+    assert.equal(list.headers['content-type'], 'application/yaml');
+    assert.match(list.text, /^apiVersion: meta\.k8s\.io\/v1\ncolumnDefinitions:\n/);
+    const w = await api(c, 'GET', '/api/v1/namespaces/default/configmaps?watch=1&timeoutSeconds=1', undefined, { Accept: accept });
+    assert.equal(w.status, 406);
+  });
 });

@@ -33,8 +33,8 @@ export function parseInt64(v: string | undefined): number | undefined {
 
 export async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: true });
-  // a pretty-printed list is printed whole (curl, ?pretty=true), not streamed from the stored bytes
-  const pretty = prettyRequested(c);
+  // a pretty-printed (curl, ?pretty=true) or YAML Table/metadata list is printed whole, not streamed from the stored bytes
+  const whole = prettyRequested(c) || ((target.kind === 'table' || target.kind === 'partial') && !!target.yaml);
   const r = await store.list(ns, {
     labelSelector: q(c, 'labelSelector'),
     fieldSelector: q(c, 'fieldSelector'),
@@ -42,15 +42,15 @@ export async function handleList(c: Context<Env>, def: ResourceDef, store: Store
     continue: q(c, 'continue'),
     resourceVersion: q(c, 'resourceVersion'),
     resourceVersionMatch: q(c, 'resourceVersionMatch'),
-    raw: target.kind === 'json' && !pretty,
-    lazy: !pretty && (target.kind === 'table' || target.kind === 'partial'),
+    raw: target.kind === 'json' && !whole,
+    lazy: !whole && (target.kind === 'table' || target.kind === 'partial'),
   });
   const listMeta: KObject = {};
   // custom resource lists are unstructured: Go prints their (sorted) metadata with an empty continue
   if (r.continue || def.customResource) listMeta.continue = r.continue ?? '';
   if (r.remainingItemCount !== undefined) listMeta.remainingItemCount = r.remainingItemCount;
   listMeta.resourceVersion = r.resourceVersion;
-  const encoder = r.storedItems && !pretty && listEncoder(def, target, listMeta, (k) => q(c, k));
+  const encoder = r.storedItems && !whole && listEncoder(def, target, listMeta, (k) => q(c, k));
   if (encoder) return respond(c, encodeInPieces(encoder, r.storedItems!, (kv) => store.decode(kv)));
   if (!r.rawItems) return send(c, 200, encodeResult(def, target, { items: r.storedItems?.map((kv) => store.decode(kv)) ?? r.items, listMeta }, (k) => q(c, k)), target);
   const kind = goString(`${def.kind}List`);
