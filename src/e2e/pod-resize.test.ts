@@ -1,0 +1,110 @@
+// pods/resize (in-place pod resize, beta and on in v1.33) through real kubectl and raw HTTPS: what a resize
+// may change, upstream's refusals, and the simulated kubelet actuating it or reporting PodResizePending.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCluster, type TestCluster } from '../testing/harness.js';
+import { api } from '../testing/client.js';
+import { eventually } from '../testing/eventually.js';
+
+const P = '/api/v1/namespaces/default/pods';
+const SMP = { 'Content-Type': 'application/strategic-merge-patch+json' };
+
+describe('pods/resize', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startTestCluster({ controllers: '*', nodes: 1 });
+  });
+  after(async () => c?.cleanup());
+
+  const running = (name: string, resources: unknown, extra: Record<string, unknown> = {}) =>
+    api(c, 'POST', P, { metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx', resources, ...extra }] } }).then(async (r) => {
+      assert.equal(r.status, 201, JSON.stringify(r.json));
+      return eventually(`pod ${name} running`, async () => {
+        const p = (await api(c, 'GET', `${P}/${name}`)).json;
+        return p.status?.phase === 'Running' ? p : undefined;
+      });
+    });
+  const resize = (name: string, patch: unknown) => api(c, 'PATCH', `${P}/${name}/resize`, patch, SMP);
+  const causes = (r: { json: { details: { causes: { field: string; message: string }[] } } }) => r.json.details.causes.map((x) => `${x.field}: ${x.message}`);
+
+  test('kubectl 1.33 patch --subresource resize changes the spec; the kubelet actuates it in the container status', async () => {
+    const pod = await running('web', { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } });
+    assert.deepEqual(pod.status.containerStatuses[0].resources, { limits: { cpu: '200m', memory: '128Mi' }, requests: { cpu: '100m', memory: '64Mi' } });
+    const out = await c.k(['patch', 'pod', 'web', '--subresource', 'resize', '-p', '{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"150m"},"limits":{"cpu":"300m","memory":"256Mi"}}}]}}']);
+    assert.equal(out.trim(), 'pod/web patched');
+    const spec = (await api(c, 'GET', `${P}/web`)).json.spec.containers[0].resources;
+    assert.deepEqual(spec, { limits: { cpu: '300m', memory: '256Mi' }, requests: { cpu: '150m', memory: '64Mi' } });
+    const st = await eventually('resize actuated', async () => {
+      const s = (await api(c, 'GET', `${P}/web`)).json.status;
+      return s.containerStatuses[0].resources.limits.cpu === '300m' ? s : undefined;
+    });
+    assert.deepEqual(st.containerStatuses[0].resources, { limits: { cpu: '300m', memory: '256Mi' }, requests: { cpu: '150m', memory: '64Mi' } });
+    assert.equal(st.containerStatuses[0].restartCount, 0);
+    assert.deepEqual(st.conditions.filter((x: { type: string }) => x.type.startsWith('PodResize')), []);
+    const got = await api(c, 'GET', `${P}/web/resize`);
+    assert.equal(got.status, 200);
+    assert.equal(got.json.kind, 'Pod');
+    assert.deepEqual(got.json.spec.containers[0].resources, spec);
+    const mf = got.json.metadata.managedFields.find((m: { subresource?: string }) => m.subresource === 'resize');
+    assert.ok(mf && /^kubectl/.test(mf.manager) && mf.operation === 'Update', JSON.stringify(got.json.metadata.managedFields));
+  });
+
+  test('a resize refused as upstream: removed request, other resource, QoS change, memory limit decrease', async () => {
+    // no memory limit: a removed request would otherwise come back defaulted from the limit, as upstream's decoding does
+    await running('bad', { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '200m' } });
+    const gone = await api(c, 'PATCH', `${P}/bad/resize`, { spec: { containers: [{ name: 'app', resources: { requests: { memory: null } } }] } }, SMP);
+    assert.equal(gone.status, 422);
+    assert.equal(gone.json.reason, 'Invalid');
+    assert.equal(gone.json.message, 'Pod "bad" is invalid: spec.containers[0].resources.requests: Forbidden: resource requests cannot be removed');
+    assert.deepEqual(causes(gone), ['spec.containers[0].resources.requests: Forbidden: resource requests cannot be removed']);
+    const storage = await resize('bad', { spec: { containers: [{ name: 'app', resources: { limits: { 'ephemeral-storage': '1Gi' } } }] } });
+    assert.equal(storage.status, 422);
+    assert.equal(storage.json.message, 'Pod "bad" is invalid: spec: Forbidden: only cpu and memory resources are mutable');
+    assert.deepEqual(causes(storage), ['spec: Forbidden: only cpu and memory resources are mutable']);
+    const qos = await resize('bad', { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '200m', memory: '64Mi' }, limits: { memory: '64Mi' } } }] } });
+    assert.equal(qos.status, 422);
+    assert.deepEqual(causes(qos), [
+      'spec: Invalid value: "Burstable": Pod QOS Class may not change as a result of resizing',
+      'spec.containers[0].resources.limits[memory]: Forbidden: memory limits cannot be added unless resizePolicy is RestartContainer',
+    ]);
+    // resizePolicy is copied by the strategy but v1.33's validation allows only cpu and memory to differ
+    const policy = await resize('bad', { spec: { containers: [{ name: 'app', resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'RestartContainer' }] }] } });
+    assert.deepEqual(causes(policy), ['spec: Forbidden: only cpu and memory resources are mutable']);
+    const added = await resize('bad', { spec: { containers: [{ name: 'app', resources: { limits: { memory: '100Mi' } } }] } });
+    assert.equal(added.status, 422);
+    assert.equal(added.json.message, 'Pod "bad" is invalid: spec.containers[0].resources.limits[memory]: Forbidden: memory limits cannot be added unless resizePolicy is RestartContainer');
+  });
+
+  test('through /resize other fields and unknown container names are dropped silently; the main resource refuses a resources change', async () => {
+    const pod = await running('keep', { requests: { cpu: '100m' } });
+    const r = await resize('keep', { metadata: { labels: { a: 'b' } }, spec: { activeDeadlineSeconds: 30, containers: [{ name: 'app', image: 'busybox', resources: { requests: { cpu: '120m' } } }] } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.metadata.labels, undefined);
+    assert.equal(r.json.spec.activeDeadlineSeconds, undefined);
+    assert.equal(r.json.spec.containers[0].image, 'nginx');
+    assert.deepEqual(r.json.spec.containers[0].resources, { requests: { cpu: '120m' } });
+    // a strategic merge by another name adds a container the resize strategy ignores (v1.33 matches by name)
+    const renamed = await resize('keep', { spec: { containers: [{ name: 'other', resources: { requests: { cpu: '130m' } } }] } });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.json));
+    assert.deepEqual(renamed.json.spec.containers.map((x: { name: string }) => x.name), ['app']);
+    assert.deepEqual(renamed.json.spec.containers[0].resources, { requests: { cpu: '120m' } });
+    const main = await api(c, 'PATCH', `${P}/keep`, { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '140m' } } }] } }, SMP);
+    assert.equal(main.status, 422);
+    assert.match(main.json.message, /^Pod "keep" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/);
+    assert.equal(pod.metadata.name, 'keep');
+  });
+
+  test('a resize that can never fit the node gets PodResizePending with reason Infeasible', async () => {
+    await running('huge', { requests: { cpu: '100m' } });
+    const node = (await api(c, 'GET', '/api/v1/nodes')).json.items[0];
+    const cap = Number(node.status.allocatable.cpu) * 1000;
+    const r = await resize('huge', { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '1000' } } }] } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const cond = await eventually('PodResizePending', async () => (await api(c, 'GET', `${P}/huge`)).json.status.conditions?.find((x: { type: string }) => x.type === 'PodResizePending'));
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['True', 'Infeasible', `Node didn't have enough capacity: cpu, requested: 1000000, capacity: ${cap}`]);
+    assert.equal(cond.lastProbeTime, null);
+    // going back to what it has clears the condition
+    await resize('huge', { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '100m' } } }] } });
+    await eventually('condition cleared', async () => !(await api(c, 'GET', `${P}/huge`)).json.status.conditions.some((x: { type: string }) => x.type === 'PodResizePending'));
+  });
+});
