@@ -16,11 +16,11 @@ describe('pods/resize', () => {
   });
   after(async () => c?.cleanup());
 
-  const running = (name: string, resources: unknown, extra: Record<string, unknown> = {}) =>
-    api(c, 'POST', P, { metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx', resources, ...extra }] } }).then(async (r) => {
+  const running = (name: string, resources: unknown, pods = P) =>
+    api(c, 'POST', pods, { metadata: { name }, spec: { containers: [{ name: 'app', image: 'nginx', resources }] } }).then(async (r) => {
       assert.equal(r.status, 201, JSON.stringify(r.json));
       return eventually(`pod ${name} running`, async () => {
-        const p = (await api(c, 'GET', `${P}/${name}`)).json;
+        const p = (await api(c, 'GET', `${pods}/${name}`)).json;
         return p.status?.phase === 'Running' ? p : undefined;
       });
     });
@@ -106,5 +106,27 @@ describe('pods/resize', () => {
     // going back to what it has clears the condition
     await resize('huge', { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '100m' } } }] } });
     await eventually('condition cleared', async () => !(await api(c, 'GET', `${P}/huge`)).json.status.conditions.some((x: { type: string }) => x.type === 'PodResizePending'));
+  });
+
+  test('ResourceQuota charges a resize what it adds; LimitRanger checks a resize against its max', async () => {
+    await c.k(['create', 'namespace', 'rq']);
+    const pods = '/api/v1/namespaces/rq/pods';
+    await eventually('default service account', async () => (await api(c, 'GET', '/api/v1/namespaces/rq/serviceaccounts/default')).status === 200);
+    await running('q', { requests: { cpu: '100m' }, limits: { cpu: '200m' } }, pods);
+    await api(c, 'POST', '/api/v1/namespaces/rq/resourcequotas', { metadata: { name: 'cpu' }, spec: { hard: { 'requests.cpu': '300m' } } });
+    await eventually('quota used', async () => (await api(c, 'GET', '/api/v1/namespaces/rq/resourcequotas/cpu')).json.status?.used?.['requests.cpu'] === '100m');
+    const over = await api(c, 'PATCH', `${pods}/q/resize`, { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '400m' }, limits: { cpu: '400m' } } }] } }, SMP);
+    assert.equal(over.status, 403);
+    assert.equal(over.json.reason, 'Forbidden');
+    assert.equal(over.json.message, 'pods "q" is forbidden: exceeded quota: cpu, requested: requests.cpu=300m, used: requests.cpu=100m, limited: requests.cpu=300m');
+    const ok = await api(c, 'PATCH', `${pods}/q/resize`, { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '250m' }, limits: { cpu: '250m' } } }] } }, SMP);
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal((await api(c, 'GET', '/api/v1/namespaces/rq/resourcequotas/cpu')).json.status.used['requests.cpu'], '250m');
+    await api(c, 'POST', '/api/v1/namespaces/rq/limitranges', { metadata: { name: 'max' }, spec: { limits: [{ type: 'Container', max: { cpu: '280m' } }] } });
+    const big = await eventually('LimitRange seen', async () => {
+      const r = await api(c, 'PATCH', `${pods}/q/resize`, { spec: { containers: [{ name: 'app', resources: { limits: { cpu: '290m' } } }] } }, SMP);
+      return r.status === 403 ? r : undefined;
+    });
+    assert.equal(big.json.message, 'pods "q" is forbidden: maximum cpu usage per Container is 280m, but limit is 290m');
   });
 });
