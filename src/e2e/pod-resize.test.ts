@@ -75,7 +75,7 @@ describe('pods/resize', () => {
     assert.equal(added.json.message, 'Pod "bad" is invalid: spec.containers[0].resources.limits[memory]: Forbidden: memory limits cannot be added unless resizePolicy is RestartContainer');
   });
 
-  test('through /resize other fields and unknown container names are dropped silently; the main resource refuses a resources change', async () => {
+  test('through /resize other fields are dropped silently, containers may not be renamed or added; the main resource refuses a resources change', async () => {
     const pod = await running('keep', { requests: { cpu: '100m' } });
     const r = await resize('keep', { metadata: { labels: { a: 'b' } }, spec: { activeDeadlineSeconds: 30, containers: [{ name: 'app', image: 'busybox', resources: { requests: { cpu: '120m' } } }] } });
     assert.equal(r.status, 200, JSON.stringify(r.json));
@@ -83,11 +83,13 @@ describe('pods/resize', () => {
     assert.equal(r.json.spec.activeDeadlineSeconds, undefined);
     assert.equal(r.json.spec.containers[0].image, 'nginx');
     assert.deepEqual(r.json.spec.containers[0].resources, { requests: { cpu: '120m' } });
-    // a strategic merge by another name adds a container the resize strategy ignores (v1.33 matches by name)
-    const renamed = await resize('keep', { spec: { containers: [{ name: 'other', resources: { requests: { cpu: '130m' } } }] } });
-    assert.equal(renamed.status, 200, JSON.stringify(renamed.json));
-    assert.deepEqual(renamed.json.spec.containers.map((x: { name: string }) => x.name), ['app']);
-    assert.deepEqual(renamed.json.spec.containers[0].resources, { requests: { cpu: '120m' } });
+    // containers may not be renamed, reordered, added or removed (the request is then validated as sent)
+    const renamed = await api(c, 'PATCH', `${P}/keep/resize`, [{ op: 'replace', path: '/spec/containers/0/name', value: 'other' }], { 'Content-Type': 'application/json-patch+json' });
+    assert.equal(renamed.status, 422);
+    assert.deepEqual(causes(renamed), ['spec.containers[0].name: Forbidden: containers may not be renamed or reordered on resize']);
+    const added = await resize('keep', { spec: { containers: [{ name: 'other', image: 'busybox' }] } });
+    assert.equal(added.status, 422);
+    assert.deepEqual(causes(added), ['spec.containers: Forbidden: containers may not be added or removed on resize']);
     const main = await api(c, 'PATCH', `${P}/keep`, { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '140m' } } }] } }, SMP);
     assert.equal(main.status, 422);
     assert.match(main.json.message, /^Pod "keep" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers\[\*\].image`/);

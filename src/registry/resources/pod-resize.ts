@@ -13,29 +13,42 @@ function isRestartable(c: KObject | undefined): boolean {
   return c?.restartPolicy === 'Always';
 }
 
+/** The stored containers with each one's resources and resizePolicy from the request; the request's list when names moved. */
+function mergeResizable(now: KObject[], before: KObject[]): KObject[] {
+  if (now.some((c, i) => c?.name !== before[i]?.name)) return now;
+  return before.map((c, i) => {
+    const out = structuredClone(c);
+    for (const f of ['resources', 'resizePolicy']) {
+      if (now[i][f] === undefined) delete out[f];
+      else out[f] = structuredClone(now[i][f]);
+    }
+    return out;
+  });
+}
+
 /**
- * The stored pod with only containers' resources and resizePolicy taken from the request (matched by name;
- * sidecar init containers too), as upstream's dropNonResizeUpdates: every other change is silently dropped.
+ * The stored pod with only containers' (and init containers') resources and resizePolicy from the request,
+ * as upstream's dropNonResizeUpdates: other changes are dropped silently. A request that adds, removes,
+ * renames or reorders containers is kept as it is, for validation to refuse.
  */
 export function dropNonResizeUpdates(obj: KObject, old: KObject): void {
   const containers: KObject[] = obj.spec?.containers ?? [];
   const inits: KObject[] = obj.spec?.initContainers ?? [];
+  const oldContainers: KObject[] = old.spec?.containers ?? [];
+  const oldInits: KObject[] = old.spec?.initContainers ?? [];
+  if (containers.length !== oldContainers.length || inits.length !== oldInits.length) return;
   const meta = obj.metadata ?? {};
   for (const k of Object.keys(obj)) if (k !== 'apiVersion' && k !== 'kind') delete obj[k];
   for (const k of Object.keys(old)) if (k !== 'apiVersion' && k !== 'kind') obj[k] = structuredClone(old[k]);
   obj.metadata = { ...obj.metadata, name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion };
-  const take = (into: KObject[] | undefined, from: KObject[], onlySidecars: boolean) => {
-    for (const c of from) {
-      const target = into?.find((x) => x.name === c?.name);
-      if (!target || (onlySidecars && !isRestartable(c))) continue;
-      for (const f of ['resources', 'resizePolicy']) {
-        if (c[f] === undefined) delete target[f];
-        else target[f] = structuredClone(c[f]);
-      }
-    }
-  };
-  take(obj.spec?.containers, containers, false);
-  take(obj.spec?.initContainers, inits, true);
+  obj.spec.containers = mergeResizable(containers, oldContainers);
+  if (inits.length) obj.spec.initContainers = mergeResizable(inits, oldInits);
+}
+
+/** validatePodResizeContainerOrdering: containers may not be added, removed, renamed or reordered. */
+function validateOrdering(now: KObject[], before: KObject[], path: string, what: string): FieldError[] {
+  if (now.length !== before.length) return [forbiddenField(path, `${what} may not be added or removed on resize`)];
+  return before.flatMap((c, i) => (now[i]?.name !== c.name ? [forbiddenField(`${path}[${i}].name`, `${what} may not be renamed or reordered on resize`)] : []));
 }
 
 function removed(now: KObject | undefined, before: KObject | undefined): boolean {
@@ -128,6 +141,9 @@ export function validatePodResize(obj: KObject, old: KObject): FieldError[] {
   const newInits: KObject[] = obj.spec?.initContainers ?? [];
   const oldCs: KObject[] = old.spec?.containers ?? [];
   const newCs: KObject[] = obj.spec?.containers ?? [];
+  // what follows compares containers index by index
+  const ordering = [...validateOrdering(newCs, oldCs, 'spec.containers', 'containers'), ...validateOrdering(newInits, oldInits, 'spec.initContainers', 'initContainers')];
+  if (ordering.length) return [...errs, ...ordering];
   oldInits.forEach((c, i) => {
     if (isRestartable(c) && newInits[i]) errs.push(...validateContainerResize(newInits[i], c, `spec.initContainers[${i}].resources`));
   });
