@@ -131,4 +131,28 @@ describe('pods/resize', () => {
     });
     assert.equal(big.json.message, 'pods "q" is forbidden: maximum cpu usage per Container is 280m, but limit is 290m');
   });
+
+  test('PUT and server-side apply on /resize change resources; apply records its manager with subresource resize', async () => {
+    const pod = await running('put', { requests: { cpu: '100m' } });
+    const put = await api(c, 'PUT', `${P}/put/resize`, { ...pod, metadata: { ...pod.metadata, labels: { x: 'y' } }, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0], resources: { requests: { cpu: '110m' } } }] } });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    assert.deepEqual([put.json.spec.containers[0].resources, put.json.metadata.labels], [{ requests: { cpu: '110m' } }, undefined]);
+    // forced: the PUT before owns the cpu request through the same subresource
+    const applied = await api(
+      c,
+      'PATCH',
+      `${P}/put/resize?fieldManager=resizer&force=true`,
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'put' }, spec: { containers: [{ name: 'app', resources: { requests: { cpu: '120m' } } }] } },
+      { 'Content-Type': 'application/apply-patch+yaml' },
+    );
+    assert.equal(applied.status, 200, JSON.stringify(applied.json));
+    assert.deepEqual(applied.json.spec.containers[0].resources, { requests: { cpu: '120m' } });
+    const mf = applied.json.metadata.managedFields.find((m: { manager: string }) => m.manager === 'resizer');
+    assert.deepEqual([mf.operation, mf.subresource], ['Apply', 'resize']);
+    const status = await eventually('resize actuated', async () => {
+      const s = (await api(c, 'GET', `${P}/put`)).json.status.containerStatuses[0];
+      return s.resources.requests.cpu === '120m' ? s : undefined;
+    });
+    assert.equal(status.restartCount, 0);
+  });
 });
