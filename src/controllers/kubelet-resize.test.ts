@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actuatedStatus, canResize, pendingStatus, resizeWanted } from './kubelet-resize.js';
+import { actuatedStatus, canResize, inProgressStatus, pendingStatus, resizeWanted } from './kubelet-resize.js';
 
 const node = { status: { allocatable: { cpu: '2', memory: '4Gi' } } };
 const pod = (cpu: string, statusCpu = cpu, extra: Record<string, unknown> = {}) => ({
@@ -51,5 +51,14 @@ describe('simulated kubelet: in-place resize', () => {
     const again = pendingStatus({ ...p, status: first }, 'Deferred', 'm', 't2');
     assert.equal(again.conditions[1].lastTransitionTime, 't1');
     assert.equal(pendingStatus({ ...p, status: first }, 'Infeasible', 'n', 't3').conditions[1].lastTransitionTime, 't3');
+  });
+
+  test('an allocated resize replaces PodResizePending with PodResizeInProgress', () => {
+    const p = pod('200m', '100m');
+    p.status.conditions.push({ type: 'PodResizePending', status: 'True' });
+    assert.deepEqual(inProgressStatus(p, 't1').conditions, [
+      { type: 'Ready', status: 'True' },
+      { type: 'PodResizeInProgress', status: 'True', lastProbeTime: null, lastTransitionTime: 't1' },
+    ]);
   });
 });

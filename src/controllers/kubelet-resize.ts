@@ -1,5 +1,5 @@
-// What a v1.33 kubelet does with an accepted pods/resize: actuate it when the node has room, else report
-// the PodResizePending condition (Infeasible: never fits the node; Deferred: does not fit now).
+// What a v1.33 kubelet does with an accepted pods/resize: allocate it when the node has room (PodResizeInProgress
+// until the containers run with it), else report PodResizePending (Infeasible: never fits; Deferred: not now).
 import type { KObject } from '../client/types.js';
 import { parseQty } from '../apimachinery/quantity-math.js';
 
@@ -82,6 +82,12 @@ export function actuatedStatus(pod: KObject, now: string): KObject {
     return { ...next, state: { running: { startedAt: now } }, lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: started, finishedAt: now, containerID: st.containerID } }, restartCount: (st.restartCount ?? 0) + 1 };
   });
   return { ...pod.status, conditions: (pod.status.conditions ?? []).filter((c: KObject) => !RESIZE_CONDITIONS.has(c.type)), containerStatuses };
+}
+
+/** The status once the kubelet has allocated the resize and is applying it: PodResizeInProgress, no longer pending. */
+export function inProgressStatus(pod: KObject, now: string): KObject {
+  const conditions = ((pod.status.conditions ?? []) as KObject[]).filter((c) => !RESIZE_CONDITIONS.has(c.type));
+  return { ...pod.status, conditions: [...conditions, { type: 'PodResizeInProgress', status: 'True', lastProbeTime: null, lastTransitionTime: now }] };
 }
 
 /** The status with PodResizePending set to the verdict (its transition time kept while reason and message stay). */

@@ -2,7 +2,7 @@
 // status a kubelet reports (IPs, container statuses, conditions); a finite pod then completes (see below).
 import type { KObject } from '../client/types.js';
 import { NODES, PODS } from './gvr.js';
-import { actuatedStatus, canResize, pendingStatus, resizeWanted, statusResources } from './kubelet-resize.js';
+import { actuatedStatus, canResize, inProgressStatus, pendingStatus, resizeWanted, statusResources } from './kubelet-resize.js';
 import { KubeletEventSink, containerStartEvents, ephemeralStartEvents } from './kubelet-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
@@ -133,7 +133,7 @@ export class KubeletSimulator extends QueueController {
     this.events.record(node, pod, ephemeralStartEvents(added, this.imagesOn(node)));
   }
 
-  /** An accepted pods/resize: actuated when the node has room, else PodResizePending (Deferred ones retried). */
+  /** An accepted pods/resize: PodResizeInProgress then actuated when the node has room, else PodResizePending (Deferred ones retried). */
   private async resize(key: string, pod: KObject): Promise<void> {
     const node = await this.ctx.client.get(NODES, '', pod.spec.nodeName).catch(() => undefined);
     if (!node) return;
@@ -141,7 +141,10 @@ export class KubeletSimulator extends QueueController {
     const verdict = canResize(pod, node, others);
     const now = rfc3339();
     if (verdict.fits) {
-      await this.writeStatus(key, pod, actuatedStatus(pod, now));
+      const applying = (pod.status.conditions ?? []).some((c: KObject) => c.type === 'PodResizeInProgress');
+      // allocated first, applied on the next pass: watchers see PodResizeInProgress as a real kubelet shows it
+      if (!applying && (await this.writeStatus(key, pod, inProgressStatus(pod, now)))) return this.queue.addAfter(key, 100);
+      if (applying) await this.writeStatus(key, pod, actuatedStatus(pod, now));
       return;
     }
     const prev = (pod.status.conditions ?? []).find((c: KObject) => c.type === 'PodResizePending');
