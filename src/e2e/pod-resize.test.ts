@@ -155,4 +155,28 @@ describe('pods/resize', () => {
     });
     assert.equal(status.restartCount, 0);
   });
+
+  test('a resize that does not fit beside the other pods is Deferred, and applied once room is made', async () => {
+    await running('small', { requests: { cpu: '100m' } });
+    const node = (await api(c, 'GET', '/api/v1/nodes')).json.items[0];
+    const cap = Number(node.status.allocatable.cpu) * 1000;
+    const milli = (q: string | undefined) => (q === undefined ? 0 : q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+    const others = async () => {
+      const all = (await api(c, 'GET', '/api/v1/pods')).json.items.filter((p: { metadata: { name: string }; status: { phase: string } }) => p.metadata.name !== 'small' && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed');
+      return all.reduce((n: number, p: { spec: { containers: { resources?: { requests?: { cpu?: string } } }[] } }) => n + p.spec.containers.reduce((m, x) => m + milli(x.resources?.requests?.cpu), 0), 0);
+    };
+    // a pod taking what is left, then a resize of small that needs more than remains
+    const used = await others();
+    await running('filler', { requests: { cpu: `${cap - used - 200}m` } });
+    const r = await resize('small', { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '300m' } } }] } });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    const cond = await eventually('PodResizePending Deferred', async () => (await api(c, 'GET', `${P}/small`)).json.status.conditions?.find((x: { type: string }) => x.type === 'PodResizePending'));
+    assert.deepEqual([cond.status, cond.reason, cond.message], ['True', 'Deferred', `Node didn't have enough resource: cpu, requested: 300, used: ${cap - 200}, capacity: ${cap}`]);
+    await c.k(['delete', 'pod', 'filler', '--wait=true']);
+    const st = await eventually('resize applied', async () => {
+      const s = (await api(c, 'GET', `${P}/small`)).json.status;
+      return s.containerStatuses[0].resources.requests.cpu === '300m' ? s : undefined;
+    });
+    assert.deepEqual(st.conditions.filter((x: { type: string }) => x.type.startsWith('PodResize')), []);
+  });
 });
