@@ -1,7 +1,8 @@
 // The kubelets of the simulated nodes: a pod bound to one starts at once — Running and Ready with the
 // status a kubelet reports (IPs, container statuses, conditions); a finite pod then completes (see below).
 import type { KObject } from '../client/types.js';
-import { PODS } from './gvr.js';
+import { NODES, PODS } from './gvr.js';
+import { actuatedStatus, canResize, inProgressStatus, pendingStatus, resizeWanted, statusResources } from './kubelet-resize.js';
 import { KubeletEventSink, containerStartEvents, ephemeralStartEvents } from './kubelet-events.js';
 import type { Informer } from './runtime/informer.js';
 import { QueueController, isStatus } from './runtime/queue-controller.js';
@@ -56,7 +57,7 @@ export class KubeletSimulator extends QueueController {
   protected register(): void {
     const check = (pod: KObject) => {
       if (!this.nodeIndex.has(pod.spec?.nodeName) || pod.metadata.deletionTimestamp || this.stages?.claims(pod)) return;
-      if (!pod.status?.startTime || (pod.status.phase === 'Running' && (simulatedRunMs(pod) !== undefined || unstartedEphemeral(pod).length))) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      if (!pod.status?.startTime || (pod.status.phase === 'Running' && (simulatedRunMs(pod) !== undefined || unstartedEphemeral(pod).length || resizeWanted(pod)))) this.queue.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
     };
     this.pods = this.ctx.informers.informer(PODS).on({ add: check, update: (_, p) => check(p) });
     this.stages?.setup(this.ctx);
@@ -74,13 +75,14 @@ export class KubeletSimulator extends QueueController {
     if (!pod || pod.metadata.deletionTimestamp || !this.nodeIndex.has(pod.spec?.nodeName) || this.stages?.claims(pod)) return;
     if (pod.status?.startTime) {
       if (pod.status.phase === 'Running' && unstartedEphemeral(pod).length) return this.startEphemeral(key, pod);
+      if (resizeWanted(pod)) await this.resize(key, pod);
       return this.maybeExit(key, pod);
     }
     const node = pod.spec.nodeName as string;
     const now = rfc3339();
     const hostIP = `172.18.0.${this.nodeIndex.get(node)! + 2}`;
     const podIP = pod.spec.hostNetwork ? hostIP : this.podIP(node);
-    const running = (c: KObject, i: number) => ({ ...runningStatus(c, now, `minikapi://${pod.metadata.uid.replace(/-/g, '')}${i}`, true), started: true });
+    const running = (c: KObject, i: number) => ({ ...runningStatus(c, now, `minikapi://${pod.metadata.uid.replace(/-/g, '')}${i}`, true), started: true, resources: statusResources(c) });
     const inits = (pod.spec.initContainers ?? []).map((c: KObject, i: number) => ({
       name: c.name,
       state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: now, finishedAt: now, containerID: `minikapi://${pod.metadata.uid.replace(/-/g, '')}i${i}` } },
@@ -129,6 +131,25 @@ export class KubeletSimulator extends QueueController {
     if (!(await this.writeStatus(key, pod, { ...pod.status, ephemeralContainerStatuses: [...(pod.status.ephemeralContainerStatuses ?? []), ...started] }))) return;
     const node = pod.spec.nodeName as string;
     this.events.record(node, pod, ephemeralStartEvents(added, this.imagesOn(node)));
+  }
+
+  /** An accepted pods/resize: PodResizeInProgress then actuated when the node has room, else PodResizePending (Deferred ones retried). */
+  private async resize(key: string, pod: KObject): Promise<void> {
+    const node = await this.ctx.client.get(NODES, '', pod.spec.nodeName).catch(() => undefined);
+    if (!node) return;
+    const others = this.pods.items().filter((p: KObject) => p.spec?.nodeName === pod.spec.nodeName && p.metadata.uid !== pod.metadata.uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const verdict = canResize(pod, node, others);
+    const now = rfc3339();
+    if (verdict.fits) {
+      const applying = (pod.status.conditions ?? []).some((c: KObject) => c.type === 'PodResizeInProgress');
+      // allocated first, applied on the next pass: watchers see PodResizeInProgress as a real kubelet shows it
+      if (!applying && (await this.writeStatus(key, pod, inProgressStatus(pod, now)))) return this.queue.addAfter(key, 100);
+      if (applying) await this.writeStatus(key, pod, actuatedStatus(pod, now));
+      return;
+    }
+    const prev = (pod.status.conditions ?? []).find((c: KObject) => c.type === 'PodResizePending');
+    if (prev?.reason !== verdict.reason || prev?.message !== verdict.message) await this.writeStatus(key, pod, pendingStatus(pod, verdict.reason, verdict.message, now));
+    if (verdict.reason === 'Deferred') this.queue.addAfter(key, 2000);
   }
 
   /** Whether the status was written. */

@@ -38,3 +38,13 @@ test('BalancedAllocation scores how close the cpu and memory fractions are, and 
   assert.equal(bestEffortForBalance(pod(undefined, [{}])), true);
   assert.equal(bestEffortForBalance(pod(undefined, [{ memory: '1Mi' }])), false);
 });
+
+test('a resized pod counts the larger of spec and status requests, or only its status while the resize is Infeasible', () => {
+  const resized = (spec: string, status: string, conditions: unknown[] = []) => ({
+    ...pod('n', [{ cpu: spec }]),
+    status: { conditions, containerStatuses: [{ name: 'c0', resources: { requests: { cpu: status } } }] },
+  });
+  assert.equal(podRequests(resized('500m', '200m')).get('cpu'), 0.5);
+  assert.equal(podRequests(resized('100m', '200m')).get('cpu'), 0.2);
+  assert.equal(podRequests(resized('900m', '200m', [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible' }])).get('cpu'), 0.2);
+});

@@ -15,13 +15,26 @@ function add(into: Resources, from: Record<string, unknown> | undefined, scale =
 // (the scheduler sums every placed pod's on each attempt)
 const computed = new WeakMap<KObject, Resources>();
 
+/**
+ * A container's requests with in-place resize: the larger of spec and status (what it runs with), or only
+ * the status while the resize is Infeasible (upstream's determineContainerReqs).
+ */
+function containerRequests(pod: KObject, c: KObject): Record<string, unknown> | undefined {
+  const st = ((pod.status?.containerStatuses ?? []) as KObject[]).find((s) => s.name === c.name)?.resources?.requests;
+  if (!st) return c.resources?.requests;
+  if (((pod.status?.conditions ?? []) as KObject[]).some((x) => x.type === 'PodResizePending' && x.reason === 'Infeasible')) return st;
+  const out: Record<string, unknown> = { ...(c.resources?.requests ?? {}) };
+  for (const [k, v] of Object.entries(st)) if (out[k] === undefined || quantityValue(v) > quantityValue(out[k])) out[k] = v;
+  return out;
+}
+
 /** What a pod asks of a node (upstream's computePodResourceRequest). */
 export function podRequests(pod: KObject): Resources {
   let sum = computed.get(pod);
   if (sum) return sum;
   sum = new Map();
   computed.set(pod, sum);
-  for (const c of pod.spec?.containers ?? []) add(sum, c.resources?.requests);
+  for (const c of pod.spec?.containers ?? []) add(sum, containerRequests(pod, c));
   for (const c of pod.spec?.initContainers ?? []) {
     const one: Resources = new Map();
     add(one, c.resources?.requests);

@@ -123,6 +123,9 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
   } else if (subresource === 'ephemeralcontainers') {
     keepAllButEphemeralContainers(obj, old);
     await def.strategy.prepareForUpdate?.(obj, old, ctx);
+  } else if (subresource === 'resize') {
+    // the strategy keeps only what a resize may change
+    await def.strategy.prepareForUpdate?.(obj, old, { ...ctx, subresource });
   } else {
     if (def.statusSubresource) {
       if (old.status !== undefined) obj.status = structuredClone(old.status);
@@ -140,7 +143,7 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
     obj.metadata = { ...(obj.metadata ?? {}), name, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: old.metadata.resourceVersion };
     if (def.namespaced) obj.metadata.namespace = ns;
     stripLikeGo(obj, apiVersion, def.kind);
-    if (subresource !== 'status') await def.strategy.prepareForUpdate?.(obj, old, ctx);
+    if (subresource !== 'status') await def.strategy.prepareForUpdate?.(obj, old, subresource === 'resize' ? { ...ctx, subresource } : ctx);
     normalizeLikeGo(obj, apiVersion, def.kind);
   }
   if (subresource !== 'status' && def.generation && !deepEqual(specOf(obj), specOf(old))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;

@@ -163,7 +163,9 @@ export class LimitRanger {
   }
 
   async validate(a: AdmissionAttributes, obj: KObject | undefined): Promise<void> {
-    if (!obj || !limitRangerHandles(a)) return;
+    // an in-place resize is checked against the ranges too (never defaulted), as upstream's SupportsAttributes
+    const resize = isPod(a) && a.subresource === 'resize' && a.operation === 'UPDATE' && !!a.namespace;
+    if (!obj || !(resize || limitRangerHandles(a))) return;
     const errs: string[] = [];
     for (const lr of await this.ranges(a.namespace)) errs.push(...(isPod(a) ? podViolations(obj, lr) : claimViolations(obj, lr)));
     if (errs.length) throw forbidden({ group: a.def.group, resource: a.def.resource }, a.name || obj.metadata?.name || obj.metadata?.generateName || 'Unknown', aggregate(errs));

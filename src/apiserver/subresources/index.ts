@@ -19,6 +19,7 @@ export type SubresourceHandler = (c: Context<Env>, deps: HandlerDeps, store: Sto
 const HANDLERS: Record<string, SubresourceHandler> = {
   status: handleStatus,
   ephemeralcontainers: handleStatus,
+  resize: handleStatus,
   scale: handleScale,
   finalize: handleFinalize,
   binding: (c, deps, store, ns, info) => handleBinding(c, deps, store, ns, info.name),

@@ -45,3 +45,10 @@ test('usage of a namespace: zero for hard names nothing charges, services count 
   assert.deepEqual(toJSON(used), { services: '3', 'services.loadbalancers': '1', 'services.nodeports': '4' });
   assert.deepEqual(toJSON(usageOf({ metadata: { name: 'q' }, spec: {} }, ['count/deployments.apps'], evaluatorFor('apps', 'deployments'), [])), { 'count/deployments.apps': '0' });
 });
+
+test('a resized pod charges the larger of spec and status requests, only its status while the resize is Infeasible', () => {
+  const resized = (spec: string, status: string, conditions: object[] = []) => ({ ...pod('p', [c('a', { requests: { cpu: spec } })]), status: { phase: 'Running', conditions, containerStatuses: [{ name: 'a', resources: { requests: { cpu: status } } }] } });
+  assert.equal(toJSON(pods.usage(resized('100m', '300m')))['requests.cpu'], '300m');
+  assert.equal(toJSON(pods.usage(resized('500m', '300m')))['requests.cpu'], '500m');
+  assert.equal(toJSON(pods.usage(resized('5', '300m', [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible' }])))['requests.cpu'], '300m');
+});

@@ -45,10 +45,22 @@ interface Container {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
 
+/**
+ * A container's requests with in-place resize (UseStatusResources): the larger of spec and what its status says it
+ * runs with, or only the latter while the resize is Infeasible.
+ */
+function requestsWithStatus(pod: KObject, c: Container): ResourceList {
+  const spec = fromJSON(c.resources?.requests);
+  const st = ((pod.status?.containerStatuses ?? []) as KObject[]).find((s) => s.name === c.name)?.resources?.requests;
+  if (!st) return spec;
+  if (((pod.status?.conditions ?? []) as KObject[]).some((x) => x.type === 'PodResizePending' && x.reason === 'Infeasible')) return fromJSON(st);
+  return maxLists(spec, fromJSON(st));
+}
+
 /** resourcehelper.PodRequests/PodLimits: containers summed, init containers as a maximum, sidecars added, overhead on top. */
-export function podTotal(pod: KObject, which: 'requests' | 'limits', overhead = true): ResourceList {
+export function podTotal(pod: KObject, which: 'requests' | 'limits', overhead = true, withStatus = false): ResourceList {
   let sum: ResourceList = new Map();
-  for (const c of (pod.spec?.containers ?? []) as Container[]) sum = addLists(sum, fromJSON(c.resources?.[which]));
+  for (const c of (pod.spec?.containers ?? []) as Container[]) sum = addLists(sum, withStatus && which === 'requests' ? requestsWithStatus(pod, c) : fromJSON(c.resources?.[which]));
   let sidecars: ResourceList = new Map();
   let init: ResourceList = new Map();
   for (const c of (pod.spec?.initContainers ?? []) as Container[]) {
@@ -78,7 +90,7 @@ export function podCountsCompute(pod: KObject, now = Date.now()): boolean {
 export function podUsage(pod: KObject, now = Date.now()): ResourceList {
   const out: ResourceList = new Map([['count/pods', qty(1)]]);
   if (!podCountsCompute(pod, now)) return out;
-  return addLists(out, computeUsage(podTotal(pod, 'requests'), podTotal(pod, 'limits')));
+  return addLists(out, computeUsage(podTotal(pod, 'requests', true, true), podTotal(pod, 'limits')));
 }
 
 export function isBestEffort(pod: KObject): boolean {

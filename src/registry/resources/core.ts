@@ -6,6 +6,7 @@ import { deepEqual } from '../util.js';
 import { defineResource, fieldLabelNotSupported, STATUS } from '../define.js';
 import { generateNameSuffix } from '../util.js';
 import type { KObject, ResourceDef, StrategyContext } from '../types.js';
+import { dropNonResizeUpdates, validatePodResize } from './pod-resize.js';
 import { defaultPodSpec, qosClass, validateEphemeralContainersUpdate, validatePodSpec } from './pod-spec.js';
 import { configMapPrinter, endpointsPrinter, namespacePrinter, nodePrinter, secretPrinter, serviceAccountPrinter, servicePrinter } from '../printers/core.js';
 import { eventPrinter } from '../printers/events.js';
@@ -347,12 +348,16 @@ export const pods = defineResource({
       obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
     },
     // Go decodes every body with defaults: a PUT without them means the defaults, not a change
-    prepareForUpdate: (obj) => defaultPod(obj),
+    prepareForUpdate(obj, old, ctx) {
+      defaultPod(obj);
+      if (ctx?.subresource === 'resize') dropNonResizeUpdates(obj, old);
+    },
     validate(obj) {
       return validatePodSpec(obj.spec, 'spec');
     },
     validateUpdate(obj, old, ctx) {
       const errs = validatePodSpec(obj.spec, 'spec');
+      if (ctx?.subresource === 'resize') return [...errs, ...validatePodResize(obj, old)];
       if (ctx?.subresource === 'ephemeralcontainers') return [...errs, ...validateEphemeralContainersUpdate(obj.spec, old.spec ?? {}, old.metadata?.annotations?.[MIRROR_POD] !== undefined)];
       const strip = (s: KObject) => {
         const c = structuredClone(s ?? {});
