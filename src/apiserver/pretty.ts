@@ -9,19 +9,21 @@ const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 
 /** Whether this request gets pretty-printed JSON. */
 export function prettyRequested(c: Context<Env>): boolean {
-  const url = c.req.url;
+  // asked on every JSON answer: node's own request line and parsed headers when there are (hono's lookups built them)
+  const incoming = c.env?.incoming;
+  const url = incoming ? (incoming.url ?? '') : c.req.url;
   const q = url.indexOf('?');
   if (q >= 0 && url.includes('pretty', q)) {
     const v = new URLSearchParams(url.slice(q + 1)).get('pretty');
     // strconv.ParseBool: anything but its true spellings is false (an error counts as false too)
     if (v) return TRUE.has(v);
   }
-  const accept = c.req.header('accept');
+  const accept = incoming ? incoming.headers.accept : c.req.header('accept');
   if (accept?.includes('pretty')) {
     const first = parseMediaTypes(accept).find((mt) => mt.type === 'application/json');
     if (first?.params['pretty'] === '1') return true;
   }
-  const ua = c.req.header('user-agent');
+  const ua = incoming ? incoming.headers['user-agent'] : c.req.header('user-agent');
   return ua !== undefined && (ua.startsWith('curl') || ua.startsWith('Wget') || ua.startsWith('Mozilla/5.0'));
 }
 
