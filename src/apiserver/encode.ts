@@ -5,7 +5,7 @@ import { badRequest } from '../apimachinery/errors.js';
 import { goJSON, goJSONOrdered, goJSONUnstructured, goMessageJSON, goString, isTypedKind } from '../apimachinery/go-json-encode.js';
 import type { KObject, ResourceDef } from '../registry/types.js';
 import { defaultPrinter } from '../registry/printers/index.js';
-import type { Target } from './negotiation.js';
+import { yamlTarget, type Target } from './negotiation.js';
 import type { Env } from './env.js';
 import { apiBody } from './compression.js';
 
@@ -166,7 +166,7 @@ export function send(c: Context<Env>, status: number, body: KObject | Buffer, ta
   const warnings = c.get('warnings');
   const warning = warnings?.length ? warningHeader(warnings) : undefined;
   if (warning) headers['Warning'] = warning;
-  if (target.kind === 'yaml' || ((target.kind === 'table' || target.kind === 'partial') && target.yaml)) {
+  if (yamlTarget(target)) {
     headers['Content-Type'] = 'application/yaml';
     return apiBody(c, status, goYAML(Buffer.isBuffer(body) ? JSON.parse(body.toString('utf8')) : body), headers);
   }

@@ -36,6 +36,11 @@ export type Target =
 const JSON_TYPES = new Set(['application/json', '*/*', 'application/*', 'application/vnd.kubernetes.protobuf', 'application/vnd.kubernetes.protobuf;stream=watch']);
 
 /** Pick the response form. `listy` tells whether the endpoint returns a list (PartialObjectMetadataList). */
+/** Whether the response is printed as YAML: application/yaml itself, or a Table or metadata transform asked for as YAML. */
+export function yamlTarget(t: Target): boolean {
+  return t.kind === 'yaml' || ((t.kind === 'table' || t.kind === 'partial') && !!t.yaml);
+}
+
 /** upstream's NotAcceptable message, naming every media type the API serves. */
 export const NOT_ACCEPTABLE = 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf';
 

@@ -8,7 +8,7 @@ import { apiVersionOf } from '../registry/types.js';
 import type { Env } from './env.js';
 import { parseIncludeObject, toJSON, toTable } from './encode.js';
 import { normalizeLikeGo } from '../apimachinery/go-json.js';
-import { NOT_ACCEPTABLE, negotiate } from './negotiation.js';
+import { NOT_ACCEPTABLE, negotiate, yamlTarget } from './negotiation.js';
 import { parseInt64 } from './handlers/list.js';
 
 /** Bytes a watcher may have unread before it is cut off (a slow reader must not grow memory). */
@@ -41,7 +41,7 @@ export async function serveWatch(c: Context<Env>, def: ResourceDef, store: Store
   // each event carries one object: client-go's metadata informers ask for as=PartialObjectMetadata
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: false });
   // YAML has no streaming form: a watch whose first acceptable type is YAML is refused, as upstream's NegotiateOutputMediaTypeStream
-  if (target.kind === 'yaml' || ((target.kind === 'table' || target.kind === 'partial') && target.yaml)) throw notAcceptable(NOT_ACCEPTABLE);
+  if (yamlTarget(target)) throw notAcceptable(NOT_ACCEPTABLE);
   const q = (k: string) => c.req.query(k);
   const include = target.kind === 'table' ? parseIncludeObject(q('includeObject')) : 'Metadata';
   let fieldSelector = q('fieldSelector');

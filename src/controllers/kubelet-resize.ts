@@ -14,17 +14,17 @@ export function statusResources(c: KObject): KObject {
 
 const RESIZE_CONDITIONS = new Set(['PodResizePending', 'PodResizeInProgress']);
 
-const resizable = (l: KObject | undefined) => ({ cpu: canon(l?.cpu), memory: canon(l?.memory) });
 const canon = (v: unknown) => (v === undefined ? undefined : parseQty(v)?.nano);
 
-/** Whether a container's spec asks for other cpu/memory than its status shows it has. */
+/** Whether a container's spec asks for another request or limit of resource r than its status shows it has. */
+function resourceChanged(spec: KObject | undefined, status: KObject | undefined, r: string): boolean {
+  return canon(spec?.requests?.[r]) !== canon(status?.requests?.[r]) || canon(spec?.limits?.[r]) !== canon(status?.limits?.[r]);
+}
+
+/** Whether a running container's spec asks for other cpu/memory than its status shows it has. */
 function differs(c: KObject, st: KObject | undefined): boolean {
   if (!st?.state?.running) return false;
-  const a = c.resources ?? {};
-  const b = st.resources ?? {};
-  const x = [resizable(a.requests), resizable(a.limits)];
-  const y = [resizable(b.requests), resizable(b.limits)];
-  return JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? String(v) : v)) !== JSON.stringify(y, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+  return resourceChanged(c.resources, st.resources, 'cpu') || resourceChanged(c.resources, st.resources, 'memory');
 }
 
 /** The pod's containers whose resize the kubelet has not actuated yet. */
@@ -74,9 +74,7 @@ export function actuatedStatus(pod: KObject, now: string): KObject {
     const c = specs.get(st.name);
     if (!c || !differs(c, st)) return st;
     const next = { ...st, resources: statusResources(c) };
-    const before = st.resources ?? {};
-    const changed = (r: string) => canon(c.resources?.requests?.[r]) !== canon(before.requests?.[r]) || canon(c.resources?.limits?.[r]) !== canon(before.limits?.[r]);
-    const restart = ((c.resizePolicy ?? []) as KObject[]).some((p) => p.restartPolicy === 'RestartContainer' && changed(p.resourceName));
+    const restart = ((c.resizePolicy ?? []) as KObject[]).some((p) => p.restartPolicy === 'RestartContainer' && resourceChanged(c.resources, st.resources, p.resourceName));
     if (!restart) return next;
     const started = st.state?.running?.startedAt ?? now;
     return { ...next, state: { running: { startedAt: now } }, lastState: { terminated: { exitCode: 0, reason: 'Completed', startedAt: started, finishedAt: now, containerID: st.containerID } }, restartCount: (st.restartCount ?? 0) + 1 };

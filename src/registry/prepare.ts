@@ -118,20 +118,21 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
   }
   if (old.metadata.generation !== undefined) meta.generation = old.metadata.generation;
   else delete meta.generation;
+  // the strategy's steps learn which subresource is written (pods/resize keeps only what a resize may change)
+  const sctx = { ...ctx, subresource };
   if (subresource === 'status') {
     keepAllButStatus(obj, old);
   } else if (subresource === 'ephemeralcontainers') {
     keepAllButEphemeralContainers(obj, old);
-    await def.strategy.prepareForUpdate?.(obj, old, ctx);
+    await def.strategy.prepareForUpdate?.(obj, old, sctx);
   } else if (subresource === 'resize') {
-    // the strategy keeps only what a resize may change
-    await def.strategy.prepareForUpdate?.(obj, old, { ...ctx, subresource });
+    await def.strategy.prepareForUpdate?.(obj, old, sctx);
   } else {
     if (def.statusSubresource) {
       if (old.status !== undefined) obj.status = structuredClone(old.status);
       else delete obj.status;
     }
-    await def.strategy.prepareForUpdate?.(obj, old, ctx);
+    await def.strategy.prepareForUpdate?.(obj, old, sctx);
   }
   // before the spec comparison, so that shapes only our defaulting produces cannot bump the generation
   normalizeLikeGo(obj, apiVersion, def.kind);
@@ -143,12 +144,12 @@ export async function prepareUpdate(def: ResourceDef, ns: string, name: string, 
     obj.metadata = { ...(obj.metadata ?? {}), name, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, resourceVersion: old.metadata.resourceVersion };
     if (def.namespaced) obj.metadata.namespace = ns;
     stripLikeGo(obj, apiVersion, def.kind);
-    if (subresource !== 'status') await def.strategy.prepareForUpdate?.(obj, old, subresource === 'resize' ? { ...ctx, subresource } : ctx);
+    if (subresource !== 'status') await def.strategy.prepareForUpdate?.(obj, old, sctx);
     normalizeLikeGo(obj, apiVersion, def.kind);
   }
   if (subresource !== 'status' && def.generation && !deepEqual(specOf(obj), specOf(old))) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
   errs.push(...validateObjectMeta(obj.metadata, def.namespaced, def.nameValidation).filter((e) => e.field !== 'metadata.name' || e.type !== 'FieldValueRequired'));
-  errs.push(...(def.strategy.validateUpdate?.(obj, old, { ...ctx, subresource }) ?? def.strategy.validate?.(obj, ctx) ?? []));
+  errs.push(...(def.strategy.validateUpdate?.(obj, old, sctx) ?? def.strategy.validate?.(obj, ctx) ?? []));
   if (errs.length) throw invalidError({ group: def.group, kind: def.kind }, name, errs);
   if (subresource !== 'status') await def.strategy.beginUpdate?.(obj, old, ctx);
   await ctx.admission?.validate(attrs, obj, old, ctx);

@@ -243,8 +243,8 @@ export function updateManagedFields(scope: FieldManagerScope, live: KObject | un
   }
 }
 
-/** Per scope: the fields a create owns, by the shape of the object created (see shapeKey); null when none. */
-const createdShapes = new WeakMap<ScopeInfo, Map<string, FieldSet | null>>();
+/** Per scope (its updater): the fields a create owns, by the shape of the object created (see shapeKey); null when none. */
+const createdShapes = new WeakMap<Updater, Map<string, FieldSet | null>>();
 const MAX_SHAPES = 64;
 const MAX_SHAPE_KEY = 4096;
 
@@ -255,9 +255,8 @@ const MAX_SHAPE_KEY = 4096;
 function createFields(ctx: Context, next: KObject, m: Managed, manager: string): void {
   const key = shapeKey(next);
   if (key === undefined || key.length > MAX_SHAPE_KEY) return ctx.update(undefined, next, m, manager);
-  const info = scopeInfo(ctx.scope);
-  let shapes = createdShapes.get(info);
-  if (!shapes) createdShapes.set(info, (shapes = new Map()));
+  let shapes = createdShapes.get(ctx.updater);
+  if (!shapes) createdShapes.set(ctx.updater, (shapes = new Map()));
   const id = ctx.id(manager, 'Update');
   let set = shapes.get(key);
   if (set === undefined) {

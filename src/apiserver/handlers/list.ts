@@ -11,7 +11,7 @@ import { ListBody } from '../../registry/list-items.js';
 import type { Env } from '../env.js';
 import { prettyRequested } from '../pretty.js';
 import { encodeResult, listEncoder, send, warningHeader } from '../encode.js';
-import { negotiate } from '../negotiation.js';
+import { negotiate, yamlTarget } from '../negotiation.js';
 import { q } from './request.js';
 import { apiBody, gzipHeaders, gzipStream, gzipsBody } from '../compression.js';
 
@@ -34,7 +34,7 @@ export function parseInt64(v: string | undefined): number | undefined {
 export async function handleList(c: Context<Env>, def: ResourceDef, store: Store, ns: string): Promise<Response> {
   const target = negotiate(c.req.header('accept'), { allowTable: true, listy: true });
   // a pretty-printed (curl, ?pretty=true) or YAML Table/metadata list is printed whole, not streamed from the stored bytes
-  const whole = prettyRequested(c) || ((target.kind === 'table' || target.kind === 'partial') && !!target.yaml);
+  const whole = prettyRequested(c) || yamlTarget(target);
   const r = await store.list(ns, {
     labelSelector: q(c, 'labelSelector'),
     fieldSelector: q(c, 'fieldSelector'),
